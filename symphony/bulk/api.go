@@ -1,0 +1,282 @@
+// Package bulk is the work itself: it plans a bulk change of a room's members
+// from a user list, runs it one paced call at a time with retries, journals
+// every outcome so that a run can be resumed, and writes a report. It knows
+// nothing of terminals: a UI or a headless printer reads its events.
+package bulk
+
+// CONTRACT FILE: the exported names below are what ui and main rely on. The
+// implementation may add to them but must not change their meaning. Stub
+// bodies are replaced by the implementation.
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"roster/csvsource"
+	"roster/symphony"
+)
+
+// Mode says whether a run adds or removes members.
+type Mode int
+
+const (
+	ModeAdd Mode = iota
+	ModeRemove
+)
+
+func (m Mode) String() string {
+	if m == ModeRemove {
+		return "remove"
+	}
+	return "add"
+}
+
+// Outcome is a user's final (or planned) state in a run.
+type Outcome string
+
+const (
+	OutcomePending       Outcome = "pending"              // to do; not done yet (also: left undone by an abort)
+	OutcomeAdded         Outcome = "added"                //
+	OutcomeRemoved       Outcome = "removed"              //
+	OutcomeAlreadyMember Outcome = "already-member"       // add mode: already in the room
+	OutcomeNotMember     Outcome = "not-member"           // remove mode: not in the room
+	OutcomeInactive      Outcome = "inactive-user"        //
+	OutcomeUnknown       Outcome = "unknown-user"         //
+	OutcomeExternal      Outcome = "external-not-allowed" // external user, room does not allow them
+	OutcomeDuplicate     Outcome = "duplicate"            //
+	OutcomeBadRow        Outcome = "bad-row"              //
+	OutcomeFailed        Outcome = "failed"               // the call failed permanently or ran out of retries
+)
+
+// Failed reports whether the outcome counts as a failure for the exit code.
+func (o Outcome) Failed() bool { return o == OutcomeFailed }
+
+// Item is one CSV entry in a plan.
+type Item struct {
+	Line    int            // input line
+	Input   string         // the value as read (normalised by csvsource)
+	Kind    csvsource.Kind //
+	UserID  int64          // 0 when unresolved
+	Name    string         // display name or username, when known
+	Owner   bool           // to be promoted to owner after being added
+	Outcome Outcome        // Pending for actions; the reason for set-aside items
+	Message string         // why, for set-aside items
+}
+
+// Level ranks a preflight warning.
+type Level int
+
+const (
+	LevelInfo  Level = iota
+	LevelWarn        // shown prominently
+	LevelBlock       // the run cannot start
+)
+
+// Warning is one preflight fact for the preview.
+type Warning struct {
+	Level   Level
+	Code    string // stable: "pace", "jumbo", "working-hours", "owners", "deactivated", "permission", "external", ...
+	Message string
+}
+
+// Permission says whether the caller may make the change, and why.
+type Permission struct {
+	Allowed          bool
+	Reason           string
+	Owner            bool // the caller owns the room
+	Member           bool // the caller is a member
+	MembersCanInvite bool
+	UserProvisioning bool // the caller has the User Provisioning role
+}
+
+// Plan is what the preview shows and what the runner executes.
+type Plan struct {
+	Room     symphony.Room
+	StreamID string
+	Mode     Mode
+	Caller   symphony.SessionInfo
+	Source   string // the CSV's path
+
+	MembersBefore, OwnersBefore int
+	MembersAfter, OwnersAfter   int // expected when every action succeeds
+
+	Actions  []Item // to do, in input order
+	SetAside []Item // already member / not member, inactive, unknown, external, duplicate, bad row
+
+	Permission Permission
+	Interval   time.Duration // pace that applies above PaceThreshold members
+	Estimate   time.Duration // expected duration of the run
+	Warnings   []Warning
+	InputHash  string // hash of room, mode and actions: finds a matching journal
+}
+
+// PaceThreshold is the member count above which changes are paced.
+const PaceThreshold = 500
+
+// JumboThreshold is the member count above which a room is "jumbo".
+const JumboThreshold = 1000
+
+// DefaultInterval is Symphony's pace for rooms over PaceThreshold members.
+const DefaultInterval = 3 * time.Second
+
+// Blocked reports whether a LevelBlock warning forbids starting.
+func (p *Plan) Blocked() bool {
+	for _, w := range p.Warnings {
+		if w.Level == LevelBlock {
+			return true
+		}
+	}
+	return false
+}
+
+// Pod is what bulk needs of a pod client; *symphony.Client satisfies it.
+type Pod interface {
+	SessionInfo(ctx context.Context) (*symphony.SessionInfo, error)
+	RoomInfo(ctx context.Context, streamID string) (*symphony.Room, error)
+	Members(ctx context.Context, streamID string) ([]symphony.Member, error)
+	UsersByID(ctx context.Context, ids []int64) (*symphony.UserLookup, error)
+	UsersByEmail(ctx context.Context, emails []string) (*symphony.UserLookup, error)
+	UsersByUsername(ctx context.Context, usernames []string) (*symphony.UserLookup, error)
+	AddMember(ctx context.Context, streamID string, userID int64) (symphony.Change, error)
+	RemoveMember(ctx context.Context, streamID string, userID int64) (symphony.Change, error)
+	PromoteOwner(ctx context.Context, streamID string, userID int64) (symphony.Change, error)
+}
+
+// PlanRequest is the input of BuildPlan.
+type PlanRequest struct {
+	StreamID string
+	Mode     Mode
+	List     *csvsource.List
+	Interval time.Duration // 0 = DefaultInterval
+	Now      time.Time     // for the working-hours warning; zero = time.Now()
+}
+
+// BuildPlan resolves users and classifies every entry. It changes nothing.
+func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
+	return nil, errNotImplemented
+}
+
+// Result is one finished action: an event, a journal record and a report row.
+type Result struct {
+	Time     time.Time
+	Index    int // position in Plan.Actions
+	Item     Item
+	Outcome  Outcome
+	Promoted bool // owner flag applied
+	Status   int  // last HTTP status
+	Message  string
+	Attempts int
+}
+
+// Totals counts a run's progress.
+type Totals struct {
+	Actions  int // actions in the plan
+	Done     int // actions finished (any outcome), including those done before a resume
+	Added    int
+	Removed  int
+	Promoted int
+	Already  int // already a member / not a member, found during the run
+	Failed   int
+	Members  int // the room's member count as the run changes it
+}
+
+// EventKind says what an Event reports.
+type EventKind int
+
+const (
+	EventStarted    EventKind = iota // the run began (Totals set; Done > 0 after a resume)
+	EventPaceWait                    // waiting for the pace until Until
+	EventRetryWait                   // waiting to retry until Until; Message says why; Attempt is the next attempt
+	EventWindowWait                  // outside the run window; waiting until Until
+	EventResult                      // Result is set
+	EventPaused                      //
+	EventResumed                     //
+	EventStopping                    // the run stops by itself; Message says why
+	EventFinished                    // last event; Summary is set
+)
+
+// Event is what a runner reports, in order, on its channel.
+type Event struct {
+	Kind     EventKind
+	Time     time.Time
+	Until    time.Time
+	Attempt  int
+	Message  string
+	Interval time.Duration // pace now in force (0 below the threshold)
+	Result   *Result
+	Totals   Totals
+	Summary  *Summary
+}
+
+// Summary is a finished (or aborted) run.
+type Summary struct {
+	Totals      Totals
+	Started     time.Time
+	Finished    time.Time
+	Aborted     bool
+	StopReason  string // set when the run stopped by itself
+	JournalPath string
+	ReportPath  string
+}
+
+// ExitCode maps a summary to the CLI contract: 0 all done, 1 some failed, 3 aborted or stopped.
+func (s *Summary) ExitCode() int {
+	switch {
+	case s.Aborted || s.StopReason != "":
+		return 3
+	case s.Totals.Failed > 0:
+		return 1
+	}
+	return 0
+}
+
+// Control pauses, resumes and aborts a run from another goroutine.
+type Control struct{}
+
+func NewControl() *Control      { return &Control{} }
+func (c *Control) Pause()       {}
+func (c *Control) Resume()      {}
+func (c *Control) Abort()       {}
+func (c *Control) Paused() bool { return false }
+
+// Window is a daily run window, e.g. 18:00-08:00, optionally all day on weekends.
+type Window struct {
+	Start, End time.Duration // since midnight, local time
+	Weekends   bool          // Saturday and Sunday are open all day
+}
+
+// ParseWindow parses "HH:MM-HH:MM".
+func ParseWindow(s string, weekends bool) (*Window, error) { return nil, errNotImplemented }
+
+// RunOptions tune a run.
+type RunOptions struct {
+	OutDir     string        // journal and report folder; "" = current folder
+	Interval   time.Duration // 0 = plan.Interval
+	Window     *Window       // nil = always open
+	ResumeFrom string        // a journal to resume, "" = a fresh run
+	Control    *Control      // nil = none
+}
+
+// Runner executes a plan.
+type Runner struct{}
+
+// NewRunner prepares a run; it creates (or opens, to resume) the journal.
+func NewRunner(pod Pod, plan *Plan, opts RunOptions) (*Runner, error) {
+	return nil, errNotImplemented
+}
+
+// Events is closed after EventFinished. The runner never blocks on a slow
+// reader for longer than it takes the reader to take one event.
+func (r *Runner) Events() <-chan Event { return nil }
+
+// Run executes the plan until done, aborted or stopped. It writes the report.
+func (r *Runner) Run(ctx context.Context) (*Summary, error) { return nil, errNotImplemented }
+
+// FindResumable looks in dir for an unfinished journal that matches the plan
+// (same room, mode and input hash) and says how many actions it shows done.
+func FindResumable(dir string, plan *Plan) (path string, done int, err error) {
+	return "", 0, errNotImplemented
+}
+
+var errNotImplemented = errors.New("bulk: not implemented yet")
