@@ -1,0 +1,165 @@
+package podsim
+
+// CONTRACT FILE: the exported names below are what the tests of symphony,
+// symphony/bulk, ui and main, and `roster sim` / `roster demo`, rely on. The
+// implementation may add to them but must not change their meaning. Stub
+// bodies are replaced by the implementation.
+
+import (
+	"errors"
+	"time"
+)
+
+// Options configure a simulated pod. The zero value is a well-behaved pod
+// with Symphony's real pace (3 s) and one-hour sessions.
+type Options struct {
+	Latency         time.Duration // added to every API reply
+	SessionLifetime time.Duration // 0 = 1 hour
+	PaceGap         time.Duration // minimum gap between accepted membership changes in a room over PaceThreshold members; 0 = 3s
+	PaceTolerance   time.Duration // slack before a gap counts as a violation; 0 = 5% of PaceGap
+	PaceReject      bool          // answer a violating change with 429 (Retry-After = remaining gap) instead of only counting it
+}
+
+// PaceThreshold is the member count above which membership changes are paced.
+const PaceThreshold = 500
+
+// Faults make the pod hostile. They can be changed while it serves.
+type Faults struct {
+	Rate429           float64       // probability that an API call answers 429
+	RetryAfter        time.Duration // Retry-After sent with injected 429s (rounded up to whole seconds on the wire, see RetryAfterMillis)
+	Rate5xx           float64       // probability that a call starts a burst of 503s
+	Burst5xx          int           // consecutive 503s in a burst (default 1)
+	DropRate          float64       // probability that a call's connection is closed with no reply
+	KillSessionsEvery time.Duration // invalidate every session periodically (0 = never)
+	Seed              int64         // random seed for reproducible faults (0 = time-based)
+}
+
+// User is a pod user.
+type User struct {
+	ID          int64
+	Username    string
+	Email       string
+	DisplayName string
+	Company     string
+	Active      bool
+	External    bool     // belongs to another pod
+	Roles       []string // e.g. "INDIVIDUAL", "USER_PROVISIONING", "COMPLIANCE_OFFICER"
+}
+
+// Member is a room member.
+type Member struct {
+	UserID int64
+	Owner  bool
+}
+
+// Room is a chat room.
+type Room struct {
+	ID               string // URL-safe base64 without padding; generated when empty
+	Name             string
+	Description      string
+	Active           bool
+	Public           bool
+	MembersCanInvite bool
+	CrossPod         bool
+	Members          []Member
+}
+
+// State is the pod's state for tests, also served as JSON at GET /_sim/state.
+type State struct {
+	Rooms            []RoomState          `json:"rooms"`
+	Calls            map[int64]*CallCount `json:"calls"` // per user ID
+	PacingViolations int                  `json:"pacingViolations"`
+}
+
+// RoomState is one room in State.
+type RoomState struct {
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Active  bool    `json:"active"`
+	Members []int64 `json:"members"`
+	Owners  []int64 `json:"owners"`
+}
+
+// CallCount counts membership calls that reached the room logic for one user.
+type CallCount struct {
+	Add    int `json:"add"`
+	Remove int `json:"remove"`
+}
+
+// Server is a simulated pod serving HTTPS on loopback.
+type Server struct{}
+
+// New builds a pod with its own CA and server certificate (for 127.0.0.1,
+// ::1 and localhost). It does not listen yet.
+func New(opts Options) (*Server, error) { return nil, errNotImplemented }
+
+// Start listens on addr ("127.0.0.1:0" for any free port) and serves.
+func (s *Server) Start(addr string) error { return errNotImplemented }
+
+// URL is the base URL, e.g. "https://127.0.0.1:40123".
+func (s *Server) URL() string { return "" }
+
+// Host and Port of the listener.
+func (s *Server) Host() string { return "" }
+func (s *Server) Port() int    { return 0 }
+
+// CAPEM is the CA certificate that signed the server's (and clients') certificates.
+func (s *Server) CAPEM() []byte { return nil }
+
+// Close stops serving.
+func (s *Server) Close() error { return nil }
+
+// AddUser adds a user; an ID of 0 is assigned. It returns the ID.
+func (s *Server) AddUser(u User) int64 { return 0 }
+
+// AddServiceUser adds an active service user with a new RSA key and returns
+// its ID and the private key as PKCS#8 PEM.
+func (s *Server) AddServiceUser(username string, roles ...string) (id int64, keyPEM []byte, err error) {
+	return 0, nil, errNotImplemented
+}
+
+// IssueClientCert returns a PEM certificate and key signed by the CA, CN = username,
+// for certificate authentication.
+func (s *Server) IssueClientCert(username string) (certPEM, keyPEM []byte, err error) {
+	return nil, nil, errNotImplemented
+}
+
+// AddRoom adds a room and returns its stream ID.
+func (s *Server) AddRoom(r Room) string { return "" }
+
+// SetRoomActive deactivates or reactivates a room (for mid-run tests).
+func (s *Server) SetRoomActive(id string, active bool) {}
+
+// SetFaults replaces the fault settings.
+func (s *Server) SetFaults(f Faults) {}
+
+// KillSessions invalidates every session now.
+func (s *Server) KillSessions() {}
+
+// State returns a copy of the state.
+func (s *Server) State() State { return State{} }
+
+// Demo is the seeded world of `roster sim` and `roster demo`.
+type Demo struct {
+	BotUsername string
+	BotID       int64
+	BotKeyPEM   []byte // PKCS#8 PEM
+	Small       string // stream ID of a small room (a dozen members; the bot owns it)
+	Medium      string // about 480 members (the bot owns it)
+	Jumbo       string // 1,200 members (the bot owns it; two owners)
+	Deactivated string // a deactivated room
+	Forbidden   string // a room where the bot is neither owner nor member and lacks User Provisioning
+	Candidates  []User // active users in none of those rooms, to put in a CSV (at least 3,000)
+	Inactive    []User // a few inactive users
+	External    []User // a few external users
+}
+
+// SeedDemo fills the pod with the demo world.
+func (s *Server) SeedDemo() (*Demo, error) { return nil, errNotImplemented }
+
+// WriteDir writes DIR/config.json (legacy, RSA), DIR/config.yaml (BDK 2.0),
+// DIR/bot-key.pem, DIR/ca.pem and a sample DIR/users.csv for the demo world,
+// with paths relative to DIR.
+func (s *Server) WriteDir(dir string, d *Demo) error { return errNotImplemented }
+
+var errNotImplemented = errors.New("podsim: not implemented yet")
