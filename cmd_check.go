@@ -1,12 +1,236 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
+
+	"roster/csvsource"
 )
 
-// cmdCheck prints what would be read from a user list (roster check). Owned by the csvsource work.
+// Text output lists at most this many problems and duplicates; --json lists all.
+const (
+	checkListProblems   = 50
+	checkListDuplicates = 20
+)
+
+const checkUsage = `Usage: roster check FILE [--column NAME] [--json]
+
+Prints what roster would read from a user list (counts, then each problem with
+its line) without touching any pod. Exit 0 when the file is usable, 2 when not.
+
+  --column NAME   the user column's header, when it is not found by itself
+  --json          print one JSON object instead of text
+`
+
+// checkArgs are the parsed arguments of roster check.
+type checkArgs struct {
+	file, column string
+	json, help   bool
+}
+
+// checkResult is what reading the file gave, for either output form.
+type checkResult struct {
+	file       string
+	format     *csvsource.Format // nil when the file could not be opened
+	summary    csvsource.Summary
+	problems   []csvsource.Problem
+	duplicates []csvsource.Duplicate
+	err        error // set when the file is not usable
+}
+
+// cmdCheck prints what would be read from a user list (roster check).
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "roster check: not implemented yet")
-	return exitInput
+	a, err := parseCheckArgs(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "roster check: %v\n\n%s", err, checkUsage)
+		return exitInput
+	}
+	if a.help {
+		fmt.Fprint(stdout, checkUsage)
+		return exitOK
+	}
+	res := readForCheck(a.file, csvsource.Options{Column: a.column})
+	if a.json {
+		writeCheckJSON(stdout, res)
+	} else {
+		writeCheckText(stdout, res)
+	}
+	if res.err != nil {
+		fmt.Fprintf(stderr, "roster check: %v\n", res.err)
+		return exitInput
+	}
+	return exitOK
+}
+
+// parseCheckArgs accepts flags before or after FILE, as -flag or --flag,
+// with the value as the next argument or after "=".
+func parseCheckArgs(args []string) (checkArgs, error) {
+	var a checkArgs
+	var files []string
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		switch {
+		case arg == "--":
+			files = append(files, args[i+1:]...)
+			i = len(args)
+		case !strings.HasPrefix(arg, "-") || arg == "-":
+			files = append(files, arg)
+		case name == "json" && !hasValue:
+			a.json = true
+		case name == "h" || name == "help":
+			a.help = true
+		case name == "column" && hasValue:
+			a.column = value
+		case name == "column":
+			if i+1 >= len(args) {
+				return a, errors.New("--column needs the name of the user column")
+			}
+			i++
+			a.column = args[i]
+		default:
+			return a, fmt.Errorf("unknown flag %s", arg)
+		}
+	}
+	if a.help {
+		return a, nil
+	}
+	switch {
+	case len(files) == 0:
+		return a, errors.New("give the user list to check: roster check FILE")
+	case len(files) > 1:
+		return a, fmt.Errorf("give one file to check, not %d (%s)", len(files), strings.Join(files, ", "))
+	}
+	if strings.TrimSpace(a.column) == "" && a.column != "" {
+		return a, errors.New("--column needs the name of the user column")
+	}
+	a.file = files[0]
+	return a, nil
+}
+
+// readForCheck reads the whole file as a run would, keeping only the counts,
+// problems and duplicates.
+func readForCheck(path string, opts csvsource.Options) checkResult {
+	res := checkResult{file: path}
+	r, err := csvsource.Open(path, opts)
+	if err != nil {
+		res.err = err
+		return res
+	}
+	defer r.Close()
+	for {
+		if _, err = r.Next(); err != nil {
+			break
+		}
+	}
+	if err != io.EOF {
+		res.err = err
+	}
+	f := r.Format()
+	res.format = &f
+	res.summary = r.Summary()
+	res.problems = r.Problems()
+	res.duplicates = r.Duplicates()
+	return res
+}
+
+func writeCheckText(w io.Writer, res checkResult) {
+	s := res.summary
+	if res.err != nil {
+		fmt.Fprintf(w, "%s: NOT USABLE\n", res.file)
+	} else {
+		fmt.Fprintf(w, "%s: usable, %d %s to read\n", res.file, s.Entries, plural(s.Entries, "user", "users"))
+	}
+	if res.format == nil {
+		return
+	}
+	fmt.Fprintf(w, "  format:     %s\n", res.format)
+	fmt.Fprintf(w, "  entries:    %d (%d user IDs, %d emails, %d usernames), %d %s\n",
+		s.Entries, s.IDs, s.Emails, s.Usernames, s.Owners, plural(s.Owners, "owner", "owners"))
+	fmt.Fprintf(w, "  duplicates: %d (left out: each user is read once)\n", s.Duplicates)
+	fmt.Fprintf(w, "  problems:   %d (rows left out)\n", s.Problems)
+	fmt.Fprintf(w, "  warnings:   %d (rows recovered: check them)\n", s.Warnings)
+	if len(res.problems) > 0 {
+		fmt.Fprintln(w, "\nProblems:")
+		for i, p := range res.problems {
+			if i == checkListProblems {
+				break
+			}
+			kind := "left out"
+			if p.Warning {
+				kind = "warning"
+			}
+			fmt.Fprintf(w, "  line %d: %s: %s\n", p.Line, kind, p.Message)
+		}
+		if more := s.Problems + s.Warnings - min(len(res.problems), checkListProblems); more > 0 {
+			fmt.Fprintf(w, "  ... and %d more (roster check --json lists them)\n", more)
+		}
+	}
+	if len(res.duplicates) > 0 {
+		fmt.Fprintln(w, "\nDuplicates:")
+		for i, d := range res.duplicates {
+			if i == checkListDuplicates {
+				fmt.Fprintf(w, "  ... and %d more\n", len(res.duplicates)-checkListDuplicates)
+				break
+			}
+			fmt.Fprintf(w, "  line %d: %s, first on line %d\n", d.Line, d.Value, d.FirstLine)
+		}
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// checkJSON is the one object `roster check --json` prints.
+type checkJSON struct {
+	File       string          `json:"file"`
+	Format     string          `json:"format,omitempty"`
+	Entries    int             `json:"entries"`
+	IDs        int             `json:"ids"`
+	Emails     int             `json:"emails"`
+	Usernames  int             `json:"usernames"`
+	Owners     int             `json:"owners"`
+	Duplicates int             `json:"duplicates"`
+	Problems   []checkJSONLine `json:"problems"`
+	Warnings   []checkJSONLine `json:"warnings"`
+	Unlisted   int             `json:"unlisted,omitempty"`
+	Error      string          `json:"error,omitempty"`
+}
+
+type checkJSONLine struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+func writeCheckJSON(w io.Writer, res checkResult) {
+	s := res.summary
+	out := checkJSON{
+		File: res.file, Entries: s.Entries, IDs: s.IDs, Emails: s.Emails, Usernames: s.Usernames,
+		Owners: s.Owners, Duplicates: s.Duplicates, Unlisted: s.Unlisted,
+		Problems: []checkJSONLine{}, Warnings: []checkJSONLine{},
+	}
+	if res.format != nil {
+		out.Format = res.format.String()
+	}
+	if res.err != nil {
+		out.Error = res.err.Error()
+	}
+	for _, p := range res.problems {
+		line := checkJSONLine{Line: p.Line, Message: p.Message}
+		if p.Warning {
+			out.Warnings = append(out.Warnings, line)
+		} else {
+			out.Problems = append(out.Problems, line)
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(out)
 }

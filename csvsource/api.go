@@ -6,11 +6,6 @@ package csvsource
 // CONTRACT FILE: the exported names below are what symphony/bulk, ui and main
 // rely on. The implementation may add to them but must not change their meaning.
 
-import (
-	"errors"
-	"io"
-)
-
 // Kind is what a user cell holds.
 type Kind int
 
@@ -56,13 +51,20 @@ type Duplicate struct {
 }
 
 // Summary counts what was read. Entries counts unique usable entries.
+// Problems counts the rows dropped, Warnings the rows recovered (both are in
+// the Problems list, told apart by Problem.Warning).
 type Summary struct {
 	Entries, IDs, Emails, Usernames, Owners, Duplicates, Problems, Warnings int
+
+	// Unlisted counts the problems and warnings that are counted above but
+	// were left out of the Problems list, which is capped (see MaxListedErrors)
+	// so that a file of a million damaged rows cannot fill memory.
+	Unlisted int
 }
 
 // Options tune reading.
 type Options struct {
-	Column string // the user column's header, if the caller names it
+	Column string // the user column's header, if the caller names it (any case and spacing)
 }
 
 // List is a whole file read.
@@ -72,31 +74,5 @@ type List struct {
 	Problems   []Problem
 	Duplicates []Duplicate
 	Summary    Summary
+	Format     Format // how the file was read: encoding, delimiter, header, columns
 }
-
-// Reader streams entries from a file.
-type Reader struct{}
-
-// Open opens a file for streaming. Errors name the file and say how to fix it.
-func Open(path string, opts Options) (*Reader, error) { return nil, errNotImplemented }
-
-// NewReader streams entries from r; name is used in messages.
-func NewReader(r io.Reader, name string, opts Options) (*Reader, error) {
-	return nil, errNotImplemented
-}
-
-// Next returns the next unique usable entry, or io.EOF. Problems and
-// duplicates met on the way are kept and available from Problems/Duplicates.
-func (r *Reader) Next() (Entry, error) { return Entry{}, io.EOF }
-
-func (r *Reader) Problems() []Problem     { return nil }
-func (r *Reader) Duplicates() []Duplicate { return nil }
-func (r *Reader) Summary() Summary        { return Summary{} }
-func (r *Reader) Close() error            { return nil }
-
-// ReadFile reads a whole file. It fails (with a message naming the file) on a
-// missing file, a folder, an empty or binary file, a file with no usable
-// column, or a file where every row is bad.
-func ReadFile(path string, opts Options) (*List, error) { return nil, errNotImplemented }
-
-var errNotImplemented = errors.New("csvsource: not implemented yet")

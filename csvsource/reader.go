@@ -1,0 +1,421 @@
+package csvsource
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+)
+
+// The Problems list keeps at most this many errors and warnings; Summary still
+// counts every one (see Summary.Unlisted).
+const (
+	MaxListedErrors   = 100_000
+	MaxListedWarnings = 10_000
+)
+
+// Reader streams entries from a file. Only the duplicate set grows with the
+// file (about 40 bytes per unique user); rows are read and let go one by one.
+type Reader struct {
+	name   string
+	closer io.Closer
+	rs     *recordScanner
+	pre    []record // rows read while deciding the layout, not yet taken
+	layout layout
+	format Format
+
+	// the duplicate set: value -> first line<<1 | owner
+	idNums            map[int64]uint64
+	emails, usernames map[string]uint64
+
+	problems []Problem
+	dups     []Duplicate
+	sum      Summary
+	dataRows int
+	end      error // io.EOF, or why reading stopped
+}
+
+// Open opens a file for streaming. Errors name the file and say how to fix it.
+func Open(path string, opts Options) (*Reader, error) {
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fileError(path, ErrNotFound, "no such file; check the path and its spelling")
+	case err != nil:
+		return nil, fileError(path, ErrUnreadable, fmt.Sprintf("cannot be opened (%v); check that the file is readable", pathErrCause(err)))
+	case info.IsDir():
+		return nil, fileError(path, ErrIsFolder, "is a folder, not a file; give the path of the CSV file inside it")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fileError(path, ErrUnreadable, fmt.Sprintf("cannot be opened (%v); check that the file is readable", pathErrCause(err)))
+	}
+	r, err := NewReader(f, path, opts)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	r.closer = f
+	return r, nil
+}
+
+// pathErrCause drops the operation and path that os errors repeat.
+func pathErrCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// NewReader streams entries from r; name is used in messages. It reads the
+// first rows at once to decide the encoding, delimiter, header and columns, so
+// a file that cannot be used at all fails here rather than at Next.
+func NewReader(src io.Reader, name string, opts Options) (*Reader, error) {
+	text, enc, err := decode(src, name)
+	if err != nil {
+		return nil, err
+	}
+	lines := newLineScanner(text)
+	sample, rows, sep, err := readSample(lines)
+	if err != nil {
+		return nil, fileError(name, ErrUnreadable, fmt.Sprintf("cannot be read (%v)", err))
+	}
+	if len(sample) == 0 {
+		return nil, fileError(name, ErrEmpty, "has no rows, only blank lines or # comments; export the user list again")
+	}
+	delim := sep
+	if sep < 0 {
+		delim = detectDelimiter(rows)
+	}
+	r := &Reader{
+		name:      name,
+		rs:        &recordScanner{lines: lines, pending: sample, delim: delim},
+		format:    Format{Encoding: enc},
+		emails:    map[string]uint64{},
+		usernames: map[string]uint64{},
+		idNums:    map[int64]uint64{},
+	}
+	if delim >= 0 {
+		r.format.Delimiter = rune(delim)
+	}
+	if err := r.readLayout(opts); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// readSample reads the first rows of a file, keeping copies of their lines to
+// be read again. rows are the same rows with quoted line breaks joined, for
+// detectDelimiter. sep is the delimiter named by a "sep=" first line, or -1.
+func readSample(lines *lineScanner) (sample []physLine, rows [][]byte, sep int, err error) {
+	sep = -1
+	var row []byte
+	open, seenRow, size := false, false, 0
+	for len(rows) < sampleRecords && (size < sampleBytes || len(rows) == 0) {
+		l, err := lines.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, -1, err
+		}
+		if !open && !l.tooLong && skippable(l.text) {
+			continue // never read again, so not kept
+		}
+		if !seenRow && !l.tooLong {
+			seenRow = true
+			if d, ok := sepDirective(l.text); ok {
+				sep = d
+				continue
+			}
+		}
+		l.text = bytes.Clone(l.text)
+		sample = append(sample, l)
+		size += len(l.text)
+		if l.tooLong {
+			continue
+		}
+		if open {
+			row = append(append(row, '\n'), l.text...)
+		} else {
+			row = slices.Clone(l.text)
+		}
+		if open = quoteOpenAtEnd(l.text, open); !open {
+			rows = append(rows, row)
+		}
+	}
+	if open {
+		rows = append(rows, row)
+	}
+	return sample, rows, sep, nil
+}
+
+// readLayout reads the first records and decides the layout from them.
+func (r *Reader) readLayout(opts Options) error {
+	for len(r.pre) < sampleRecords {
+		rec, err := r.rs.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fileError(r.name, ErrUnreadable, fmt.Sprintf("cannot be read (%v)", err))
+		}
+		rec.fields = slices.Clone(rec.fields)
+		r.pre = append(r.pre, rec)
+	}
+	h := slices.IndexFunc(r.pre, func(rec record) bool { return rec.problem == "" && effectiveWidth(rec.fields) > 0 })
+	if h < 0 {
+		if opts.Column != "" {
+			return fileError(r.name, ErrNoColumn, fmt.Sprintf("column %q is not in the file: no row of it could be read", opts.Column))
+		}
+		r.layout = layout{width: 1, user: []column{{index: 0}}, owner: column{index: -1}}
+		return nil
+	}
+	var rest [][]string
+	for _, rec := range r.pre[h+1:] {
+		if rec.problem == "" && effectiveWidth(rec.fields) > 0 {
+			rest = append(rest, rec.fields)
+		}
+	}
+	l, isHeader, warning, err := findLayout(r.name, r.pre[h].fields, rest, opts)
+	if err != nil {
+		return err
+	}
+	r.layout = l
+	if !isHeader {
+		return nil
+	}
+	for _, rec := range r.pre[:h] { // rows before the header that could not be split
+		r.take(rec)
+	}
+	r.format.HeaderLine = r.pre[h].line
+	r.format.Header = l.header
+	if l.user[0].name != "" {
+		r.format.UserColumn = l.user[0].name
+	}
+	for _, c := range l.user[1:] {
+		r.format.Fallbacks = append(r.format.Fallbacks, c.name)
+	}
+	if l.owner.index >= 0 {
+		r.format.OwnerColumn = l.owner.name
+	}
+	if warning != "" {
+		r.addProblem(Problem{Line: r.pre[h].line, Message: warning, Warning: true})
+	}
+	r.pre = r.pre[h+1:]
+	return nil
+}
+
+// Next returns the next unique usable entry, or io.EOF. Problems and
+// duplicates met on the way are kept and available from Problems/Duplicates.
+// When the file ends without a single usable entry, Next returns a *FileError
+// (ErrNoEntries) instead of io.EOF.
+func (r *Reader) Next() (Entry, error) {
+	for r.end == nil {
+		var rec record
+		if len(r.pre) > 0 {
+			rec, r.pre = r.pre[0], r.pre[1:]
+		} else {
+			var err error
+			if rec, err = r.rs.next(); err != nil {
+				r.finish(err)
+				break
+			}
+		}
+		if e, ok := r.take(rec); ok {
+			return e, nil
+		}
+	}
+	return Entry{}, r.end
+}
+
+func (r *Reader) finish(err error) {
+	switch {
+	case err != io.EOF:
+		r.end = fmt.Errorf("%s: reading after line %d: %w", r.name, r.rs.lines.num, err)
+	case r.sum.Entries > 0:
+		r.end = io.EOF
+	case r.dataRows == 0 && r.format.HeaderLine > 0:
+		r.end = fileError(r.name, ErrNoEntries, fmt.Sprintf("has a header row (line %d) but no user rows below it; add the users", r.format.HeaderLine))
+	case r.dataRows == 0:
+		r.end = fileError(r.name, ErrNoEntries, "has no user rows; add the users")
+	default:
+		first := slices.IndexFunc(r.problems, func(p Problem) bool { return !p.Warning })
+		detail := fmt.Sprintf("none of its %d rows can be used", r.dataRows)
+		if first >= 0 {
+			detail += fmt.Sprintf(" (the first problem, line %d: %s)", r.problems[first].Line, r.problems[first].Message)
+		}
+		r.end = fileError(r.name, ErrNoEntries, detail+"; fix the rows and try again")
+	}
+}
+
+// take checks one row. It returns the entry when the row is usable and new.
+func (r *Reader) take(rec record) (Entry, bool) {
+	if rec.problem != "" {
+		r.dataRows++
+		r.addProblem(Problem{Line: rec.line, Message: rec.problem})
+		return Entry{}, false
+	}
+	width := effectiveWidth(rec.fields)
+	if width == 0 {
+		return Entry{}, false // ",,,": an empty row as Excel writes it
+	}
+	r.dataRows++
+	fail := func(msg string) (Entry, bool) {
+		r.addProblem(Problem{Line: rec.line, Message: msg})
+		return Entry{}, false
+	}
+	if width > r.layout.width {
+		return fail(r.widthProblem(width))
+	}
+	var cell string
+	var col column
+	for _, c := range r.layout.user {
+		if c.index < len(rec.fields) {
+			if v := trimCell(rec.fields[c.index]); v != "" {
+				cell, col = v, c
+				break
+			}
+		}
+	}
+	if cell == "" {
+		if r.layout.user[0].name == "" {
+			return fail("the user cell is empty; fill it in or remove the line")
+		}
+		return fail(fmt.Sprintf("the user cell (column %q) is empty; fill it in or remove the line", r.layout.user[0].name))
+	}
+	v, warning, problem := readCell(cell, col.kind, col.name)
+	if problem != "" {
+		return fail(problem)
+	}
+	owner := false
+	if o := r.layout.owner; o.index >= 0 && o.index < len(rec.fields) {
+		if owner, problem = readOwner(rec.fields[o.index], o.name); problem != "" {
+			return fail(problem)
+		}
+	}
+	if len(rec.fields) > 1 {
+		v.value = strings.Clone(v.value) // let go of the rest of the row
+	}
+	if first, seen := r.seen(v, rec.line, owner); seen {
+		firstLine, firstOwner := int(first>>1), first&1 == 1
+		if r.layout.owner.index >= 0 && firstOwner != owner {
+			return fail(fmt.Sprintf("%s is also on line %d, but there as %s and here as %s; only line %d is used: make the two lines agree or remove one",
+				show(v.value), firstLine, ownerWord(firstOwner), ownerWord(owner), firstLine))
+		}
+		r.dups = append(r.dups, Duplicate{Line: rec.line, FirstLine: firstLine, Value: v.value})
+		r.sum.Duplicates++
+		return Entry{}, false
+	}
+	if warning != "" {
+		r.addProblem(Problem{Line: rec.line, Message: warning, Warning: true})
+	}
+	r.count(v.kind, owner)
+	return Entry{Line: rec.line, Kind: v.kind, Value: v.value, UserID: v.id, Owner: owner}, true
+}
+
+func ownerWord(owner bool) string {
+	if owner {
+		return "an owner"
+	}
+	return "not an owner"
+}
+
+func (r *Reader) widthProblem(width int) string {
+	if r.layout.header == nil {
+		return fmt.Sprintf("the row has %d cells but the file has one column; if a value holds the delimiter, quote it", width)
+	}
+	delim := "delimiter"
+	if r.format.Delimiter != 0 {
+		delim = fmt.Sprintf("%q", r.format.Delimiter)
+	}
+	// Refused, not trimmed: an unquoted delimiter inside a cell (a name like
+	// "Doe, Jane") shifts every cell after it, so the user or owner cell read
+	// from this row could be the wrong one.
+	return fmt.Sprintf("the row has %d cells but the header (line %d) has %d: a cell probably holds an unquoted %s, which shifts the cells after it; quote that cell or remove the extra cells",
+		width, r.format.HeaderLine, r.layout.width, delim)
+}
+
+// seen records a value, or returns what was recorded for it first.
+func (r *Reader) seen(v cellValue, line int, owner bool) (uint64, bool) {
+	mark := uint64(line) << 1
+	if owner {
+		mark |= 1
+	}
+	switch v.kind {
+	case KindUserID:
+		if first, ok := r.idNums[v.id]; ok {
+			return first, true
+		}
+		r.idNums[v.id] = mark
+	case KindEmail:
+		if first, ok := r.emails[v.value]; ok {
+			return first, true
+		}
+		r.emails[v.value] = mark
+	default:
+		if first, ok := r.usernames[v.value]; ok {
+			return first, true
+		}
+		r.usernames[v.value] = mark
+	}
+	return 0, false
+}
+
+func (r *Reader) count(kind Kind, owner bool) {
+	r.sum.Entries++
+	switch kind {
+	case KindUserID:
+		r.sum.IDs++
+	case KindEmail:
+		r.sum.Emails++
+	case KindUsername:
+		r.sum.Usernames++
+	}
+	if owner {
+		r.sum.Owners++
+	}
+}
+
+func (r *Reader) addProblem(p Problem) {
+	var listed, limit int
+	if p.Warning {
+		r.sum.Warnings++
+		listed, limit = r.sum.Warnings, MaxListedWarnings
+	} else {
+		r.sum.Problems++
+		listed, limit = r.sum.Problems, MaxListedErrors
+	}
+	if listed > limit {
+		r.sum.Unlisted++
+		return
+	}
+	r.problems = append(r.problems, p)
+}
+
+// Problems returns the problems and warnings met so far, in line order.
+func (r *Reader) Problems() []Problem { return r.problems }
+
+// Duplicates returns the duplicates met so far, in line order.
+func (r *Reader) Duplicates() []Duplicate { return r.dups }
+
+// Summary counts what was read so far; after Next has returned io.EOF, all of it.
+func (r *Reader) Summary() Summary { return r.sum }
+
+// Format says how the file is being read.
+func (r *Reader) Format() Format { return r.format }
+
+// Close closes the file that Open opened; it does nothing for NewReader.
+func (r *Reader) Close() error {
+	if r.closer == nil {
+		return nil
+	}
+	c := r.closer
+	r.closer = nil
+	return c.Close()
+}

@@ -1,0 +1,186 @@
+package csvsource
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+)
+
+// A quoted field may hold line breaks, but a quote that is never closed would
+// otherwise swallow the rest of the file. Past these bounds the quote is taken
+// as a mistake: its line is reported and the lines after it are read again as
+// rows of their own.
+const (
+	maxRecordLines = 100
+	maxRecordBytes = 1 << 20
+)
+
+// record is one logical row: its cells (not yet trimmed) and the line it starts on.
+type record struct {
+	line    int
+	fields  []string
+	problem string // set when the row could not be split into cells
+}
+
+// recordScanner splits lines into records: cells separated by the delimiter,
+// quoted cells holding delimiters, doubled quotes and line breaks (RFC 4180,
+// read leniently: a quote inside an unquoted cell is kept as it is). Blank
+// lines and lines starting with '#' are skipped.
+type recordScanner struct {
+	lines   *lineScanner
+	pending []physLine // read again before the scanner's: the sample, or lines after an unclosed quote
+	delim   int        // the delimiter byte, or -1 for a single column
+	buf     []byte
+	ends    []int
+	fields  []string
+}
+
+func (rs *recordScanner) nextLine() (physLine, error) {
+	if len(rs.pending) > 0 {
+		l := rs.pending[0]
+		rs.pending = rs.pending[1:]
+		return l, nil
+	}
+	return rs.lines.next()
+}
+
+// next returns the next record, or io.EOF. The fields slice is reused by the
+// next call; the strings in it are not.
+func (rs *recordScanner) next() (record, error) {
+	var first physLine
+	for {
+		l, err := rs.nextLine()
+		if err != nil {
+			return record{}, err
+		}
+		if l.tooLong {
+			return record{line: l.num, problem: fmt.Sprintf("the line is longer than %d MiB, so it cannot be a row of a user list; remove it or add the missing line breaks", maxLineBytes>>20)}, nil
+		}
+		if !skippable(l.text) {
+			first = l
+			break
+		}
+	}
+	rs.buf, rs.ends = rs.buf[:0], rs.ends[:0]
+	if bytes.IndexByte(first.text, '"') < 0 {
+		rs.splitPlain(first.text)
+		return rs.finish(first.num), nil
+	}
+	var st splitState
+	if !rs.split(first.text, &st) {
+		return rs.finish(first.num), nil
+	}
+	// A quoted cell goes on past the end of the line. Keep copies of the
+	// following lines in case the quote turns out never to close.
+	var kept []physLine
+	size := len(first.text)
+	for {
+		l, err := rs.nextLine()
+		if err != nil && err != io.EOF {
+			return record{}, err
+		}
+		if err == io.EOF || l.tooLong || len(kept)+1 >= maxRecordLines || size+len(l.text) > maxRecordBytes {
+			if err == nil {
+				kept = append(kept, physLine{num: l.num, text: bytes.Clone(l.text), tooLong: l.tooLong})
+			}
+			rs.pending = append(kept, rs.pending...)
+			return record{line: first.num, problem: "a quote opens on this line and is never closed, so the row cannot be split into cells; close the quote (or double it: \"\") and try again"}, nil
+		}
+		kept = append(kept, physLine{num: l.num, text: bytes.Clone(l.text)})
+		size += len(l.text)
+		rs.buf = append(rs.buf, '\n')
+		if !rs.split(l.text, &st) {
+			return rs.finish(first.num), nil
+		}
+	}
+}
+
+// skippable: a blank line or a comment. A comment is recognised on the line
+// itself, before any splitting, so that a quote in a comment opens nothing.
+func skippable(line []byte) bool {
+	t := bytes.TrimLeft(line, " \t\f\v")
+	return len(t) == 0 || t[0] == '#'
+}
+
+// splitPlain splits a line that holds no quote: the fast path of large files.
+func (rs *recordScanner) splitPlain(line []byte) {
+	if rs.delim >= 0 {
+		d := byte(rs.delim)
+		for i := bytes.IndexByte(line, d); i >= 0; i = bytes.IndexByte(line, d) {
+			rs.buf = append(rs.buf, line[:i]...)
+			rs.ends = append(rs.ends, len(rs.buf))
+			line = line[i+1:]
+		}
+	}
+	rs.buf = append(rs.buf, line...)
+}
+
+const (
+	atFieldStart = iota
+	inUnquoted
+	inQuoted
+	afterQuote // a quote inside a quoted cell: the end, or the first of ""
+)
+
+type splitState struct{ mode int }
+
+// split reads one line into the record. It reports whether a quoted cell is
+// still open at the end of the line.
+func (rs *recordScanner) split(line []byte, st *splitState) bool {
+	for _, c := range line {
+		isDelim := int(c) == rs.delim
+		switch st.mode {
+		case atFieldStart:
+			switch {
+			case isDelim:
+				rs.ends = append(rs.ends, len(rs.buf))
+			case c == '"':
+				st.mode = inQuoted
+			default:
+				rs.buf = append(rs.buf, c)
+				if c != ' ' && c != '\t' {
+					st.mode = inUnquoted
+				}
+			}
+		case inUnquoted:
+			if isDelim {
+				rs.ends = append(rs.ends, len(rs.buf))
+				st.mode = atFieldStart
+			} else {
+				rs.buf = append(rs.buf, c)
+			}
+		case inQuoted:
+			if c == '"' {
+				st.mode = afterQuote
+			} else {
+				rs.buf = append(rs.buf, c)
+			}
+		case afterQuote:
+			switch {
+			case c == '"':
+				rs.buf = append(rs.buf, '"')
+				st.mode = inQuoted
+			case isDelim:
+				rs.ends = append(rs.ends, len(rs.buf))
+				st.mode = atFieldStart
+			default: // text after a closing quote: kept, as Excel does
+				rs.buf = append(rs.buf, c)
+				st.mode = inUnquoted
+			}
+		}
+	}
+	return st.mode == inQuoted
+}
+
+// finish turns the buffer into cells, sharing one string among them.
+func (rs *recordScanner) finish(num int) record {
+	s := string(rs.buf)
+	rs.fields = rs.fields[:0]
+	from := 0
+	for _, e := range rs.ends {
+		rs.fields = append(rs.fields, s[from:e])
+		from = e
+	}
+	rs.fields = append(rs.fields, s[from:])
+	return record{line: num, fields: rs.fields}
+}
