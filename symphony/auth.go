@@ -1,0 +1,272 @@
+package symphony
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/youmark/pkcs8"
+	"software.sslmate.com/src/go-pkcs12"
+)
+
+// jwtLifetime is how long the login JWT is valid; Symphony refuses more than 5 minutes.
+const jwtLifetime = 240 * time.Second
+
+// loadRSAKey reads the bot's RSA private key from the config: PKCS#1 or
+// PKCS#8 PEM, PKCS#8 possibly encrypted with PrivateKeyPassword.
+func loadRSAKey(cfg *Config) (*rsa.PrivateKey, error) {
+	key := cfg.keyName("PrivateKeyPath")
+	data := cfg.PrivateKeyPEM
+	where := "the inline key"
+	if len(data) == 0 {
+		if cfg.PrivateKeyPath == "" {
+			return nil, fmt.Errorf("%s: key %q: missing; expected the path of the bot's RSA private key (PEM)", cfg.source(), key)
+		}
+		var err error
+		if data, err = os.ReadFile(cfg.PrivateKeyPath); err != nil {
+			return nil, fmt.Errorf("%s: key %q: cannot read the private key: %w", cfg.source(), key, err)
+		}
+		where = cfg.PrivateKeyPath
+	}
+	k, err := parsePrivateKey(data, cfg.PrivateKeyPassword)
+	if err != nil {
+		return nil, fmt.Errorf("%s: key %q: %s: %w", cfg.source(), key, where, err)
+	}
+	rk, ok := k.(*rsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("%s: key %q: %s holds a %s key; RSA authentication needs an RSA key", cfg.source(), key, where, keyKind(k))
+	}
+	return rk, nil
+}
+
+// parsePrivateKey finds the first private key in PEM data. Its errors never
+// quote the data.
+func parsePrivateKey(data []byte, password string) (crypto.Signer, error) {
+	sawPublic := false
+	for rest := data; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		switch block.Type {
+		case "RSA PRIVATE KEY":
+			if block.Headers["Proc-Type"] != "" {
+				return nil, errors.New("the key is encrypted in the legacy OpenSSL format, which is not supported; " +
+					"convert it to encrypted PKCS#8 with: openssl pkcs8 -topk8 -in OLD.pem -out NEW.pem")
+			}
+			k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("the PKCS#1 RSA key cannot be read: %v", err)
+			}
+			return k, nil
+		case "PRIVATE KEY":
+			k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("the PKCS#8 key cannot be read: %v", err)
+			}
+			return asSigner(k)
+		case "EC PRIVATE KEY":
+			k, err := x509.ParseECPrivateKey(block.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("the EC key cannot be read: %v", err)
+			}
+			return k, nil
+		case "ENCRYPTED PRIVATE KEY":
+			if password == "" {
+				return nil, errors.New("the key is encrypted (PKCS#8) but no password is configured " +
+					"(botPrivateKeyPassword, or bot.privateKey.password in a BDK config)")
+			}
+			k, err := pkcs8.ParsePKCS8PrivateKey(block.Bytes, []byte(password))
+			if err != nil {
+				return nil, errors.New("the encrypted PKCS#8 key cannot be decrypted: wrong password, or an unsupported cipher")
+			}
+			return asSigner(k)
+		case "PUBLIC KEY", "RSA PUBLIC KEY":
+			sawPublic = true
+		}
+	}
+	if sawPublic {
+		return nil, errors.New("it holds a public key; the bot's private key is needed (the public key is what the pod admin uploads)")
+	}
+	return nil, errors.New("no PEM private key found (expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)")
+}
+
+func asSigner(k any) (crypto.Signer, error) {
+	s, ok := k.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("unsupported key type %T", k)
+	}
+	return s, nil
+}
+
+func keyKind(k any) string {
+	switch k.(type) {
+	case *ecdsa.PrivateKey:
+		return "ECDSA"
+	case ed25519.PrivateKey:
+		return "Ed25519"
+	}
+	return fmt.Sprintf("%T", k)
+}
+
+// loadClientCert reads the bot's certificate: a PKCS#12 file with its
+// password, or PEM with the certificate and its key (in the same file or in
+// CertKeyPath).
+func loadClientCert(cfg *Config) (*tls.Certificate, error) {
+	key := cfg.keyName("CertPath")
+	if cfg.CertPath == "" {
+		return nil, fmt.Errorf("%s: key %q: missing; expected the path of the bot's certificate (.p12 or PEM)", cfg.source(), key)
+	}
+	data, err := os.ReadFile(cfg.CertPath)
+	if err != nil {
+		return nil, fmt.Errorf("%s: key %q: cannot read the certificate: %w", cfg.source(), key, err)
+	}
+	if !bytes.Contains(data, []byte("-----BEGIN")) {
+		return loadPKCS12(cfg, data)
+	}
+	var chain [][]byte
+	var leaf *x509.Certificate
+	for rest := data; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type == "CERTIFICATE" {
+			if leaf == nil {
+				if leaf, err = x509.ParseCertificate(block.Bytes); err != nil {
+					return nil, fmt.Errorf("%s: key %q: %s: the certificate cannot be read: %v", cfg.source(), key, cfg.CertPath, err)
+				}
+			}
+			chain = append(chain, block.Bytes)
+		}
+	}
+	if leaf == nil {
+		return nil, fmt.Errorf("%s: key %q: %s holds no certificate; expected a PKCS#12 file (.p12) or PEM (-----BEGIN CERTIFICATE-----)",
+			cfg.source(), key, cfg.CertPath)
+	}
+	keyData, keyWhere, keyKey := data, cfg.CertPath, key
+	if cfg.CertKeyPath != "" {
+		keyKey = cfg.keyName("CertKeyPath")
+		if keyData, err = os.ReadFile(cfg.CertKeyPath); err != nil {
+			return nil, fmt.Errorf("%s: key %q: cannot read the certificate's key: %w", cfg.source(), keyKey, err)
+		}
+		keyWhere = cfg.CertKeyPath
+	}
+	signer, err := parsePrivateKey(keyData, cfg.CertPassword)
+	if err != nil {
+		return nil, fmt.Errorf("%s: key %q: %s: %w", cfg.source(), keyKey, keyWhere, err)
+	}
+	if !publicKeysEqual(signer.Public(), leaf.PublicKey) {
+		return nil, fmt.Errorf("%s: key %q: the private key in %s does not belong to the certificate in %s", cfg.source(), keyKey, keyWhere, cfg.CertPath)
+	}
+	return &tls.Certificate{Certificate: chain, PrivateKey: signer, Leaf: leaf}, nil
+}
+
+func loadPKCS12(cfg *Config, data []byte) (*tls.Certificate, error) {
+	key := cfg.keyName("CertPath")
+	k, leaf, cas, err := pkcs12.DecodeChain(data, cfg.CertPassword)
+	if err != nil {
+		msg := "is not a readable PKCS#12 file"
+		if errors.Is(err, pkcs12.ErrIncorrectPassword) {
+			msg = "cannot be opened: the password (" + cfg.keyName("CertPassword") + ") is wrong"
+		}
+		return nil, fmt.Errorf("%s: key %q: %s %s", cfg.source(), key, cfg.CertPath, msg)
+	}
+	chain := [][]byte{leaf.Raw}
+	for _, ca := range cas {
+		chain = append(chain, ca.Raw)
+	}
+	return &tls.Certificate{Certificate: chain, PrivateKey: k, Leaf: leaf}, nil
+}
+
+func publicKeysEqual(a, b crypto.PublicKey) bool {
+	eq, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && eq.Equal(b)
+}
+
+// signJWT makes the login token: RS512, sub = the bot's username, exp = now + 240 s.
+func signJWT(key *rsa.PrivateKey, username string, now time.Time) (string, error) {
+	claims := jwt.RegisteredClaims{
+		Subject:   username,
+		ExpiresAt: jwt.NewNumericDate(now.Add(jwtLifetime)),
+	}
+	return jwt.NewWithClaims(jwt.SigningMethodRS512, claims).SignedString(key)
+}
+
+// tokenReply is the Token of the login and authenticator APIs.
+type tokenReply struct {
+	Name  string `json:"name"`
+	Token string `json:"token"`
+}
+
+// login opens a new session with the configured method and returns its token.
+func (c *Client) login(ctx context.Context) (string, error) {
+	var rq request
+	switch c.method {
+	case AuthRSA:
+		jwtToken, err := signJWT(c.rsaKey, c.cfg.BotUsername, c.now())
+		if err != nil {
+			return "", &APIError{Op: "sign login JWT", Message: "cannot sign the login token: " + err.Error(), Err: errors.Join(ErrAuthFailed, err)}
+		}
+		rq = request{method: "POST", endpoint: c.loginEndpoint(), path: "/login/pubkey/authenticate",
+			op: "POST /login/pubkey/authenticate", body: map[string]string{"token": jwtToken}}
+	default:
+		// No body and no Content-Type: the certificate is the credential.
+		rq = request{method: "POST", endpoint: c.cfg.SessionAuth, path: "/sessionauth/v1/authenticate",
+			op: "POST /sessionauth/v1/authenticate"}
+		if rq.endpoint.Host == "" {
+			rq.endpoint = c.cfg.Pod
+		}
+	}
+	rep, err := c.send(ctx, rq)
+	if err != nil {
+		var ae *APIError
+		if errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && ae.Status != 429 && ae.Status != 408 {
+			// The pod refused this bot: waiting or re-trying cannot help.
+			ae.Class = ClassPermanent
+			ae.Err = ErrAuthFailed
+			ae.Message = fmt.Sprintf("%s: %s refused the login of %q (%s authentication): %s; %s",
+				ErrAuthFailed, rq.endpoint.Host, c.cfg.BotUsername, c.method, ae.Message, authHint(c.method))
+		}
+		return "", err
+	}
+	var tok tokenReply
+	if err := decode(rq.op, rep, &tok); err != nil {
+		return "", err
+	}
+	if tok.Token == "" {
+		return "", &APIError{Op: rq.op, Status: rep.status, Class: ClassPermanent, Err: ErrAuthFailed,
+			Message: rq.op + ": the reply carries no session token"}
+	}
+	return tok.Token, nil
+}
+
+// loginEndpoint is where the RSA login goes: the session-auth host of a
+// legacy config (that is where the old SDKs sent it), the pod of a BDK config.
+func (c *Client) loginEndpoint() Endpoint {
+	if c.cfg.Format != "bdk" && c.cfg.SessionAuth.Host != "" {
+		return c.cfg.SessionAuth
+	}
+	return c.cfg.Pod
+}
+
+// authHint names what to check when a login is refused.
+func authHint(m AuthMethod) string {
+	if m == AuthCert {
+		return "check that the certificate's CN is the bot's username and that the pod trusts its CA"
+	}
+	return "check the bot's username and that its public key is uploaded in the pod's admin console"
+}

@@ -1,0 +1,73 @@
+package symphony
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+)
+
+// streamIDExample is shown in errors so that the reader sees both accepted forms.
+const streamIDExample = `"tzwvAZIdDMG3ZPRxv+xsgH///qr+JJkWdA==" or "tzwvAZIdDMG3ZPRxv-xsgH___qr-JJkWdA"`
+
+// maxStreamIDLen bounds what is worth decoding; real stream IDs are about 34 characters.
+const maxStreamIDLen = 256
+
+// ParseStreamID accepts a stream ID in standard or URL-safe base64, padded or
+// not, and returns it URL-safe without padding.
+//
+// The Symphony client shows stream IDs in standard base64 while URL paths
+// need the URL-safe form, so both arrive from users; mixing the two
+// alphabets in one ID cannot come from either and is refused.
+func ParseStreamID(s string) (string, error) {
+	id := strings.TrimSpace(s)
+	if id == "" {
+		return "", fmt.Errorf("stream ID is empty; expected base64 such as %s", streamIDExample)
+	}
+	if len(id) > maxStreamIDLen {
+		return "", fmt.Errorf("stream ID %s is %d characters long; expected base64 of about 34 characters such as %s",
+			quoteShort(id), len(id), streamIDExample)
+	}
+	var standard, urlSafe bool
+	padding := 0
+	for i, r := range id {
+		switch {
+		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		case r == '+' || r == '/':
+			standard = true
+		case r == '-' || r == '_':
+			urlSafe = true
+		case r == '=':
+			padding++
+			continue
+		default:
+			return "", fmt.Errorf("stream ID %s has %q at position %d; expected base64 such as %s",
+				quoteShort(id), r, i+1, streamIDExample)
+		}
+		if padding > 0 {
+			return "", fmt.Errorf("stream ID %s has '=' before position %d; padding may only end the ID", quoteShort(id), i+1)
+		}
+	}
+	if standard && urlSafe {
+		return "", fmt.Errorf("stream ID %s mixes standard (+ /) and URL-safe (- _) base64 characters; copy it again from Symphony",
+			quoteShort(id))
+	}
+	body := strings.TrimRight(id, "=")
+	if padding > 2 || (padding > 0 && len(id)%4 != 0) {
+		return "", fmt.Errorf("stream ID %s has wrong padding; expected base64 such as %s", quoteShort(id), streamIDExample)
+	}
+	body = strings.NewReplacer("+", "-", "/", "_").Replace(body)
+	if _, err := base64.RawURLEncoding.DecodeString(body); err != nil {
+		return "", fmt.Errorf("stream ID %s is not complete base64 (%d characters cannot encode whole bytes); expected base64 such as %s",
+			quoteShort(id), len(body), streamIDExample)
+	}
+	return body, nil
+}
+
+// quoteShort quotes user input for an error message, cut to a readable length.
+func quoteShort(s string) string {
+	const limit = 60
+	if len(s) > limit {
+		return fmt.Sprintf("%q...", s[:limit])
+	}
+	return fmt.Sprintf("%q", s)
+}

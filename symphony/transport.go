@@ -1,0 +1,184 @@
+package symphony
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Default timeouts of Options.
+const (
+	DefaultConnectTimeout = 10 * time.Second
+	DefaultReadTimeout    = 30 * time.Second
+)
+
+// maxBody bounds a reply read into memory; the largest real ones (a jumbo
+// room's member list, 100 users) are well under a megabyte.
+const maxBody = 32 << 20
+
+// newTransport builds the HTTP transport: TLS 1.2 or newer, verified against
+// the truststore when one is set (it replaces the system roots, as the SDKs
+// do), the proxy with its credentials, and the connect and read timeouts.
+func newTransport(cfg *Config, connectTimeout, readTimeout time.Duration, clientCert *tls.Certificate) (*http.Transport, error) {
+	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.TrustStorePath != "" {
+		pool, err := loadTrustStore(cfg)
+		if err != nil {
+			return nil, err
+		}
+		tlsConf.RootCAs = pool
+	}
+	if clientCert != nil {
+		// Go presents it only to servers that ask for one (the session-auth host).
+		tlsConf.Certificates = []tls.Certificate{*clientCert}
+	}
+	proxy := http.ProxyFromEnvironment
+	if cfg.Proxy.URL != "" {
+		u, err := url.Parse(cfg.Proxy.URL)
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("%s: key %q: expected a proxy address such as http://proxy.example.com:8080",
+				cfg.source(), cfg.keyName("Proxy"))
+		}
+		if cfg.Proxy.Username != "" {
+			// net/http sends these as Proxy-Authorization on the CONNECT.
+			u.User = url.UserPassword(cfg.Proxy.Username, cfg.Proxy.Password)
+		}
+		proxy = http.ProxyURL(u)
+	}
+	dialer := &net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 proxy,
+		DialContext:           dialer.DialContext,
+		TLSClientConfig:       tlsConf,
+		TLSHandshakeTimeout:   connectTimeout,
+		ResponseHeaderTimeout: readTimeout,
+		ExpectContinueTimeout: time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConnsPerHost:   4,
+	}, nil
+}
+
+// loadTrustStore reads a PEM bundle of CA certificates.
+func loadTrustStore(cfg *Config) (*x509.CertPool, error) {
+	key := cfg.keyName("TrustStorePath")
+	data, err := os.ReadFile(cfg.TrustStorePath)
+	if err != nil {
+		return nil, fmt.Errorf("%s: key %q: cannot read the truststore: %w", cfg.source(), key, err)
+	}
+	pool := x509.NewCertPool()
+	n := 0
+	for rest := data; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%s: key %q: certificate %d in %s cannot be read: %v", cfg.source(), key, n+1, cfg.TrustStorePath, err)
+		}
+		pool.AddCert(cert)
+		n++
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("%s: key %q: %s holds no PEM certificate; expected a PEM bundle "+
+			"(-----BEGIN CERTIFICATE-----); convert a Java keystore with: keytool -exportcert -rfc -keystore FILE",
+			cfg.source(), key, cfg.TrustStorePath)
+	}
+	return pool, nil
+}
+
+// request is one HTTP exchange with the pod or an authentication host.
+type request struct {
+	method   string
+	endpoint Endpoint
+	path     string     // with IDs filled in
+	op       string     // the path as a template, for errors: "POST /pod/v1/room/{id}/membership/add"
+	query    url.Values // nil for none
+	body     any        // sent as JSON when non-nil
+	token    string     // sessionToken header; "" for none
+}
+
+// reply is a 2xx answer.
+type reply struct {
+	status int
+	body   []byte
+}
+
+// send makes one attempt. Any failure is an *APIError.
+func (c *Client) send(ctx context.Context, rq request) (*reply, error) {
+	u := rq.endpoint.BaseURL() + rq.path
+	if len(rq.query) > 0 {
+		u += "?" + rq.query.Encode()
+	}
+	var body io.Reader
+	if rq.body != nil {
+		data, err := json.Marshal(rq.body)
+		if err != nil {
+			return nil, &APIError{Op: rq.op, Message: rq.op + ": cannot encode the request: " + err.Error(), Err: err}
+		}
+		body = bytes.NewReader(data)
+	}
+	attemptCtx, cancel := context.WithTimeout(ctx, c.connectTimeout+c.readTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(attemptCtx, rq.method, u, body)
+	if err != nil {
+		return nil, &APIError{Op: rq.op, Message: fmt.Sprintf("%s: bad address %s: %v", rq.op, rq.endpoint.BaseURL(), err), Err: err}
+	}
+	if rq.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if rq.token != "" {
+		req.Header.Set("sessionToken", rq.token)
+	}
+	hostPort := net.JoinHostPort(rq.endpoint.Host, fmt.Sprint(rq.endpoint.Port))
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.scrub(networkError(ctx, rq.op, hostPort, err))
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return nil, c.scrub(networkError(ctx, rq.op, hostPort, err))
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, c.scrub(httpError(rq.op, resp, data, c.now()))
+	}
+	return &reply{status: resp.StatusCode, body: data}, nil
+}
+
+// decode reads a JSON reply into v, as a permanent error if it does not fit.
+func decode(op string, r *reply, v any) error {
+	if err := json.Unmarshal(r.body, v); err != nil {
+		return &APIError{Op: op, Status: r.status, Class: ClassPermanent, Err: err,
+			Message: fmt.Sprintf("%s: the reply is not the expected JSON: %v", op, err)}
+	}
+	return nil
+}
+
+// scrub removes any secret of this client from an error message, in case a
+// server or a library echoes one back.
+func (c *Client) scrub(e *APIError) *APIError {
+	for _, s := range c.secrets() {
+		if len(s) >= 4 && strings.Contains(e.Message, s) {
+			e.Message = strings.ReplaceAll(e.Message, s, redacted)
+		}
+	}
+	return e
+}

@@ -1,0 +1,203 @@
+package symphony
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// User is one entry of GET /pod/v3/users.
+type User struct {
+	ID          int64
+	Username    string
+	Email       string
+	DisplayName string
+	Company     string
+	AccountType string // NORMAL, SYSTEM, SDL
+	Active      bool
+	External    bool // from another pod
+}
+
+// LookupError is one "errors" entry of GET /pod/v3/users.
+type LookupError struct {
+	Error    string // e.g. "invalid.format"
+	Email    string
+	Username string
+	ID       int64
+}
+
+// UserLookup is the merged result of one or more GET /pod/v3/users calls.
+type UserLookup struct {
+	Users  []User
+	Errors []LookupError
+}
+
+// MaxUsersPerCall is the pod's limit of values in one GET /pod/v3/users.
+const MaxUsersPerCall = 100
+
+// lookupStage is one pass of a look-up. The users API returns neither a
+// user's status nor whether the user is local, only filters on both, so
+// the look-up asks the likely question first (local, active users: one call
+// per 100 in the usual case) and asks the other three only about what is
+// still unanswered.
+type lookupStage struct {
+	local, active bool
+}
+
+var lookupStages = []lookupStage{
+	{local: true, active: true},
+	{local: true, active: false},
+	{local: false, active: true},
+	{local: false, active: false},
+}
+
+// Users look-ups split their input into calls of at most 100 and merge the results.
+func (c *Client) UsersByID(ctx context.Context, ids []int64) (*UserLookup, error) {
+	values := make([]string, 0, len(ids))
+	var bad []LookupError
+	for _, id := range ids {
+		if id <= 0 {
+			bad = append(bad, LookupError{Error: "invalid.format", ID: id})
+			continue
+		}
+		values = append(values, strconv.FormatInt(id, 10))
+	}
+	return c.lookupUsers(ctx, "uid", values, bad, func(u wireUser) string { return strconv.FormatInt(u.ID, 10) })
+}
+
+// UsersByEmail looks users up by email address (case-insensitive).
+func (c *Client) UsersByEmail(ctx context.Context, emails []string) (*UserLookup, error) {
+	values, bad := cleanLookupValues(emails, func(s string) LookupError { return LookupError{Error: "invalid.format", Email: s} })
+	return c.lookupUsers(ctx, "email", values, bad, func(u wireUser) string { return u.Email })
+}
+
+// UsersByUsername looks users up by username (case-insensitive).
+func (c *Client) UsersByUsername(ctx context.Context, usernames []string) (*UserLookup, error) {
+	values, bad := cleanLookupValues(usernames, func(s string) LookupError { return LookupError{Error: "invalid.format", Username: s} })
+	return c.lookupUsers(ctx, "username", values, bad, func(u wireUser) string { return u.Username })
+}
+
+// cleanLookupValues drops blanks and refuses values that would break the
+// comma-separated list of the query.
+func cleanLookupValues(in []string, bad func(string) LookupError) ([]string, []LookupError) {
+	out := make([]string, 0, len(in))
+	var errs []LookupError
+	for _, v := range in {
+		v = strings.TrimSpace(v)
+		switch {
+		case v == "":
+		case strings.Contains(v, ","):
+			errs = append(errs, bad(v))
+		default:
+			out = append(out, v)
+		}
+	}
+	return out, errs
+}
+
+type wireUserList struct {
+	Users  []wireUser `json:"users"`
+	Errors []struct {
+		Error    string          `json:"error"`
+		Email    string          `json:"email"`
+		Username string          `json:"username"`
+		ID       json.RawMessage `json:"id"`
+	} `json:"errors"`
+}
+
+// lookupUsers runs the stages over values (distinct, case-insensitively)
+// and returns the users in the order of the input values they answer.
+func (c *Client) lookupUsers(ctx context.Context, param string, values []string, errs []LookupError, keyOf func(wireUser) string) (*UserLookup, error) {
+	const op = "GET /pod/v3/users"
+	order := map[string]int{} // lower-cased value -> input position
+	var pending []string
+	for _, v := range values {
+		k := strings.ToLower(v)
+		if _, dup := order[k]; !dup {
+			order[k] = len(order)
+			pending = append(pending, v)
+		}
+	}
+	result := &UserLookup{Errors: errs}
+	seenUser := map[int64]bool{}
+	seenErr := map[LookupError]bool{}
+	for _, stage := range lookupStages {
+		if len(pending) == 0 {
+			break
+		}
+		answered := map[string]bool{}
+		for start := 0; start < len(pending); start += MaxUsersPerCall {
+			chunk := pending[start:min(start+MaxUsersPerCall, len(pending))]
+			q := url.Values{param: {strings.Join(chunk, ",")},
+				"local": {strconv.FormatBool(stage.local)}, "active": {strconv.FormatBool(stage.active)}}
+			rep, err := c.read(ctx, request{method: "GET", endpoint: c.cfg.Pod, path: "/pod/v3/users", op: op, query: q})
+			if err != nil {
+				return nil, err
+			}
+			if rep.status == http.StatusNoContent || len(strings.TrimSpace(string(rep.body))) == 0 {
+				continue
+			}
+			var w wireUserList
+			if err := decode(op, rep, &w); err != nil {
+				return nil, err
+			}
+			for _, u := range w.Users {
+				answered[strings.ToLower(keyOf(u))] = true
+				if seenUser[u.ID] {
+					continue
+				}
+				seenUser[u.ID] = true
+				result.Users = append(result.Users, User{ID: u.ID, Username: u.Username, Email: u.Email,
+					DisplayName: u.DisplayName, Company: u.Company, AccountType: u.AccountType,
+					Active: stage.active, External: !stage.local})
+			}
+			for _, e := range w.Errors {
+				le := LookupError{Error: e.Error, Email: e.Email, Username: e.Username}
+				if id, err := strconv.ParseInt(strings.Trim(string(e.ID), `" `), 10, 64); err == nil {
+					le.ID = id
+				}
+				for _, k := range []string{le.Email, le.Username, strconv.FormatInt(le.ID, 10)} {
+					answered[strings.ToLower(k)] = true
+				}
+				if !seenErr[le] {
+					seenErr[le] = true
+					result.Errors = append(result.Errors, le)
+				}
+			}
+		}
+		next := pending[:0:0]
+		for _, v := range pending {
+			if !answered[strings.ToLower(v)] {
+				next = append(next, v)
+			}
+		}
+		pending = next
+	}
+	sortByInput(result.Users, order, keyOf)
+	return result, nil
+}
+
+// sortByInput orders users as the input values they answer; users that
+// answer none (an alias the pod resolved) keep their place after them.
+func sortByInput(users []User, order map[string]int, keyOf func(wireUser) string) {
+	type ranked struct {
+		pos  int
+		user User
+	}
+	rs := make([]ranked, len(users))
+	for i, u := range users {
+		p, ok := order[strings.ToLower(keyOf(wireUser{ID: u.ID, Email: u.Email, Username: u.Username}))]
+		if !ok {
+			p = len(order)
+		}
+		rs[i] = ranked{p, u}
+	}
+	slices.SortStableFunc(rs, func(a, b ranked) int { return a.pos - b.pos })
+	for i := range rs {
+		users[i] = rs[i].user
+	}
+}
