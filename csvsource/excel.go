@@ -144,25 +144,33 @@ func (res *numberResult) grouped(cell, s string) string {
 		return ""
 	}
 	if decimal {
+		groups, seps = groups[:len(groups)-1], others
+	}
+	if len(seps) > 0 {
+		// One separator between groups of three, after a first group of one
+		// to three digits; and not the same character as the decimal mark.
+		ok := !decimal || seps[0] != last
+		for i, g := range groups {
+			if i == 0 {
+				ok = ok && len(g) <= 3
+			} else {
+				ok = ok && len(g) == 3 && seps[i-1] == seps[0]
+			}
+		}
+		if !ok {
+			res.err = fmt.Sprintf("%s is not a user ID: its digit groups are not the thousands groups Excel writes; %s", show(cell), fixText)
+			return ""
+		}
+	}
+	if decimal {
 		if strings.Trim(lastGroup, "0") != "" {
 			res.err = fmt.Sprintf("%s is not a whole number, so it cannot be a user ID; check the value and %s", show(cell), fixText)
 			return ""
 		}
 		res.fixes = append(res.fixes, "the trailing "+string(last)+lastGroup)
-		groups, seps = groups[:len(groups)-1], others
-		if len(seps) > 0 && seps[0] == last {
-			res.err = fmt.Sprintf("%s is not a user ID: it uses %q both between digit groups and before decimals; %s", show(cell), last, fixText)
-			return ""
-		}
 	}
 	if len(seps) == 0 {
 		return groups[0]
-	}
-	for i, g := range groups {
-		if (i == 0 && (len(g) < 1 || len(g) > 3)) || (i > 0 && len(g) != 3) || (i > 0 && seps[i-1] != seps[0]) {
-			res.err = fmt.Sprintf("%s is not a user ID: its digit groups are not the thousands groups Excel writes; %s", show(cell), fixText)
-			return ""
-		}
 	}
 	res.fixes = append(res.fixes, "the thousands separators")
 	return strings.Join(groups, "")

@@ -98,7 +98,7 @@ func findLayout(name string, first []string, rest [][]string, opts Options) (l l
 	}
 	l.width, l.user = 1, []column{{index: 0}}
 	if looksLikeLoneHeader(cells[0], rest) {
-		l.header = cells
+		l.header, l.user[0].name = cells, cells[0]
 		return l, true, fmt.Sprintf("%s taken as the header of the user column, since the rows below hold user IDs or emails; if it is a user, add a header row above it", show(cells[0])), nil
 	}
 	return l, false, "", nil

@@ -266,6 +266,10 @@ func (r *Reader) take(rec record) (Entry, bool) {
 		return Entry{}, false // ",,,": an empty row as Excel writes it
 	}
 	r.dataRows++
+	if rec.lastLine > rec.line {
+		r.addProblem(Problem{Line: rec.line, Warning: true, Message: fmt.Sprintf(
+			"the row goes on to line %d because a quoted cell holds line breaks; check that the quotes are intended, since rows inside a quoted cell are not read as users", rec.lastLine)})
+	}
 	fail := func(msg string) (Entry, bool) {
 		r.addProblem(Problem{Line: rec.line, Message: msg})
 		return Entry{}, false

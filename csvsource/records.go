@@ -17,9 +17,10 @@ const (
 
 // record is one logical row: its cells (not yet trimmed) and the line it starts on.
 type record struct {
-	line    int
-	fields  []string
-	problem string // set when the row could not be split into cells
+	line     int // where the row starts
+	lastLine int // where it ends: later than line when a quoted cell holds line breaks
+	fields   []string
+	problem  string // set when the row could not be split into cells
 }
 
 // recordScanner splits lines into records: cells separated by the delimiter,
@@ -66,7 +67,7 @@ func (rs *recordScanner) next() (record, error) {
 		rs.splitPlain(first.text)
 		return rs.finish(first.num), nil
 	}
-	var st splitState
+	st := splitState{lines: 1}
 	if !rs.split(first.text, &st) {
 		return rs.finish(first.num), nil
 	}
@@ -89,8 +90,16 @@ func (rs *recordScanner) next() (record, error) {
 		kept = append(kept, physLine{num: l.num, text: bytes.Clone(l.text)})
 		size += len(l.text)
 		rs.buf = append(rs.buf, '\n')
-		if !rs.split(l.text, &st) {
-			return rs.finish(first.num), nil
+		st.lines++
+		open := rs.split(l.text, &st)
+		if st.broken {
+			rs.pending = append(kept, rs.pending...)
+			return record{line: first.num, problem: "a quote opens on this line and is not closed where a cell ends, so the row cannot be split into cells; close the quote (or double it: \"\") and try again"}, nil
+		}
+		if !open {
+			rec := rs.finish(first.num)
+			rec.lastLine = l.num
+			return rec, nil
 		}
 	}
 }
@@ -122,7 +131,11 @@ const (
 	afterQuote // a quote inside a quoted cell: the end, or the first of ""
 )
 
-type splitState struct{ mode int }
+type splitState struct {
+	mode   int
+	lines  int  // lines of the record so far
+	broken bool // a quoted cell spanning lines closed in the middle of a cell
+}
 
 // split reads one line into the record. It reports whether a quoted cell is
 // still open at the end of the line.
@@ -163,7 +176,13 @@ func (rs *recordScanner) split(line []byte, st *splitState) bool {
 			case isDelim:
 				rs.ends = append(rs.ends, len(rs.buf))
 				st.mode = atFieldStart
-			default: // text after a closing quote: kept, as Excel does
+			default:
+				// Text after a closing quote: on one line, kept as Excel
+				// does. After a line break, the quote most likely was a
+				// stray one that has swallowed whole rows: say so.
+				if st.lines > 1 {
+					st.broken = true
+				}
 				rs.buf = append(rs.buf, c)
 				st.mode = inUnquoted
 			}
@@ -182,5 +201,5 @@ func (rs *recordScanner) finish(num int) record {
 		from = e
 	}
 	rs.fields = append(rs.fields, s[from:])
-	return record{line: num, fields: rs.fields}
+	return record{line: num, lastLine: num, fields: rs.fields}
 }
