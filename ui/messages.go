@@ -1,0 +1,82 @@
+package ui
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"roster/csvsource"
+	"roster/symphony/bulk"
+)
+
+// Messages that commands send back: the results of work done off the update loop.
+
+type configLoadedMsg struct {
+	path    string
+	session *Session
+}
+
+type configFailedMsg struct {
+	path string
+	err  error
+}
+
+type csvLoadedMsg struct {
+	path string
+	list *csvsource.List
+}
+
+type csvFailedMsg struct {
+	path string
+	err  error
+}
+
+type roomsFoundMsg struct {
+	query string
+	rooms []RoomChoice
+	total int
+	err   error
+}
+
+type roomLoadedMsg struct {
+	room *RoomChoice
+	err  error
+}
+
+type planBuiltMsg struct {
+	plan          *bulk.Plan
+	resumePath    string
+	resumeDone    int
+	resumeProblem error
+	err           error
+}
+
+type runStartedMsg struct {
+	runner  *bulk.Runner
+	control *bulk.Control
+	events  <-chan bulk.Event
+}
+
+type runFailedMsg struct{ err error }
+
+type runEventMsg struct{ ev bulk.Event }
+
+type runClosedMsg struct{}
+
+type runReturnedMsg struct {
+	summary *bulk.Summary
+	err     error
+}
+
+// countdownTickMsg drives a visible countdown; gen drops ticks of an old countdown.
+type countdownTickMsg struct{ gen int }
+
+// Step completion messages: a screen announces it is done; the root moves on.
+
+type configDoneMsg struct{}
+type csvDoneMsg struct{}
+type roomDoneMsg struct{}
+type startRunMsg struct{ resumeFrom string }
+type runDoneMsg struct{ summary *bulk.Summary }
+type backMsg struct{}
+
+// msgCmd wraps a message as a command.
+func msgCmd(m tea.Msg) tea.Cmd { return func() tea.Msg { return m } }

@@ -1,0 +1,41 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"roster/symphony/bulk"
+)
+
+// Options are what the flags (or the demo) fill in. Steps they answer are
+// skipped; the rest are asked.
+type Options struct {
+	ConfigPath string // --config: loaded at once
+	Auth       string // --auth: "rsa", "cert" or "" to infer
+	CSVPath    string // --csv: read at once
+	Column     string // --column
+	Stream     string // --stream: looked up at once
+	Mode       bulk.Mode
+	Interval   time.Duration // --interval; 0 = bulk's default
+	Window     *bulk.Window  // --window
+	OutDir     string        // --out; "" = current folder
+	Resume     string        // "" none, "auto" find a matching journal, else a journal path
+	DryRun     bool          // --dry-run: the preview cannot start a run
+
+	// Offered files come first in the pickers, pre-selected (the demo's).
+	OfferConfigs []string
+	OfferCSVs    []string
+	// SuggestRooms are stream IDs listed by the room step before any search.
+	SuggestRooms []string
+	// StartDir is where the pickers look for files and start browsing; "" = current folder.
+	StartDir string
+
+	// Banner, when set, is shown on every screen (the demo says it is one).
+	Banner string
+	// OnRunStart is called when a run starts (the demo turns on its faults then).
+	OnRunStart func()
+
+	Connect Connector        // nil = Connect
+	Context context.Context  // nil = context.Background()
+	Now     func() time.Time // nil = time.Now
+}

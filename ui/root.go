@@ -1,0 +1,283 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"roster/csvsource"
+	"roster/symphony/bulk"
+)
+
+// step is where the wizard is.
+type step int
+
+const (
+	stepConfig step = iota
+	stepCSV
+	stepRoom
+	stepPreview
+	stepRun
+	stepSummary
+)
+
+var stepNames = []string{"Config", "Users", "Room", "Preview", "Run", "Summary"}
+
+// shared is what every screen reads: options, size, styles, keys and what
+// earlier steps produced.
+type shared struct {
+	opts          Options
+	ctx           context.Context
+	connect       Connector
+	now           func() time.Time
+	styles        Styles
+	keys          KeyMap
+	width, height int
+
+	session *Session
+	list    *csvsource.List
+	room    *RoomChoice
+	plan    *bulk.Plan
+	mode    bulk.Mode
+}
+
+// screen is the shape of every step: its own update, view, size and help.
+type screen interface {
+	update(msg tea.Msg) tea.Cmd
+	view() string
+	setSize(w, h int)
+	help() bindings
+	typing() bool // text input has focus: letters are text, not commands
+}
+
+// Model is the wizard: a root that owns the step and a screen per step.
+type Model struct {
+	sh       *shared
+	step     step
+	screens  [6]screen
+	run      *runScreen
+	summary  *summaryScreen
+	help     help.Model
+	fullHelp bool
+	quitting bool
+
+	inputErr bool // the last thing shown was a bad-input error
+}
+
+// New builds the wizard.
+func New(opts Options) *Model {
+	sh := &shared{opts: opts, styles: NewStyles(DefaultTheme), keys: DefaultKeyMap(), ctx: opts.Context,
+		connect: opts.Connect, now: opts.Now, mode: opts.Mode, width: 80, height: 24}
+	if sh.ctx == nil {
+		sh.ctx = context.Background()
+	}
+	if sh.connect == nil {
+		sh.connect = Connect
+	}
+	if sh.now == nil {
+		sh.now = time.Now
+	}
+	m := &Model{sh: sh, help: help.New()}
+	m.screens[stepConfig] = newConfigStep(sh)
+	m.screens[stepCSV] = newCSVStep(sh)
+	m.screens[stepRoom] = newRoomStep(sh)
+	m.screens[stepPreview] = newPreviewStep(sh)
+	m.run = newRunScreen(sh)
+	m.screens[stepRun] = m.run
+	m.summary = newSummaryScreen(sh)
+	m.screens[stepSummary] = m.summary
+	m.layout()
+	return m
+}
+
+// Init starts the first step's work (a config named by a flag loads at once).
+func (m *Model) Init() tea.Cmd {
+	return m.screens[stepConfig].(*configStep).enter()
+}
+
+func (m *Model) active() screen { return m.screens[m.step] }
+
+// Update handles what is global (size, quit, help, step changes) and passes
+// the rest to the active screen.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.sh.width, m.sh.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.KeyMsg:
+		k := m.sh.keys
+		switch {
+		case key.Matches(msg, k.ForceQuit):
+			if m.step == stepRun && m.run.running() {
+				return m, m.run.askAbort()
+			}
+			return m.quit()
+		case m.active().typing():
+		case key.Matches(msg, k.Quit):
+			if m.step == stepRun && m.run.running() {
+				m.run.note = "A run is in progress: x aborts it first."
+				return m, nil
+			}
+			return m.quit()
+		case key.Matches(msg, k.Help):
+			m.fullHelp = !m.fullHelp
+			m.layout()
+			return m, nil
+		}
+	case configDoneMsg:
+		return m, m.goTo(stepCSV)
+	case csvDoneMsg:
+		return m, m.goTo(stepRoom)
+	case roomDoneMsg:
+		return m, m.goTo(stepPreview)
+	case startRunMsg:
+		m.step = stepRun
+		m.layout()
+		return m, m.run.start(msg.resumeFrom)
+	case runDoneMsg:
+		m.summary.set(msg.summary, m.run)
+		m.step = stepSummary
+		m.layout()
+		return m, nil
+	case backMsg:
+		if m.step > stepConfig && m.step < stepRun {
+			m.step--
+			m.layout()
+			if m.step == stepRoom {
+				return m, m.screens[stepRoom].(*roomStep).back()
+			}
+		}
+		return m, nil
+	case configFailedMsg, csvFailedMsg:
+		m.inputErr = true
+	case configLoadedMsg, csvLoadedMsg:
+		m.inputErr = false
+	}
+	return m, m.active().update(msg)
+}
+
+// goTo moves forward to a step and lets it start its work.
+func (m *Model) goTo(s step) tea.Cmd {
+	m.step = s
+	m.layout()
+	switch s {
+	case stepCSV:
+		return m.screens[stepCSV].(*csvStep).enter()
+	case stepRoom:
+		return m.screens[stepRoom].(*roomStep).enter()
+	case stepPreview:
+		return m.screens[stepPreview].(*previewStep).enter()
+	}
+	return nil
+}
+
+func (m *Model) quit() (tea.Model, tea.Cmd) {
+	m.quitting = true
+	return m, tea.Quit
+}
+
+// layout gives every screen the room left by the header and the help.
+func (m *Model) layout() {
+	m.help.Width = m.sh.width
+	m.help.ShowAll = m.fullHelp
+	h := m.sh.height - lipgloss.Height(m.header()) - lipgloss.Height(m.footer()) - 1
+	for _, s := range m.screens {
+		s.setSize(m.sh.width, max(h, 3))
+	}
+}
+
+// View is the header, the active screen cut to fit, and the help.
+func (m *Model) View() string {
+	if m.quitting {
+		return ""
+	}
+	header, footer := m.header(), m.footer()
+	h := m.sh.height - lipgloss.Height(header) - lipgloss.Height(footer)
+	body := fitLines(m.active().view(), m.sh.width, max(h, 1))
+	return header + "\n" + body + "\n" + footer
+}
+
+func (m *Model) header() string {
+	st := m.sh.styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render("roster"))
+	for i, n := range stepNames {
+		sep := " › "
+		if i == 0 {
+			sep = "  "
+		}
+		b.WriteString(st.Muted.Render(sep))
+		if step(i) == m.step {
+			b.WriteString(st.Selected.Render(n))
+		} else {
+			b.WriteString(st.Muted.Render(n))
+		}
+	}
+	if m.sh.opts.Banner != "" {
+		b.WriteString("\n" + st.DemoBanner.Render(m.sh.opts.Banner))
+	}
+	return truncateLines(b.String(), m.sh.width)
+}
+
+func (m *Model) footer() string {
+	km := m.active().help()
+	k := m.sh.keys
+	running := m.step == stepRun && m.run.running()
+	globals := []key.Binding{enabled(k.Help, !m.active().typing()), enabled(k.Quit, !running && !m.active().typing())}
+	km.short = append(km.short, globals...)
+	km.full = append(km.full, globals)
+	m.help.ShowAll = m.fullHelp
+	return m.help.View(km)
+}
+
+// ExitCode is the CLI contract's code for how the wizard ended.
+func (m *Model) ExitCode() int {
+	if m.summary.sum != nil {
+		return m.summary.sum.ExitCode()
+	}
+	if m.summary.err != nil {
+		return 3
+	}
+	if m.inputErr {
+		return 2
+	}
+	return 3 // quit before a run: nothing was done
+}
+
+// FinalReport is the summary as it stays printed on the normal screen after
+// the program ends ("" when no run happened).
+func (m *Model) FinalReport() string {
+	if m.step != stepSummary {
+		return ""
+	}
+	return m.summary.report()
+}
+
+// fitLines cuts s to at most h lines of at most w cells and pads it to h lines,
+// so the help stays at the bottom.
+func fitLines(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return truncateLines(strings.Join(lines, "\n"), w)
+}
+
+func truncateLines(s string, w int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = truncate(l, w)
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"roster/symphony/bulk"
+)
+
+// resultRow is one finished action as the table shows it. Rows are kept as
+// values and rendered only while visible.
+type resultRow struct {
+	line     int
+	user     string
+	outcome  bulk.Outcome
+	status   int
+	message  string
+	attempts int
+}
+
+func rowOf(r *bulk.Result) resultRow {
+	user := r.Item.Input
+	if r.Item.Name != "" && r.Item.Name != user {
+		user += " (" + r.Item.Name + ")"
+	}
+	msg := r.Message
+	if r.Promoted {
+		msg = strings.TrimSpace("made owner. " + msg)
+	}
+	return resultRow{line: r.Item.Line, user: user, outcome: r.Outcome, status: r.Status, message: msg, attempts: r.Attempts}
+}
+
+// runTable is the live table: it follows the newest row until the operator
+// scrolls, and renders only the rows that fit.
+type runTable struct {
+	rows   []resultRow
+	top    int  // first visible row while not following
+	follow bool // show the newest rows
+	height int  // visible rows
+	width  int
+}
+
+func newRunTable() runTable { return runTable{follow: true} }
+
+func (t *runTable) add(r resultRow) { t.rows = append(t.rows, r) }
+
+// first is the index of the first visible row.
+func (t *runTable) first() int {
+	if t.follow {
+		return max(len(t.rows)-t.height, 0)
+	}
+	return min(t.top, max(len(t.rows)-t.height, 0))
+}
+
+func (t *runTable) scroll(delta int) {
+	top := t.first() + delta
+	top = max(0, min(top, max(len(t.rows)-t.height, 0)))
+	t.top = top
+	// scrolling down to the bottom does not re-follow; only end does
+	t.follow = false
+}
+
+func (t *runTable) home() { t.top, t.follow = 0, false }
+func (t *runTable) end()  { t.follow = true }
+
+// columns gives the user and message widths for the table's width.
+func (t *runTable) columns() (userW, msgW int) {
+	const fixed = 6 + 1 + 1 + 20 + 1 + 4 + 1 + 3 + 1 // line, spaces, outcome, http, attempts
+	rest := max(t.width-fixed, 20)
+	userW = min(max(rest*2/5, 12), 40)
+	return userW, rest - userW
+}
+
+// view renders the header and the visible window of rows: the cost is the
+// same for 100 rows as for 100,000.
+func (t *runTable) view(st Styles) string {
+	userW, msgW := t.columns()
+	var b strings.Builder
+	b.Grow((t.height + 1) * (t.width + 16))
+	b.WriteString(st.TableHeader.Render(padRight("LINE", 6) + " " + padRight("USER", userW) + " " +
+		padRight("OUTCOME", 20) + " " + padRight("HTTP", 4) + " " + padRight("TRY", 3) + " " + padRight("MESSAGE", msgW)))
+	first := t.first()
+	for i := first; i < first+t.height && i < len(t.rows); i++ {
+		r := &t.rows[i]
+		status := ""
+		if r.status != 0 {
+			status = fmt.Sprint(r.status)
+		}
+		b.WriteByte('\n')
+		b.WriteString(padRight(fmt.Sprint(r.line), 6))
+		b.WriteByte(' ')
+		b.WriteString(padRight(r.user, userW))
+		b.WriteByte(' ')
+		b.WriteString(st.Outcome(r.outcome).Render(padRight(string(r.outcome), 20)))
+		b.WriteByte(' ')
+		b.WriteString(padRight(status, 4))
+		b.WriteByte(' ')
+		b.WriteString(padRight(fmt.Sprint(r.attempts), 3))
+		b.WriteByte(' ')
+		b.WriteString(padRight(r.message, msgW))
+	}
+	return b.String()
+}
+
+// position is "rows 120-140 of 5,000" while scrolled, "" while following.
+func (t *runTable) position() string {
+	if t.follow || len(t.rows) == 0 {
+		return ""
+	}
+	first := t.first()
+	last := min(first+t.height, len(t.rows))
+	return fmt.Sprintf("rows %s-%s of %s · end: follow newest", thousands(first+1), thousands(last), thousands(len(t.rows)))
+}

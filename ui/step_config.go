@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"roster/symphony"
+)
+
+// configStep picks the bot's config, loads it and authenticates.
+type configStep struct {
+	sh      *shared
+	chooser *fileChooser
+	spin    spinner.Model
+	loading string // the path being loaded
+	errPath string
+	err     error
+	w, h    int
+}
+
+func newConfigStep(sh *shared) *configStep {
+	offered := append([]string{}, sh.opts.OfferConfigs...)
+	if sh.opts.ConfigPath != "" {
+		offered = append([]string{sh.opts.ConfigPath}, offered...)
+	}
+	return &configStep{sh: sh, chooser: newFileChooser(sh, []string{".json", ".yaml", ".yml"}, offered),
+		spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+}
+
+// enter loads the config named by --config at once.
+func (s *configStep) enter() tea.Cmd {
+	if s.sh.opts.ConfigPath != "" {
+		return s.load(s.chooser.candidates[0])
+	}
+	return nil
+}
+
+func (s *configStep) load(path string) tea.Cmd {
+	s.loading, s.err = path, nil
+	return tea.Batch(s.spin.Tick, loadConfigCmd(s.sh.ctx, s.sh.connect, path, symphony.AuthMethod(s.sh.opts.Auth)))
+}
+
+func (s *configStep) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case configLoadedMsg:
+		if msg.path != s.loading {
+			return nil
+		}
+		s.loading = ""
+		s.sh.session = msg.session
+		return msgCmd(configDoneMsg{})
+	case configFailedMsg:
+		if msg.path != s.loading {
+			return nil
+		}
+		s.loading, s.errPath, s.err = "", msg.path, msg.err
+		return nil
+	case spinner.TickMsg:
+		if s.loading == "" {
+			return nil // the spinner stops with the work
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
+	}
+	if s.loading != "" {
+		return nil
+	}
+	path, _, cmd := s.chooser.update(msg)
+	if path != "" {
+		return tea.Batch(cmd, s.load(path))
+	}
+	return cmd
+}
+
+func (s *configStep) view() string {
+	st := s.sh.styles
+	var b strings.Builder
+	b.WriteString(st.Subtitle.Render("Step 1 · The bot's config") + "\n")
+	b.WriteString(st.Muted.Render("A legacy config.json or a BDK 2.0 config.yaml, with the bot's key or certificate.") + "\n\n")
+	if s.loading != "" {
+		b.WriteString(s.spin.View() + " Loading " + filepath.Base(s.loading) + " and signing in to the pod…\n")
+		return b.String()
+	}
+	b.WriteString(s.chooser.view(s.w) + "\n")
+	if s.err != nil {
+		b.WriteString("\n" + errorBox(st, "Could not use "+s.errPath, s.err, s.w) + "\n")
+		b.WriteString(st.Muted.Render("Fix the file and choose it again, or choose another.") + "\n")
+	}
+	if s.sh.session != nil {
+		b.WriteString("\n" + st.Good.Render("Signed in as "+s.sh.session.Config.BotUsername+" (enter on a file switches config)") + "\n")
+	}
+	return b.String()
+}
+
+func (s *configStep) setSize(w, h int) {
+	s.w, s.h = w, h
+	s.chooser.setSize(w, h-6)
+}
+
+func (s *configStep) help() bindings {
+	if s.loading != "" {
+		return bindings{}
+	}
+	short := s.chooser.help()
+	return bindings{short: short, full: [][]key.Binding{short}}
+}
+
+func (s *configStep) typing() bool { return false }

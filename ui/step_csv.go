@@ -1,0 +1,191 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"roster/csvsource"
+)
+
+// csvStep picks the user list, reads it and shows what was read.
+type csvStep struct {
+	sh      *shared
+	chooser *fileChooser
+	spin    spinner.Model
+	loading string
+	list    *csvsource.List // read, shown, waiting for enter
+	errPath string
+	err     error
+	auto    bool // --csv: go on without asking when the file reads cleanly
+	w, h    int
+}
+
+func newCSVStep(sh *shared) *csvStep {
+	offered := append([]string{}, sh.opts.OfferCSVs...)
+	if sh.opts.CSVPath != "" {
+		offered = append([]string{sh.opts.CSVPath}, offered...)
+	}
+	return &csvStep{sh: sh, chooser: newFileChooser(sh, []string{".csv", ".txt", ".tsv"}, offered),
+		spin: spinner.New(spinner.WithSpinner(spinner.Dot)), auto: sh.opts.CSVPath != ""}
+}
+
+func (s *csvStep) enter() tea.Cmd {
+	if s.auto && s.list == nil {
+		return s.load(s.chooser.candidates[0])
+	}
+	return nil
+}
+
+func (s *csvStep) load(path string) tea.Cmd {
+	s.loading, s.err, s.list = path, nil, nil
+	return tea.Batch(s.spin.Tick, readCSVCmd(path, s.sh.opts.Column))
+}
+
+func (s *csvStep) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case csvLoadedMsg:
+		if msg.path != s.loading {
+			return nil
+		}
+		s.loading, s.list = "", msg.list
+		s.sh.list = msg.list
+		if s.auto {
+			s.auto = false // a flag answers the step once; going back shows it
+			return msgCmd(csvDoneMsg{})
+		}
+		return nil
+	case csvFailedMsg:
+		if msg.path != s.loading {
+			return nil
+		}
+		s.loading, s.errPath, s.err, s.auto = "", msg.path, msg.err, false
+		return nil
+	case spinner.TickMsg:
+		if s.loading == "" {
+			return nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
+	}
+	if s.loading != "" {
+		return nil
+	}
+	k := s.sh.keys
+	if s.list != nil {
+		if km, ok := msg.(tea.KeyMsg); ok {
+			switch {
+			case key.Matches(km, k.Select):
+				return msgCmd(csvDoneMsg{})
+			case key.Matches(km, k.Back):
+				s.list = nil // choose another file
+			}
+		}
+		return nil
+	}
+	path, back, cmd := s.chooser.update(msg)
+	if back {
+		return msgCmd(backMsg{})
+	}
+	if path != "" {
+		return tea.Batch(cmd, s.load(path))
+	}
+	return cmd
+}
+
+func (s *csvStep) view() string {
+	st := s.sh.styles
+	var b strings.Builder
+	b.WriteString(st.Subtitle.Render("Step 2 · The user list") + "\n")
+	b.WriteString(st.Muted.Render("A CSV of user IDs, emails or usernames (one column, or a header naming it).") + "\n\n")
+	switch {
+	case s.loading != "":
+		b.WriteString(s.spin.View() + " Reading " + filepath.Base(s.loading) + "…\n")
+	case s.list != nil:
+		b.WriteString(csvSummaryView(st, s.list, s.w, s.h-4))
+	default:
+		b.WriteString(s.chooser.view(s.w) + "\n")
+		if s.err != nil {
+			b.WriteString("\n" + errorBox(st, "Could not read "+s.errPath, s.err, s.w) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// csvSummaryView is what was read: counts, then the first problems with their lines.
+func csvSummaryView(st Styles, l *csvsource.List, w, h int) string {
+	sum := l.Summary
+	var b strings.Builder
+	b.WriteString(st.Bold.Render(filepath.Base(l.Path)) + ": " + st.Good.Render(plural(sum.Entries, "user", "users")) + " to consider\n")
+	b.WriteString(fmt.Sprintf("  %d user IDs · %d emails · %d usernames · %d marked owner\n", sum.IDs, sum.Emails, sum.Usernames, sum.Owners))
+	line := fmt.Sprintf("  %s · %s · %s",
+		plural(sum.Duplicates, "duplicate", "duplicates"),
+		plural(sum.Problems, "row dropped", "rows dropped"),
+		plural(sum.Warnings, "row repaired", "rows repaired"))
+	if sum.Problems > 0 {
+		b.WriteString(st.Warn.Render(line) + "\n")
+	} else {
+		b.WriteString(line + "\n")
+	}
+	room := h - 4
+	if len(l.Problems) > 0 && room > 1 {
+		b.WriteString("\nFirst problems:\n")
+		room -= 2
+		for i, p := range l.Problems {
+			if i >= room || i >= 8 {
+				b.WriteString(st.Muted.Render(fmt.Sprintf("  … and %d more (roster check %s lists them all)", len(l.Problems)-i, filepath.Base(l.Path))) + "\n")
+				room--
+				break
+			}
+			label := st.Bad.Render("dropped ")
+			if p.Warning {
+				label = st.Warn.Render("repaired")
+			}
+			b.WriteString(truncate(fmt.Sprintf("  line %-5d %s %s", p.Line, label, p.Message), w) + "\n")
+		}
+		room -= min(len(l.Problems), 8)
+	}
+	if len(l.Duplicates) > 0 && room > 2 {
+		b.WriteString("\nDuplicates (kept once):\n")
+		for i, d := range l.Duplicates {
+			if i >= room-2 || i >= 3 {
+				b.WriteString(st.Muted.Render(fmt.Sprintf("  … and %d more", len(l.Duplicates)-i)) + "\n")
+				break
+			}
+			b.WriteString(truncate(fmt.Sprintf("  line %-5d repeats line %d (%s)", d.Line, d.FirstLine, d.Value), w) + "\n")
+		}
+	}
+	return b.String()
+}
+
+func (s *csvStep) setSize(w, h int) {
+	s.w, s.h = w, h
+	s.chooser.setSize(w, h-6)
+}
+
+func (s *csvStep) help() bindings {
+	k := s.sh.keys
+	if s.loading != "" {
+		return bindings{}
+	}
+	if s.list != nil {
+		cont := k.Select
+		cont.SetHelp("enter", "continue")
+		other := k.Back
+		other.SetHelp("esc", "another file")
+		short := []key.Binding{cont, other}
+		return bindings{short: short, full: [][]key.Binding{short}}
+	}
+	short := s.chooser.help()
+	if !s.chooser.browsing {
+		short = append(short, k.Back)
+	}
+	return bindings{short: short, full: [][]key.Binding{short}}
+}
+
+func (s *csvStep) typing() bool { return false }

@@ -1,0 +1,257 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"roster/symphony/bulk"
+)
+
+// previewStep builds the plan and shows it, with every preflight warning;
+// starting needs an explicit confirmation.
+type previewStep struct {
+	sh         *shared
+	spin       spinner.Model
+	building   bool
+	plan       *bulk.Plan
+	err        error
+	resumePath string
+	resumeDone int
+	resumeErr  error
+	resume     bool // resume the journal found (the default when one is found)
+	confirming bool
+	w, h       int
+}
+
+func newPreviewStep(sh *shared) *previewStep {
+	return &previewStep{sh: sh, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+}
+
+func (s *previewStep) enter() tea.Cmd {
+	s.building, s.plan, s.err, s.confirming = true, nil, nil, false
+	s.sh.plan = nil
+	in := planInput{streamID: s.sh.room.Room.ID, mode: s.sh.mode, list: s.sh.list,
+		interval: s.sh.opts.Interval, outDir: s.sh.opts.OutDir, resume: s.sh.opts.Resume, now: s.sh.now}
+	if in.resume == "" {
+		in.resume = "auto" // an unfinished journal is always offered, never silently ignored
+	}
+	return tea.Batch(s.spin.Tick, buildPlanCmd(s.sh.ctx, s.sh.session, in))
+}
+
+func (s *previewStep) startable() bool {
+	return s.plan != nil && !s.plan.Blocked() && !s.sh.opts.DryRun && len(s.plan.Actions) > 0
+}
+
+func (s *previewStep) update(msg tea.Msg) tea.Cmd {
+	k := s.sh.keys
+	switch msg := msg.(type) {
+	case planBuiltMsg:
+		s.building = false
+		s.plan, s.err = msg.plan, msg.err
+		s.resumePath, s.resumeDone, s.resumeErr = msg.resumePath, msg.resumeDone, msg.resumeProblem
+		s.resume = s.resumePath != ""
+		s.sh.plan = msg.plan
+		return nil
+	case spinner.TickMsg:
+		if !s.building {
+			return nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return cmd
+	case tea.KeyMsg:
+		if s.building {
+			return nil
+		}
+		if s.confirming {
+			switch {
+			case key.Matches(msg, k.Confirm):
+				s.confirming = false
+				from := ""
+				if s.resume {
+					from = s.resumePath
+				}
+				return msgCmd(startRunMsg{resumeFrom: from})
+			case key.Matches(msg, k.Cancel):
+				s.confirming = false
+			}
+			return nil
+		}
+		switch {
+		case key.Matches(msg, k.Back):
+			return msgCmd(backMsg{})
+		case key.Matches(msg, k.ToggleMode):
+			if s.sh.mode == bulk.ModeAdd {
+				s.sh.mode = bulk.ModeRemove
+			} else {
+				s.sh.mode = bulk.ModeAdd
+			}
+			return s.enter()
+		case key.Matches(msg, k.ToggleResume) && s.resumePath != "":
+			s.resume = !s.resume
+		case key.Matches(msg, k.Start) && s.startable():
+			s.confirming = true
+		case key.Matches(msg, k.Retry) && s.err != nil:
+			return s.enter()
+		}
+	}
+	return nil
+}
+
+func (s *previewStep) view() string {
+	st := s.sh.styles
+	var b strings.Builder
+	b.WriteString(st.Subtitle.Render("Step 4 · Preview: nothing has changed yet") + "\n")
+	switch {
+	case s.building:
+		b.WriteString("\n" + s.spin.View() + " Looking up every user and checking the room…\n")
+		return b.String()
+	case s.err != nil:
+		b.WriteString("\n" + errorBox(st, "Could not prepare the change", s.err, s.w) + "\n")
+		return b.String()
+	}
+	p := s.plan
+	verb, prep := "Add", "to"
+	if p.Mode == bulk.ModeRemove {
+		verb, prep = "Remove", "from"
+	}
+	b.WriteString(st.Bold.Render(fmt.Sprintf("%s %s %s %q", verb, plural(len(p.Actions), "user", "users"), prep, p.Room.Name)) + "\n")
+	b.WriteString(fmt.Sprintf("  members %s → %s · owners %d → %d · stream %s\n",
+		thousands(p.MembersBefore), thousands(p.MembersAfter), p.OwnersBefore, p.OwnersAfter, p.Room.ID))
+	if len(p.SetAside) > 0 {
+		b.WriteString(truncate("  set aside: "+setAsideCounts(p.SetAside), s.w) + "\n")
+	}
+	pace := "no pacing needed (the room stays at or under 500 members)"
+	if p.Interval > 0 && (p.MembersBefore > bulk.PaceThreshold || p.MembersAfter > bulk.PaceThreshold) {
+		pace = fmt.Sprintf("one change every %s above 500 members", formatDuration(p.Interval))
+	}
+	b.WriteString(fmt.Sprintf("  pace: %s · estimated %s\n", pace, formatDuration(p.Estimate)))
+	b.WriteString(truncate("  journal and report go to "+outDirLabel(s.sh.opts.OutDir), s.w) + "\n")
+	b.WriteString(s.warningsView())
+	if s.resumePath != "" {
+		if s.resume {
+			b.WriteString(st.Info.Render(fmt.Sprintf("Resume: an unfinished run of this plan was found (%d of %d done); it will continue, skipping what is done.", s.resumeDone, len(p.Actions))) + "\n")
+			b.WriteString(st.Muted.Render("  "+s.resumePath+" · r: start fresh instead") + "\n")
+		} else {
+			b.WriteString(st.Warn.Render("Start fresh: the unfinished journal is ignored (r: resume it instead).") + "\n")
+		}
+	} else if s.resumeErr != nil {
+		b.WriteString(st.Warn.Render(truncate("Could not look for an unfinished journal: "+s.resumeErr.Error(), s.w)) + "\n")
+	}
+	b.WriteString("\n" + s.startLine())
+	return b.String()
+}
+
+// warningsView lists every preflight warning; the jumbo one in a box nobody misses.
+func (s *previewStep) warningsView() string {
+	st := s.sh.styles
+	var b strings.Builder
+	for _, w := range s.plan.Warnings {
+		if w.Code == "jumbo" {
+			b.WriteString(st.JumboBox.Width(max(s.w-4, 20)).Render("JUMBO ROOM: "+w.Message) + "\n")
+		}
+	}
+	for _, w := range s.plan.Warnings {
+		if w.Code == "jumbo" {
+			continue
+		}
+		var line string
+		switch w.Level {
+		case bulk.LevelBlock:
+			line = st.Bad.Bold(true).Render("✗ cannot start: ") + w.Message
+		case bulk.LevelWarn:
+			line = st.Warn.Render("! ") + w.Message
+		default:
+			line = st.Muted.Render("· ") + w.Message
+		}
+		b.WriteString(truncate(line, s.w) + "\n")
+	}
+	return b.String()
+}
+
+func (s *previewStep) startLine() string {
+	st := s.sh.styles
+	p := s.plan
+	switch {
+	case s.confirming:
+		verb := "add"
+		if p.Mode == bulk.ModeRemove {
+			verb = "remove"
+		}
+		what := fmt.Sprintf("%s %s", verb, plural(len(p.Actions), "user", "users"))
+		if s.resume {
+			what = fmt.Sprintf("resume: %s (%d already done)", what, s.resumeDone)
+		}
+		return st.Warn.Bold(true).Render(fmt.Sprintf("Really %s in %q now? y: start · n: not yet", what, p.Room.Name))
+	case s.sh.opts.DryRun:
+		return st.Info.Render("Dry run: nothing will be changed.")
+	case p.Blocked():
+		return st.Bad.Render("The run cannot start until the problems marked ✗ are fixed.")
+	case len(p.Actions) == 0:
+		return st.Info.Render("Nothing to do: every user is set aside.")
+	}
+	return st.Good.Render("s: start (asks once more)")
+}
+
+// setAsideCounts is "3 already-member · 2 unknown-user", most frequent first.
+func setAsideCounts(items []bulk.Item) string {
+	counts := map[bulk.Outcome]int{}
+	for _, it := range items {
+		counts[it.Outcome]++
+	}
+	keys := make([]bulk.Outcome, 0, len(counts))
+	for o := range counts {
+		keys = append(keys, o)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if counts[keys[i]] != counts[keys[j]] {
+			return counts[keys[i]] > counts[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, o := range keys {
+		parts[i] = fmt.Sprintf("%d %s", counts[o], o)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func outDirLabel(dir string) string {
+	if dir == "" {
+		dir = "."
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
+}
+
+func (s *previewStep) setSize(w, h int) { s.w, s.h = w, h }
+
+func (s *previewStep) help() bindings {
+	k := s.sh.keys
+	if s.building {
+		return bindings{}
+	}
+	if s.confirming {
+		short := []key.Binding{k.Confirm, k.Cancel}
+		return bindings{short: short, full: [][]key.Binding{short}}
+	}
+	mode := k.ToggleMode
+	if s.sh.mode == bulk.ModeAdd {
+		mode.SetHelp("m", "remove instead")
+	} else {
+		mode.SetHelp("m", "add instead")
+	}
+	short := []key.Binding{enabled(k.Start, s.startable()), enabled(k.Retry, s.err != nil), mode,
+		enabled(k.ToggleResume, s.resumePath != ""), k.Back}
+	return bindings{short: short, full: [][]key.Binding{short}}
+}
+
+func (s *previewStep) typing() bool { return false }

@@ -1,0 +1,120 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"roster/symphony/bulk"
+)
+
+// summaryScreen is the end of a run: totals, failures first, and where the
+// report and journal are. It is printed again on the normal screen at exit.
+type summaryScreen struct {
+	sh       *shared
+	sum      *bulk.Summary
+	err      error
+	failures []resultRow
+	setAside int
+	mode     bulk.Mode
+	room     string
+	w, h     int
+}
+
+func newSummaryScreen(sh *shared) *summaryScreen { return &summaryScreen{sh: sh} }
+
+func (s *summaryScreen) set(sum *bulk.Summary, run *runScreen) {
+	s.sum, s.err = sum, run.err
+	if s.sum == nil {
+		s.sum = run.summary
+	}
+	s.failures = s.failures[:0]
+	for _, r := range run.table.rows {
+		if r.outcome.Failed() {
+			s.failures = append(s.failures, r)
+		}
+	}
+	if p := s.sh.plan; p != nil {
+		s.setAside, s.mode, s.room = len(p.SetAside), p.Mode, p.Room.Name
+	}
+}
+
+func (s *summaryScreen) update(msg tea.Msg) tea.Cmd { return nil }
+
+func (s *summaryScreen) view() string { return s.render(max(s.h-2, 4)) }
+
+// report is the whole summary for the normal screen, with every failure.
+func (s *summaryScreen) report() string { return s.render(len(s.failures) + 16) }
+
+// render lays out the summary; failures get the lines left in height.
+func (s *summaryScreen) render(height int) string {
+	st := s.sh.styles
+	var b strings.Builder
+	lines := 0
+	put := func(str string) {
+		b.WriteString(truncate(str, max(s.w, 40)) + "\n")
+		lines++
+	}
+	sum := s.sum
+	switch {
+	case sum == nil:
+		put(st.Bad.Bold(true).Render("The run did not complete."))
+		if s.err != nil {
+			put(st.Bad.Render(errText(s.err)))
+		}
+		return b.String()
+	case sum.StopReason != "":
+		put(st.Bad.Bold(true).Render("The run stopped by itself: " + sum.StopReason))
+	case sum.Aborted:
+		put(st.Warn.Bold(true).Render(fmt.Sprintf("The run was aborted; %s left undone (pending in the report).", plural(sum.Totals.Actions-sum.Totals.Done, "user", "users"))))
+	case sum.Totals.Failed > 0:
+		put(st.Warn.Bold(true).Render(fmt.Sprintf("The run finished; %s failed.", plural(sum.Totals.Failed, "user", "users"))))
+	default:
+		put(st.Good.Bold(true).Render("The run finished: every action succeeded."))
+	}
+	t := sum.Totals
+	changed := fmt.Sprintf("added %s", thousands(t.Added))
+	if s.mode == bulk.ModeRemove {
+		changed = fmt.Sprintf("removed %s", thousands(t.Removed))
+	}
+	put(fmt.Sprintf("  %s · made owner %s · already %s · failed %s · pending %s · set aside %s",
+		changed, thousands(t.Promoted), thousands(t.Already), thousands(t.Failed),
+		thousands(max(t.Actions-t.Done, 0)), thousands(s.setAside)))
+	put(fmt.Sprintf("  %s of %s actions done in %s; %q now has %s members",
+		thousands(t.Done), thousands(t.Actions), formatDuration(sum.Finished.Sub(sum.Started)), s.room, thousands(t.Members)))
+	if s.err != nil {
+		put(st.Bad.Render("  " + errText(s.err)))
+	}
+	put("")
+	put(st.Bold.Render("Report:  ") + sum.ReportPath)
+	put(st.Bold.Render("Journal: ") + sum.JournalPath)
+	put(st.Muted.Render(fmt.Sprintf("Exit code %d.", sum.ExitCode())))
+	if len(s.failures) > 0 {
+		put("")
+		put(st.Bad.Bold(true).Render(fmt.Sprintf("Failures (%d):", len(s.failures))))
+		for i, f := range s.failures {
+			if lines >= height-1 && i < len(s.failures) {
+				put(st.Muted.Render(fmt.Sprintf("  … and %d more in the report", len(s.failures)-i)))
+				break
+			}
+			status := ""
+			if f.status != 0 {
+				status = fmt.Sprintf("HTTP %d ", f.status)
+			}
+			put(fmt.Sprintf("  line %-5d %s  %s%s", f.line, f.user, status, f.message))
+		}
+	}
+	return b.String()
+}
+
+func (s *summaryScreen) setSize(w, h int) { s.w, s.h = w, h }
+
+func (s *summaryScreen) help() bindings {
+	q := s.sh.keys.Quit
+	q.SetHelp("q", "quit (the summary stays printed)")
+	return bindings{short: []key.Binding{}, full: [][]key.Binding{{q}}}
+}
+
+func (s *summaryScreen) typing() bool { return false }

@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"roster/symphony"
+)
+
+// truncate cuts a (possibly styled) line to w cells.
+func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
+
+// errorBox shows an error in place, with what to do about it.
+func errorBox(st Styles, title string, err error, width int) string {
+	inner := max(width-4, 20)
+	text := st.Bad.Bold(true).Render(title) + "\n" + ansi.Wrap(errText(err), inner, " /")
+	if hint := fixHint(err); hint != "" {
+		text += "\n" + ansi.Wrap("What to do: "+hint, inner, " ")
+	}
+	return st.ErrorBox.Width(inner + 2).Render(text)
+}
+
+// fixHint says how to fix the errors operators meet most.
+func fixHint(err error) string {
+	var api *symphony.APIError
+	if errors.As(err, &api) {
+		switch api.Status {
+		case 401:
+			return "the pod refused the bot's credentials: check the bot's username and that the pod holds the public key of its private key (or the certificate's CN)."
+		case 403:
+			return "the bot lacks a permission: it must own the room, or be a member of a room whose members can invite, or have the User Provisioning role."
+		case 404:
+			return "check the stream ID (either base64 form works) and that the bot can see the room."
+		case 429:
+			return "the pod is limiting calls; wait a minute and try again."
+		}
+	}
+	msg := strings.ToLower(errText(err))
+	switch {
+	case strings.Contains(msg, "x509") || strings.Contains(msg, "certificate signed by unknown authority"):
+		return "the pod's TLS certificate is not trusted: set truststorePath (config.json) or ssl.trustStore.path (config.yaml) to your CA bundle."
+	case strings.Contains(msg, "connection refused") || strings.Contains(msg, "no such host"):
+		return "the pod cannot be reached: check podHost/podPort (host/port in config.yaml) and the proxy settings."
+	}
+	return ""
+}
+
+// formatDuration is a duration for people: 45s, 3m20s, 2h05m.
+func formatDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	switch {
+	case d < time.Second && d > 0:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Round(time.Second).Seconds()))
+	case d < time.Hour:
+		d = d.Round(time.Second)
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	d = d.Round(time.Minute)
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// plural is "1 user", "2 users".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// thousands formats 1234567 as 1,234,567.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// padRight pads or cuts a plain string to exactly w cells.
+func padRight(s string, w int) string {
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return s + strings.Repeat(" ", w-sw)
+}
