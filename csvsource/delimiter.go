@@ -75,7 +75,7 @@ func allNumbers(rows [][]byte) bool {
 		if !looksNumeric(cell) {
 			return false
 		}
-		if res := parseUserID(cell); res.err != "" && !strings.Contains(res.err, "scientific notation") {
+		if res := parseUserID(cell); res.err != "" && !res.lost {
 			return false
 		}
 	}

@@ -18,6 +18,7 @@ type numberResult struct {
 	id    int64
 	fixes []string // what was undone, for the warning
 	err   string   // why the cell is not a user ID
+	lost  bool     // a number Excel damaged beyond recovery (lost digits, ambiguous grouping)
 }
 
 // looksNumeric reports whether a cell is an attempt at a number: a digit (or
@@ -91,7 +92,9 @@ func parseUserID(cell string) numberResult {
 		res.fixes = append(res.fixes, "the + sign")
 	}
 	var digits string
-	if i := strings.IndexAny(s, "eE"); i >= 0 {
+	if allDigits(s) {
+		digits = s // the usual case, and the fast one
+	} else if i := strings.IndexAny(s, "eE"); i >= 0 {
 		digits = res.scientific(cell, s[:i], s[i+1:])
 	} else {
 		digits = res.grouped(cell, s)
@@ -140,6 +143,7 @@ func (res *numberResult) grouped(cell, s string) string {
 	case len(groups[0]) > 3: // "12345.000": a group is at most 3 digits
 		decimal = true
 	default:
+		res.lost = true
 		res.err = fmt.Sprintf("%s is ambiguous: it may be %s%s or a number with decimals; %s", show(cell), groups[0], lastGroup, fixText)
 		return ""
 	}
@@ -219,6 +223,7 @@ func (res *numberResult) scientific(cell, mantissa, exponent string) string {
 	digits, scale := intPart+frac, exp-len(frac)
 	switch {
 	case scale > 0:
+		res.lost = true
 		significant := len(strings.TrimRight(strings.TrimLeft(digits, "0"), "0"))
 		res.err = fmt.Sprintf("%s is in scientific notation and has lost digits (Excel kept only %d significant digits), so the real user ID cannot be recovered; %s, or export the IDs again", show(cell), significant, fixText)
 		return ""

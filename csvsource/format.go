@@ -36,7 +36,11 @@ func (f Format) String() string {
 	if f.UserColumn != "" {
 		user := fmt.Sprintf("user column %q", f.UserColumn)
 		if len(f.Fallbacks) > 0 {
-			user += fmt.Sprintf(" (or %q when it is empty)", strings.Join(f.Fallbacks, `", then "`))
+			quoted := make([]string, len(f.Fallbacks))
+			for i, c := range f.Fallbacks {
+				quoted[i] = fmt.Sprintf("%q", c)
+			}
+			user += fmt.Sprintf(" (or %s when it is empty)", strings.Join(quoted, ", then "))
 		}
 		parts = append(parts, user)
 	}
