@@ -27,8 +27,8 @@ its line) without touching any pod. Exit 0 when the file is usable, 2 when not.
 
 // checkArgs are the parsed arguments of roster check.
 type checkArgs struct {
-	file, column string
-	json, help   bool
+	file, column          string
+	json, help, hasColumn bool
 }
 
 // checkResult is what reading the file gave, for either output form.
@@ -84,13 +84,13 @@ func parseCheckArgs(args []string) (checkArgs, error) {
 		case name == "h" || name == "help":
 			a.help = true
 		case name == "column" && hasValue:
-			a.column = value
+			a.column, a.hasColumn = value, true
 		case name == "column":
 			if i+1 >= len(args) {
 				return a, errors.New("--column needs the name of the user column")
 			}
 			i++
-			a.column = args[i]
+			a.column, a.hasColumn = args[i], true
 		default:
 			return a, fmt.Errorf("unknown flag %s", arg)
 		}
@@ -104,7 +104,7 @@ func parseCheckArgs(args []string) (checkArgs, error) {
 	case len(files) > 1:
 		return a, fmt.Errorf("give one file to check, not %d (%s)", len(files), strings.Join(files, ", "))
 	}
-	if strings.TrimSpace(a.column) == "" && a.column != "" {
+	if a.hasColumn && strings.TrimSpace(a.column) == "" {
 		return a, errors.New("--column needs the name of the user column")
 	}
 	a.file = files[0]

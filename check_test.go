@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fixture is a user list from csvsource's test fixtures.
+func fixture(name string) string { return filepath.Join("csvsource", "testdata", name) }
+
+func runCheck(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = cmdCheck(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestCheckText(t *testing.T) {
+	path := fixture("excel_semicolon.csv")
+	code, out, errOut := runCheck(path)
+	want := path + `: usable, 2 users to read
+  format:     UTF-8, delimiter ';', header on line 1, user column "userId", owner column "owner"
+  entries:    2 (2 user IDs, 0 emails, 0 usernames), 2 owners
+  duplicates: 0 (left out: each user is read once)
+  problems:   1 (rows left out)
+  warnings:   2 (rows recovered: check them)
+
+Problems:
+  line 2: warning: "71811853189212,00" read as user ID 71811853189212 after removing the trailing ,00; format the column as Text in Excel before exporting to avoid this
+  line 3: left out: "7,18112E+13" is in scientific notation and has lost digits (Excel kept only 6 significant digits), so the real user ID cannot be recovered; format the column as Text in Excel before exporting, or export the IDs again
+  line 4: warning: "71.811.853.189.213" read as user ID 71811853189213 after removing the thousands separators; format the column as Text in Excel before exporting to avoid this
+`
+	if code != exitOK || out != want || errOut != "" {
+		t.Errorf("exit %d\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", code, out, want, errOut)
+	}
+}
+
+func TestCheckTextDuplicates(t *testing.T) {
+	path := fixture("seed_ids.txt")
+	code, out, _ := runCheck(path)
+	for _, s := range []string{
+		path + ": usable, 4 users to read\n",
+		"  format:     UTF-8, one column, no header row\n",
+		"  entries:    4 (4 user IDs, 0 emails, 0 usernames), 0 owners\n",
+		"  duplicates: 1 (left out",
+		"\nDuplicates:\n  line 6: 71811853189212, first on line 1\n",
+	} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
+		}
+	}
+	if code != exitOK || strings.Contains(out, "Problems:") {
+		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+}
+
+// The text lists at most 50 problems, then says how many more there are.
+func TestCheckTextCapsTheList(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("userId\n71811853189212\n")
+	for i := range 60 {
+		fmt.Fprintf(&b, "bad-%d!\n", i)
+	}
+	path := filepath.Join(t.TempDir(), "many.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCheck(path)
+	if code != exitOK || strings.Count(out, ": left out: ") != 50 ||
+		!strings.Contains(out, "\n  line 52: left out: ") || strings.Contains(out, "line 53:") ||
+		!strings.Contains(out, "  ... and 10 more (roster check --json lists them)\n") {
+		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+	code, out, _ = runCheck("--json", path)
+	var got struct{ Problems []struct{ Line int } }
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != exitOK || len(got.Problems) != 60 || got.Problems[59].Line != 62 {
+		t.Errorf("json: exit %d, err %v, %d problems", code, err, len(got.Problems))
+	}
+}
+
+type checkJSONOut struct {
+	File       string `json:"file"`
+	Format     string `json:"format"`
+	Entries    int    `json:"entries"`
+	IDs        int    `json:"ids"`
+	Emails     int    `json:"emails"`
+	Usernames  int    `json:"usernames"`
+	Owners     int    `json:"owners"`
+	Duplicates int    `json:"duplicates"`
+	Problems   []checkJSONLine
+	Warnings   []checkJSONLine
+	Error      string `json:"error"`
+}
+
+// decodeOne decodes stdout as exactly one JSON object with no unknown keys.
+func decodeOne(t *testing.T, out string) checkJSONOut {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	var got checkJSONOut
+	if err := dec.Decode(&got); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, out)
+	}
+	if dec.More() {
+		t.Fatalf("stdout holds more than one JSON value:\n%s", out)
+	}
+	return got
+}
+
+func TestCheckJSON(t *testing.T) {
+	path := fixture("emails.csv")
+	for _, args := range [][]string{{"--json", path}, {path, "--json"}, {"-json", path}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, out, errOut := runCheck(args...)
+			got := decodeOne(t, out)
+			want := checkJSONOut{
+				File: path, Format: `UTF-8, delimiter ',', header on line 1, user column "Email Address", owner column "Owner"`,
+				Entries: 3, Emails: 3, Owners: 1, Duplicates: 1,
+				Problems: []checkJSONLine{
+					{4, `"eve@bank" is not a valid email address: the domain after @ has no dot (expected name@bank.com); fix the address or remove the line`},
+					{5, `"mallory@@bank.com" is not a valid email address: it has more than one @; fix the address or remove the line`},
+					{8, `the user cell (column "Email Address") is empty; fill it in or remove the line`},
+				},
+				Warnings: []checkJSONLine{
+					{3, `"Bob Smith <bob.smith@bank.com>" read as the email bob.smith@bank.com inside <...>`},
+					{7, `"mailto:ann@bank.com" read as the email ann@bank.com without mailto:`},
+				},
+			}
+			if code != exitOK || errOut != "" || fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+				t.Errorf("exit %d, stderr %q\n got %+v\nwant %+v", code, errOut, got, want)
+			}
+		})
+	}
+}
+
+// An unusable file exits 2; with --json the object still comes, with the
+// error and whatever problems were found.
+func TestCheckUnusable(t *testing.T) {
+	cases := []struct {
+		args     []string
+		says     string // in stderr, and in the JSON error
+		problems []int
+	}{
+		{[]string{fixture("missing.csv")}, "missing.csv: no such file", nil},
+		{[]string{fixture("")}, "is a folder", nil},
+		{[]string{fixture("workbook.xlsx")}, "Excel workbook (.xlsx)", nil},
+		{[]string{fixture("no_column.csv")}, "no user column", nil},
+		{[]string{fixture("named_columns.csv"), "--column", "Mail"}, `column "Mail" is not in the header`, nil},
+		{[]string{fixture("all_bad.csv")}, "none of its 3 rows can be used", []int{2, 3, 5}},
+		{[]string{fixture("header_only.csv")}, "no user rows", nil},
+	}
+	for _, tc := range cases {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, errOut := runCheck(tc.args...)
+			if code != exitInput || !strings.Contains(errOut, tc.says) || !strings.HasPrefix(errOut, "roster check: ") ||
+				!strings.Contains(out, ": NOT USABLE\n") {
+				t.Errorf("text: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+			}
+			code, out, _ = runCheck(append([]string{"--json"}, tc.args...)...)
+			got := decodeOne(t, out)
+			var lines []int
+			for _, p := range got.Problems {
+				lines = append(lines, p.Line)
+			}
+			if code != exitInput || !strings.Contains(got.Error, tc.says) || got.Entries != 0 || fmt.Sprint(lines) != fmt.Sprint(tc.problems) {
+				t.Errorf("json: exit %d, %+v", code, got)
+			}
+		})
+	}
+}
+
+func TestCheckArguments(t *testing.T) {
+	named := fixture("named_columns.csv")
+	cases := []struct {
+		args      []string
+		code      int
+		stdoutHas string
+		stderrHas string
+	}{
+		{[]string{named, "--column", "login"}, exitOK, `user column "Login"`, ""},
+		{[]string{"--column", "login", named}, exitOK, `user column "Login"`, ""},
+		{[]string{"--column=login", named}, exitOK, `user column "Login"`, ""},
+		{[]string{"-column", "User ID", named}, exitOK, `user column "User_ID", owner`, ""},
+		{[]string{"--", named}, exitOK, "usable, 2 users", ""},
+		{[]string{"--help"}, exitOK, "Usage: roster check FILE", ""},
+		{nil, exitInput, "", "give the user list to check"},
+		{[]string{named, named}, exitInput, "", "give one file to check, not 2"},
+		{[]string{named, "--column"}, exitInput, "", "--column needs the name of the user column"},
+		{[]string{named, "--column="}, exitInput, "", "--column needs the name"},
+		{[]string{named, "--colum", "x"}, exitInput, "", "unknown flag --colum"},
+		{[]string{"--json=yes", named}, exitInput, "", "unknown flag --json=yes"},
+	}
+	for _, tc := range cases {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, out, errOut := runCheck(tc.args...)
+			if code != tc.code || !strings.Contains(out, tc.stdoutHas) || !strings.Contains(errOut, tc.stderrHas) {
+				t.Errorf("exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
+			}
+			if tc.code == exitInput && !strings.Contains(errOut, "Usage: roster check") {
+				t.Errorf("a usage error does not show the usage:\n%s", errOut)
+			}
+		})
+	}
+}
