@@ -1,25 +1,313 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"roster/csvsource"
+	"roster/symphony"
+	"roster/symphony/bulk"
 )
 
-// runFlags are the run's flags (the CLI contract of DESIGN.md).
-type runFlags struct {
-	Config, Auth, CSV, Column, Stream string
-	Remove                            bool
-	Interval                          string
-	Window                            string
-	Weekends                          bool
-	Out                               string
-	Resume                            string // "" none, "auto" find it, else a journal path
-	DryRun, Yes, NoTUI                bool
+// cmdRun parses the run flags, then opens the wizard (terminal) or runs headless.
+func cmdRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	f, err := parseRunFlags(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "roster: %v\n%s\n", err, runHint)
+		return exitInput
+	}
+	if !f.NoTUI && isTerminal(stdin) && isTerminal(stdout) {
+		return runTUI(f, stdout, stderr)
+	}
+	return runHeadless(f, stdout, stderr)
 }
 
-// cmdRun parses the run flags, then opens the wizard (terminal) or runs headless.
-// Owned by the bulk work.
-func cmdRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "roster: not implemented yet")
-	return exitInput
+// isTerminal reports whether v is an *os.File open on a terminal. A
+// character device is not enough: /dev/null is one, and cron jobs read it.
+func isTerminal(v any) bool {
+	file, ok := v.(*os.File)
+	if !ok || file == nil {
+		return false
+	}
+	return isatty.IsTerminal(file.Fd()) || isatty.IsCygwinTerminal(file.Fd())
+}
+
+// runHeadless prints the plan, changes nothing without --yes, then runs the
+// plan printing one line per outcome. It handles SIGINT and SIGTERM itself:
+// the first aborts cleanly (report written, exit 3), a second stops at once.
+func runHeadless(f runFlags, stdout, stderr io.Writer) int {
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "roster: "+format+"\n", a...)
+		return code
+	}
+	if missing := missingRunFlags(f); len(missing) > 0 {
+		verb := "are"
+		if len(missing) == 1 {
+			verb = "is"
+		}
+		return fail(exitInput, "%s %s needed to run without the wizard, as in:\n  roster --config config.json --csv users.csv --stream ID --yes\n%s",
+			strings.Join(missing, ", "), verb, runHint)
+	}
+	interval, _ := f.interval() // checked by parseRunFlags
+	window, _ := f.window()
+	streamID, err := symphony.ParseStreamID(f.Stream)
+	if err != nil {
+		return fail(exitInput, "--stream: %v", err)
+	}
+	list, err := csvsource.ReadFile(f.CSV, csvsource.Options{Column: f.Column})
+	if err != nil {
+		return fail(exitInput, "--csv: %v", err)
+	}
+	cfg, err := symphony.LoadConfig(f.Config)
+	if err != nil {
+		return fail(exitInput, "--config: %v", err)
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(stderr, "roster: warning: %s\n", w)
+	}
+	client, err := symphony.NewClient(cfg, symphony.Options{Auth: symphony.AuthMethod(f.Auth)})
+	if err != nil {
+		return fail(exitInput, "--config: %v", err)
+	}
+	defer client.Close()
+	outDir := f.Out
+	if outDir == "" {
+		outDir = "."
+	}
+	if st, err := os.Stat(outDir); err == nil && !st.IsDir() {
+		return fail(exitInput, "--out %s is a file; give a folder for the journal and report", outDir)
+	}
+
+	sig := newSignalAbort(stderr)
+	defer sig.stop()
+
+	mode := bulk.ModeAdd
+	if f.Remove {
+		mode = bulk.ModeRemove
+	}
+	plan, err := bulk.BuildPlan(sig.ctx, client, bulk.PlanRequest{StreamID: streamID, Mode: mode, List: list, Interval: interval})
+	if err != nil {
+		if sig.ctx.Err() != nil {
+			return fail(exitAborted, "aborted while planning; nothing was changed")
+		}
+		return fail(exitInput, "cannot plan the run: %v", err)
+	}
+	printPlan(stdout, plan, list, f, window)
+
+	switch {
+	case f.DryRun:
+		if plan.Blocked() {
+			fmt.Fprintf(stdout, "\nDry run: nothing was changed. The run would be refused: %s\n", blockReasons(plan))
+		} else {
+			fmt.Fprintln(stdout, "\nDry run: nothing was changed.")
+		}
+		return exitOK
+	case plan.Blocked():
+		return fail(exitInput, "the run cannot start: %s\nNothing was changed.", blockReasons(plan))
+	case len(plan.Actions) == 0:
+		fmt.Fprintf(stdout, "\nNothing to %s: no user in the list needs a change. Nothing was changed.\n", plan.Mode)
+		return exitOK
+	case !f.Yes:
+		fmt.Fprintf(stdout, "\nNothing was changed. To make these %d changes, run the same command again with --yes.\n", len(plan.Actions))
+		return exitInput
+	}
+
+	resumeFrom, code := chooseJournal(f, plan, outDir, stdout, stderr)
+	if code != exitOK {
+		return code
+	}
+	if err := os.MkdirAll(outDir, 0o700); err != nil {
+		return fail(exitInput, "--out: cannot create the folder for the journal and report: %v", err)
+	}
+	if sig.ctx.Err() != nil {
+		return fail(exitAborted, "aborted before the run started; nothing was changed")
+	}
+	runner, err := bulk.NewRunner(client, plan, bulk.RunOptions{
+		OutDir: outDir, Interval: interval, Window: window, ResumeFrom: resumeFrom, Control: sig.control,
+	})
+	if err != nil {
+		return fail(exitInput, "cannot start the run: %v", err)
+	}
+	sig.running()
+
+	pr := newEventPrinter(stdout, plan, window)
+	printed := make(chan struct{})
+	go func() {
+		defer close(printed)
+		for ev := range runner.Events() {
+			pr.event(ev)
+		}
+	}()
+	sum, runErr := runner.Run(context.Background())
+	select {
+	case <-printed:
+	case <-time.After(5 * time.Second):
+		// Events should be closed once Run returns; never hang on it.
+	}
+	if sum == nil {
+		sum = pr.summary()
+	}
+	if sum == nil {
+		return fail(exitAborted, "the run stopped: %v\nThe journal in %s holds every finished user; run again with --resume to go on.", runErr, outDir)
+	}
+	pr.printSummary(sum, runErr)
+	if runErr != nil {
+		fmt.Fprintf(stderr, "roster: the run stopped with an error: %v\n", runErr)
+		if code := sum.ExitCode(); code != exitOK {
+			return code
+		}
+		return exitAborted
+	}
+	return sum.ExitCode()
+}
+
+// missingRunFlags names the flags a headless run cannot do without.
+func missingRunFlags(f runFlags) []string {
+	var missing []string
+	for _, v := range []struct{ name, value string }{{"--config", f.Config}, {"--csv", f.CSV}, {"--stream", f.Stream}} {
+		if strings.TrimSpace(v.value) == "" {
+			missing = append(missing, v.name)
+		}
+	}
+	return missing
+}
+
+// blockReasons joins the messages of the warnings that block the run.
+func blockReasons(p *bulk.Plan) string {
+	var why []string
+	for _, w := range p.Warnings {
+		if w.Level == bulk.LevelBlock {
+			why = append(why, w.Message)
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
+// chooseJournal settles which journal the run continues, if any. Headless,
+// a matching unfinished journal is resumed only when --resume says so:
+// without it the run refuses rather than risk repeating or losing track.
+func chooseJournal(f runFlags, plan *bulk.Plan, outDir string, stdout, stderr io.Writer) (string, int) {
+	if f.Resume != "" && f.Resume != resumeAuto {
+		st, err := os.Stat(f.Resume)
+		switch {
+		case err != nil:
+			fmt.Fprintf(stderr, "roster: --resume %s: %v\n", f.Resume, statReason(err))
+			return "", exitInput
+		case st.IsDir():
+			fmt.Fprintf(stderr, "roster: --resume %s is a folder; give the journal file, or a bare --resume to find it in --out\n", f.Resume)
+			return "", exitInput
+		}
+		fmt.Fprintf(stdout, "\nResuming the journal %s.\n", f.Resume)
+		return f.Resume, exitOK
+	}
+	path, done, err := bulk.FindResumable(outDir, plan)
+	if err != nil {
+		fmt.Fprintf(stderr, "roster: --out %s: cannot look for an unfinished journal: %v\n", outDir, err)
+		return "", exitInput
+	}
+	switch {
+	case path != "" && f.Resume == "":
+		fmt.Fprintf(stderr, "roster: an unfinished run of this same list into this room is in the journal %s (%d done).\n"+
+			"Nothing was changed. Add --resume to continue it (finished users are skipped), or move that journal away to start over.\n",
+			path, done)
+		return "", exitInput
+	case path != "":
+		fmt.Fprintf(stdout, "\nResuming the journal %s: %d done before.\n", path, done)
+	case f.Resume == resumeAuto:
+		fmt.Fprintf(stdout, "\nNo unfinished journal of this run in %s: starting a new run.\n", outDir)
+	}
+	return path, exitOK
+}
+
+// statReason words a stat error without repeating the path.
+func statReason(err error) string {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "no such file"
+	case errors.Is(err, os.ErrPermission):
+		return "permission denied"
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// signalAbort turns SIGINT and SIGTERM into a clean abort: the first cancels
+// planning or aborts the run through its Control (the runner then writes the
+// report); a second stops the process at once, since the journal is already
+// on disk up to the last finished user.
+type signalAbort struct {
+	ctx     context.Context // cancelled by the first signal (planning)
+	cancel  context.CancelFunc
+	control *bulk.Control
+	ch      chan os.Signal
+	done    chan struct{}
+	mu      sync.Mutex
+	started bool
+	stderr  io.Writer
+}
+
+func newSignalAbort(stderr io.Writer) *signalAbort {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &signalAbort{ctx: ctx, cancel: cancel, control: bulk.NewControl(),
+		ch: make(chan os.Signal, 2), done: make(chan struct{}), stderr: stderr}
+	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
+	go s.loop()
+	return s
+}
+
+// running records that the runner exists, for the wording of the messages.
+func (s *signalAbort) running() {
+	s.mu.Lock()
+	s.started = true
+	s.mu.Unlock()
+}
+
+func (s *signalAbort) loop() {
+	count := 0
+	for {
+		select {
+		case <-s.done:
+			return
+		case got := <-s.ch:
+			count++
+			s.mu.Lock()
+			started := s.started
+			s.mu.Unlock()
+			if count > 1 {
+				fmt.Fprintf(s.stderr, "\nroster: %v again: stopping at once. The journal holds every finished user; run again with --resume to go on.\n", got)
+				os.Exit(exitAborted)
+			}
+			if started {
+				fmt.Fprintf(s.stderr, "\nroster: %v: aborting after the call in flight and writing the report (send it again to stop at once)\n", got)
+			} else {
+				fmt.Fprintf(s.stderr, "\nroster: %v: aborting\n", got)
+			}
+			s.control.Abort()
+			s.cancel()
+		}
+	}
+}
+
+func (s *signalAbort) stop() {
+	signal.Stop(s.ch)
+	close(s.done)
+	s.cancel()
 }

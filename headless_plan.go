@@ -1,0 +1,204 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"roster/csvsource"
+	"roster/symphony/bulk"
+)
+
+// planProblemsShown is how many problem rows the plan lists; `roster check`
+// and the report have them all.
+const planProblemsShown = 10
+
+// setAsideOrder is the order in which set-aside counts are printed.
+var setAsideOrder = []bulk.Outcome{
+	bulk.OutcomeAlreadyMember, bulk.OutcomeNotMember, bulk.OutcomeInactive, bulk.OutcomeUnknown,
+	bulk.OutcomeExternal, bulk.OutcomeDuplicate, bulk.OutcomeBadRow, bulk.OutcomeFailed, bulk.OutcomePending,
+}
+
+// printPlan prints what the run will do, as the wizard's preview shows it.
+func printPlan(w io.Writer, p *bulk.Plan, list *csvsource.List, f runFlags, win *bulk.Window) {
+	fmt.Fprintf(w, "Room      %q (%s): %s\n", p.Room.Name, p.StreamID, roomTraits(p))
+	caller := p.Caller.Username
+	if caller == "" {
+		caller = fmt.Sprintf("user %d", p.Caller.UserID)
+	}
+	fmt.Fprintf(w, "Caller    %s: %s\n", caller, permissionText(p.Permission))
+	fmt.Fprintf(w, "Mode      %s\n", p.Mode)
+	if list != nil {
+		s := list.Summary
+		fmt.Fprintf(w, "List      %s: %s users (%s IDs, %s emails, %s usernames; %s flagged owner)",
+			list.Path, count(s.Entries), count(s.IDs), count(s.Emails), count(s.Usernames), count(s.Owners))
+		fmt.Fprintf(w, ", %s duplicates, %s bad rows, %s rows recovered\n", count(s.Duplicates), count(s.Problems), count(s.Warnings))
+	}
+	fmt.Fprintf(w, "Members   %s -> %s (owners %s -> %s)\n",
+		count(p.MembersBefore), count(p.MembersAfter), count(p.OwnersBefore), count(p.OwnersAfter))
+	owners := 0
+	for _, it := range p.Actions {
+		if it.Owner {
+			owners++
+		}
+	}
+	change := fmt.Sprintf("%s to %s", count(len(p.Actions)), p.Mode)
+	if p.Mode == bulk.ModeAdd && owners > 0 {
+		change += fmt.Sprintf(" (%s of them then made owners)", count(owners))
+	}
+	fmt.Fprintf(w, "Changes   %s; %s set aside\n", change, count(len(p.SetAside)))
+	if counts := setAsideCounts(p.SetAside); counts != "" {
+		fmt.Fprintf(w, "Set aside %s\n", counts)
+	}
+	printProblems(w, p, list)
+	fmt.Fprintf(w, "Pace      %s\n", paceText(p))
+	if win != nil {
+		fmt.Fprintf(w, "Window    changes only %s\n", windowText(win))
+	}
+	if len(p.Warnings) > 0 {
+		fmt.Fprintln(w, "Warnings")
+		for _, wn := range p.Warnings {
+			fmt.Fprintf(w, "  %-5s  %s\n", levelText(wn.Level), wn.Message)
+		}
+	}
+}
+
+func roomTraits(p *bulk.Plan) string {
+	traits := []string{"active"}
+	if !p.Room.Active {
+		traits[0] = "DEACTIVATED"
+	}
+	if p.Room.Public {
+		traits = append(traits, "public")
+	} else {
+		traits = append(traits, "private")
+	}
+	if p.Room.CrossPod {
+		traits = append(traits, "external users allowed")
+	}
+	if p.Room.MembersCanInvite {
+		traits = append(traits, "members can invite")
+	}
+	if p.Room.ReadOnly {
+		traits = append(traits, "read-only")
+	}
+	return strings.Join(traits, ", ")
+}
+
+func permissionText(perm bulk.Permission) string {
+	var roles []string
+	if perm.Owner {
+		roles = append(roles, "owner of the room")
+	} else if perm.Member {
+		roles = append(roles, "member of the room")
+	}
+	if perm.UserProvisioning {
+		roles = append(roles, "has the User Provisioning role")
+	}
+	text := "may make the change"
+	if !perm.Allowed {
+		text = "may NOT make the change"
+	}
+	if len(roles) > 0 {
+		text += " (" + strings.Join(roles, ", ") + ")"
+	}
+	if perm.Reason != "" {
+		text += ": " + perm.Reason
+	}
+	return text
+}
+
+func setAsideCounts(items []bulk.Item) string {
+	n := map[bulk.Outcome]int{}
+	for _, it := range items {
+		n[it.Outcome]++
+	}
+	var parts []string
+	for _, o := range setAsideOrder {
+		if n[o] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s", o, count(n[o])))
+			delete(n, o)
+		}
+	}
+	var rest []string // outcomes this printer does not know yet
+	for o := range n {
+		rest = append(rest, fmt.Sprintf("%s %s", o, count(n[o])))
+	}
+	sort.Strings(rest)
+	return strings.Join(append(parts, rest...), ", ")
+}
+
+// printProblems lists the first rows that will not be changed for a reason
+// other than already being in the wanted state, with their lines, and the
+// rows the reader recovered.
+func printProblems(w io.Writer, p *bulk.Plan, list *csvsource.List) {
+	type problem struct {
+		line int
+		text string
+	}
+	var all []problem
+	seen := map[int]bool{}
+	for _, it := range p.SetAside {
+		if it.Outcome == bulk.OutcomeAlreadyMember || it.Outcome == bulk.OutcomeNotMember {
+			continue
+		}
+		seen[it.Line] = true
+		text := fmt.Sprintf("%s: %s", it.Outcome, shortValue(it.Input))
+		if it.Message != "" {
+			text += ": " + it.Message
+		}
+		all = append(all, problem{it.Line, text})
+	}
+	if list != nil {
+		for _, pr := range list.Problems {
+			if seen[pr.Line] {
+				continue
+			}
+			tag := "bad row"
+			if pr.Warning {
+				tag = "recovered"
+			}
+			all = append(all, problem{pr.Line, tag + ": " + pr.Message})
+		}
+	}
+	if len(all) == 0 {
+		return
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].line < all[j].line })
+	shown := min(len(all), planProblemsShown)
+	fmt.Fprintf(w, "Problems  %s (the first %d by line)\n", count(len(all)), shown)
+	for _, pr := range all[:shown] {
+		fmt.Fprintf(w, "  line %-6d %s\n", pr.line, pr.text)
+	}
+	if len(all) > shown {
+		fmt.Fprintf(w, "  ... and %s more; `roster check FILE` lists every row problem, the report every user\n", count(len(all)-shown))
+	}
+}
+
+func paceText(p *bulk.Plan) string {
+	if p.MembersBefore <= bulk.PaceThreshold && p.MembersAfter <= bulk.PaceThreshold {
+		return fmt.Sprintf("no wait needed (the room stays at or under %d members); estimated %s",
+			bulk.PaceThreshold, humanDuration(p.Estimate))
+	}
+	return fmt.Sprintf("one change every %s while the room has over %d members; estimated %s",
+		humanDuration(p.Interval), bulk.PaceThreshold, humanDuration(p.Estimate))
+}
+
+func windowText(win *bulk.Window) string {
+	text := fmt.Sprintf("between %s and %s local time", clock(win.Start), clock(win.End))
+	if win.Weekends {
+		text += ", and all day on weekends"
+	}
+	return text
+}
+
+func levelText(l bulk.Level) string {
+	switch l {
+	case bulk.LevelBlock:
+		return "BLOCK"
+	case bulk.LevelWarn:
+		return "WARN"
+	}
+	return "info"
+}

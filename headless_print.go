@@ -1,0 +1,293 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"roster/csvsource"
+	"roster/symphony/bulk"
+)
+
+// summaryFailuresKept is how many failures the final summary lists; the
+// report has them all.
+const summaryFailuresKept = 50
+
+// eventPrinter prints a run's events as lines, and remembers what the final
+// summary needs (failures, the last totals).
+type eventPrinter struct {
+	mu           sync.Mutex
+	w            io.Writer
+	plan         *bulk.Plan
+	window       *bulk.Window
+	interval     time.Duration
+	paceShown    bool
+	step         int // results between progress lines; 0 = none
+	nextProgress int
+	resumedDone  int // actions done before this process started
+	failures     []bulk.Result
+	moreFailures int
+	finished     *bulk.Summary
+}
+
+func newEventPrinter(w io.Writer, plan *bulk.Plan, win *bulk.Window) *eventPrinter {
+	p := &eventPrinter{w: w, plan: plan, window: win}
+	if n := len(plan.Actions); n >= 20 {
+		p.step = n / 10
+	}
+	return p
+}
+
+func (p *eventPrinter) event(ev bulk.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	at := stamp(ev.Time)
+	switch ev.Kind {
+	case bulk.EventStarted:
+		p.resumedDone = ev.Totals.Done
+		fmt.Fprintf(p.w, "\n%s  started: %s to %s", at, count(ev.Totals.Actions), p.plan.Mode)
+		if ev.Totals.Done > 0 {
+			fmt.Fprintf(p.w, ", %s already done by the earlier run (skipped)", count(ev.Totals.Done))
+		}
+		fmt.Fprintln(p.w)
+		p.nextProgress = p.step * (ev.Totals.Done/max(p.step, 1) + 1)
+		p.notePace(at, ev.Interval, ev.Totals.Members)
+	case bulk.EventPaceWait:
+		p.notePace(at, ev.Interval, ev.Totals.Members)
+	case bulk.EventRetryWait:
+		why := ev.Message
+		if why == "" {
+			why = "the call failed"
+		}
+		fmt.Fprintf(p.w, "%s  waiting until %s to retry (attempt %d): %s\n", at, untilText(ev.Time, ev.Until), ev.Attempt, why)
+	case bulk.EventWindowWait:
+		fmt.Fprintf(p.w, "%s  outside the run window: waiting until %s\n", at, untilText(ev.Time, ev.Until))
+	case bulk.EventResult:
+		if ev.Result != nil {
+			p.result(*ev.Result)
+		}
+		p.progress(at, ev.Totals)
+	case bulk.EventPaused:
+		fmt.Fprintf(p.w, "%s  paused\n", at)
+	case bulk.EventResumed:
+		fmt.Fprintf(p.w, "%s  resumed\n", at)
+	case bulk.EventStopping:
+		fmt.Fprintf(p.w, "%s  stopping: %s\n", at, ev.Message)
+	case bulk.EventFinished:
+		p.finished = ev.Summary
+	}
+}
+
+// notePace prints the pace when it changes, not before every call.
+func (p *eventPrinter) notePace(at string, interval time.Duration, members int) {
+	if p.paceShown && interval == p.interval {
+		return
+	}
+	p.paceShown, p.interval = true, interval
+	if interval > 0 {
+		fmt.Fprintf(p.w, "%s  pace: one change every %s (the room has %s members, over %d)\n",
+			at, humanDuration(interval), count(members), bulk.PaceThreshold)
+	} else {
+		fmt.Fprintf(p.w, "%s  pace: no wait between changes (the room has %s members, at most %d)\n",
+			at, count(members), bulk.PaceThreshold)
+	}
+}
+
+func (p *eventPrinter) result(r bulk.Result) {
+	outcome := string(r.Outcome)
+	if r.Promoted {
+		outcome += "+owner"
+	}
+	status := "-"
+	if r.Status != 0 {
+		status = fmt.Sprintf("HTTP %d", r.Status)
+	}
+	tries := "1 attempt"
+	if r.Attempts != 1 {
+		tries = fmt.Sprintf("%d attempts", r.Attempts)
+	}
+	line := fmt.Sprintf("%s  line %-6d %-34s %-15s %-8s %s", stamp(r.Time), r.Item.Line, userText(r.Item), outcome, status, tries)
+	if r.Message != "" {
+		line += ": " + r.Message
+	}
+	fmt.Fprintln(p.w, line)
+	if r.Outcome.Failed() {
+		if len(p.failures) < summaryFailuresKept {
+			p.failures = append(p.failures, r)
+		} else {
+			p.moreFailures++
+		}
+	}
+}
+
+func (p *eventPrinter) progress(at string, t bulk.Totals) {
+	if p.step == 0 || t.Done < p.nextProgress || t.Done >= t.Actions {
+		return
+	}
+	for p.nextProgress <= t.Done {
+		p.nextProgress += p.step
+	}
+	text := fmt.Sprintf("%s  progress: %s of %s done (%d%%): %s, %s already, %s failed; the room has %s members",
+		at, count(t.Done), count(t.Actions), t.Done*100/max(t.Actions, 1), changedText(p.plan.Mode, t),
+		count(t.Already), count(t.Failed), count(t.Members))
+	if p.interval > 0 {
+		text += "; about " + humanDuration(time.Duration(t.Actions-t.Done)*p.interval) + " left"
+	}
+	fmt.Fprintln(p.w, text)
+}
+
+// summary is the summary the last event carried, for when Run returns none.
+func (p *eventPrinter) summary() *bulk.Summary {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.finished
+}
+
+// printSummary prints failures first, then the totals, then where the
+// journal and the report are, so that the last lines say what to open.
+func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w, t := p.w, s.Totals
+	if len(p.failures) > 0 {
+		fmt.Fprintf(w, "\nFailed (%s):\n", count(len(p.failures)+p.moreFailures))
+		for _, r := range p.failures {
+			line := fmt.Sprintf("  line %-6d %-34s HTTP %d, %d attempts", r.Item.Line, userText(r.Item), r.Status, r.Attempts)
+			if r.Message != "" {
+				line += ": " + r.Message
+			}
+			fmt.Fprintln(w, line)
+		}
+		if p.moreFailures > 0 {
+			fmt.Fprintf(w, "  ... and %s more in the report\n", count(p.moreFailures))
+		}
+	}
+	elapsed := ""
+	if !s.Started.IsZero() && !s.Finished.IsZero() {
+		elapsed = " after " + humanDuration(s.Finished.Sub(s.Started))
+	}
+	switch {
+	case s.StopReason != "":
+		fmt.Fprintf(w, "\nStopped by itself at %s%s: %s\n", stamp(s.Finished), elapsed, s.StopReason)
+	case s.Aborted:
+		fmt.Fprintf(w, "\nAborted at %s%s.\n", stamp(s.Finished), elapsed)
+	case runErr != nil:
+		fmt.Fprintf(w, "\nEnded with an error at %s%s.\n", stamp(s.Finished), elapsed)
+	default:
+		fmt.Fprintf(w, "\nFinished at %s%s.\n", stamp(s.Finished), elapsed)
+	}
+	fmt.Fprintf(w, "  %s of %s done: %s, %s already, %s failed", count(t.Done), count(t.Actions),
+		changedText(p.plan.Mode, t), count(t.Already), count(t.Failed))
+	if left := t.Actions - t.Done; left > 0 {
+		fmt.Fprintf(w, ", %s not done", count(left))
+	}
+	fmt.Fprintf(w, "; %s set aside before the run\n", count(len(p.plan.SetAside)))
+	fmt.Fprintf(w, "  the room has %s members\n", count(t.Members))
+	if p.resumedDone > 0 {
+		fmt.Fprintf(w, "  (this resumed a run: users finished before are counted, and listed in the report)\n")
+	}
+	if s.JournalPath != "" {
+		fmt.Fprintf(w, "Journal   %s\n", s.JournalPath)
+	}
+	if s.ReportPath != "" {
+		fmt.Fprintf(w, "Report    %s\n", s.ReportPath)
+	}
+	if t.Done < t.Actions && (s.Aborted || s.StopReason != "" || runErr != nil) {
+		fmt.Fprintln(w, "To go on, run the same command again with --resume: finished users are skipped.")
+	}
+}
+
+func changedText(m bulk.Mode, t bulk.Totals) string {
+	if m == bulk.ModeRemove {
+		return count(t.Removed) + " removed"
+	}
+	text := count(t.Added) + " added"
+	if t.Promoted > 0 {
+		text += fmt.Sprintf(" (%s made owners)", count(t.Promoted))
+	}
+	return text
+}
+
+// userText shows a user as the list gave it, with the ID when it was resolved.
+func userText(it bulk.Item) string {
+	text := shortValue(it.Input)
+	if it.Kind != csvsource.KindUserID && it.UserID != 0 {
+		text += fmt.Sprintf(" (%d)", it.UserID)
+	}
+	return text
+}
+
+// shortValue cuts a list value to a printable length; a damaged file can
+// hold very long cells.
+func shortValue(s string) string {
+	const limit = 60
+	r := []rune(s)
+	if len(r) > limit {
+		return fmt.Sprintf("%q...", string(r[:limit]))
+	}
+	if strings.ContainsFunc(s, func(c rune) bool { return c < ' ' || c == 0x7f }) {
+		return fmt.Sprintf("%q", s)
+	}
+	return s
+}
+
+// stamp is an event's local time of day.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return t.Local().Format("15:04:05")
+}
+
+// untilText is a wait's end, with the day when it is not the same day.
+func untilText(now, until time.Time) string {
+	if now.IsZero() {
+		now = time.Now()
+	}
+	u := until.Local()
+	if y1, m1, d1 := now.Local().Date(); y1 == u.Year() && m1 == u.Month() && d1 == u.Day() {
+		return u.Format("15:04:05")
+	}
+	return u.Format("Mon 2 Jan 15:04:05")
+}
+
+func clock(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d.Hours())%24, int(d.Minutes())%60)
+}
+
+// humanDuration rounds a duration to what a reader needs.
+func humanDuration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "0s"
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond).String()
+	case d < time.Hour:
+		d = d.Round(time.Second)
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	d = d.Round(time.Minute)
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// count prints a number with thousands separators.
+func count(n int) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
