@@ -1,6 +1,3 @@
-// Package csvsource reads the list of users to add to (or remove from) a room:
-// the files administrators really make, from Excel, HR systems and directory
-// tools. It knows nothing of HTTP or of Symphony's API.
 package csvsource
 
 // CONTRACT FILE: the exported names below are what symphony/bulk, ui and main

@@ -280,7 +280,12 @@ func (r *Reader) take(rec record) (Entry, bool) {
 	var col column
 	for _, c := range r.layout.user {
 		if c.index < len(rec.fields) {
-			if v := trimCell(rec.fields[c.index]); v != "" {
+			v := trimCell(rec.fields[c.index])
+			if r.format.Delimiter == 0 {
+				// A single column: a trailing delimiter is not part of the value.
+				v = trimCell(strings.TrimRight(v, ",;\t|"))
+			}
+			if v != "" {
 				cell, col = v, c
 				break
 			}
