@@ -50,7 +50,7 @@ func TestReadShapes(t *testing.T) {
 			in:      "userId,owner\n" + id212 + ",x\n'" + id212 + ",yes\n",
 			entries: []string{"2 id " + id212 + " owner"}, dups: [][2]int{{3, 2}}},
 		{name: "a named column that is not an alias",
-			in:      "Name,Person,Owner\nJane,jane@bank.com,y\nBob,bob,n\n", opts: Options{Column: "person"},
+			in: "Name,Person,Owner\nJane,jane@bank.com,y\nBob,bob,n\n", opts: Options{Column: "person"},
 			entries: []string{"2 email jane@bank.com owner", "3 username bob"}},
 		{name: "a header cell with a stray quote",
 			in:      "\"userId\",\"owner\"\n\"" + id212 + "\",\"1\"\n",
