@@ -1,0 +1,177 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseRunFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want runFlags
+	}{
+		{
+			name: "the seed script's flags",
+			args: []string{"--auth", "rsa", "--config", "config.json", "--csv", "userIDs.csv", "--stream", "abc+/=="},
+			want: runFlags{Auth: "rsa", Config: "config.json", CSV: "userIDs.csv", Stream: "abc+/=="},
+		},
+		{
+			name: "single dashes, values after =, --room alias",
+			args: []string{"-config=c.yaml", "-csv", "u.csv", "-room=XYZ", "-remove", "-dry-run"},
+			want: runFlags{Config: "c.yaml", CSV: "u.csv", Stream: "XYZ", Remove: true, DryRun: true},
+		},
+		{
+			name: "auth is case-insensitive",
+			args: []string{"--auth", "CERT"},
+			want: runFlags{Auth: "cert"},
+		},
+		{
+			name: "a bare --resume finds the journal",
+			args: []string{"--resume", "--yes", "--no-tui"},
+			want: runFlags{Resume: resumeAuto, Yes: true, NoTUI: true},
+		},
+		{
+			name: "a bare --resume last",
+			args: []string{"--yes", "--resume"},
+			want: runFlags{Resume: resumeAuto, Yes: true},
+		},
+		{
+			name: "--resume FILE",
+			args: []string{"--resume", "out/run.jsonl", "--yes"},
+			want: runFlags{Resume: "out/run.jsonl", Yes: true},
+		},
+		{
+			name: "--resume=FILE",
+			args: []string{"--resume=run.jsonl"},
+			want: runFlags{Resume: "run.jsonl"},
+		},
+		{
+			name: "a journal really named auto is a file",
+			args: []string{"--resume", "auto"},
+			want: runFlags{Resume: "./auto"},
+		},
+		{
+			name: "a URL-safe stream ID may start with a dash",
+			args: []string{"--stream", "-xsgH___qr-JJkWdA", "--csv", "u.csv"},
+			want: runFlags{Stream: "-xsgH___qr-JJkWdA", CSV: "u.csv"},
+		},
+		{
+			name: "interval, column and out",
+			args: []string{"--interval", "3", "--column", "Email Address", "--out", "runs"},
+			want: runFlags{Interval: "3", Column: "Email Address", Out: "runs"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseRunFlags(tt.args)
+			if err != nil {
+				t.Fatalf("parseRunFlags(%q): %v", tt.args, err)
+			}
+			if got != tt.want {
+				t.Errorf("parseRunFlags(%q)\n got %+v\nwant %+v", tt.args, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseRunFlagsRefuses(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string // the message must contain it
+	}{
+		{[]string{"--cvs", "u.csv"}, "unknown flag --cvs"},
+		{[]string{"--csv"}, "--csv needs a value"},
+		{[]string{"--config"}, "--config needs a value"},
+		{[]string{"--auth", "password"}, `--auth "password": expected rsa or cert`},
+		{[]string{"--interval", "0"}, "--interval \"0\": the pace must be more than zero"},
+		{[]string{"--interval", "-3s"}, "must be more than zero"},
+		{[]string{"--interval", "fast"}, `--interval "fast": expected a duration`},
+		{[]string{"--interval", "NaN"}, `--interval "NaN"`},
+		{[]string{"--interval", "48h"}, "more than a day"},
+		{[]string{"--weekends"}, "--weekends only applies with --window"},
+		{[]string{"--csv", "u.csv", "extra.csv"}, `unexpected argument "extra.csv"`},
+		{[]string{"--resume="}, "--resume= needs a journal path"},
+		{[]string{"--yes=maybe"}, "maybe"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			_, err := parseRunFlags(tt.args)
+			if err == nil {
+				t.Fatalf("parseRunFlags(%q) = nil error, want one containing %q", tt.args, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("parseRunFlags(%q) error %q, want it to contain %q", tt.args, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseRunFlagsHelp(t *testing.T) {
+	for _, arg := range []string{"-h", "--help"} {
+		if _, err := parseRunFlags([]string{"--csv", "u.csv", arg}); !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("parseRunFlags(%s) = %v, want flag.ErrHelp", arg, err)
+		}
+	}
+}
+
+func TestRunFlagsInterval(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+	}{
+		{"", 0},
+		{"3", 3 * time.Second},
+		{"0.5", 500 * time.Millisecond},
+		{"250ms", 250 * time.Millisecond},
+		{" 2m ", 2 * time.Minute},
+	}
+	for _, tt := range tests {
+		got, err := runFlags{Interval: tt.in}.interval()
+		if err != nil || got != tt.want {
+			t.Errorf("interval(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestRunFlagsWindow(t *testing.T) {
+	w, err := runFlags{Window: "18:00-08:00", Weekends: true}.window()
+	if err != nil {
+		t.Fatalf("window: %v", err)
+	}
+	if w == nil || w.Start != 18*time.Hour || w.End != 8*time.Hour || !w.Weekends {
+		t.Errorf("window = %+v, want 18:00-08:00 with weekends", w)
+	}
+	if _, err := (runFlags{Window: "25:00-08:00"}).window(); err == nil || !strings.Contains(err.Error(), "--window") {
+		t.Errorf("window(25:00-08:00) error = %v, want one naming --window", err)
+	}
+	if w, err := (runFlags{}).window(); w != nil || err != nil {
+		t.Errorf("no window = %v, %v; want nil, nil", w, err)
+	}
+}
+
+func TestCount(t *testing.T) {
+	for in, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1200: "1,200", 1234567: "1,234,567", -4500: "-4,500"} {
+		if got := count(in); got != want {
+			t.Errorf("count(%d) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestHumanDuration(t *testing.T) {
+	for in, want := range map[time.Duration]string{
+		0:                                     "0s",
+		5 * time.Millisecond:                  "5ms",
+		3 * time.Second:                       "3s",
+		36 * time.Minute:                      "36m00s",
+		time.Hour + 2*time.Minute + 20e9:      "1h02m",
+		61*time.Second + 400*time.Millisecond: "1m01s",
+	} {
+		if got := humanDuration(in); got != want {
+			t.Errorf("humanDuration(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
