@@ -186,7 +186,7 @@ func (m *Model) quit() (tea.Model, tea.Cmd) {
 func (m *Model) layout() {
 	m.help.Width = m.sh.width
 	m.help.ShowAll = m.fullHelp
-	h := m.sh.height - lipgloss.Height(m.header()) - lipgloss.Height(m.footer()) - 1
+	h := m.sh.height - lipgloss.Height(m.header()) - lipgloss.Height(m.footer())
 	for _, s := range m.screens {
 		s.setSize(m.sh.width, max(h, 3))
 	}

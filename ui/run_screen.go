@@ -218,13 +218,15 @@ func (s *runScreen) key(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// headerLines is how many lines the screen shows above the table.
-const runHeaderLines = 6
+// runHeaderLines is how many lines the screen shows above the table's rows
+// (five status lines, a blank, the column names); one more is kept below
+// for the scroll position.
+const runHeaderLines = 7
 
 func (s *runScreen) setSize(w, h int) {
 	s.w, s.h = w, h
 	s.table.width = w
-	s.table.height = max(h-runHeaderLines-2, 1)
+	s.table.height = max(h-runHeaderLines-1, 1)
 	s.barW = max(w-24, 10)
 }
 

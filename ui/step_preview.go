@@ -136,8 +136,8 @@ func (s *previewStep) view() string {
 	b.WriteString(s.warningsView())
 	if s.resumePath != "" {
 		if s.resume {
-			b.WriteString(st.Info.Render(fmt.Sprintf("Resume: an unfinished run of this plan was found (%d of %d done); it will continue, skipping what is done.", s.resumeDone, len(p.Actions))) + "\n")
-			b.WriteString(st.Muted.Render("  "+s.resumePath+" · r: start fresh instead") + "\n")
+			b.WriteString(st.Info.Render(wrap(fmt.Sprintf("Resume: an unfinished run of this plan was found (%d of %d done); it continues where it stopped.", s.resumeDone, len(p.Actions)), s.w)) + "\n")
+			b.WriteString(st.Muted.Render(truncate("  "+s.resumePath+" · r: start fresh instead", s.w)) + "\n")
 		} else {
 			b.WriteString(st.Warn.Render("Start fresh: the unfinished journal is ignored (r: resume it instead).") + "\n")
 		}
@@ -170,7 +170,7 @@ func (s *previewStep) warningsView() string {
 		default:
 			line = st.Muted.Render("· ") + w.Message
 		}
-		b.WriteString(truncate(line, s.w) + "\n")
+		b.WriteString(wrap(line, s.w) + "\n")
 	}
 	return b.String()
 }

@@ -232,9 +232,9 @@ func roomDetailsView(st Styles, r *RoomChoice, sh *shared) string {
 	role := "not a member"
 	switch {
 	case r.CallerOwner:
-		role = "owner"
+		role = "an owner"
 	case r.CallerMember:
-		role = "member"
+		role = "a member"
 	}
 	if sh.session != nil && sh.session.Caller != nil {
 		row("the bot", sh.session.Caller.Username+" is "+role)

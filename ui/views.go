@@ -14,6 +14,11 @@ import (
 // truncate cuts a (possibly styled) line to w cells.
 func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
 
+// wrap folds a (possibly styled) text to w cells, continuation lines indented.
+func wrap(s string, w int) string {
+	return strings.ReplaceAll(ansi.Wrap(s, max(w-2, 10), " "), "\n", "\n  ")
+}
+
 // errorBox shows an error in place, with what to do about it.
 func errorBox(st Styles, title string, err error, width int) string {
 	inner := max(width-4, 20)

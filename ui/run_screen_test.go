@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"roster/symphony/bulk"
+)
+
+// runningAt puts a wizard on the run screen as if the runner had started.
+func runningAt(t *testing.T, w, h int, plan *bulk.Plan) (*Model, *runScreen) {
+	t.Helper()
+	m := newSized(t, Options{}, w, h)
+	atStep(t, m, stepRun, plan)
+	r := m.run
+	r.starting, r.started = true, true
+	r.control = bulk.NewControl()
+	r.totals.Actions = len(plan.Actions)
+	return m, r
+}
+
+func send(m *Model, evs ...bulk.Event) tea.Cmd {
+	var last tea.Cmd
+	for _, ev := range evs {
+		_, last = m.Update(runEventMsg{ev: ev})
+	}
+	return last
+}
+
+func resultEvent(i, done int, o bulk.Outcome, status int, msg string, tot bulk.Totals) bulk.Event {
+	tot.Done = done
+	return bulk.Event{Kind: bulk.EventResult, Result: syntheticResult(i, o, status, msg), Totals: tot, Interval: 3 * time.Second}
+}
+
+func TestRunScreenShowsOutcomesCountsProgressPaceAndETA(t *testing.T) {
+	m, _ := runningAt(t, 80, 24, syntheticPlan(10))
+	tot := bulk.Totals{Actions: 10, Members: 480}
+	send(m, bulk.Event{Kind: bulk.EventStarted, Totals: tot, Interval: 3 * time.Second})
+	tot.Added = 2
+	send(m, resultEvent(0, 1, bulk.OutcomeAdded, 200, "", tot), resultEvent(1, 2, bulk.OutcomeAdded, 200, "", tot))
+	tot.Already = 1
+	send(m, resultEvent(2, 3, bulk.OutcomeAlreadyMember, 200, "Member already part of the room", tot))
+	tot.Failed = 1
+	send(m, resultEvent(3, 4, bulk.OutcomeFailed, 403, "The user is not allowed in this room", tot))
+	v := m.View()
+	mustContain(t, v, `Adding 10 users to "Trading Desk EMEA"`, "4/10", "40%", "added 2", "already 1", "failed 1", "pending 6", "set aside 3",
+		"one change every 3s", "ETA 18s", "already-member", "failed", "403", "not allowed", "71000000000003")
+	checkFits(t, v, 80, 24)
+}
+
+func TestRunScreenRetryCountdownTicksOnlyWhileShown(t *testing.T) {
+	m, r := runningAt(t, 80, 24, syntheticPlan(3))
+	cmd := send(m, bulk.Event{Kind: bulk.EventRetryWait, Until: fixedNow.Add(5 * time.Second), Attempt: 2, Message: "429 Too Many Requests"})
+	if cmd == nil || !r.ticking {
+		t.Fatal("a visible countdown ticks")
+	}
+	mustContain(t, m.View(), "Retrying in 5s (attempt 2): 429 Too Many Requests")
+	gen := r.tickGen
+	// the result ends the wait; the next tick stops itself
+	send(m, resultEvent(0, 1, bulk.OutcomeAdded, 200, "", bulk.Totals{Actions: 3}))
+	if _, cmd := m.Update(countdownTickMsg{gen: gen}); cmd != nil || r.ticking {
+		t.Fatal("no tick once the countdown is gone")
+	}
+	mustNotContain(t, m.View(), "Retrying")
+
+	// a window wait also counts down
+	send(m, bulk.Event{Kind: bulk.EventWindowWait, Until: fixedNow.Add(2 * time.Hour)})
+	mustContain(t, m.View(), "Outside the run window: waiting 2h00m (until 23:00)")
+}
+
+func TestRunScreenNoTickForPaceWaits(t *testing.T) {
+	m, r := runningAt(t, 80, 24, syntheticPlan(3))
+	send(m, bulk.Event{Kind: bulk.EventPaceWait, Until: fixedNow.Add(3 * time.Second), Interval: 3 * time.Second})
+	if r.ticking {
+		t.Fatal("pace waits do not tick: no CPU while idle")
+	}
+}
+
+func TestRunScreenPauseResumeAndAbortAsk(t *testing.T) {
+	m, r := runningAt(t, 80, 24, syntheticPlan(3))
+	press(t, m, "p")
+	if !r.control.Paused() && !r.pausing {
+		t.Fatal("p pauses")
+	}
+	send(m, bulk.Event{Kind: bulk.EventPaused})
+	mustContain(t, m.View(), "PAUSED", "r resume")
+	mustNotContain(t, m.View(), "p pause")
+	press(t, m, "r")
+	send(m, bulk.Event{Kind: bulk.EventResumed})
+	mustNotContain(t, m.View(), "PAUSED")
+
+	press(t, m, "q")
+	if m.quitting {
+		t.Fatal("q does not quit while running")
+	}
+	mustContain(t, m.View(), "x aborts it first")
+
+	press(t, m, "x")
+	mustContain(t, m.View(), "Abort the run?")
+	press(t, m, "n")
+	if r.aborting {
+		t.Fatal("n keeps running")
+	}
+	press(t, m, "ctrl+c")
+	if m.quitting || !r.confirmAbort {
+		t.Fatal("ctrl+c during a run asks first")
+	}
+	press(t, m, "y")
+	if !r.aborting {
+		t.Fatal("y aborts")
+	}
+	mustContain(t, m.View(), "ABORTING")
+}
+
+func TestRunScreenSecondCtrlCConfirmsAbort(t *testing.T) {
+	m, r := runningAt(t, 80, 24, syntheticPlan(3))
+	press(t, m, "ctrl+c", "ctrl+c")
+	if !r.aborting || m.quitting {
+		t.Fatal("a second ctrl+c aborts cleanly (the program waits for the runner)")
+	}
+}
+
+func TestRunScreenFinishesAfterEventsAndRunnerAreDone(t *testing.T) {
+	m, _ := runningAt(t, 80, 24, syntheticPlan(2))
+	sum := &bulk.Summary{Totals: bulk.Totals{Actions: 2, Done: 2, Added: 1, Failed: 1, Members: 481},
+		Started: fixedNow, Finished: fixedNow.Add(7 * time.Second), JournalPath: "/out/j.jsonl", ReportPath: "/out/r.csv"}
+	send(m, resultEvent(0, 1, bulk.OutcomeAdded, 200, "", sum.Totals), resultEvent(1, 2, bulk.OutcomeFailed, 400, "bad user", sum.Totals))
+	send(m, bulk.Event{Kind: bulk.EventFinished, Summary: sum, Totals: sum.Totals})
+	settle(t, m, runReturnedMsg{summary: sum})
+	if m.step != stepRun {
+		t.Fatal("the summary waits for the channel to close, so every event is shown")
+	}
+	settle(t, m, runClosedMsg{})
+	if m.step != stepSummary {
+		t.Fatalf("step = %d", m.step)
+	}
+	if m.ExitCode() != 1 {
+		t.Fatalf("exit code %d, want 1", m.ExitCode())
+	}
+}
+
+func TestRunScreenScrollsAndEndFollowsAgain(t *testing.T) {
+	m, r := runningAt(t, 80, 24, syntheticPlan(100))
+	for i := 0; i < 100; i++ {
+		send(m, resultEvent(i, i+1, bulk.OutcomeAdded, 200, "", bulk.Totals{Actions: 100}))
+	}
+	h := r.table.height
+	if got := r.table.first(); got != 100-h {
+		t.Fatalf("following: first row %d, want %d", got, 100-h)
+	}
+	mustContain(t, m.View(), "71000000000099")
+	press(t, m, "home")
+	v := m.View()
+	mustContain(t, v, "71000000000000", "rows 1-")
+	mustNotContain(t, v, "71000000000099")
+	press(t, m, "pgdown")
+	if got := r.table.first(); got != h-1 {
+		t.Fatalf("after pgdown first row %d, want %d", got, h-1)
+	}
+	press(t, m, "up")
+	if got := r.table.first(); got != h-2 {
+		t.Fatalf("after up first row %d", got)
+	}
+	// new rows do not move a scrolled table
+	send(m, resultEvent(100, 100, bulk.OutcomeAdded, 200, "", bulk.Totals{Actions: 100}))
+	if got := r.table.first(); got != h-2 {
+		t.Fatalf("a new row moved the scrolled table to %d", got)
+	}
+	press(t, m, "end")
+	if !r.table.follow || !strings.Contains(m.View(), "71000000000100") {
+		t.Fatal("end follows the newest row again")
+	}
+}
+
+func TestRunScreenFullHelp(t *testing.T) {
+	m, _ := runningAt(t, 120, 40, syntheticPlan(3))
+	press(t, m, "?")
+	mustContain(t, m.View(), "pgup", "home", "abort (asks)")
+	checkFits(t, m.View(), 120, 40)
+}

@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+func TestCSVStepShowsCountsAndProblemsWithLinesBeforeGoingOn(t *testing.T) {
+	m := newSized(t, Options{OfferCSVs: []string{"testdata/users.csv"}}, 80, 24)
+	atStepCSV(m)
+	mustContain(t, m.View(), "users.csv", "Browse for another file")
+
+	msgs := press(t, m, "enter")
+	if hasMsg[csvDoneMsg](msgs) {
+		t.Fatal("the summary is shown before going on")
+	}
+	l := m.sh.list
+	if l == nil {
+		t.Fatalf("list not read: %v", m.screens[stepCSV].(*csvStep).err)
+	}
+	v := m.View()
+	mustContain(t, v, "users.csv", "users to consider", "user IDs", "emails", "usernames", "duplicate")
+	if len(l.Problems) == 0 {
+		t.Fatal("the fixture has bad rows")
+	}
+	p := l.Problems[0]
+	mustContain(t, v, "First problems:", "line "+itoa(p.Line))
+	checkFits(t, v, 80, 24)
+
+	msgs = press(t, m, "enter")
+	if !hasMsg[csvDoneMsg](msgs) || m.step != stepRoom {
+		t.Fatalf("enter goes on to the room; step = %d", m.step)
+	}
+}
+
+func TestCSVStepErrorNamesTheFileAndStays(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, "empty.csv")
+	m := newSized(t, Options{StartDir: dir}, 80, 24)
+	atStepCSV(m)
+	if err := writeEmpty(filepath.Join(dir, "empty.csv")); err != nil {
+		t.Fatal(err)
+	}
+	press(t, m, "enter")
+	if m.step != stepCSV {
+		t.Fatal("a bad file does not go on")
+	}
+	mustContain(t, m.View(), "Could not read", "empty.csv")
+}
+
+func TestCSVFlagSkipsTheStepWhenItReads(t *testing.T) {
+	m := newSized(t, Options{CSVPath: "testdata/users.csv"}, 80, 24)
+	atStepCSV(m)
+	m.step = stepConfig
+	msgs := settle(t, m, configDoneMsg{})
+	if !hasMsg[csvDoneMsg](msgs) || m.step != stepRoom {
+		t.Fatalf("--csv answers the step; step = %d", m.step)
+	}
+	// going back shows what was read, and does not skip again
+	settle(t, m, backMsg{})
+	if m.step != stepCSV {
+		t.Fatalf("esc from the room goes back to the user list; step = %d", m.step)
+	}
+	mustContain(t, m.View(), "users to consider")
+}
+
+func TestCSVStepEscOnSummaryChoosesAnotherFile(t *testing.T) {
+	m := newSized(t, Options{OfferCSVs: []string{"testdata/users.csv"}}, 80, 24)
+	atStepCSV(m)
+	press(t, m, "enter", "esc")
+	mustContain(t, m.View(), "Browse for another file")
+	if m.step != stepCSV {
+		t.Fatal("esc on the summary stays on the step")
+	}
+}

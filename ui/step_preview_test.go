@@ -1,0 +1,118 @@
+package ui
+
+import (
+	"testing"
+
+	"roster/symphony/bulk"
+)
+
+func previewWith(t *testing.T, opts Options, w, h int, plan *bulk.Plan, resumePath string, resumeDone int) (*Model, *previewStep) {
+	t.Helper()
+	m := newSized(t, opts, w, h)
+	atStep(t, m, stepPreview, plan)
+	s := m.screens[stepPreview].(*previewStep)
+	settle(t, m, planBuiltMsg{plan: plan, resumePath: resumePath, resumeDone: resumeDone})
+	return m, s
+}
+
+var jumbo = bulk.Warning{Level: bulk.LevelWarn, Code: "jumbo", Message: "the room will have 1,240 members: Symphony asks for jumbo-room changes off hours, with at least two owners"}
+
+func TestPreviewShowsThePlanPaceEstimateAndEveryWarning(t *testing.T) {
+	plan := syntheticPlan(40, jumbo,
+		bulk.Warning{Level: bulk.LevelInfo, Code: "pace", Message: "changes are paced at one every 3s above 500 members"},
+		bulk.Warning{Level: bulk.LevelWarn, Code: "working-hours", Message: "it is working hours: prefer a run at night"})
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		m, _ := previewWith(t, Options{}, size[0], size[1], plan, "", 0)
+		v := m.View()
+		mustContain(t, v, `Add 40 users to "Trading Desk EMEA"`, "480 → 520", "1 already-member", "1 unknown-user",
+			"one change every 3s", "estimated 40s", "JUMBO ROOM", "1,240 members", "! it is working hours", "changes are paced", "s: start")
+		checkFits(t, v, size[0], size[1])
+	}
+}
+
+func TestPreviewStartNeedsAnExplicitConfirmation(t *testing.T) {
+	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "", 0)
+	msgs := press(t, m, "s")
+	if hasMsg[startRunMsg](msgs) {
+		t.Fatal("s alone must not start")
+	}
+	mustContain(t, m.View(), `Really add 5 users in "Trading Desk EMEA" now?`)
+	press(t, m, "n")
+	if s.confirming {
+		t.Fatal("n cancels")
+	}
+	press(t, m, "s")
+	msgs = press(t, m, "y")
+	if !hasMsg[startRunMsg](msgs) {
+		t.Fatal("y after s starts")
+	}
+}
+
+func TestPreviewBlockingWarningDisablesStart(t *testing.T) {
+	plan := syntheticPlan(5, bulk.Warning{Level: bulk.LevelBlock, Code: "deactivated", Message: "the room is deactivated"})
+	m, s := previewWith(t, Options{}, 80, 24, plan, "", 0)
+	press(t, m, "s", "y")
+	if s.confirming || m.step != stepPreview {
+		t.Fatal("a blocked plan cannot start")
+	}
+	v := m.View()
+	mustContain(t, v, "✗ cannot start: the room is deactivated", "cannot start until")
+	mustNotContain(t, v, "s start")
+}
+
+func TestPreviewDryRunCannotStart(t *testing.T) {
+	m, s := previewWith(t, Options{DryRun: true}, 80, 24, syntheticPlan(5), "", 0)
+	press(t, m, "s")
+	if s.confirming {
+		t.Fatal("dry run cannot start")
+	}
+	mustContain(t, m.View(), "Dry run: nothing will be changed")
+}
+
+func TestPreviewOffersToResumeAndCanStartFresh(t *testing.T) {
+	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "/out/roster-journal.jsonl", 3)
+	mustContain(t, m.View(), "unfinished run of this plan was found (3 of 5 done)", "/out/roster-journal.jsonl")
+	press(t, m, "s")
+	msgs := press(t, m, "y")
+	var got *startRunMsg
+	for _, msg := range msgs {
+		if sr, ok := msg.(startRunMsg); ok {
+			got = &sr
+		}
+	}
+	if got == nil || got.resumeFrom != "/out/roster-journal.jsonl" {
+		t.Fatalf("start = %+v, want a resume", got)
+	}
+
+	m, s = previewWith(t, Options{}, 80, 24, syntheticPlan(5), "/out/roster-journal.jsonl", 3)
+	press(t, m, "r")
+	if s.resume {
+		t.Fatal("r switches to a fresh start")
+	}
+	mustContain(t, m.View(), "Start fresh")
+	press(t, m, "s")
+	for _, msg := range press(t, m, "y") {
+		if sr, ok := msg.(startRunMsg); ok && sr.resumeFrom != "" {
+			t.Fatal("a fresh start does not resume")
+		}
+	}
+}
+
+func TestPreviewModeToggleRebuildsThePlan(t *testing.T) {
+	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "", 0)
+	m.sh.session.Pod = &fakePod{} // BuildPlan is not reached in this test: the command is not run
+	_, cmd := m.Update(keyMsg("m"))
+	if cmd == nil || !s.building || m.sh.mode != bulk.ModeRemove {
+		t.Fatalf("m switches to remove and rebuilds; mode=%v building=%v", m.sh.mode, s.building)
+	}
+	mustContain(t, m.View(), "Looking up every user")
+}
+
+func TestPreviewEscGoesBackToTheRoom(t *testing.T) {
+	m, _ := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "", 0)
+	press(t, m, "esc")
+	if m.step != stepRoom {
+		t.Fatalf("step = %d", m.step)
+	}
+	mustContain(t, m.View(), "Step 3")
+}
