@@ -152,3 +152,28 @@ func TestIDSet(t *testing.T) {
 		t.Errorf("%d IDs in the set, %d in the map", s.used, len(m))
 	}
 }
+
+// A quote opened on the first line and never closed costs one line, not the
+// file: the rows after it are read, and the sample stays bounded.
+func TestUnclosedQuoteOnALongFile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("\"oops\n")
+	for i := range 1000 {
+		fmt.Fprintf(&b, "%d\n", 71811853189212+i)
+	}
+	r, err := NewReader(strings.NewReader(b.String()), "long.csv", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(r.rs.pending) + len(r.pre); n > maxRecordLines+sampleRecords {
+		t.Errorf("%d lines held after opening", n)
+	}
+	got, err := readAll(t, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.sum != (Summary{Entries: 1000, IDs: 1000, Problems: 1}) || got.entries[0] != "2 id "+id212 ||
+		got.entries[999] != "1001 id 71811853190211" || !equalLists(got.errors, []int{1}) {
+		t.Errorf("summary %+v, errors %v, first %q", got.sum, got.errors, got.entries[0])
+	}
+}
