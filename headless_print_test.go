@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"roster/csvsource"
+	"roster/symphony/bulk"
+)
+
+// at is a local time on the test's day.
+func at(h, m, s int) time.Time { return time.Date(2026, 11, 23, h, m, s, 0, time.Local) }
+
+func testPlan(n int) *bulk.Plan {
+	p := &bulk.Plan{Mode: bulk.ModeAdd, MembersBefore: 480, MembersAfter: 480 + n}
+	for i := range n {
+		p.Actions = append(p.Actions, bulk.Item{Line: i + 2, Input: fmt.Sprint(1000 + i), Kind: csvsource.KindUserID, UserID: int64(1000 + i)})
+	}
+	return p
+}
+
+func TestEventPrinterLines(t *testing.T) {
+	plan := testPlan(3)
+	res := func(i int, o bulk.Outcome, status, attempts int, msg string) bulk.Event {
+		return bulk.Event{Kind: bulk.EventResult, Time: at(7, 40, 10+i), Result: &bulk.Result{
+			Time: at(7, 40, 10+i), Index: i, Item: plan.Actions[i], Outcome: o, Status: status, Attempts: attempts, Message: msg,
+		}, Totals: bulk.Totals{Actions: 3, Done: i + 1}}
+	}
+	tests := []struct {
+		name  string
+		event bulk.Event
+		want  string
+	}{
+		{"retry wait", bulk.Event{Kind: bulk.EventRetryWait, Time: at(7, 40, 1), Until: at(7, 40, 3), Attempt: 2, Message: "HTTP 429, Retry-After 2s"},
+			"07:40:01  waiting until 07:40:03 to retry (attempt 2): HTTP 429, Retry-After 2s\n"},
+		{"window wait, next day", bulk.Event{Kind: bulk.EventWindowWait, Time: at(8, 0, 0), Until: at(8, 0, 0).Add(10*time.Hour).AddDate(0, 0, 1)},
+			"08:00:00  outside the run window: waiting until Tue 24 Nov 18:00:00\n"},
+		{"added", res(0, bulk.OutcomeAdded, 200, 1, ""),
+			fmt.Sprintf("07:40:10  line 2      %-34s %-15s %-8s 1 attempt\n", "1000", "added", "HTTP 200")},
+		{"failed with message", res(1, bulk.OutcomeFailed, 403, 1, "not allowed"),
+			fmt.Sprintf("07:40:11  line 3      %-34s %-15s %-8s 1 attempt: not allowed\n", "1001", "failed", "HTTP 403")},
+		{"stopping", bulk.Event{Kind: bulk.EventStopping, Time: at(7, 41, 0), Message: "the room was deactivated"},
+			"07:41:00  stopping: the room was deactivated\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			newEventPrinter(&buf, plan, nil).event(tt.event)
+			if buf.String() != tt.want {
+				t.Errorf("got  %q\nwant %q", buf.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestEventPrinterPaceOnlyWhenItChanges(t *testing.T) {
+	var buf bytes.Buffer
+	p := newEventPrinter(&buf, testPlan(3), nil)
+	for i, iv := range []time.Duration{0, 0, 3 * time.Second, 3 * time.Second, 3 * time.Second} {
+		p.event(bulk.Event{Kind: bulk.EventPaceWait, Time: at(7, 0, i), Interval: iv, Totals: bulk.Totals{Members: 499 + i}})
+	}
+	got := strings.Count(buf.String(), "pace:")
+	if got != 2 {
+		t.Errorf("%d pace lines for two paces, want 2:\n%s", got, buf.String())
+	}
+	if !strings.Contains(buf.String(), "one change every 3s (the room has 501 members, over 500)") {
+		t.Errorf("the pace line does not say the interval and why:\n%s", buf.String())
+	}
+}
+
+func TestEventPrinterProgress(t *testing.T) {
+	var buf bytes.Buffer
+	plan := testPlan(100)
+	p := newEventPrinter(&buf, plan, nil)
+	p.event(bulk.Event{Kind: bulk.EventStarted, Time: at(7, 0, 0), Totals: bulk.Totals{Actions: 100, Done: 35}})
+	for i := 35; i < 100; i++ {
+		p.event(bulk.Event{Kind: bulk.EventResult, Time: at(7, 1, 0),
+			Result: &bulk.Result{Item: plan.Actions[i], Outcome: bulk.OutcomeAdded, Attempts: 1},
+			Totals: bulk.Totals{Actions: 100, Done: i + 1, Added: i + 1, Members: 481 + i}})
+	}
+	out := buf.String()
+	if !strings.Contains(out, "35 already done by the earlier run") {
+		t.Errorf("the start line does not count the users done before the resume:\n%s", out)
+	}
+	// From 35 done: 40%, 50%, ... 90%; none at 100%, the summary says it.
+	if got := strings.Count(out, "progress:"); got != 6 {
+		t.Errorf("%d progress lines, want 6 (40%% to 90%%):\n%s", got, out)
+	}
+	if !strings.Contains(out, "progress: 40 of 100 done (40%): 40 added, 0 already, 0 failed; the room has 520 members") {
+		t.Errorf("the 40%% progress line is not as expected:\n%s", out)
+	}
+}
+
+func TestSummaryPutsFailuresFirst(t *testing.T) {
+	var buf bytes.Buffer
+	plan := testPlan(3)
+	p := newEventPrinter(&buf, plan, nil)
+	p.event(bulk.Event{Kind: bulk.EventResult, Result: &bulk.Result{Item: plan.Actions[1], Outcome: bulk.OutcomeFailed,
+		Status: 503, Attempts: 5, Message: "service unavailable"}, Totals: bulk.Totals{Actions: 3, Done: 1, Failed: 1}})
+	buf.Reset()
+	p.printSummary(&bulk.Summary{
+		Totals:  bulk.Totals{Actions: 3, Done: 2, Added: 1, Failed: 1, Members: 481},
+		Started: at(7, 0, 0), Finished: at(7, 2, 5), Aborted: true,
+		JournalPath: "out/j.jsonl", ReportPath: "out/r.csv",
+	}, nil)
+	out := buf.String()
+	order := []string{
+		"Failed (1):",
+		"line 3      1001",
+		"HTTP 503, 5 attempts: service unavailable",
+		"Aborted at 07:02:05 after 2m05s.",
+		"2 of 3 done: 1 added, 0 already, 1 failed, 1 not done",
+		"Journal   out/j.jsonl",
+		"Report    out/r.csv",
+		"run the same command again with --resume",
+	}
+	pos := 0
+	for _, want := range order {
+		i := strings.Index(out[pos:], want)
+		if i < 0 {
+			t.Fatalf("the summary lacks %q after position %d:\n%s", want, pos, out)
+		}
+		pos += i + len(want)
+	}
+}
+
+func TestPrintPlan(t *testing.T) {
+	plan := testPlan(2)
+	plan.Room.Name, plan.Room.Active, plan.StreamID = "Trading desk", true, "abc"
+	plan.Caller.Username = "roster-bot"
+	plan.Permission = bulk.Permission{Allowed: true, Owner: true}
+	plan.Actions[1].Owner = true
+	plan.MembersBefore, plan.MembersAfter, plan.OwnersBefore, plan.OwnersAfter = 499, 501, 2, 3
+	plan.Interval, plan.Estimate = 3*time.Second, 6*time.Second
+	plan.SetAside = []bulk.Item{
+		{Line: 9, Input: "gone@example.com", Outcome: bulk.OutcomeUnknown, Message: "no user has this email"},
+		{Line: 4, Input: "1999", Outcome: bulk.OutcomeAlreadyMember},
+	}
+	plan.Warnings = []bulk.Warning{{Level: bulk.LevelWarn, Code: "pace", Message: "the room passes 500 members"}}
+	list := &csvsource.List{Path: "users.csv", Problems: []csvsource.Problem{{Line: 7, Message: `"12.0" read as 12`, Warning: true}}}
+	var buf bytes.Buffer
+	printPlan(&buf, plan, list, runFlags{}, &bulk.Window{Start: 18 * time.Hour, End: 8 * time.Hour, Weekends: true})
+	out := buf.String()
+	for _, want := range []string{
+		`Room      "Trading desk" (abc): active, private`,
+		"Caller    roster-bot: may make the change (owner of the room)",
+		"Members   499 -> 501 (owners 2 -> 3)",
+		"Changes   2 to add (1 of them then made owners); 2 set aside",
+		"Set aside already-member 1, unknown-user 1",
+		"Problems  2 (the first 2 by line)\n  line 7      recovered: \"12.0\" read as 12\n  line 9      unknown-user: gone@example.com: no user has this email\n",
+		"Pace      one change every 3s while the room has over 500 members; estimated 6s",
+		"Window    changes only between 18:00 and 08:00 local time, and all day on weekends",
+		"  WARN   the room passes 500 members",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, out)
+		}
+	}
+}
