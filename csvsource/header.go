@@ -154,14 +154,7 @@ func headerLayout(name string, cells []string, users, owners []column) (layout, 
 			l.user = append(l.user, c)
 		}
 	}
-	if len(owners) > 1 {
-		return l, true, "", fileError(name, ErrNoColumn, fmt.Sprintf(
-			"several owner columns (%q and %q); keep one", owners[0].name, owners[1].name))
-	}
-	if len(owners) == 1 {
-		l.owner = owners[0]
-	}
-	return l, true, "", nil
+	return ownerLayout(name, l, owners)
 }
 
 // namedLayout finds the column the caller named, in any case and spacing.
@@ -192,6 +185,15 @@ func namedLayout(name string, cells []string, want string) (layout, bool, string
 	}
 	l.user = found
 	_, owners := aliasColumns(cells)
+	return ownerLayout(name, l, owners)
+}
+
+// ownerLayout adds the owner column, if there is exactly one.
+func ownerLayout(name string, l layout, owners []column) (layout, bool, string, error) {
+	if len(owners) > 1 {
+		return l, true, "", fileError(name, ErrNoColumn, fmt.Sprintf(
+			"several owner columns (%q and %q); keep one", owners[0].name, owners[1].name))
+	}
 	if len(owners) == 1 {
 		l.owner = owners[0]
 	}

@@ -60,6 +60,7 @@ func TestUserColumnChoice(t *testing.T) {
 		{header: "Name,Person,Email", column: "Persons", want: `!column "Persons" is not in the header (the first row has "Name", "Person", "Email")`},
 		{header: "Person,person", column: "person", want: `!column "person" appears 2 times`},
 		{header: "Name,Owner", column: "owner", want: "!holds the owner flag"},
+		{header: "Person,Owner,Is Owner", column: "person", want: `!several owner columns ("Owner" and "Is Owner")`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.header+"/"+tc.column, func(t *testing.T) {
