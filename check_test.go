@@ -39,6 +39,14 @@ Problems:
 	}
 }
 
+func TestCheckTextSingular(t *testing.T) {
+	path := fixture("mixed_headerless.txt")
+	_, out, _ := runCheck(path)
+	if !strings.Contains(out, "  entries:    4 (1 user ID, 1 email, 2 usernames), 0 owners\n") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
 func TestCheckTextDuplicates(t *testing.T) {
 	path := fixture("seed_ids.txt")
 	code, out, _ := runCheck(path)

@@ -148,8 +148,9 @@ func writeCheckText(w io.Writer, res checkResult) {
 		return
 	}
 	fmt.Fprintf(w, "  format:     %s\n", res.format)
-	fmt.Fprintf(w, "  entries:    %d (%d user IDs, %d emails, %d usernames), %d %s\n",
-		s.Entries, s.IDs, s.Emails, s.Usernames, s.Owners, plural(s.Owners, "owner", "owners"))
+	fmt.Fprintf(w, "  entries:    %d (%d %s, %d %s, %d %s), %d %s\n", s.Entries,
+		s.IDs, plural(s.IDs, "user ID", "user IDs"), s.Emails, plural(s.Emails, "email", "emails"),
+		s.Usernames, plural(s.Usernames, "username", "usernames"), s.Owners, plural(s.Owners, "owner", "owners"))
 	fmt.Fprintf(w, "  duplicates: %d (left out: each user is read once)\n", s.Duplicates)
 	fmt.Fprintf(w, "  problems:   %d (rows left out)\n", s.Problems)
 	fmt.Fprintf(w, "  warnings:   %d (rows recovered: check them)\n", s.Warnings)
