@@ -215,6 +215,12 @@ func chooseJournal(f runFlags, plan *bulk.Plan, outDir string, stdout, stderr io
 		fmt.Fprintf(stdout, "\nResuming the journal %s.\n", f.Resume)
 		return f.Resume, exitOK
 	}
+	if _, err := os.Stat(outDir); errors.Is(err, os.ErrNotExist) {
+		if f.Resume == resumeAuto {
+			fmt.Fprintf(stdout, "\nNo journal to resume: %s does not exist yet. Starting a new run.\n", outDir)
+		}
+		return "", exitOK // a new folder holds no journal
+	}
 	path, done, err := bulk.FindResumable(outDir, plan)
 	if err != nil {
 		fmt.Fprintf(stderr, "roster: --out %s: cannot look for an unfinished journal: %v\n", outDir, err)
