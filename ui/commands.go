@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -121,6 +122,11 @@ func startRunCmd(s *Session, plan *bulk.Plan, opts bulk.RunOptions) tea.Cmd {
 		if opts.Control == nil {
 			opts.Control = bulk.NewControl()
 		}
+		if opts.OutDir != "" {
+			if err := os.MkdirAll(opts.OutDir, 0o700); err != nil {
+				return runFailedMsg{err: fmt.Errorf("create the folder for the journal and report: %w", err)}
+			}
+		}
 		r, err := bulk.NewRunner(s.Pod, plan, opts)
 		if err != nil {
 			return runFailedMsg{err: fmt.Errorf("prepare the run: %w", err)}
@@ -130,7 +136,7 @@ func startRunCmd(s *Session, plan *bulk.Plan, opts bulk.RunOptions) tea.Cmd {
 }
 
 // runCmd runs the whole plan; it returns when the run is done, aborted or stopped.
-func runCmd(ctx context.Context, r *bulk.Runner) tea.Cmd {
+func runCmd(ctx context.Context, r runnable) tea.Cmd {
 	return func() tea.Msg {
 		sum, err := r.Run(ctx)
 		return runReturnedMsg{summary: sum, err: err}

@@ -273,3 +273,15 @@ func (p *fakePod) SearchRooms(ctx context.Context, q string, skip, limit int) (*
 }
 
 func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// heldRunner is a runner whose Run returns what it is given, when it is given.
+type heldRunner chan *bulk.Summary
+
+func (h heldRunner) Run(ctx context.Context) (*bulk.Summary, error) {
+	select {
+	case s := <-h:
+		return s, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}

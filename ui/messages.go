@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	tea "github.com/charmbracelet/bubbletea"
 
 	"roster/csvsource"
@@ -49,8 +51,13 @@ type planBuiltMsg struct {
 	err           error
 }
 
+// runnable is what the run screen needs of a runner (a *bulk.Runner).
+type runnable interface {
+	Run(ctx context.Context) (*bulk.Summary, error)
+}
+
 type runStartedMsg struct {
-	runner  *bulk.Runner
+	runner  runnable
 	control *bulk.Control
 	events  <-chan bulk.Event
 }

@@ -31,8 +31,19 @@ func Run(opts Options, stdout io.Writer) (int, error) {
 		return 3, fmt.Errorf("terminal: %w", err)
 	}
 	fm := final.(*Model)
+	fm.Close()
 	if rep := fm.FinalReport(); rep != "" {
 		fmt.Fprint(stdout, rep)
 	}
 	return fm.ExitCode(), nil
+}
+
+// Close releases the pod client's connections.
+func (m *Model) Close() {
+	if m.sh.session == nil {
+		return
+	}
+	if c, ok := m.sh.session.Pod.(interface{ Close() }); ok {
+		c.Close()
+	}
 }

@@ -195,8 +195,12 @@ func (m *Model) layout() {
 // View is the header, the active screen cut to fit, and the help.
 func (m *Model) View() string {
 	if m.quitting {
-		return ""
+		return "" // the summary is printed on the normal screen instead
 	}
+	return m.render()
+}
+
+func (m *Model) render() string {
 	header, footer := m.header(), m.footer()
 	h := m.sh.height - lipgloss.Height(header) - lipgloss.Height(footer)
 	body := fitLines(m.active().view(), m.sh.width, max(h, 1))

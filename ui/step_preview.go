@@ -115,6 +115,8 @@ func (s *previewStep) view() string {
 	case s.err != nil:
 		b.WriteString("\n" + errorBox(st, "Could not prepare the change", s.err, s.w) + "\n")
 		return b.String()
+	case s.plan == nil:
+		return b.String()
 	}
 	p := s.plan
 	verb, prep := "Add", "to"

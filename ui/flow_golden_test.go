@@ -1,0 +1,129 @@
+package ui
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"roster/symphony/bulk"
+)
+
+var sizes = []struct {
+	name string
+	w, h int
+}{{"80x24", 80, 24}, {"120x40", 120, 40}}
+
+// waitScreen waits until the program has drawn every text.
+func waitScreen(t *testing.T, tm *teatest.TestModel, texts ...string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, s := range texts {
+			if !bytes.Contains(b, []byte(s)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+// finalGolden quits and compares the last screen with the golden file.
+func finalGolden(t *testing.T, tm *teatest.TestModel) *Model {
+	t.Helper()
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+	golden.RequireEqual(t, []byte(fm.render()))
+	return fm
+}
+
+func TestGoldenPreviewWithJumboWarningAndResumeOffer(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			plan := syntheticPlan(40, jumbo,
+				bulk.Warning{Level: bulk.LevelWarn, Code: "owners", Message: "jumbo rooms need at least two owners: the room has 2"},
+				bulk.Warning{Level: bulk.LevelInfo, Code: "pace", Message: "changes are paced at one every 3s above 500 members"})
+			m := newSized(t, Options{OutDir: "/srv/roster-out", Banner: "DEMO: simulated pod, pace sped up 100x"}, sz.w, sz.h)
+			atStep(t, m, stepPreview, plan)
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
+			tm.Send(planBuiltMsg{plan: plan, resumePath: "/srv/roster-out/roster-journal.jsonl", resumeDone: 12})
+			waitScreen(t, tm, "JUMBO ROOM", "12 of 40 done")
+			finalGolden(t, tm)
+		})
+	}
+}
+
+// TestGoldenRunScreenLive feeds the run screen through a channel, as the
+// runner does, and checks the screen at a lasting state: paused, with a
+// failure on screen.
+func TestGoldenRunScreenLive(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			plan := syntheticPlan(60)
+			m := newSized(t, Options{}, sz.w, sz.h)
+			atStep(t, m, stepRun, plan)
+			ch := make(chan bulk.Event)
+			m.run.starting = true
+			m.run.control = bulk.NewControl()
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
+			held := make(heldRunner, 1)
+			tm.Send(runStartedMsg{runner: held, control: m.run.control, events: ch})
+			tot := bulk.Totals{Actions: 60, Members: 480}
+			ch <- bulk.Event{Kind: bulk.EventStarted, Totals: tot, Interval: 3 * time.Second}
+			for i := 0; i < 45; i++ {
+				tot.Done++
+				o, status, msg := bulk.OutcomeAdded, 200, "Member added"
+				switch {
+				case i%11 == 5:
+					o, status, msg = bulk.OutcomeFailed, 403, "The user is not allowed in this room"
+					tot.Failed++
+				case i%7 == 3:
+					o, msg = bulk.OutcomeAlreadyMember, "Member already part of the room"
+					tot.Already++
+				default:
+					tot.Added++
+					tot.Members++
+				}
+				ch <- bulk.Event{Kind: bulk.EventResult, Result: syntheticResult(i, o, status, msg), Totals: tot, Interval: 3 * time.Second}
+			}
+			ch <- bulk.Event{Kind: bulk.EventPaused, Totals: tot}
+			waitScreen(t, tm, "PAUSED", "45/60")
+			finalGolden(t, tm)
+		})
+	}
+}
+
+func TestGoldenSummary(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			m := newSized(t, Options{}, sz.w, sz.h)
+			atStep(t, m, stepRun, syntheticPlan(6))
+			m.run.starting = true
+			ch := make(chan bulk.Event, 10)
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
+			held := make(heldRunner, 1)
+			tm.Send(runStartedMsg{runner: held, control: bulk.NewControl(), events: ch})
+			sum := &bulk.Summary{Totals: bulk.Totals{Actions: 6, Done: 6, Added: 4, Already: 1, Failed: 1, Members: 484},
+				Started: fixedNow, Finished: fixedNow.Add(18 * time.Second),
+				JournalPath: "/srv/roster-out/roster-journal.jsonl", ReportPath: "/srv/roster-out/roster-report.csv"}
+			for i := 0; i < 6; i++ {
+				o := bulk.OutcomeAdded
+				if i == 2 {
+					o = bulk.OutcomeFailed
+				}
+				ch <- bulk.Event{Kind: bulk.EventResult, Result: syntheticResult(i, o, 400, "Payload is invalid"), Totals: sum.Totals}
+			}
+			ch <- bulk.Event{Kind: bulk.EventFinished, Summary: sum, Totals: sum.Totals}
+			close(ch)
+			held <- sum
+			waitScreen(t, tm, "Failures (1)")
+			fm := finalGolden(t, tm)
+			if fm.ExitCode() != 1 {
+				t.Fatalf("exit code %d", fm.ExitCode())
+			}
+		})
+	}
+}

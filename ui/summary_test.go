@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"roster/symphony/bulk"
+)
+
+func finishedRun(t *testing.T, w, h int, sum *bulk.Summary, results ...*bulk.Result) *Model {
+	t.Helper()
+	m, _ := runningAt(t, w, h, syntheticPlan(sum.Totals.Actions))
+	for _, r := range results {
+		send(m, bulk.Event{Kind: bulk.EventResult, Result: r, Totals: sum.Totals})
+	}
+	send(m, bulk.Event{Kind: bulk.EventFinished, Summary: sum, Totals: sum.Totals})
+	settle(t, m, runClosedMsg{})
+	settle(t, m, runReturnedMsg{summary: sum})
+	if m.step != stepSummary {
+		t.Fatalf("step = %d", m.step)
+	}
+	return m
+}
+
+func TestSummaryShowsTotalsFailuresFirstAndWhereTheFilesAre(t *testing.T) {
+	sum := &bulk.Summary{Totals: bulk.Totals{Actions: 4, Done: 4, Added: 2, Already: 1, Failed: 1, Members: 482},
+		Started: fixedNow, Finished: fixedNow.Add(75 * time.Second), JournalPath: "/out/roster-journal.jsonl", ReportPath: "/out/roster-report.csv"}
+	m := finishedRun(t, 80, 24, sum,
+		syntheticResult(0, bulk.OutcomeAdded, 200, ""),
+		syntheticResult(1, bulk.OutcomeFailed, 403, "The user is not allowed in this room"),
+		syntheticResult(2, bulk.OutcomeAlreadyMember, 200, "already"),
+		syntheticResult(3, bulk.OutcomeAdded, 200, ""))
+	v := m.View()
+	mustContain(t, v, "The run finished; 1 user failed.", "added 2", "already 1", "failed 1", "pending 0", "set aside 3",
+		"4 of 4 actions done in 1m15s", "482 members", "Report:  /out/roster-report.csv", "Journal: /out/roster-journal.jsonl",
+		"Failures (1):", "line 3", "HTTP 403", "not allowed", "Exit code 1.")
+	checkFits(t, v, 80, 24)
+
+	// q quits; the report for the normal screen keeps every failure
+	press(t, m, "q")
+	if !m.quitting {
+		t.Fatal("q quits on the summary")
+	}
+	rep := m.FinalReport()
+	mustContain(t, rep, "Failures (1):", "/out/roster-report.csv")
+	if m.ExitCode() != 1 {
+		t.Fatalf("exit code %d", m.ExitCode())
+	}
+}
+
+func TestSummaryOfAnAbortSaysWhatIsLeft(t *testing.T) {
+	sum := &bulk.Summary{Totals: bulk.Totals{Actions: 10, Done: 3, Added: 3, Members: 483}, Aborted: true,
+		Started: fixedNow, Finished: fixedNow.Add(time.Second), JournalPath: "/o/j", ReportPath: "/o/r"}
+	m := finishedRun(t, 80, 24, sum)
+	mustContain(t, m.View(), "aborted; 7 users left undone", "pending 7", "Exit code 3.")
+	if m.ExitCode() != 3 {
+		t.Fatalf("exit code %d", m.ExitCode())
+	}
+}
+
+func TestSummaryOfAStopSaysWhy(t *testing.T) {
+	sum := &bulk.Summary{Totals: bulk.Totals{Actions: 10, Done: 3}, StopReason: "the room was deactivated",
+		Started: fixedNow, Finished: fixedNow, JournalPath: "/o/j", ReportPath: "/o/r"}
+	m := finishedRun(t, 80, 24, sum)
+	mustContain(t, m.View(), "stopped by itself: the room was deactivated")
+}
+
+func TestSummaryListsManyFailuresWithinTheScreen(t *testing.T) {
+	sum := &bulk.Summary{Totals: bulk.Totals{Actions: 50, Done: 50, Failed: 50}, Started: fixedNow, Finished: fixedNow, JournalPath: "/o/j", ReportPath: "/o/r"}
+	var rs []*bulk.Result
+	for i := 0; i < 50; i++ {
+		rs = append(rs, syntheticResult(i, bulk.OutcomeFailed, 400, "bad"))
+	}
+	m := finishedRun(t, 80, 24, sum, rs...)
+	v := m.View()
+	checkFits(t, v, 80, 24)
+	mustContain(t, v, "Failures (50):", "more in the report")
+	if got := strings.Count(m.FinalReport(), "HTTP 400"); got != 50 {
+		t.Fatalf("the printed summary lists %d failures, want all 50", got)
+	}
+}
+
+func TestRunThatCouldNotStartEndsOnTheSummary(t *testing.T) {
+	m, _ := runningAt(t, 80, 24, syntheticPlan(3))
+	settle(t, m, runFailedMsg{err: errAuth})
+	if m.step != stepSummary {
+		t.Fatalf("step = %d", m.step)
+	}
+	mustContain(t, m.View(), "The run did not complete.", "401")
+	if m.ExitCode() != 3 {
+		t.Fatalf("exit code %d", m.ExitCode())
+	}
+}
