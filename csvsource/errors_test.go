@@ -2,6 +2,7 @@ package csvsource
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -71,5 +72,32 @@ func TestEveryRowBadKeepsProblems(t *testing.T) {
 	checkResult(t, got, nil, []int{2, 3, 5}, nil, nil, Summary{Problems: 3})
 	if _, again := r.Next(); again != err {
 		t.Errorf("Next after the end gave %v, want the same error again", again)
+	}
+}
+
+func TestOpenUnreadable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads every file")
+	}
+	path := filepath.Join(t.TempDir(), "secret.csv")
+	if err := os.WriteFile(path, []byte("userId\n1\n"), 0o200); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(path, Options{})
+	if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), path+": cannot be opened (permission denied)") {
+		t.Errorf("err %v", err)
+	}
+}
+
+func TestCloseTwice(t *testing.T) {
+	r, err := Open(filepath.Join("testdata", "seed_ids.txt"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
 	}
 }
