@@ -29,8 +29,14 @@
 //     Without a known name, a single column is read as users; a lone unknown
 //     name above IDs or emails is taken as a header, with a warning; several
 //     columns are an error.
-//   - Values: see value.go for the kinds (user ID, email, username) and
-//     excel.go for Excel damage undone (with a warning) or refused.
+//   - Values: a user ID is a positive 64-bit integer. Excel's damage (a
+//     leading apostrophe, ="...", thousands separators, a trailing .0 or ,00,
+//     scientific notation that kept every digit) is undone with a warning, and
+//     refused when digits are lost ("7.18112E+13") or the number is ambiguous
+//     ("1.234"). An email has one @ and a dotted domain, and is lower-cased. A
+//     username is 1 to 128 of A-Z a-z 0-9 . _ - @, kept as written; in a
+//     column not named for usernames it must hold a letter and no @ (digits
+//     alone are an ID, a value with @ an email).
 //   - Owner: true yes y 1 x mean owner; false no n 0 and empty mean not;
 //     anything else drops the row.
 //   - A row wider than its header is dropped, not trimmed: an unquoted
