@@ -5,10 +5,7 @@ package podsim
 // implementation may add to them but must not change their meaning. Stub
 // bodies are replaced by the implementation.
 
-import (
-	"errors"
-	"time"
-)
+import "time"
 
 // Options configure a simulated pod. The zero value is a well-behaved pod
 // with Symphony's real pace (3 s) and one-hour sessions.
@@ -86,59 +83,6 @@ type CallCount struct {
 	Remove int `json:"remove"`
 }
 
-// Server is a simulated pod serving HTTPS on loopback.
-type Server struct{}
-
-// New builds a pod with its own CA and server certificate (for 127.0.0.1,
-// ::1 and localhost). It does not listen yet.
-func New(opts Options) (*Server, error) { return nil, errNotImplemented }
-
-// Start listens on addr ("127.0.0.1:0" for any free port) and serves.
-func (s *Server) Start(addr string) error { return errNotImplemented }
-
-// URL is the base URL, e.g. "https://127.0.0.1:40123".
-func (s *Server) URL() string { return "" }
-
-// Host and Port of the listener.
-func (s *Server) Host() string { return "" }
-func (s *Server) Port() int    { return 0 }
-
-// CAPEM is the CA certificate that signed the server's (and clients') certificates.
-func (s *Server) CAPEM() []byte { return nil }
-
-// Close stops serving.
-func (s *Server) Close() error { return nil }
-
-// AddUser adds a user; an ID of 0 is assigned. It returns the ID.
-func (s *Server) AddUser(u User) int64 { return 0 }
-
-// AddServiceUser adds an active service user with a new RSA key and returns
-// its ID and the private key as PKCS#8 PEM.
-func (s *Server) AddServiceUser(username string, roles ...string) (id int64, keyPEM []byte, err error) {
-	return 0, nil, errNotImplemented
-}
-
-// IssueClientCert returns a PEM certificate and key signed by the CA, CN = username,
-// for certificate authentication.
-func (s *Server) IssueClientCert(username string) (certPEM, keyPEM []byte, err error) {
-	return nil, nil, errNotImplemented
-}
-
-// AddRoom adds a room and returns its stream ID.
-func (s *Server) AddRoom(r Room) string { return "" }
-
-// SetRoomActive deactivates or reactivates a room (for mid-run tests).
-func (s *Server) SetRoomActive(id string, active bool) {}
-
-// SetFaults replaces the fault settings.
-func (s *Server) SetFaults(f Faults) {}
-
-// KillSessions invalidates every session now.
-func (s *Server) KillSessions() {}
-
-// State returns a copy of the state.
-func (s *Server) State() State { return State{} }
-
 // Demo is the seeded world of `roster sim` and `roster demo`.
 type Demo struct {
 	BotUsername string
@@ -153,13 +97,3 @@ type Demo struct {
 	Inactive    []User // a few inactive users
 	External    []User // a few external users
 }
-
-// SeedDemo fills the pod with the demo world.
-func (s *Server) SeedDemo() (*Demo, error) { return nil, errNotImplemented }
-
-// WriteDir writes DIR/config.json (legacy, RSA), DIR/config.yaml (BDK 2.0),
-// DIR/bot-key.pem, DIR/ca.pem and a sample DIR/users.csv for the demo world,
-// with paths relative to DIR.
-func (s *Server) WriteDir(dir string, d *Demo) error { return errNotImplemented }
-
-var errNotImplemented = errors.New("podsim: not implemented yet")

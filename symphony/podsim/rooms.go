@@ -1,0 +1,319 @@
+package podsim
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// room is a chat room and its members, kept in join order.
+type room struct {
+	Room       // its Members field is unused: members and order hold them
+	created    time.Time
+	creator    int64 // the first member when added
+	members    map[int64]*member
+	order      []int64 // member IDs in join order
+	lastChange time.Time
+}
+
+type member struct {
+	owner  bool
+	joined time.Time
+}
+
+func (r *room) ownerCount() int {
+	n := 0
+	for _, m := range r.members {
+		if m.owner {
+			n++
+		}
+	}
+	return n
+}
+
+func (r *room) addMember(id int64, owner bool, at time.Time) {
+	if m := r.members[id]; m != nil {
+		m.owner = m.owner || owner
+		return
+	}
+	r.members[id] = &member{owner: owner, joined: at}
+	r.order = append(r.order, id)
+}
+
+func (r *room) removeMember(id int64) {
+	if r.members[id] == nil {
+		return
+	}
+	delete(r.members, id)
+	for i, m := range r.order {
+		if m == id {
+			r.order = append(r.order[:i], r.order[i+1:]...)
+			break
+		}
+	}
+}
+
+// podSuffix ends every generated stream ID, as a pod's IDs share their last
+// bytes. Its 0xff bytes make '_' (or '/' in standard base64) appear, so
+// clients really have to convert between the two forms.
+var podSuffix = []byte{0x7f, 0xff, 0xfe, 0x97, 0xa8, 0x33, 0xb7, 0x0f, 0x74}
+
+func newStreamID() string {
+	b := make([]byte, 16, 16+len(podSuffix))
+	rand.Read(b)
+	b = append(b, podSuffix...)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// validStreamID says whether id is URL-safe base64 without padding, the only
+// form a pod accepts in a path.
+func validStreamID(id string) bool {
+	if id == "" || strings.ContainsAny(id, "+/=") {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(id)
+	return err == nil
+}
+
+// AddRoom adds a room and returns its stream ID. The first member is its
+// creator.
+func (s *Server) AddRoom(r Room) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.ID == "" {
+		r.ID = newStreamID()
+	}
+	now := s.now()
+	rm := &room{Room: r, created: now, members: make(map[int64]*member, len(r.Members))}
+	rm.Members = nil
+	for i, m := range r.Members {
+		if i == 0 {
+			rm.creator = m.UserID
+		}
+		// Join dates a minute apart, the oldest first.
+		rm.addMember(m.UserID, m.Owner, now.Add(time.Duration(i-len(r.Members))*time.Minute))
+	}
+	if old := s.rooms[r.ID]; old != nil {
+		for i, o := range s.roomList {
+			if o == old {
+				s.roomList = append(s.roomList[:i], s.roomList[i+1:]...)
+				break
+			}
+		}
+	}
+	s.rooms[r.ID] = rm
+	s.roomList = append(s.roomList, rm)
+	return r.ID
+}
+
+// SetRoomActive deactivates or reactivates a room (for mid-run tests).
+func (s *Server) SetRoomActive(id string, active bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.rooms[id]; r != nil {
+		r.Active = active
+	}
+}
+
+// roomLocked finds the room of the path's id, or answers 400 "Stream not
+// found." (also for IDs that are not URL-safe base64, as a pod cannot find
+// them either). Callers hold s.mu.
+func (s *Server) roomLocked(w http.ResponseWriter, id string) *room {
+	if !validStreamID(id) {
+		writeError(w, http.StatusBadRequest, msgStreamNotFound)
+		return nil
+	}
+	r := s.rooms[id]
+	if r == nil {
+		writeError(w, http.StatusBadRequest, msgStreamNotFound)
+	}
+	return r
+}
+
+// v3RoomDetail is the spec's V3RoomDetail.
+type v3RoomDetail struct {
+	RoomAttributes struct {
+		Name             string `json:"name"`
+		Description      string `json:"description"`
+		MembersCanInvite bool   `json:"membersCanInvite"`
+		Discoverable     bool   `json:"discoverable"`
+		Public           bool   `json:"public"`
+		ReadOnly         bool   `json:"readOnly"`
+		CopyProtected    bool   `json:"copyProtected"`
+		CrossPod         bool   `json:"crossPod"`
+		ViewHistory      bool   `json:"viewHistory"`
+		MultiLateralRoom bool   `json:"multiLateralRoom"`
+	} `json:"roomAttributes"`
+	RoomSystemInfo struct {
+		ID              string `json:"id"`
+		CreationDate    int64  `json:"creationDate"`
+		CreatedByUserID int64  `json:"createdByUserId"`
+		Active          bool   `json:"active"`
+	} `json:"roomSystemInfo"`
+}
+
+func (r *room) detail() v3RoomDetail {
+	var d v3RoomDetail
+	a := &d.RoomAttributes
+	a.Name, a.Description = r.Name, r.Description
+	a.MembersCanInvite, a.Public, a.Discoverable, a.CrossPod = r.MembersCanInvite, r.Public, r.Public, r.CrossPod
+	i := &d.RoomSystemInfo
+	i.ID, i.CreationDate, i.CreatedByUserID, i.Active = r.ID, r.created.UnixMilli(), r.creator, r.Active
+	return d
+}
+
+// handleRoomInfo serves GET /pod/v3/room/{id}/info.
+func (s *Server) handleRoomInfo(w http.ResponseWriter, req *http.Request, caller *user) {
+	s.mu.Lock()
+	r := s.roomLocked(w, req.PathValue("id"))
+	var d v3RoomDetail
+	if r != nil {
+		d = r.detail()
+	}
+	s.mu.Unlock()
+	if r != nil {
+		writeJSON(w, http.StatusOK, d)
+	}
+}
+
+// handleStreamInfo serves GET /pod/v2/streams/{sid}/info (V2StreamAttributes).
+func (s *Server) handleStreamInfo(w http.ResponseWriter, req *http.Request, caller *user) {
+	type roomAttrs struct {
+		Name string `json:"name"`
+	}
+	type streamType struct {
+		Type string `json:"type"`
+	}
+	var reply struct {
+		ID              string     `json:"id"`
+		CrossPod        bool       `json:"crossPod"`
+		Origin          string     `json:"origin"`
+		Active          bool       `json:"active"`
+		LastMessageDate int64      `json:"lastMessageDate"`
+		StreamType      streamType `json:"streamType"`
+		RoomAttributes  roomAttrs  `json:"roomAttributes"`
+	}
+	s.mu.Lock()
+	r := s.roomLocked(w, req.PathValue("sid"))
+	if r != nil {
+		reply.ID, reply.CrossPod, reply.Origin, reply.Active = r.ID, r.CrossPod, "INTERNAL", r.Active
+		reply.LastMessageDate = r.created.UnixMilli()
+		reply.StreamType.Type = "ROOM"
+		reply.RoomAttributes.Name = r.Name
+	}
+	s.mu.Unlock()
+	if r != nil {
+		writeJSON(w, http.StatusOK, reply)
+	}
+}
+
+// memberInfo is the spec's MemberInfo.
+type memberInfo struct {
+	ID       int64 `json:"id"`
+	Owner    bool  `json:"owner"`
+	JoinDate int64 `json:"joinDate"`
+}
+
+// handleMemberList serves GET /pod/v2/room/{id}/membership/list. Members of
+// a private room are listed to its members, User Provisioning and compliance
+// officers only (403 otherwise); a public room's to everyone.
+func (s *Server) handleMemberList(w http.ResponseWriter, req *http.Request, caller *user) {
+	s.mu.Lock()
+	r := s.roomLocked(w, req.PathValue("id"))
+	if r == nil {
+		s.mu.Unlock()
+		return
+	}
+	if !r.Public && r.members[caller.ID] == nil && !caller.hasRole(roleUserProvisioning) && !caller.hasRole(roleComplianceOfficer) {
+		s.mu.Unlock()
+		writeError(w, http.StatusForbidden, msgNoEntitlement)
+		return
+	}
+	list := make([]memberInfo, 0, len(r.order))
+	for _, id := range r.order {
+		m := r.members[id]
+		list = append(list, memberInfo{ID: id, Owner: m.owner, JoinDate: m.joined.UnixMilli()})
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, list)
+}
+
+// roomSearchCriteria is the part of V2RoomSearchCriteria the pod honours.
+type roomSearchCriteria struct {
+	Query   *string `json:"query"`
+	Active  *bool   `json:"active,omitempty"`
+	Private *bool   `json:"private,omitempty"`
+	Member  *struct {
+		ID int64 `json:"id"`
+	} `json:"member,omitempty"`
+	Owner *struct {
+		ID int64 `json:"id"`
+	} `json:"owner,omitempty"`
+}
+
+// handleRoomSearch serves POST /pod/v3/room/search: query matches name or
+// description (case-insensitive); skip >= 0; limit 1..100, 50 by default.
+func (s *Server) handleRoomSearch(w http.ResponseWriter, req *http.Request, caller *user) {
+	skip, limit := 0, 50
+	if v := req.URL.Query().Get("skip"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			writeError(w, http.StatusBadRequest, "skip must be a non-negative integer")
+			return
+		}
+		skip = n
+	}
+	if v := req.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			writeError(w, http.StatusBadRequest, "limit must be a positive integer not exceeding 100")
+			return
+		}
+		limit = n
+	}
+	var c roomSearchCriteria
+	if err := json.NewDecoder(io.LimitReader(req.Body, 64<<10)).Decode(&c); err != nil {
+		writeError(w, http.StatusBadRequest, "The request body must be a room search query object")
+		return
+	}
+	if c.Query == nil {
+		writeError(w, http.StatusBadRequest, "The query field is required")
+		return
+	}
+	q := strings.ToLower(strings.TrimSpace(*c.Query))
+	var matched []v3RoomDetail
+	s.mu.Lock()
+	for _, r := range s.roomList {
+		if q != "" && !strings.Contains(strings.ToLower(r.Name), q) && !strings.Contains(strings.ToLower(r.Description), q) {
+			continue
+		}
+		if c.Active != nil && *c.Active != r.Active || c.Private != nil && *c.Private == r.Public {
+			continue
+		}
+		if c.Member != nil && r.members[c.Member.ID] == nil {
+			continue
+		}
+		if c.Owner != nil && (r.members[c.Owner.ID] == nil || !r.members[c.Owner.ID].owner) {
+			continue
+		}
+		matched = append(matched, r.detail())
+	}
+	s.mu.Unlock()
+	page := []v3RoomDetail{}
+	if skip < len(matched) {
+		page = matched[skip:min(len(matched), skip+limit)]
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Count             int                `json:"count"`
+		Skip              int                `json:"skip"`
+		Limit             int                `json:"limit"`
+		Query             roomSearchCriteria `json:"query"`
+		Rooms             []v3RoomDetail     `json:"rooms"`
+		FacetedMatchCount []struct{}         `json:"facetedMatchCount"`
+	}{len(matched), skip, limit, c, page, []struct{}{}})
+}
