@@ -112,7 +112,7 @@ func startDemo(dir, outDir string) (ui.Options, func(), error) {
 	opts := ui.Options{
 		OfferConfigs: []string{filepath.Join(dir, "config.json"), filepath.Join(dir, "config.yaml")},
 		OfferCSVs:    []string{csvPath},
-		SuggestRooms: []string{d.Small, d.Medium, d.Jumbo, d.Deactivated, d.Forbidden},
+		SuggestRooms: []string{d.Medium, d.Small, d.Jumbo, d.Deactivated, d.Forbidden}, // medium first: the pace starts at 500
 		StartDir:     dir,
 		Interval:     demoPace,
 		OutDir:       outDir,

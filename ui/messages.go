@@ -68,6 +68,8 @@ type runEventMsg struct{ ev bulk.Event }
 
 type runClosedMsg struct{}
 
+type runDrainedMsg struct{}
+
 type runReturnedMsg struct {
 	summary *bulk.Summary
 	err     error

@@ -38,6 +38,7 @@ type runScreen struct {
 	note               string
 	firstResult, lastT time.Time
 	results            int
+	resumedDone        int // actions done before this run, when resuming
 	w, h               int
 }
 
@@ -110,7 +111,18 @@ func (s *runScreen) update(msg tea.Msg) tea.Cmd {
 			s.summary = msg.summary
 		}
 		s.err = msg.err
+		if !s.closed {
+			// The runner closes its channel when it returns; should it not,
+			// the summary still comes.
+			return tea.Tick(drainTimeout, func(time.Time) tea.Msg { return runDrainedMsg{} })
+		}
 		return s.finishIfDone()
+	case runDrainedMsg:
+		if !s.closed {
+			s.closed = true
+			return s.finishIfDone()
+		}
+		return nil
 	case countdownTickMsg:
 		if msg.gen != s.tickGen || s.wait == nil || !s.wait.Until.After(s.sh.now()) {
 			s.ticking = false
@@ -140,6 +152,8 @@ func (s *runScreen) apply(ev bulk.Event) tea.Cmd {
 		s.interval = ev.Interval
 	}
 	switch ev.Kind {
+	case bulk.EventStarted:
+		s.resumedDone = ev.Totals.Done
 	case bulk.EventPaceWait:
 		s.wait = nil // the pace is shown on its own line; no countdown for it
 	case bulk.EventRetryWait, bulk.EventWindowWait:
@@ -217,6 +231,9 @@ func (s *runScreen) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	return nil
 }
+
+// drainTimeout bounds the wait for the event channel to close after the runner returned.
+const drainTimeout = 2 * time.Second
 
 // runHeaderLines is how many lines the screen shows above the table's rows
 // (five status lines, a blank, the column names); one more is kept below
@@ -354,6 +371,8 @@ func (s *runScreen) statusLine() string {
 		return st.Warn.Render(fmt.Sprintf("Retrying in %s (attempt %d): %s", formatDuration(left), s.wait.Attempt, why))
 	case s.starting && !s.started:
 		return st.Muted.Render("Opening the journal…")
+	case s.resumedDone > 0 && s.results == 0:
+		return st.Info.Render(fmt.Sprintf("Resumed: %s done before are skipped.", plural(s.resumedDone, "action", "actions")))
 	}
 	return ""
 }

@@ -181,3 +181,21 @@ func TestRunScreenFullHelp(t *testing.T) {
 	mustContain(t, m.View(), "pgup", "home", "abort (asks)")
 	checkFits(t, m.View(), 120, 40)
 }
+
+func TestRunScreenSaysWhatAResumeSkips(t *testing.T) {
+	m, _ := runningAt(t, 80, 24, syntheticPlan(10))
+	send(m, bulk.Event{Kind: bulk.EventStarted, Totals: bulk.Totals{Actions: 10, Done: 4}})
+	mustContain(t, m.View(), "Resumed: 4 actions done before are skipped.", "4/10")
+}
+
+func TestRunScreenFinishesEvenIfTheChannelStaysOpen(t *testing.T) {
+	m, r := runningAt(t, 80, 24, syntheticPlan(1))
+	_, cmd := m.Update(runReturnedMsg{summary: &bulk.Summary{Totals: bulk.Totals{Actions: 1, Done: 1}}})
+	if cmd == nil || !r.running() {
+		t.Fatal("waits a moment for the channel")
+	}
+	settle(t, m, runDrainedMsg{})
+	if m.step != stepSummary {
+		t.Fatalf("step = %d", m.step)
+	}
+}
