@@ -46,7 +46,9 @@ func fixHint(err error) string {
 	}
 	msg := strings.ToLower(errText(err))
 	switch {
-	case strings.Contains(msg, "x509") || strings.Contains(msg, "certificate signed by unknown authority"):
+	case strings.Contains(msg, "truststore"):
+		return "" // the client already says what to set
+	case strings.Contains(msg, "x509") || strings.Contains(msg, "unknown authority") || strings.Contains(msg, "certificate signed by unknown authority"):
 		return "the pod's TLS certificate is not trusted: set truststorePath (config.json) or ssl.trustStore.path (config.yaml) to your CA bundle."
 	case strings.Contains(msg, "connection refused") || strings.Contains(msg, "no such host"):
 		return "the pod cannot be reached: check podHost/podPort (host/port in config.yaml) and the proxy settings."
