@@ -81,7 +81,7 @@ func (s *configStep) view() string {
 	st := s.sh.styles
 	var b strings.Builder
 	b.WriteString(st.Subtitle.Render("Step 1 · The bot's config") + "\n")
-	b.WriteString(st.Muted.Render("A legacy config.json or a BDK 2.0 config.yaml, with the bot's key or certificate.") + "\n\n")
+	b.WriteString(st.Muted.Render(wrap("A legacy config.json or a BDK 2.0 config.yaml, with the bot's key or certificate.", s.w)) + "\n\n")
 	if s.loading != "" {
 		b.WriteString(s.spin.View() + " Loading " + filepath.Base(s.loading) + " and signing in to the pod…\n")
 		return b.String()

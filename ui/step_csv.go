@@ -102,7 +102,7 @@ func (s *csvStep) view() string {
 	st := s.sh.styles
 	var b strings.Builder
 	b.WriteString(st.Subtitle.Render("Step 2 · The user list") + "\n")
-	b.WriteString(st.Muted.Render("A CSV of user IDs, emails or usernames (one column, or a header naming it).") + "\n\n")
+	b.WriteString(st.Muted.Render(wrap("A CSV of user IDs, emails or usernames (one column, or a header naming it).", s.w)) + "\n\n")
 	switch {
 	case s.loading != "":
 		b.WriteString(s.spin.View() + " Reading " + filepath.Base(s.loading) + "…\n")
@@ -122,7 +122,8 @@ func csvSummaryView(st Styles, l *csvsource.List, w, h int) string {
 	sum := l.Summary
 	var b strings.Builder
 	b.WriteString(st.Bold.Render(filepath.Base(l.Path)) + ": " + st.Good.Render(plural(sum.Entries, "user", "users")) + " to consider\n")
-	b.WriteString(fmt.Sprintf("  %d user IDs · %d emails · %d usernames · %d marked owner\n", sum.IDs, sum.Emails, sum.Usernames, sum.Owners))
+	b.WriteString(fmt.Sprintf("  %s · %s · %s · %d marked owner\n", plural(sum.IDs, "user ID", "user IDs"),
+		plural(sum.Emails, "email", "emails"), plural(sum.Usernames, "username", "usernames"), sum.Owners))
 	line := fmt.Sprintf("  %s · %s · %s",
 		plural(sum.Duplicates, "duplicate", "duplicates"),
 		plural(sum.Problems, "row dropped", "rows dropped"),

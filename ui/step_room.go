@@ -139,7 +139,7 @@ func (s *roomStep) view() string {
 		b.WriteString(roomDetailsView(st, s.details, s.sh) + "\n")
 		return b.String()
 	}
-	b.WriteString(st.Muted.Render("Paste its stream ID (either base64 form), or search by name; enter looks it up.") + "\n\n")
+	b.WriteString(st.Muted.Render(wrap("Paste its stream ID (either base64 form), or search by name; enter looks it up.", s.w)) + "\n\n")
 	b.WriteString(s.input.view(st) + "\n\n")
 	if s.busy != "" {
 		b.WriteString(s.spin.View() + " " + s.busy + "\n")
@@ -264,7 +264,11 @@ func (s *roomStep) help() bindings {
 	up, down := k.Up, k.Down
 	up.SetHelp("↑", "up")
 	down.SetHelp("↓", "down")
-	short := []key.Binding{k.Search, enabled(up, len(s.results) > 1), enabled(down, len(s.results) > 1), k.Back}
+	search := k.Search
+	if len(s.results) > 0 && strings.TrimSpace(s.input.Value()) == s.searched {
+		search.SetHelp("enter", "choose")
+	}
+	short := []key.Binding{search, enabled(up, len(s.results) > 1), enabled(down, len(s.results) > 1), k.Back}
 	return bindings{short: short, full: [][]key.Binding{short}}
 }
 
