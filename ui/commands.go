@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -111,7 +112,11 @@ func buildPlanCmd(ctx context.Context, s *Session, in planInput) tea.Cmd {
 			}
 			msg.resumePath, msg.resumeDone, msg.resumeProblem = bulk.FindResumable(dir, plan)
 		default:
+			// --resume FILE: count what it shows done when it matches the plan
 			msg.resumePath = in.resume
+			if p, done, err := bulk.FindResumable(filepath.Dir(in.resume), plan); err == nil && sameFile(p, in.resume) {
+				msg.resumeDone = done
+			}
 		}
 		return msg
 	}
@@ -157,6 +162,15 @@ func waitEventCmd(ch <-chan bulk.Event) tea.Cmd {
 
 func countdownTick(gen int) tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return countdownTickMsg{gen: gen} })
+}
+
+func sameFile(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 // errText is an error's message for the screen.
