@@ -320,10 +320,6 @@ func decodeTree(path string, data []byte) (map[string]any, error) {
 			err = errors.New("unexpected content after the closing }")
 		}
 		if err != nil {
-			// A YAML flow mapping also starts with "{": accept it if YAML can read it.
-			if tree, yerr := decodeYAML(data); yerr == nil && tree != nil {
-				return tree, nil
-			}
 			return nil, &ConfigError{File: path, Msg: "is not valid JSON: " + jsonErrorAt(data, err)}
 		}
 		m, ok := v.(map[string]any)

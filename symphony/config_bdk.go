@@ -46,6 +46,7 @@ func loadBDK(r *reader, tree map[string]any, cfg *Config) error {
 	// roster calls the pod and, for certificate login, the session-auth host;
 	// it has one proxy for both, so a different one would be silently unused.
 	cfg.Proxy = proxies["pod"]
+	cfg.keys["Proxy"] = r.prefix + "proxy.host"
 	if sa := proxies["sessionAuth"]; sa.URL != cfg.Proxy.URL || sa.Username != cfg.Proxy.Username {
 		r.warnf("sessionAuth.proxy differs from pod.proxy; roster uses the pod's proxy (%s) for both", orNone(cfg.Proxy.URL))
 	}

@@ -269,6 +269,7 @@ func legacyProxy(r *reader, tree map[string]any, cfg *Config) error {
 			return err
 		}
 		cfg.Proxy = Proxy{URL: u, Username: user, Password: pass}
+		cfg.keys["Proxy"] = prefix + "URL"
 	}
 	return nil
 }

@@ -20,7 +20,8 @@ type reader struct {
 	dir       string // folder that relative paths start from
 	prefix    string // "bdk." when the settings sit under a Spring "bdk:" section
 	lookupEnv func(string) (string, bool)
-	used      map[string]bool // dotted keys read, or known and deliberately ignored
+	used      map[string]bool // dotted keys read
+	ignored   map[string]bool // dotted keys (and their sections) known but not needed
 	warnings  []string
 }
 
@@ -32,10 +33,14 @@ func (r *reader) warnf(format string, args ...any) {
 	r.warnings = append(r.warnings, fmt.Sprintf("config %s: ", r.file)+fmt.Sprintf(format, args...))
 }
 
-// known marks keys as understood, so they raise no warning, without reading them.
+// known marks keys (with everything under them) as understood, so they
+// raise no warning, without reading them.
 func (r *reader) known(keys ...string) {
+	if r.ignored == nil {
+		r.ignored = map[string]bool{}
+	}
 	for _, k := range keys {
-		r.used[k] = true
+		r.ignored[k] = true
 	}
 }
 
@@ -232,6 +237,9 @@ func (r *reader) contextPath(tree map[string]any, key string) (string, error) {
 func (r *reader) warnUnknown(m map[string]any, prefix string) {
 	for _, k := range sortedKeys(m) {
 		full := prefix + k
+		if r.ignored[full] {
+			continue
+		}
 		if r.used[full] {
 			if sub, ok := asMap(m[k]); ok {
 				r.warnUnknown(sub, full+".")
@@ -239,9 +247,11 @@ func (r *reader) warnUnknown(m map[string]any, prefix string) {
 			continue
 		}
 		hint := ""
-		for u := range r.used {
-			if strings.EqualFold(u, full) {
-				hint = fmt.Sprintf(" (did you mean %q?)", r.prefix+u)
+		for _, set := range []map[string]bool{r.used, r.ignored} {
+			for u := range set {
+				if strings.EqualFold(u, full) {
+					hint = fmt.Sprintf(" (did you mean %q?)", r.prefix+u)
+				}
 			}
 		}
 		r.warnf("unknown key %q is ignored%s", r.prefix+full, hint)

@@ -188,6 +188,9 @@ func networkError(ctx context.Context, op, host string, err error) *APIError {
 	case errors.As(err, &recordHeader):
 		e.Class = ClassPermanent
 		e.Message = fmt.Sprintf("%s does not speak TLS; check the host, port and scheme in the config", host)
+	case strings.Contains(err.Error(), "protocol version"):
+		e.Class = ClassPermanent
+		e.Message = fmt.Sprintf("TLS: %s does not offer TLS 1.2 or newer, which roster requires", host)
 	case strings.Contains(err.Error(), "Proxy Authentication Required"):
 		e.Class = ClassPermanent
 		e.Message = "the proxy refused the credentials (407 Proxy Authentication Required); check the proxy username and password in the config"

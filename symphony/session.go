@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -38,6 +39,8 @@ type Client struct {
 	obtained time.Time  // when token was obtained
 	inflight *loginCall // the login running now, if any
 	logins   int        // logins made, for tests and diagnostics
+
+	requests atomic.Int64 // HTTP exchanges attempted, for tests of call counts
 }
 
 // loginCall is one login that concurrent callers share.

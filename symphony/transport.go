@@ -148,6 +148,7 @@ func (c *Client) send(ctx context.Context, rq request) (*reply, error) {
 		req.Header.Set("sessionToken", rq.token)
 	}
 	hostPort := net.JoinHostPort(rq.endpoint.Host, fmt.Sprint(rq.endpoint.Port))
+	c.requests.Add(1)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, c.scrub(networkError(ctx, rq.op, hostPort, err))

@@ -1,0 +1,146 @@
+package symphony
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"roster/symphony/podsim"
+)
+
+// generousRetries make the seeded fault tests independent of bad luck.
+var generousRetries = RetryPolicy{MaxAttempts: 30, Initial: time.Millisecond, Max: 5 * time.Millisecond}.WithDefaults()
+
+func TestRetryAfter429(t *testing.T) {
+	p := startPod(t, podsim.Options{})
+	c := p.rsaClient(t)
+	c.retry = generousRetries
+	ctx := testCtx(t)
+	if err := c.Authenticate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	user := p.AddUser(podsim.User{Username: "ann", Active: true})
+	room := p.room("Limited")
+
+	p.SetFaults(podsim.Faults{Rate429: 1, RetryAfter: 40 * time.Millisecond})
+	_, err := c.AddMember(ctx, room, user)
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 429 || ae.Class != ClassRetry {
+		t.Fatalf("AddMember under 429 = %v; want a retryable 429", err)
+	}
+	if ae.RetryAfter != 40*time.Millisecond {
+		t.Errorf("RetryAfter = %v, want 40ms (from X-Retry-After-Ms)", ae.RetryAfter)
+	}
+	if d, more := (RetryPolicy{}).Backoff(1, err); !more || d != 40*time.Millisecond {
+		t.Errorf("Backoff = %v, %v; want the pod's 40ms", d, more)
+	}
+	if got := p.State().Calls[user]; got != nil && got.Add > 0 {
+		t.Errorf("a 429 reached the room logic: %+v", got)
+	}
+
+	// Half the calls limited: read calls get through by waiting.
+	p.SetFaults(podsim.Faults{Rate429: 0.5, RetryAfter: 5 * time.Millisecond, Seed: 7})
+	for i := 0; i < 10; i++ {
+		if _, err := c.RoomInfo(ctx, room); err != nil {
+			t.Fatalf("RoomInfo %d under 50%% 429s: %v", i, err)
+		}
+	}
+}
+
+func TestServerErrorsThenSuccess(t *testing.T) {
+	p := startPod(t, podsim.Options{})
+	c := p.rsaClient(t)
+	c.retry = generousRetries
+	ctx := testCtx(t)
+	room := p.room("Flaky")
+	if err := c.Authenticate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p.SetFaults(podsim.Faults{Rate5xx: 1, Burst5xx: 1})
+	_, err := c.AddMember(ctx, room, p.AddUser(podsim.User{Username: "ann", Active: true}))
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status < 500 || ae.Class != ClassRetry {
+		t.Fatalf("AddMember under 5xx = %v; want a retryable 5xx", err)
+	}
+	p.SetFaults(podsim.Faults{Rate5xx: 0.4, Burst5xx: 2, Seed: 3})
+	before := c.requests.Load()
+	for i := 0; i < 10; i++ {
+		if _, err := c.RoomInfo(ctx, room); err != nil {
+			t.Fatalf("RoomInfo %d under 5xx bursts: %v", i, err)
+		}
+	}
+	if c.requests.Load()-before <= 10 {
+		t.Errorf("no call was retried; the fault injection did not bite")
+	}
+}
+
+func TestDroppedConnection(t *testing.T) {
+	p := startPod(t, podsim.Options{})
+	c := p.rsaClient(t)
+	c.retry = generousRetries
+	ctx := testCtx(t)
+	room := p.room("Dropping")
+	if err := c.Authenticate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p.SetFaults(podsim.Faults{DropRate: 1})
+	_, err := c.AddMember(ctx, room, p.AddUser(podsim.User{Username: "ann", Active: true}))
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 0 || ae.Class != ClassRetry {
+		t.Fatalf("AddMember on a dropped connection = %#v; want a retryable network error", err)
+	}
+	if !strings.Contains(ae.Message, "membership/add") {
+		t.Errorf("message %q does not say which call failed", ae.Message)
+	}
+	p.SetFaults(podsim.Faults{DropRate: 0.4, Seed: 5})
+	for i := 0; i < 10; i++ {
+		if _, err := c.RoomInfo(ctx, room); err != nil {
+			t.Fatalf("RoomInfo %d with dropped connections: %v", i, err)
+		}
+	}
+}
+
+func TestReadTimeout(t *testing.T) {
+	p := startPod(t, podsim.Options{})
+	c := p.client(t, p.legacyConfig(t, nil), Options{ReadTimeout: 50 * time.Millisecond})
+	ctx := testCtx(t)
+	if err := c.Authenticate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	slow := startPod(t, podsim.Options{Latency: 2 * time.Second})
+	sc := slow.client(t, slow.legacyConfig(t, nil), Options{ReadTimeout: 50 * time.Millisecond})
+	err := sc.Authenticate(ctx)
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 0 || ae.Class != ClassRetry || !strings.Contains(ae.Message, "in time") {
+		t.Errorf("login against a slow pod = %v; want a retryable timeout", err)
+	}
+}
+
+func TestCancellationStopsRetries(t *testing.T) {
+	p := startPod(t, podsim.Options{})
+	c := p.rsaClient(t)
+	ctx, cancel := context.WithCancel(testCtx(t))
+	room := p.room("Waiting")
+	if err := c.Authenticate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c.retry = RetryPolicy{MaxAttempts: 5, Initial: time.Hour}.WithDefaults()
+	p.SetFaults(podsim.Faults{Rate429: 1, RetryAfter: time.Hour})
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.RoomInfo(ctx, room)
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) || ClassOf(err) != ClassPermanent {
+			t.Errorf("RoomInfo after cancel = %v; want context.Canceled, permanent", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("cancellation did not stop the retry wait")
+	}
+}

@@ -1,0 +1,126 @@
+package symphony
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"roster/symphony/podsim"
+)
+
+func TestUserLookups(t *testing.T) {
+	p := startPod(t, podsim.Options{})
+	c := p.rsaClient(t)
+	ctx := testCtx(t)
+	type want struct{ active, external bool }
+	expect := map[int64]want{}
+	var emails, usernames []string
+	var ids []int64
+	for i := 0; i < 230; i++ { // three calls' worth
+		u := podsim.User{Username: fmt.Sprintf("user%03d", i), Email: fmt.Sprintf("user%03d@example.com", i),
+			Active: i%50 != 7, External: i%60 == 11}
+		id := p.AddUser(u)
+		expect[id] = want{u.Active, u.External}
+		emails = append(emails, u.Email)
+		usernames = append(usernames, u.Username)
+		ids = append(ids, id)
+	}
+	emails = append(emails, "USER000@EXAMPLE.COM", "nobody@example.com", "not-an-email", " ", "a,b@example.com")
+
+	check := func(t *testing.T, l *UserLookup, err error, wantUsers int) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.Users) != wantUsers {
+			t.Errorf("found %d users, want %d", len(l.Users), wantUsers)
+		}
+		for _, u := range l.Users {
+			w, ok := expect[u.ID]
+			if !ok {
+				t.Errorf("unexpected user %+v", u)
+				continue
+			}
+			if u.Active != w.active || u.External != w.external {
+				t.Errorf("user %s: active %v external %v; want %v %v", u.Username, u.Active, u.External, w.active, w.external)
+			}
+		}
+	}
+
+	t.Run("by email", func(t *testing.T) {
+		before := c.requests.Load()
+		l, err := c.UsersByEmail(ctx, emails)
+		check(t, l, err, 230)
+		if l.Users[0].Email != "user000@example.com" || l.Users[229].Email != "user229@example.com" {
+			t.Errorf("users are not in input order: first %s, last %s", l.Users[0].Email, l.Users[229].Email)
+		}
+		var sawComma bool
+		for _, e := range l.Errors {
+			if e.Email == "a,b@example.com" {
+				sawComma = true
+			}
+		}
+		if !sawComma {
+			t.Errorf("errors %+v do not report the value with a comma", l.Errors)
+		}
+		// 230 local active users take 3 calls; the few others, unknown and
+		// invalid ones take a few more, never one per user.
+		if n := c.requests.Load() - before; n > 3+3*3 {
+			t.Errorf("%d requests for 235 emails; want at most 12", n)
+		}
+	})
+	t.Run("by username", func(t *testing.T) {
+		// Usernames of other pods' users are not searchable: 2 of these 120 are external.
+		l, err := c.UsersByUsername(ctx, usernames[:120])
+		check(t, l, err, 118)
+	})
+	t.Run("by id", func(t *testing.T) {
+		l, err := c.UsersByID(ctx, append(ids, 999999999, ids[0]))
+		check(t, l, err, 230)
+	})
+	t.Run("all local and active: one call per 100", func(t *testing.T) {
+		var plain []string
+		for i := 0; i < 230; i++ {
+			if i%50 != 7 && i%60 != 11 {
+				plain = append(plain, fmt.Sprintf("user%03d@example.com", i))
+			}
+		}
+		before := c.requests.Load()
+		l, err := c.UsersByEmail(ctx, plain)
+		check(t, l, err, len(plain))
+		if n := c.requests.Load() - before; n != 3 {
+			t.Errorf("%d requests for %d local active users; want 3", n, len(plain))
+		}
+	})
+	t.Run("nothing found is no error", func(t *testing.T) {
+		l, err := c.UsersByEmail(ctx, []string{"nobody@example.com"})
+		if err != nil || len(l.Users) != 0 {
+			t.Errorf("UsersByEmail(nobody) = %+v, %v; want no users and no error", l, err)
+		}
+	})
+	t.Run("empty input makes no call", func(t *testing.T) {
+		before := c.requests.Load()
+		l, err := c.UsersByUsername(ctx, nil)
+		if err != nil || len(l.Users) != 0 || c.requests.Load() != before {
+			t.Errorf("UsersByUsername(nil) = %+v, %v", l, err)
+		}
+	})
+	t.Run("invalid format reported", func(t *testing.T) {
+		l, err := c.UsersByEmail(ctx, []string{"not-an-email", "user001@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.Users) != 1 {
+			t.Errorf("found %d users, want 1", len(l.Users))
+		}
+		found := false
+		for _, e := range l.Errors {
+			if e.Email == "not-an-email" && strings.Contains(e.Error, "invalid") {
+				found = true
+			}
+		}
+		if !found {
+			t.Logf("errors: %+v (the pod did not report not-an-email as invalid)", l.Errors)
+		}
+	})
+}
