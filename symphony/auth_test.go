@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -376,4 +377,62 @@ func TestRefreshAheadOfTime(t *testing.T) {
 	if _, err := c.SessionInfo(ctx); err != nil || c.Logins() != 2 {
 		t.Errorf("after the refresh period: %v, logins %d; want a new session", err, c.Logins())
 	}
+}
+
+// The RSA login goes to the session-auth host of a legacy config and to the
+// pod of a BDK config; the certificate login always goes to session auth.
+// A dead host (a closed loopback port) shows which one is used.
+func TestLoginHost(t *testing.T) {
+	p := startPod(t, podsim.Options{})
+	certPEM, keyPEM := certFiles(t, p)
+	writeFile(t, filepath.Join(p.dir, "bot.pem"), append(append([]byte{}, certPEM...), keyPEM...))
+	dead := "127.0.0.1"
+	deadPort := closedPort(t)
+	bdk := func(bot string, sessionAuth string) string {
+		return "host: " + p.Host() + "\nport: " + itoa(p.Port()) + "\nsessionAuth:\n  " + sessionAuth +
+			"\nbot:\n  username: " + testBot + "\n" + bot + "ssl:\n  trustStore:\n    path: ca.pem\n"
+	}
+	rsaKey := "  privateKey:\n    path: rsa/privatekey.pem\n"
+	cert := "  certificate:\n    path: bot.pem\n"
+	cases := []struct {
+		name    string
+		file    string
+		content string
+		legacy  map[string]any
+		works   bool
+	}{
+		{name: "legacy RSA, session auth dead", legacy: map[string]any{"sessionAuthHost": dead, "sessionAuthPort": deadPort}, works: false},
+		{name: "legacy RSA, pod dead", legacy: map[string]any{"podHost": dead, "podPort": deadPort}, works: true},
+		{name: "BDK RSA, session auth dead", content: bdk(rsaKey, "host: "+dead+"\n  port: "+itoa(deadPort)), works: true},
+		{name: "BDK cert, session auth dead", content: bdk(cert, "host: "+dead+"\n  port: "+itoa(deadPort)), works: false},
+		{name: "BDK cert, session auth on the pod", content: bdk(cert, "host: "+p.Host()), works: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(p.dir, "config.yaml")
+			if c.legacy != nil {
+				path = p.legacyConfig(t, c.legacy)
+			} else {
+				writeFile(t, path, []byte(c.content))
+			}
+			client := p.client(t, path, Options{})
+			client.retry = RetryPolicy{MaxAttempts: 1}
+			err := client.Authenticate(testCtx(t))
+			if (err == nil) != c.works {
+				t.Errorf("Authenticate = %v; want success %v", err, c.works)
+			}
+		})
+	}
+}
+
+// closedPort returns a loopback port that nothing listens on.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return port
 }
