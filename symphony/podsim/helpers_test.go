@@ -2,6 +2,7 @@ package podsim
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -195,4 +197,39 @@ func members(ids []int64, owners ...int64) []Member {
 		out[i] = Member{UserID: id, Owner: isOwner[id]}
 	}
 	return out
+}
+
+// serviceUser gives an existing user an RSA key (as if imported by an
+// admin), a new username and more roles; it returns the private key.
+func (p *testPod) serviceUser(t testing.TB, id int64, username string, roles ...string) *rsa.PrivateKey {
+	t.Helper()
+	key := sharedKey(t)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	u := p.users[id]
+	delete(p.byName, strings.ToLower(u.Username))
+	n := &user{User: u.User, pub: &key.PublicKey}
+	n.Username = username
+	n.Roles = append(n.Roles, roles...)
+	p.addUserLocked(n)
+	return key
+}
+
+var (
+	sharedKeyOnce sync.Once
+	sharedKeyVal  *rsa.PrivateKey
+)
+
+// sharedKey is one RSA key for the test users that need one: making a key
+// per user would cost more than the tests themselves. Users are told apart
+// by the JWT's sub.
+func sharedKey(t testing.TB) *rsa.PrivateKey {
+	sharedKeyOnce.Do(func() {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		sharedKeyVal = k
+	})
+	return sharedKeyVal
 }

@@ -1,6 +1,7 @@
 package podsim
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -117,11 +118,14 @@ func (s *Server) bdkConfig(d *Demo) ([]byte, error) {
 	c.Bot.Username = d.BotUsername
 	c.Bot.PrivateKey.Path = FileBotKey
 	c.SSL.TrustStore.Path = FileCA
-	data, err := yaml.Marshal(&c)
-	if err != nil {
+	var b bytes.Buffer
+	b.WriteString("# BDK 2.0 configuration of a roster sim pod\n")
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&c); err != nil {
 		return nil, fmt.Errorf("podsim: %s: %w", FileBDKConfig, err)
 	}
-	return append([]byte("# BDK 2.0 configuration of a roster sim pod\n"), data...), nil
+	return b.Bytes(), nil
 }
 
 // sampleCSV is a user list as administrators really send them: a header,
