@@ -10,7 +10,6 @@ package bulk
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"roster/csvsource"
@@ -62,6 +61,12 @@ type Item struct {
 	Owner   bool           // to be promoted to owner after being added
 	Outcome Outcome        // Pending for actions; the reason for set-aside items
 	Message string         // why, for set-aside items
+
+	// PromoteOnly marks an action for a user who is already a member but
+	// flagged as owner in the list and not an owner yet: the run promotes
+	// them without adding them (their outcome is then AlreadyMember with
+	// Result.Promoted set).
+	PromoteOnly bool
 }
 
 // Level ranks a preflight warning.
@@ -109,6 +114,11 @@ type Plan struct {
 	Estimate   time.Duration // expected duration of the run
 	Warnings   []Warning
 	InputHash  string // hash of room, mode and actions: finds a matching journal
+
+	Created    time.Time     // when the plan was built (the time of set-aside rows in the report)
+	Promotions int           // owner promotions the actions include
+	PacedCalls int           // calls of the estimate that wait for the pace
+	CallTime   time.Duration // the time assumed for one unpaced call in Estimate
 }
 
 // PaceThreshold is the member count above which changes are paced.
@@ -152,11 +162,6 @@ type PlanRequest struct {
 	Now      time.Time     // for the working-hours warning; zero = time.Now()
 }
 
-// BuildPlan resolves users and classifies every entry. It changes nothing.
-func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
-	return nil, errNotImplemented
-}
-
 // Result is one finished action: an event, a journal record and a report row.
 type Result struct {
 	Time     time.Time
@@ -179,6 +184,11 @@ type Totals struct {
 	Already  int // already a member / not a member, found during the run
 	Failed   int
 	Members  int // the room's member count as the run changes it
+
+	// PromoteFailed counts users who were added but whose promotion to
+	// owner failed; they are not in Failed (their outcome is Added) but
+	// they make the exit code 1.
+	PromoteFailed int
 }
 
 // EventKind says what an Event reports.
@@ -220,34 +230,23 @@ type Summary struct {
 	ReportPath  string
 }
 
-// ExitCode maps a summary to the CLI contract: 0 all done, 1 some failed, 3 aborted or stopped.
+// ExitCode maps a summary to the CLI contract: 0 all done, 1 some failed
+// (a failed promotion to owner included), 3 aborted or stopped.
 func (s *Summary) ExitCode() int {
 	switch {
 	case s.Aborted || s.StopReason != "":
 		return 3
-	case s.Totals.Failed > 0:
+	case s.Totals.Failed > 0 || s.Totals.PromoteFailed > 0:
 		return 1
 	}
 	return 0
 }
-
-// Control pauses, resumes and aborts a run from another goroutine.
-type Control struct{}
-
-func NewControl() *Control      { return &Control{} }
-func (c *Control) Pause()       {}
-func (c *Control) Resume()      {}
-func (c *Control) Abort()       {}
-func (c *Control) Paused() bool { return false }
 
 // Window is a daily run window, e.g. 18:00-08:00, optionally all day on weekends.
 type Window struct {
 	Start, End time.Duration // since midnight, local time
 	Weekends   bool          // Saturday and Sunday are open all day
 }
-
-// ParseWindow parses "HH:MM-HH:MM".
-func ParseWindow(s string, weekends bool) (*Window, error) { return nil, errNotImplemented }
 
 // RunOptions tune a run.
 type RunOptions struct {
@@ -256,27 +255,8 @@ type RunOptions struct {
 	Window     *Window       // nil = always open
 	ResumeFrom string        // a journal to resume, "" = a fresh run
 	Control    *Control      // nil = none
+
+	// Retry bounds retries of retryable errors (429, 5xx, network); the
+	// zero value is symphony's default policy. Pass the config's Retry.
+	Retry symphony.RetryPolicy
 }
-
-// Runner executes a plan.
-type Runner struct{}
-
-// NewRunner prepares a run; it creates (or opens, to resume) the journal.
-func NewRunner(pod Pod, plan *Plan, opts RunOptions) (*Runner, error) {
-	return nil, errNotImplemented
-}
-
-// Events is closed after EventFinished. The runner never blocks on a slow
-// reader for longer than it takes the reader to take one event.
-func (r *Runner) Events() <-chan Event { return nil }
-
-// Run executes the plan until done, aborted or stopped. It writes the report.
-func (r *Runner) Run(ctx context.Context) (*Summary, error) { return nil, errNotImplemented }
-
-// FindResumable looks in dir for an unfinished journal that matches the plan
-// (same room, mode and input hash) and says how many actions it shows done.
-func FindResumable(dir string, plan *Plan) (path string, done int, err error) {
-	return "", 0, errNotImplemented
-}
-
-var errNotImplemented = errors.New("bulk: not implemented yet")

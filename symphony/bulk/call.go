@@ -1,0 +1,259 @@
+package bulk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"roster/symphony"
+)
+
+// callResult is what the attempts of one call came to.
+type callResult struct {
+	change   symphony.Change
+	err      error // the last error when the call failed
+	attempts int
+	stop     string // the run must stop: nothing can succeed
+	aborted  bool   // cut short by an abort; the outcome is unknown
+}
+
+// execute does one task: the add or removal, then the promotion an owner
+// flag asks for. It returns nil when an abort or a stop left the user's
+// outcome unknown (the user stays pending and is checked on resume).
+func (r *Runner) execute(ctx context.Context, t task) (*Result, string) {
+	it := t.item
+	res := &Result{Index: t.index, Item: it}
+	if !t.promoteOnly {
+		action := "add"
+		if r.plan.Mode == ModeRemove {
+			action = "remove"
+		}
+		c := r.call(ctx, it, action)
+		res.Attempts = c.attempts
+		switch {
+		case c.aborted:
+			r.inFlight = &it
+			return nil, ""
+		case c.stop != "":
+			// The pod refused for a reason that is not this user's: the
+			// user is left pending, to be done when the cause is fixed.
+			return nil, c.stop
+		case c.err != nil && r.plan.Mode == ModeRemove && notMember(c.err):
+			res.Status, res.Message = statusOf(c.err), c.err.Error()
+			res.Outcome = OutcomeNotMember
+			if c.attempts > 1 {
+				// An earlier attempt reached the pod but its reply was
+				// lost: this run removed the user.
+				res.Outcome, res.Message = OutcomeRemoved, "removed (the reply to an earlier attempt was lost; the pod no longer lists the user)"
+				r.totals.Members--
+			}
+			res.Time = r.now()
+			return res, ""
+		case c.err != nil:
+			res.Outcome, res.Status, res.Message = OutcomeFailed, statusOf(c.err), failureText(c)
+			res.Time = r.now()
+			return res, ""
+		}
+		res.Status, res.Message = c.change.Status, c.change.Message
+		res.Outcome = r.applied(c)
+		if res.Outcome == OutcomeAdded && c.change.Outcome == symphony.AlreadyMember {
+			res.Message = "added (the reply to an earlier attempt was lost; the pod already lists the user)"
+		}
+	} else {
+		res.Outcome = t.outcome
+		if res.Outcome == "" {
+			res.Outcome = OutcomeAlreadyMember
+		}
+	}
+	if r.plan.Mode == ModeAdd && it.Owner && (res.Outcome == OutcomeAdded || res.Outcome == OutcomeAlreadyMember) {
+		c := r.call(ctx, it, "promote")
+		res.Attempts += c.attempts
+		switch {
+		case c.aborted:
+			res.Message = joinText(res.Message, "not promoted to owner: the run was aborted; the promotion is made on resume")
+		case c.stop != "":
+			res.Message = joinText(res.Message, "not promoted to owner: the run stopped")
+			res.Time = r.now()
+			return res, c.stop
+		case c.err != nil:
+			res.Status = statusOf(c.err)
+			res.Message = joinText(res.Message, "the promotion to owner failed: "+failureText(c))
+		default:
+			res.Promoted = true
+			res.Status = c.change.Status
+		}
+	}
+	res.Time = r.now()
+	return res, ""
+}
+
+// applied turns a successful call into the user's outcome and keeps the
+// live member count.
+func (r *Runner) applied(c callResult) Outcome {
+	if r.plan.Mode == ModeRemove {
+		r.totals.Members--
+		return OutcomeRemoved
+	}
+	if c.change.Outcome == symphony.AlreadyMember {
+		if c.attempts > 1 {
+			// An earlier attempt reached the pod but its reply was lost:
+			// this run added the user.
+			r.totals.Members++
+			return OutcomeAdded
+		}
+		return OutcomeAlreadyMember
+	}
+	r.totals.Members++
+	return OutcomeAdded
+}
+
+// call makes one membership call, retrying what can be retried. Every
+// attempt waits for the pace when the room is over the threshold, and a
+// pause asked for during a wait holds the run before the attempt.
+func (r *Runner) call(ctx context.Context, it Item, action string) callResult {
+	var c callResult
+	promote := action == "promote"
+	for attempt := 1; ; attempt++ {
+		if err := r.gate(ctx, promote); err != nil {
+			c.aborted = true
+			return c
+		}
+		if attempt == 1 {
+			if err := r.journal.start(it, action, r.now()); err != nil {
+				c.stop = fmt.Sprintf("the journal cannot be written, so the run stops rather than lose track: %v", err)
+				return c
+			}
+		}
+		r.pacer.Started(r.now())
+		c.attempts = attempt
+		var err error
+		switch action {
+		case "add":
+			c.change, err = r.pod.AddMember(ctx, r.plan.StreamID, it.UserID)
+		case "remove":
+			c.change, err = r.pod.RemoveMember(ctx, r.plan.StreamID, it.UserID)
+		default:
+			c.change, err = r.pod.PromoteOwner(ctx, r.plan.StreamID, it.UserID)
+		}
+		if err == nil {
+			c.err = nil
+			return c
+		}
+		c.err = err
+		if ctx.Err() != nil {
+			c.aborted = true
+			return c
+		}
+		if c.stop = r.stopReason(ctx, err); c.stop != "" {
+			return c
+		}
+		wait, again := r.retry.Backoff(attempt, err)
+		if !again {
+			return c
+		}
+		until := r.now().Add(wait)
+		r.emit(Event{Kind: EventRetryWait, Until: until, Attempt: attempt + 1, Message: retryText(err),
+			Interval: r.currentInterval()})
+		if err := r.waitUntil(ctx, until); err != nil {
+			c.aborted = true
+			return c
+		}
+	}
+}
+
+// stopReason says why err means that no call can succeed, or "" when it is
+// about this user only (or may pass).
+func (r *Runner) stopReason(ctx context.Context, err error) string {
+	var ae *symphony.APIError
+	isAPI := errors.As(err, &ae)
+	switch {
+	case errors.Is(err, symphony.ErrAuthFailed):
+		return "authentication is failing: " + err.Error()
+	case symphony.ClassOf(err) == symphony.ClassReauth:
+		return "authentication is failing: the pod refused the session even after signing in again (" + err.Error() + ")"
+	case !isAPI || ae.Class != symphony.ClassPermanent || notMember(err):
+		return ""
+	case ae.Status == http.StatusBadRequest || ae.Status == http.StatusForbidden:
+		// A 400 or 403 may be about this user (an information barrier, say)
+		// or about the room and the bot; the room tells which.
+		return r.recheckRoom(ctx, ae)
+	}
+	return ""
+}
+
+// recheckRoom reads the room, its members and the session again after a
+// refusal, and says why the run must stop, or "" when it may go on.
+func (r *Runner) recheckRoom(ctx context.Context, ae *symphony.APIError) string {
+	deactivatedText := strings.Contains(strings.ToLower(ae.Message), "deactivated room")
+	room, err := r.pod.RoomInfo(ctx, r.plan.StreamID)
+	if err != nil {
+		if deactivatedText {
+			return "the room was deactivated: " + ae.Message
+		}
+		if ae.Status == http.StatusForbidden {
+			return fmt.Sprintf("the pod refused with 403 (%s) and the room could not be read to tell why: %v", ae.Message, err)
+		}
+		return ""
+	}
+	if !room.Active || deactivatedText {
+		return "the room was deactivated during the run: " + ae.Message
+	}
+	if ae.Status != http.StatusForbidden {
+		return ""
+	}
+	caller, err := r.pod.SessionInfo(ctx)
+	if err != nil {
+		return fmt.Sprintf("the pod refused with 403 (%s) and the session could not be read to tell why: %v", ae.Message, err)
+	}
+	members, err := r.pod.Members(ctx, r.plan.StreamID)
+	if err != nil {
+		return fmt.Sprintf("the pod refused with 403 (%s) and the members could not be read to tell why: %v", ae.Message, err)
+	}
+	probe := &Plan{Room: *room, Mode: r.plan.Mode, Caller: *caller}
+	if perm := permission(probe, memberIndex(members)); !perm.Allowed {
+		return "the bot lost its permission on the room: " + perm.Reason + " (" + ae.Message + ")"
+	}
+	return ""
+}
+
+// statusOf is an error's HTTP status, 0 for a network error.
+func statusOf(err error) int {
+	var ae *symphony.APIError
+	if errors.As(err, &ae) {
+		return ae.Status
+	}
+	return 0
+}
+
+// failureText explains a failed call for the report.
+func failureText(c callResult) string {
+	if symphony.ClassOf(c.err) == symphony.ClassRetry {
+		return fmt.Sprintf("gave up after %d attempts: %s", c.attempts, c.err.Error())
+	}
+	return c.err.Error()
+}
+
+func retryText(err error) string {
+	var ae *symphony.APIError
+	if errors.As(err, &ae) && ae.Status != 0 {
+		return fmt.Sprintf("HTTP %d: %s", ae.Status, ae.Error())
+	}
+	return err.Error()
+}
+
+func joinText(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// notMember reports whether a removal was refused because the user is not
+// in the room.
+func notMember(err error) bool {
+	var ae *symphony.APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusBadRequest &&
+		strings.Contains(strings.ToLower(ae.Message), "not a member")
+}

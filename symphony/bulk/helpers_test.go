@@ -1,0 +1,208 @@
+package bulk
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"roster/csvsource"
+	"roster/symphony"
+	"roster/symphony/podsim"
+)
+
+// testBot is the service user the runs act as.
+const testBot = "roster-bulk-bot"
+
+// simPod is a simulated pod on loopback with a client logged in as the bot.
+type simPod struct {
+	*podsim.Server
+	client *symphony.Client
+	botID  int64
+	dir    string
+}
+
+// startSim serves a simulated pod and builds a real client for it over
+// HTTPS (RSA login, the pod's CA as truststore). roles are the bot's.
+func startSim(t testing.TB, opts podsim.Options, roles ...string) *simPod {
+	t.Helper()
+	s, err := podsim.New(opts)
+	if err != nil {
+		t.Fatalf("podsim.New: %v", err)
+	}
+	if err := s.Start("127.0.0.1:0"); err != nil {
+		t.Fatalf("podsim Start: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	p := &simPod{Server: s, dir: t.TempDir()}
+	var key []byte
+	p.botID, key, err = s.AddServiceUser(testBot, roles...)
+	if err != nil {
+		t.Fatalf("AddServiceUser: %v", err)
+	}
+	keyPath := filepath.Join(p.dir, "bot-key.pem")
+	caPath := filepath.Join(p.dir, "ca.pem")
+	if err := os.WriteFile(keyPath, key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(caPath, s.CAPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ep := symphony.Endpoint{Scheme: "https", Host: s.Host(), Port: s.Port()}
+	cfg := &symphony.Config{Pod: ep, Agent: ep, KeyManager: ep, SessionAuth: ep, KeyAuth: ep,
+		BotUsername: testBot, PrivateKeyPath: keyPath, TrustStorePath: caPath,
+		Retry: fastRetry}
+	p.client, err = symphony.NewClient(cfg, symphony.Options{Auth: symphony.AuthRSA})
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	t.Cleanup(p.client.Close)
+	return p
+}
+
+// fastRetry keeps retries in milliseconds; enough attempts that a hostile
+// pod is outlasted.
+var fastRetry = symphony.RetryPolicy{MaxAttempts: 40, Initial: time.Millisecond, Max: 8 * time.Millisecond}
+
+// addUsers adds n active local users named prefix-i and returns their IDs.
+func (p *simPod) addUsers(prefix string, n int) []int64 {
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = p.AddUser(podsim.User{Username: fmt.Sprintf("%s-%d", prefix, i), Email: fmt.Sprintf("%s-%d@example.com", prefix, i),
+			DisplayName: fmt.Sprintf("%s %d", prefix, i), Active: true})
+	}
+	return ids
+}
+
+// room adds an active room with the bot as owner, another owner, and the
+// given members.
+func (p *simPod) room(name string, members []int64, mutate ...func(*podsim.Room)) string {
+	second := p.AddUser(podsim.User{Username: name + "-owner2", Email: name + "-owner2@example.com", Active: true})
+	ms := []podsim.Member{{UserID: p.botID, Owner: true}, {UserID: second, Owner: true}}
+	for _, id := range members {
+		ms = append(ms, podsim.Member{UserID: id})
+	}
+	r := podsim.Room{Name: name, Active: true, Members: ms}
+	for _, m := range mutate {
+		m(&r)
+	}
+	return p.AddRoom(r)
+}
+
+// roomState finds a room in the pod's state.
+func (p *simPod) roomState(t testing.TB, id string) podsim.RoomState {
+	t.Helper()
+	for _, r := range p.State().Rooms {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("room %s not in the pod's state", id)
+	return podsim.RoomState{}
+}
+
+// idList is a user list of IDs, one per line from line 2 (after a header).
+func idList(ids []int64, owners ...int64) *csvsource.List {
+	owner := map[int64]bool{}
+	for _, id := range owners {
+		owner[id] = true
+	}
+	l := &csvsource.List{Path: "users.csv"}
+	for i, id := range ids {
+		l.Entries = append(l.Entries, csvsource.Entry{Line: i + 2, Kind: csvsource.KindUserID,
+			Value: fmt.Sprint(id), UserID: id, Owner: owner[id]})
+	}
+	return l
+}
+
+func testCtx(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// plan builds a plan or fails the test.
+func (p *simPod) plan(t testing.TB, room string, mode Mode, list *csvsource.List, interval time.Duration) *Plan {
+	t.Helper()
+	plan, err := BuildPlan(testCtx(t), p.client, PlanRequest{StreamID: room, Mode: mode, List: list, Interval: interval,
+		Now: time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)}) // a Saturday night: no working-hours warning
+	if err != nil {
+		t.Fatalf("BuildPlan: %v", err)
+	}
+	return plan
+}
+
+// runOutcome is a finished run with every event it sent.
+type runOutcome struct {
+	summary *Summary
+	err     error
+	events  []Event
+}
+
+// run starts a runner and collects its events until the channel closes.
+func run(t testing.TB, pod Pod, plan *Plan, opts RunOptions) runOutcome {
+	t.Helper()
+	r, err := NewRunner(pod, plan, opts)
+	if err != nil {
+		t.Fatalf("NewRunner: %v", err)
+	}
+	return drive(t, r)
+}
+
+func drive(t testing.TB, r *Runner) runOutcome {
+	t.Helper()
+	done := make(chan []Event)
+	go func() {
+		var evs []Event
+		for ev := range r.Events() {
+			evs = append(evs, ev)
+		}
+		done <- evs
+	}()
+	sum, err := r.Run(testCtx(t))
+	select {
+	case evs := <-done:
+		return runOutcome{summary: sum, err: err, events: evs}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the event channel was not closed after Run returned")
+	}
+	return runOutcome{}
+}
+
+// results are the EventResult results, by user ID.
+func (o runOutcome) results() map[int64]Result {
+	m := map[int64]Result{}
+	for _, ev := range o.events {
+		if ev.Kind == EventResult {
+			m[ev.Result.Item.UserID] = *ev.Result
+		}
+	}
+	return m
+}
+
+func (o runOutcome) count(kind EventKind) int {
+	n := 0
+	for _, ev := range o.events {
+		if ev.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+func sortedIDs(ids []int64) []int64 {
+	out := append([]int64(nil), ids...)
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func memberSet(rs podsim.RoomState) map[int64]bool {
+	m := map[int64]bool{}
+	for _, id := range rs.Members {
+		m[id] = true
+	}
+	return m
+}

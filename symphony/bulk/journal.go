@@ -1,0 +1,234 @@
+package bulk
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode"
+
+	"roster/csvsource"
+)
+
+// The journal is a JSON Lines file: a header, then records as the run goes,
+// each written and fsync'ed before the next call starts. It holds users'
+// IDs, their input values and the pod's messages; never a token, key or
+// password (the runner has none to give it).
+//
+// Record types:
+//
+//	header  the run: room, mode, input hash, start time, source, actions
+//	start   a call for a user is about to be made (a crash after it leaves
+//	        the user "in flight": checked against the member list on resume)
+//	result  a user's final outcome
+//	resume  a later process took the run up again
+//	stop    the run was aborted or stopped by itself (it stays resumable)
+//	end     every action is done: the journal is complete
+const (
+	recHeader = "header"
+	recStart  = "start"
+	recResult = "result"
+	recResume = "resume"
+	recStop   = "stop"
+	recEnd    = "end"
+)
+
+// journalVersion is the header's format version.
+const journalVersion = 1
+
+// record is one line of the journal; fields are set per type.
+type record struct {
+	Type string    `json:"type"`
+	Time time.Time `json:"time"`
+
+	// header
+	Version  int    `json:"version,omitempty"`
+	Room     string `json:"room,omitempty"`
+	RoomName string `json:"roomName,omitempty"`
+	Mode     string `json:"mode,omitempty"`
+	Hash     string `json:"hash,omitempty"`
+	Started  string `json:"started,omitempty"`
+	Source   string `json:"source,omitempty"`
+	Actions  int    `json:"actions,omitempty"`
+
+	// start and result
+	Line     int    `json:"line,omitempty"`
+	Input    string `json:"input,omitempty"`
+	Kind     string `json:"kind,omitempty"`
+	UserID   int64  `json:"userId,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Action   string `json:"action,omitempty"` // add, remove, promote
+	Owner    bool   `json:"owner,omitempty"`
+	Outcome  string `json:"outcome,omitempty"`
+	Promoted bool   `json:"promoted,omitempty"`
+	Status   int    `json:"status,omitempty"`
+	Message  string `json:"message,omitempty"`
+	Attempts int    `json:"attempts,omitempty"`
+
+	// stop and end
+	Reason string  `json:"reason,omitempty"`
+	Totals *Totals `json:"totals,omitempty"`
+}
+
+// Journal appends records to a journal file.
+type Journal struct {
+	path string
+	f    *os.File
+}
+
+// journalName names a journal after the room and the start time (UTC).
+func journalName(p *Plan, started time.Time) string {
+	return fmt.Sprintf("roster-%s-%s.jsonl", roomSlug(p), started.UTC().Format("20060102T150405Z"))
+}
+
+// roomSlug is the room's name made safe for a file name, or its ID.
+func roomSlug(p *Plan) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(p.Room.Name) {
+		ok := r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r))
+		switch {
+		case ok:
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	s := strings.Trim(b.String(), "-")
+	if s == "" {
+		s = strings.Trim(p.StreamID, "-_")
+		if len(s) > 12 {
+			s = s[:12]
+		}
+	}
+	if s == "" {
+		s = "room"
+	}
+	return s
+}
+
+// createJournal starts a new journal in dir with its header.
+func createJournal(dir string, p *Plan, started time.Time) (*Journal, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("journal: create the folder %s: %w", dir, err)
+	}
+	base := journalName(p, started)
+	var f *os.File
+	var path string
+	for n := 1; ; n++ {
+		name := base
+		if n > 1 {
+			name = strings.TrimSuffix(base, ".jsonl") + fmt.Sprintf("-%d.jsonl", n)
+		}
+		path = filepath.Join(dir, name)
+		var err error
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o600)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, os.ErrExist) || n > 100 {
+			return nil, fmt.Errorf("journal: create %s: %w", path, err)
+		}
+	}
+	j := &Journal{path: path, f: f}
+	err := j.write(record{Type: recHeader, Time: started.UTC(), Version: journalVersion,
+		Room: p.StreamID, RoomName: p.Room.Name, Mode: p.Mode.String(), Hash: p.InputHash,
+		Started: started.UTC().Format(time.RFC3339), Source: p.Source, Actions: len(p.Actions)})
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	// The new name must survive a crash too.
+	syncDir(dir)
+	return j, nil
+}
+
+// appendJournal opens an existing journal to go on writing. A torn last
+// line (a crash mid-write) is cut off first so that the next record starts
+// on a line of its own.
+func appendJournal(path string, validEnd int64) (*Journal, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: open to resume: %w", path, err)
+	}
+	if st, err := f.Stat(); err == nil && st.Size() > validEnd {
+		if err := f.Truncate(validEnd); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("journal %s: cut the torn last line: %w", path, err)
+		}
+	}
+	return &Journal{path: path, f: f}, nil
+}
+
+// Path is the journal's file.
+func (j *Journal) Path() string { return j.path }
+
+// write appends one record and makes it durable before returning.
+func (j *Journal) write(r record) error {
+	line, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("journal %s: encode a record: %w", j.path, err)
+	}
+	line = append(line, '\n')
+	if _, err := j.f.Write(line); err != nil {
+		return fmt.Errorf("journal %s: write: %w", j.path, err)
+	}
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("journal %s: flush to disk: %w", j.path, err)
+	}
+	return nil
+}
+
+// start records that the call for an action is about to be made.
+func (j *Journal) start(it Item, action string, at time.Time) error {
+	return j.write(record{Type: recStart, Time: at.UTC(), Line: it.Line, Input: it.Input, Kind: kindText(it.Kind),
+		UserID: it.UserID, Name: it.Name, Action: action, Owner: it.Owner})
+}
+
+// result records a user's final outcome.
+func (j *Journal) result(r Result, action string) error {
+	return j.write(record{Type: recResult, Time: r.Time.UTC(), Line: r.Item.Line, Input: r.Item.Input,
+		Kind: kindText(r.Item.Kind), UserID: r.Item.UserID, Name: r.Item.Name, Action: action, Owner: r.Item.Owner,
+		Outcome: string(r.Outcome), Promoted: r.Promoted, Status: r.Status, Message: r.Message, Attempts: r.Attempts})
+}
+
+// mark writes a resume, stop or end record.
+func (j *Journal) mark(typ string, at time.Time, reason string, t Totals) error {
+	return j.write(record{Type: typ, Time: at.UTC(), Reason: reason, Totals: &t})
+}
+
+// Close closes the file.
+func (j *Journal) Close() error { return j.f.Close() }
+
+func kindText(k csvsource.Kind) string {
+	if k == 0 {
+		return ""
+	}
+	return k.String()
+}
+
+func parseKind(s string) csvsource.Kind {
+	for _, k := range []csvsource.Kind{csvsource.KindUserID, csvsource.KindEmail, csvsource.KindUsername} {
+		if k.String() == s {
+			return k
+		}
+	}
+	return 0
+}
+
+// syncDir makes a new directory entry durable; best effort, since some
+// file systems cannot sync a directory.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}

@@ -1,0 +1,327 @@
+package bulk
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"roster/csvsource"
+	"roster/symphony"
+)
+
+// BuildPlan resolves users and classifies every entry. It changes nothing:
+// it only reads the session, the room, its members and the users.
+//
+// Every CSV entry ends up in exactly one place: Actions (to add, or with
+// ModeRemove to remove) or SetAside with the reason. A user flagged as owner
+// who is already a member but not an owner yet is an action with PromoteOnly
+// set: the list asks for an owner, and promoting is the only change needed.
+func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
+	if pod == nil {
+		return nil, errors.New("plan: no pod client")
+	}
+	if req.List == nil {
+		return nil, errors.New("plan: no user list")
+	}
+	if req.Mode != ModeAdd && req.Mode != ModeRemove {
+		return nil, fmt.Errorf("plan: unknown mode %d", req.Mode)
+	}
+	now := req.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	caller, err := pod.SessionInfo(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the session (who the bot is): %w", err)
+	}
+	room, err := pod.RoomInfo(ctx, req.StreamID)
+	if err != nil {
+		return nil, fmt.Errorf("room %s: %w", req.StreamID, err)
+	}
+	members, err := pod.Members(ctx, req.StreamID)
+	if err != nil {
+		return nil, fmt.Errorf("room %s: list its members: %w", req.StreamID, err)
+	}
+	users, err := resolve(ctx, pod, req.List.Entries)
+	if err != nil {
+		return nil, err
+	}
+
+	p := &Plan{
+		Room:     *room,
+		StreamID: room.ID,
+		Mode:     req.Mode,
+		Caller:   *caller,
+		Source:   req.List.Path,
+		Interval: req.Interval,
+		Created:  now,
+		CallTime: assumedCallTime,
+	}
+	if p.StreamID == "" {
+		p.StreamID = req.StreamID
+	}
+	if p.Interval <= 0 {
+		p.Interval = DefaultInterval
+	}
+	roster := memberIndex(members)
+	p.MembersBefore, p.OwnersBefore = len(members), roster.owners
+	p.classify(req.List, users, roster)
+	p.preflight(roster, now)
+	p.InputHash = inputHash(p)
+	return p, nil
+}
+
+// assumedCallTime is the duration Estimate assumes for one call that does
+// not wait for the pace; real calls to a pod take a few hundred ms.
+const assumedCallTime = 250 * time.Millisecond
+
+// roomMembers indexes a member list.
+type roomMembers struct {
+	owner  map[int64]bool // member ID -> is owner
+	owners int
+}
+
+func memberIndex(members []symphony.Member) roomMembers {
+	r := roomMembers{owner: make(map[int64]bool, len(members))}
+	for _, m := range members {
+		r.owner[m.UserID] = m.Owner
+		if m.Owner {
+			r.owners++
+		}
+	}
+	return r
+}
+
+func (r roomMembers) has(id int64) bool { _, ok := r.owner[id]; return ok }
+
+// resolved is what the pod knows of the CSV's users, by the CSV's values.
+type resolved struct {
+	byID       map[int64]symphony.User
+	byEmail    map[string]symphony.User // lower-cased
+	byUsername map[string]symphony.User // lower-cased
+	invalid    map[string]string        // lower-cased value -> the pod's error
+}
+
+// resolve looks up every entry: IDs too, to learn whether each user is
+// active and local. The client splits each look-up into calls of 100.
+func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry) (*resolved, error) {
+	var ids []int64
+	var emails, usernames []string
+	for _, e := range entries {
+		switch e.Kind {
+		case csvsource.KindUserID:
+			ids = append(ids, e.UserID)
+		case csvsource.KindEmail:
+			emails = append(emails, e.Value)
+		case csvsource.KindUsername:
+			usernames = append(usernames, e.Value)
+		}
+	}
+	r := &resolved{byID: map[int64]symphony.User{}, byEmail: map[string]symphony.User{},
+		byUsername: map[string]symphony.User{}, invalid: map[string]string{}}
+	if len(ids) > 0 {
+		l, err := pod.UsersByID(ctx, ids)
+		if err != nil {
+			return nil, fmt.Errorf("look up %d user IDs: %w", len(ids), err)
+		}
+		r.add(l)
+	}
+	if len(emails) > 0 {
+		l, err := pod.UsersByEmail(ctx, emails)
+		if err != nil {
+			return nil, fmt.Errorf("look up %d email addresses: %w", len(emails), err)
+		}
+		r.add(l)
+	}
+	if len(usernames) > 0 {
+		l, err := pod.UsersByUsername(ctx, usernames)
+		if err != nil {
+			return nil, fmt.Errorf("look up %d usernames: %w", len(usernames), err)
+		}
+		r.add(l)
+	}
+	return r, nil
+}
+
+func (r *resolved) add(l *symphony.UserLookup) {
+	if l == nil {
+		return
+	}
+	for _, u := range l.Users {
+		r.byID[u.ID] = u
+		if u.Email != "" {
+			r.byEmail[strings.ToLower(u.Email)] = u
+		}
+		if u.Username != "" {
+			r.byUsername[strings.ToLower(u.Username)] = u
+		}
+	}
+	for _, e := range l.Errors {
+		for _, v := range []string{e.Email, e.Username} {
+			if v != "" {
+				r.invalid[strings.ToLower(v)] = e.Error
+			}
+		}
+		if e.ID != 0 {
+			r.invalid[fmt.Sprint(e.ID)] = e.Error
+		}
+	}
+}
+
+// find returns the user an entry names.
+func (r *resolved) find(e csvsource.Entry) (symphony.User, bool) {
+	var u symphony.User
+	var ok bool
+	switch e.Kind {
+	case csvsource.KindUserID:
+		u, ok = r.byID[e.UserID]
+	case csvsource.KindEmail:
+		u, ok = r.byEmail[strings.ToLower(e.Value)]
+	case csvsource.KindUsername:
+		u, ok = r.byUsername[strings.ToLower(e.Value)]
+	}
+	return u, ok
+}
+
+// classify puts every entry, duplicate and bad row in Actions or SetAside.
+func (p *Plan) classify(list *csvsource.List, users *resolved, roster roomMembers) {
+	firstLine := map[int64]int{} // user ID -> line of its first entry
+	byValue := map[string]csvsource.Entry{}
+	for _, e := range list.Entries {
+		byValue[e.Value] = e
+		it := Item{Line: e.Line, Input: e.Value, Kind: e.Kind, UserID: e.UserID, Owner: e.Owner && p.Mode == ModeAdd}
+		u, found := users.find(e)
+		if !found {
+			it.Outcome, it.Message = OutcomeUnknown, unknownMessage(e, users)
+			p.SetAside = append(p.SetAside, it)
+			continue
+		}
+		it.UserID, it.Name = u.ID, displayName(u)
+		if first, seen := firstLine[u.ID]; seen {
+			// Two values (an email and an ID, say) that name one user.
+			it.Outcome, it.Message = OutcomeDuplicate, fmt.Sprintf("the same user as line %d", first)
+			p.SetAside = append(p.SetAside, it)
+			continue
+		}
+		firstLine[u.ID] = e.Line
+		p.place(it, u, roster)
+	}
+	for _, d := range list.Duplicates {
+		it := Item{Line: d.Line, Input: d.Value, Outcome: OutcomeDuplicate,
+			Message: fmt.Sprintf("repeats line %d", d.FirstLine)}
+		if e, ok := byValue[d.Value]; ok {
+			it.Kind = e.Kind
+			if u, ok := users.find(e); ok {
+				it.UserID, it.Name = u.ID, displayName(u)
+			}
+		}
+		p.SetAside = append(p.SetAside, it)
+	}
+	for _, pr := range list.Problems {
+		if pr.Warning {
+			continue
+		}
+		p.SetAside = append(p.SetAside, Item{Line: pr.Line, Outcome: OutcomeBadRow, Message: pr.Message})
+	}
+	slices.SortStableFunc(p.SetAside, func(a, b Item) int { return a.Line - b.Line })
+	p.selfLast()
+}
+
+// place decides what to do with one resolved, first-seen user.
+func (p *Plan) place(it Item, u symphony.User, roster roomMembers) {
+	member := roster.has(u.ID)
+	switch {
+	case p.Mode == ModeRemove && !member:
+		it.Outcome, it.Message = OutcomeNotMember, "not a member of the room"
+	case p.Mode == ModeRemove:
+		// An inactive or external member can still be removed: clearing
+		// them out is often the very point of a removal list.
+		it.Outcome = OutcomePending
+	case !u.Active:
+		it.Outcome, it.Message = OutcomeInactive, "the user's account is deactivated"
+	case member && it.Owner && !roster.owner[u.ID]:
+		it.Outcome, it.PromoteOnly = OutcomePending, true
+		it.Message = "already a member: to be promoted to owner"
+	case member:
+		it.Outcome, it.Message = OutcomeAlreadyMember, "already a member of the room"
+	case u.External && !p.Room.CrossPod:
+		it.Outcome, it.Message = OutcomeExternal, "an external user; the room does not allow external users"
+	default:
+		it.Outcome = OutcomePending
+	}
+	if it.Outcome == OutcomePending {
+		p.Actions = append(p.Actions, it)
+		return
+	}
+	p.SetAside = append(p.SetAside, it)
+}
+
+// selfLast moves the bot's own removal to the end: once it has left the
+// room it may no longer be allowed to remove anyone else.
+func (p *Plan) selfLast() {
+	if p.Mode != ModeRemove || p.Caller.UserID == 0 {
+		return
+	}
+	for i, it := range p.Actions {
+		if it.UserID == p.Caller.UserID {
+			p.Actions = append(append(p.Actions[:i:i], p.Actions[i+1:]...), it)
+			return
+		}
+	}
+}
+
+func unknownMessage(e csvsource.Entry, users *resolved) string {
+	key := strings.ToLower(e.Value)
+	if why, ok := users.invalid[key]; ok {
+		return fmt.Sprintf("the pod refused this %s (%s)", e.Kind, why)
+	}
+	switch e.Kind {
+	case csvsource.KindEmail:
+		return "no user with this email address on the pod"
+	case csvsource.KindUsername:
+		return "no user with this username on the pod"
+	}
+	return "no user with this ID on the pod"
+}
+
+func displayName(u symphony.User) string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Username
+}
+
+// inputHash identifies a run's input: the room, the mode and every resolved
+// user of the list with its owner flag, in input order. It is taken over
+// every resolved entry, not just the actions, because the actions shrink as
+// a run progresses (an added user is "already a member" when the plan is
+// built again to resume) while the list's users stay the same.
+func inputHash(p *Plan) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "roster-plan-v1\x00%s\x00%s\x00", p.StreamID, p.Mode)
+	var items []Item
+	for _, group := range [][]Item{p.Actions, p.SetAside} {
+		for _, it := range group {
+			if it.UserID != 0 && it.Outcome != OutcomeDuplicate && it.Outcome != OutcomeBadRow {
+				items = append(items, it)
+			}
+		}
+	}
+	slices.SortStableFunc(items, func(a, b Item) int { return a.Line - b.Line })
+	var buf [9]byte
+	for _, it := range items {
+		binary.BigEndian.PutUint64(buf[:8], uint64(it.UserID))
+		buf[8] = 0
+		if it.Owner {
+			buf[8] = 1
+		}
+		h.Write(buf[:])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,176 @@
+package bulk
+
+import (
+	"fmt"
+	"time"
+)
+
+// RoleUserProvisioning is the role that may change any room's members.
+const RoleUserProvisioning = "USER_PROVISIONING"
+
+// preflight fills the facts and warnings of the preview.
+func (p *Plan) preflight(roster roomMembers, now time.Time) {
+	p.MembersAfter, p.OwnersAfter = p.MembersBefore, p.OwnersBefore
+	for _, it := range p.Actions {
+		switch {
+		case p.Mode == ModeRemove:
+			p.MembersAfter--
+			if roster.owner[it.UserID] {
+				p.OwnersAfter--
+			}
+		case it.PromoteOnly:
+			p.OwnersAfter++
+			p.Promotions++
+		default:
+			p.MembersAfter++
+			if it.Owner {
+				p.OwnersAfter++
+				p.Promotions++
+			}
+		}
+	}
+	p.Permission = permission(p, roster)
+	p.Estimate, p.PacedCalls = estimate(p.Mode, p.Actions, p.MembersBefore, p.Interval, p.CallTime)
+	p.Warnings = warnings(p, roster, now)
+}
+
+// permission applies Symphony's rules: an owner may add and remove; a member
+// may add when the room lets members invite; the User Provisioning role may
+// do both in any room. Promoting to owner needs an owner or the role.
+func permission(p *Plan, roster roomMembers) Permission {
+	perm := Permission{
+		Owner:            roster.owner[p.Caller.UserID],
+		Member:           roster.has(p.Caller.UserID),
+		MembersCanInvite: p.Room.MembersCanInvite,
+		UserProvisioning: p.Caller.HasRole(RoleUserProvisioning),
+	}
+	switch {
+	case perm.UserProvisioning:
+		perm.Allowed, perm.Reason = true, "the bot has the User Provisioning role"
+	case perm.Owner:
+		perm.Allowed, perm.Reason = true, "the bot owns the room"
+	case p.Mode == ModeRemove && perm.Member:
+		perm.Reason = "only an owner of the room or a user with the User Provisioning role may remove members; the bot is a plain member"
+	case p.Mode == ModeRemove:
+		perm.Reason = "only an owner of the room or a user with the User Provisioning role may remove members; the bot is not even a member"
+	case perm.Member && perm.MembersCanInvite:
+		perm.Allowed, perm.Reason = true, "the bot is a member and the room lets members invite"
+	case perm.Member:
+		perm.Reason = "the bot is a plain member and the room does not let members invite; make the bot an owner or give it the User Provisioning role"
+	default:
+		perm.Reason = "the bot is neither an owner nor a member of the room and lacks the User Provisioning role"
+	}
+	return perm
+}
+
+// paced says whether a change made while the room holds members members
+// must wait for the pace. Symphony asks for the pace in rooms over
+// PaceThreshold members; a change is paced when the room is over it before
+// or after the change, so that the change that crosses the threshold is
+// paced too whichever side the pod counts it on.
+func paced(mode Mode, members int, promoteOnly bool) bool {
+	after := members
+	switch {
+	case promoteOnly:
+	case mode == ModeRemove:
+		after--
+	default:
+		after++
+	}
+	return max(members, after) > PaceThreshold
+}
+
+// estimate simulates the run's member count: a call waits for the pace only
+// while the room is over the threshold, so a room going from 480 to 1,200
+// members pays for about 700 intervals, not 720. Promotions are membership
+// changes too and are paced the same way.
+func estimate(mode Mode, actions []Item, members int, interval, callTime time.Duration) (time.Duration, int) {
+	var total time.Duration
+	pacedCalls := 0
+	for _, it := range actions {
+		calls := 1
+		if it.Owner && !it.PromoteOnly {
+			calls = 2
+		}
+		for c := 0; c < calls; c++ {
+			promote := it.PromoteOnly || c == 1
+			if paced(mode, members, promote) {
+				total += max(interval, callTime)
+				pacedCalls++
+			} else {
+				total += callTime
+			}
+			if !promote {
+				if mode == ModeRemove {
+					members--
+				} else {
+					members++
+				}
+			}
+		}
+	}
+	return total, pacedCalls
+}
+
+// warnings lists the facts the preview must show, most serious first.
+func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
+	var ws []Warning
+	add := func(l Level, code, format string, args ...any) {
+		ws = append(ws, Warning{Level: l, Code: code, Message: fmt.Sprintf(format, args...)})
+	}
+	if !p.Room.Active {
+		add(LevelBlock, "deactivated", "the room %q is deactivated: no member can be added or removed", p.Room.Name)
+	}
+	if !p.Permission.Allowed {
+		add(LevelBlock, "permission", "the bot may not %s members here: %s", p.Mode, p.Permission.Reason)
+	}
+	if p.Promotions > 0 && p.Permission.Allowed && !p.Permission.Owner && !p.Permission.UserProvisioning {
+		add(LevelWarn, "promote-permission", "%d users are flagged as owners, but only an owner or the User Provisioning role may promote; their promotions will fail", p.Promotions)
+	}
+	peak := max(p.MembersBefore, p.MembersAfter)
+	if peak > PaceThreshold && len(p.Actions) > 0 {
+		add(LevelWarn, "pace", "the room has (or will have) more than %d members: Symphony asks for one change every %s, so %d of the calls wait for the pace (about %s in all)",
+			PaceThreshold, p.Interval, p.PacedCalls, p.Estimate.Round(time.Second))
+	}
+	jumbo := peak > JumboThreshold && len(p.Actions) > 0
+	if jumbo {
+		add(LevelWarn, "jumbo", "a jumbo room (over %d members): run off hours, tell Symphony support before you start, and keep at least 2 owners (it has %d now)",
+			JumboThreshold, p.OwnersBefore)
+		if WorkingHours(now) {
+			add(LevelWarn, "working-hours", "it is working hours now (%s, Monday to Friday 08:00-18:00 local time): Symphony asks for jumbo room changes off hours",
+				now.Format("Mon 15:04"))
+		}
+	}
+	if p.OwnersAfter < 2 {
+		level := LevelInfo
+		if jumbo {
+			level = LevelWarn
+		}
+		add(level, "owners", "the room will have %d owner(s); Symphony recommends at least 2", p.OwnersAfter)
+	}
+	if p.Mode == ModeRemove && len(p.Actions) > 0 && p.Actions[len(p.Actions)-1].UserID == p.Caller.UserID && p.Caller.UserID != 0 {
+		add(LevelWarn, "self", "the list removes the bot itself; it is removed last, after everyone else")
+	}
+	external := 0
+	for _, it := range p.SetAside {
+		if it.Outcome == OutcomeExternal {
+			external++
+		}
+	}
+	if external > 0 {
+		add(LevelInfo, "external", "%d external users are set aside: the room does not allow users of other pods", external)
+	}
+	if len(p.Actions) == 0 {
+		add(LevelInfo, "nothing", "nothing to do: no user in the list needs a change")
+	}
+	return ws
+}
+
+// WorkingHours reports whether t (in its own location) falls on Monday to
+// Friday between 08:00 and 18:00.
+func WorkingHours(t time.Time) bool {
+	if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return false
+	}
+	return t.Hour() >= 8 && t.Hour() < 18
+}

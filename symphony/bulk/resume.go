@@ -1,0 +1,288 @@
+package bulk
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// journalState is what a journal says about a run.
+type journalState struct {
+	path     string
+	header   record
+	results  map[int64]record // the final outcome of each user, by user ID
+	order    []int64          // users in the order their results were written
+	inFlight map[int64]record // users whose call started and has no result
+	finished bool             // the end record is there
+	validEnd int64            // bytes up to the end of the last complete line
+}
+
+// done is the number of users the journal shows finished.
+func (s *journalState) done() int { return len(s.results) }
+
+// matches reports whether the journal is of the plan's run.
+func (s *journalState) matches(p *Plan) bool {
+	h := s.header
+	return h.Room == p.StreamID && h.Mode == p.Mode.String() && h.Hash == p.InputHash
+}
+
+// mismatch says how a journal differs from the plan, for the error message.
+func (s *journalState) mismatch(p *Plan) string {
+	h := s.header
+	switch {
+	case h.Room != p.StreamID:
+		return fmt.Sprintf("it is of room %s, not %s", h.Room, p.StreamID)
+	case h.Mode != p.Mode.String():
+		return fmt.Sprintf("it is a run to %s, not to %s", h.Mode, p.Mode)
+	default:
+		return "its list of users differs from this one (the CSV, or who it names, changed)"
+	}
+}
+
+// maxJournalLine bounds one record; real ones are a few hundred bytes.
+const maxJournalLine = 1 << 20
+
+// readJournal reads a whole journal. A last line without its newline is a
+// record torn by a crash mid-write: it is ignored (its user, if any, is in
+// flight and gets checked). Any other unreadable line is an error.
+func readJournal(path string) (*journalState, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	defer f.Close()
+	s := &journalState{path: path, results: map[int64]record{}, inFlight: map[int64]record{}}
+	r := bufio.NewReaderSize(f, 64<<10)
+	var offset int64
+	for n := 1; ; n++ {
+		line, err := r.ReadBytes('\n')
+		if errors.Is(err, io.EOF) {
+			break // whatever is left has no newline: torn, or nothing
+		}
+		if err != nil {
+			return nil, fmt.Errorf("journal %s line %d: %w", path, n, err)
+		}
+		offset += int64(len(line))
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			s.validEnd = offset
+			continue
+		}
+		if len(line) > maxJournalLine {
+			return nil, fmt.Errorf("journal %s line %d: a record of %d bytes is not a journal record", path, n, len(line))
+		}
+		var rec record
+		if err := json.Unmarshal(line, &rec); err != nil || rec.Type == "" {
+			return nil, fmt.Errorf("journal %s line %d: not a journal record; is this a roster journal?", path, n)
+		}
+		if n == 1 && rec.Type != recHeader {
+			return nil, fmt.Errorf("journal %s: the first line is not a roster journal header", path)
+		}
+		s.apply(rec)
+		s.validEnd = offset
+	}
+	if s.header.Type != recHeader {
+		return nil, fmt.Errorf("journal %s: empty or torn before its header was written; it holds no progress", path)
+	}
+	return s, nil
+}
+
+func (s *journalState) apply(rec record) {
+	switch rec.Type {
+	case recHeader:
+		s.header = rec
+	case recStart:
+		if rec.UserID != 0 {
+			s.inFlight[rec.UserID] = rec
+		}
+	case recResult:
+		if _, seen := s.results[rec.UserID]; !seen {
+			s.order = append(s.order, rec.UserID)
+		}
+		s.results[rec.UserID] = rec
+		delete(s.inFlight, rec.UserID)
+	case recEnd:
+		s.finished = true
+	case recResume:
+		s.finished = false
+	}
+}
+
+// readHeader reads only a journal's first line.
+func readHeader(path string) (record, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return record{}, err
+	}
+	defer f.Close()
+	line, err := bufio.NewReader(io.LimitReader(f, maxJournalLine)).ReadBytes('\n')
+	if err != nil {
+		return record{}, fmt.Errorf("no complete header line")
+	}
+	var rec record
+	if err := json.Unmarshal(line, &rec); err != nil || rec.Type != recHeader {
+		return record{}, fmt.Errorf("not a roster journal")
+	}
+	return rec, nil
+}
+
+// FindResumable looks in dir for an unfinished journal that matches the plan
+// (same room, mode and input hash) and says how many actions it shows done.
+// Files that are not readable journals are passed over; a folder that does
+// not exist holds no journal.
+func FindResumable(dir string, plan *Plan) (path string, done int, err error) {
+	if plan == nil {
+		return "", 0, errors.New("find a journal: no plan")
+	}
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", 0, nil
+	}
+	if err != nil {
+		return "", 0, fmt.Errorf("find a journal in %s: %w", dir, err)
+	}
+	type candidate struct {
+		path    string
+		started time.Time
+	}
+	var found []candidate
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasPrefix(name, "roster-") || !strings.HasSuffix(name, ".jsonl") {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		h, err := readHeader(p)
+		if err != nil || h.Room != plan.StreamID || h.Mode != plan.Mode.String() || h.Hash != plan.InputHash {
+			continue
+		}
+		found = append(found, candidate{p, h.Time})
+	}
+	sort.Slice(found, func(i, j int) bool {
+		if !found[i].started.Equal(found[j].started) {
+			return found[i].started.After(found[j].started)
+		}
+		return found[i].path > found[j].path
+	})
+	// Only the newest counts: an older unfinished journal was overtaken by
+	// a later run of the same list, and resuming it would go back in time.
+	for _, c := range found {
+		s, err := readJournal(c.path)
+		if err != nil {
+			continue
+		}
+		if s.finished {
+			return "", 0, nil
+		}
+		return c.path, s.done(), nil
+	}
+	return "", 0, nil
+}
+
+// prepareResume takes the run up where the journal left it. It reads the
+// member list once: a user whose call was in flight when the earlier run
+// was interrupted is checked against it rather than called again, and so is
+// every user still to do (someone may have changed the room meanwhile).
+// It returns the outcomes the member list settles, to be journaled.
+func (r *Runner) prepareResume(ctx context.Context) ([]Result, error) {
+	st := r.prior
+	if err := r.journal.mark(recResume, r.now(), "", r.totals); err != nil {
+		return nil, err
+	}
+	members, err := r.pod.Members(ctx, r.plan.StreamID)
+	if err != nil {
+		return nil, err
+	}
+	roster := memberIndex(members)
+	r.totals.Members = len(members)
+	add := r.plan.Mode == ModeAdd
+
+	for _, id := range st.order {
+		res := resultOf(st.results[id])
+		r.results[id] = res
+		r.totals.Done++
+		r.count(res.Outcome)
+		switch {
+		case res.Promoted:
+			r.totals.Promoted++
+		case !add || !res.Item.Owner || (res.Outcome != OutcomeAdded && res.Outcome != OutcomeAlreadyMember):
+		case roster.has(id) && !roster.owner[id]:
+			// The earlier run added the user but did not promote them.
+			r.work = append(r.work, task{index: -1, item: res.Item, promoteOnly: true, outcome: res.Outcome, again: true})
+		case !roster.owner[id]:
+			r.totals.PromoteFailed++
+		}
+	}
+
+	var confirmed []Result
+	settle := func(index int, it Item, flying bool) {
+		member := roster.has(it.UserID)
+		var res Result
+		switch {
+		case add && member && flying:
+			res.Outcome, res.Message = OutcomeAdded, "added: the call was in flight when the earlier run stopped, and the member list shows the user in the room"
+		case add && member:
+			res.Outcome, res.Message = OutcomeAlreadyMember, "already a member when the run was resumed"
+		case !add && !member && flying:
+			res.Outcome, res.Message = OutcomeRemoved, "removed: the call was in flight when the earlier run stopped, and the member list no longer shows the user"
+		case !add && !member:
+			res.Outcome, res.Message = OutcomeNotMember, "not a member when the run was resumed"
+		default:
+			it.PromoteOnly = false
+			r.work = append(r.work, task{index: index, item: it})
+			return
+		}
+		if add && it.Owner && !roster.owner[it.UserID] {
+			r.work = append(r.work, task{index: index, item: it, promoteOnly: true, outcome: res.Outcome})
+			return
+		}
+		res.Index, res.Item, res.Time = index, it, r.now()
+		confirmed = append(confirmed, res)
+	}
+	inPlan := map[int64]bool{}
+	for i, it := range r.plan.Actions {
+		inPlan[it.UserID] = true
+		if _, done := r.results[it.UserID]; done {
+			continue
+		}
+		_, flying := st.inFlight[it.UserID]
+		settle(i, it, flying)
+	}
+	// A user in flight whom the new plan sets aside (as already a member,
+	// say) is settled by the member list too, so that the report says
+	// what the earlier run did.
+	var orphans []record
+	for id, rec := range st.inFlight {
+		if !inPlan[id] {
+			orphans = append(orphans, rec)
+		}
+	}
+	sort.Slice(orphans, func(i, j int) bool { return orphans[i].Line < orphans[j].Line })
+	for _, rec := range orphans {
+		it := resultOf(rec).Item
+		if member := roster.has(it.UserID); member == add {
+			settle(-1, it, true)
+		}
+	}
+	return confirmed, nil
+}
+
+// resultOf rebuilds a result from its journal record.
+func resultOf(rec record) Result {
+	return Result{Time: rec.Time, Index: -1, Outcome: Outcome(rec.Outcome), Promoted: rec.Promoted,
+		Status: rec.Status, Message: rec.Message, Attempts: rec.Attempts,
+		Item: Item{Line: rec.Line, Input: rec.Input, Kind: parseKind(rec.Kind), UserID: rec.UserID, Name: rec.Name,
+			Owner: rec.Owner, Outcome: OutcomePending}}
+}

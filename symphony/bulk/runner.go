@@ -1,0 +1,270 @@
+package bulk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"roster/symphony"
+)
+
+// Runner executes a plan: one call at a time, paced, with retries, every
+// outcome journaled before the next call starts.
+type Runner struct {
+	pod      Pod
+	plan     *Plan
+	opts     RunOptions
+	control  *Control
+	retry    symphony.RetryPolicy
+	interval time.Duration
+	pacer    *Pacer
+	journal  *Journal
+	prior    *journalState // the journal's state when resuming, else nil
+	events   *eventQueue
+	now      func() time.Time
+
+	ran      bool
+	started  time.Time
+	totals   Totals
+	results  map[int64]Result // final outcomes by user ID, the journal's and this run's
+	work     []task
+	inFlight *Item // the user whose call an abort cut short
+}
+
+// task is one unit of work: an action of the plan, or a promotion that a
+// resumed run still owes.
+type task struct {
+	index       int  // in Plan.Actions; -1 for a task made on resume
+	item        Item //
+	promoteOnly bool // promote without adding
+	outcome     Outcome
+	again       bool // the user is already counted in Done (a promotion owed on resume)
+}
+
+// errAborted ends a wait when the run is aborted.
+var errAborted = errors.New("aborted")
+
+// NewRunner prepares a run; it creates (or opens, to resume) the journal.
+func NewRunner(pod Pod, plan *Plan, opts RunOptions) (*Runner, error) {
+	if pod == nil {
+		return nil, errors.New("run: no pod client")
+	}
+	if plan == nil {
+		return nil, errors.New("run: no plan")
+	}
+	if plan.Blocked() {
+		var why []string
+		for _, w := range plan.Warnings {
+			if w.Level == LevelBlock {
+				why = append(why, w.Message)
+			}
+		}
+		return nil, fmt.Errorf("run: the plan cannot run: %s", strings.Join(why, "; "))
+	}
+	r := &Runner{pod: pod, plan: plan, opts: opts, control: opts.Control, retry: opts.Retry.WithDefaults(),
+		interval: opts.Interval, now: time.Now, results: map[int64]Result{}}
+	if r.control == nil {
+		r.control = NewControl()
+	}
+	if r.interval <= 0 {
+		r.interval = plan.Interval
+	}
+	if r.interval <= 0 {
+		r.interval = DefaultInterval
+	}
+	r.pacer = NewPacer(r.interval)
+	dir := opts.OutDir
+	if dir == "" {
+		dir = "."
+	}
+	if opts.ResumeFrom != "" {
+		st, err := readJournal(opts.ResumeFrom)
+		if err != nil {
+			return nil, fmt.Errorf("resume: %w", err)
+		}
+		if !st.matches(plan) {
+			return nil, fmt.Errorf("resume: the journal %s is of another run: %s", opts.ResumeFrom, st.mismatch(plan))
+		}
+		if st.finished {
+			return nil, fmt.Errorf("resume: the journal %s is of a run that finished; there is nothing to resume", opts.ResumeFrom)
+		}
+		if r.journal, err = appendJournal(opts.ResumeFrom, st.validEnd); err != nil {
+			return nil, err
+		}
+		r.prior = st
+	} else {
+		j, err := createJournal(dir, plan, r.now())
+		if err != nil {
+			return nil, err
+		}
+		r.journal = j
+	}
+	r.events = newEventQueue()
+	return r, nil
+}
+
+// Events is closed after EventFinished. The runner never waits for the
+// reader: events the reader has not taken yet are queued, in order, and
+// none is ever dropped.
+func (r *Runner) Events() <-chan Event { return r.events.ch }
+
+// JournalPath is the journal's file.
+func (r *Runner) JournalPath() string { return r.journal.Path() }
+
+// Run executes the plan until done, aborted or stopped. It writes the report.
+// The error is set only when the run could not keep its journal or write
+// its report; the summary is always returned once the run began.
+func (r *Runner) Run(ctx context.Context) (*Summary, error) {
+	if r.ran {
+		return nil, errors.New("run: a runner runs once")
+	}
+	r.ran = true
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopAfter := context.AfterFunc(r.control.abort, cancel)
+	defer stopAfter()
+
+	r.started = r.now()
+	r.totals = Totals{Members: r.plan.MembersBefore}
+	var confirmed []Result
+	var stop string
+	var runErr error
+	if r.prior != nil {
+		var err error
+		confirmed, err = r.prepareResume(ctx)
+		if err != nil && ctx.Err() == nil {
+			stop = fmt.Sprintf("cannot check the users of the earlier run against the room's members: %v", err)
+		}
+	} else {
+		for i, it := range r.plan.Actions {
+			r.work = append(r.work, task{index: i, item: it, promoteOnly: it.PromoteOnly})
+		}
+	}
+	r.totals.Actions = r.totals.Done + len(confirmed)
+	for _, t := range r.work {
+		if !t.again {
+			r.totals.Actions++
+		}
+	}
+	r.emit(Event{Kind: EventStarted, Interval: r.currentInterval()})
+	for _, res := range confirmed {
+		if err := r.finishTask(task{index: res.Index, item: res.Item}, res); err != nil {
+			stop, runErr = err.Error(), err
+			break
+		}
+	}
+	if stop == "" && runErr == nil {
+		stop, runErr = r.loop(ctx)
+	}
+	return r.finish(ctx, stop, runErr)
+}
+
+// loop runs the tasks; it returns why it stopped early, if it did.
+func (r *Runner) loop(ctx context.Context) (string, error) {
+	for _, t := range r.work {
+		if ctx.Err() != nil {
+			return "", nil
+		}
+		if err := r.waitWindow(ctx); err != nil {
+			return "", nil
+		}
+		res, stop := r.execute(ctx, t)
+		if res != nil {
+			if err := r.finishTask(t, *res); err != nil {
+				return err.Error(), err
+			}
+		}
+		if stop != "" || ctx.Err() != nil {
+			return stop, nil
+		}
+	}
+	return "", nil
+}
+
+// finishTask journals a result, counts it and reports it, in that order:
+// nothing is shown that the journal does not hold.
+func (r *Runner) finishTask(t task, res Result) error {
+	action := "add"
+	switch {
+	case t.promoteOnly:
+		action = "promote"
+	case r.plan.Mode == ModeRemove:
+		action = "remove"
+	}
+	if err := r.journal.result(res, action); err != nil {
+		return fmt.Errorf("the journal cannot be written, so the run stops rather than lose track: %w", err)
+	}
+	r.results[res.Item.UserID] = res
+	if !t.again {
+		r.totals.Done++
+		r.count(res.Outcome)
+	}
+	if res.Promoted {
+		r.totals.Promoted++
+	}
+	if res.Item.Owner && !res.Promoted && (res.Outcome == OutcomeAdded || res.Outcome == OutcomeAlreadyMember) {
+		r.totals.PromoteFailed++
+	}
+	r.emit(Event{Kind: EventResult, Result: &res, Interval: r.currentInterval()})
+	return nil
+}
+
+func (r *Runner) count(o Outcome) {
+	switch o {
+	case OutcomeAdded:
+		r.totals.Added++
+	case OutcomeRemoved:
+		r.totals.Removed++
+	case OutcomeAlreadyMember, OutcomeNotMember:
+		r.totals.Already++
+	case OutcomeFailed:
+		r.totals.Failed++
+	}
+}
+
+// finish writes the journal's last record and the report, and sends the
+// last event.
+func (r *Runner) finish(ctx context.Context, stop string, runErr error) (*Summary, error) {
+	aborted := ctx.Err() != nil && stop == ""
+	sum := &Summary{Started: r.started, Aborted: aborted, StopReason: stop, JournalPath: r.journal.Path()}
+	if stop != "" {
+		r.emit(Event{Kind: EventStopping, Message: stop})
+	}
+	end := r.now()
+	switch {
+	case aborted:
+		runErr = errors.Join(runErr, r.journal.mark(recStop, end, "aborted", r.totals))
+	case stop != "":
+		runErr = errors.Join(runErr, r.journal.mark(recStop, end, stop, r.totals))
+	default:
+		runErr = errors.Join(runErr, r.journal.mark(recEnd, end, "", r.totals))
+	}
+	sum.ReportPath = reportPath(r.journal.Path())
+	if err := writeReport(sum.ReportPath, r.reportRows(aborted, stop)); err != nil {
+		sum.ReportPath = ""
+		runErr = errors.Join(runErr, err)
+	}
+	runErr = errors.Join(runErr, r.journal.Close())
+	sum.Totals = r.totals
+	sum.Finished = r.now()
+	r.emit(Event{Kind: EventFinished, Summary: sum})
+	r.events.close()
+	return sum, runErr
+}
+
+// emit stamps an event with the time and the totals and queues it.
+func (r *Runner) emit(ev Event) {
+	ev.Time = r.now()
+	ev.Totals = r.totals
+	r.events.send(ev)
+}
+
+// currentInterval is the pace in force for the next change.
+func (r *Runner) currentInterval() time.Duration {
+	if paced(r.plan.Mode, r.totals.Members, false) {
+		return r.interval
+	}
+	return 0
+}

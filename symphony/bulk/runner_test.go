@@ -1,0 +1,69 @@
+package bulk
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"roster/symphony/podsim"
+)
+
+func TestRunAddsAndPromotes(t *testing.T) {
+	p := startSim(t, podsim.Options{PaceGap: 2 * time.Millisecond})
+	ids := p.addUsers("u", 6)
+	room := p.room("Small room", ids[:1]) // ids[0] is already a member
+	list := idList(ids, ids[1], ids[0])   // ids[1] is to be owner; ids[0] a member to promote
+	plan := p.plan(t, room, ModeAdd, list, 2*time.Millisecond)
+	if len(plan.Actions) != 6 || plan.Promotions != 2 {
+		t.Fatalf("plan: %d actions, %d promotions; want 6 and 2", len(plan.Actions), plan.Promotions)
+	}
+	out := run(t, p.client, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry})
+	if out.err != nil {
+		t.Fatalf("Run: %v", out.err)
+	}
+	s := out.summary
+	if s.ExitCode() != 0 || s.Totals.Added != 5 || s.Totals.Already != 1 || s.Totals.Promoted != 2 || s.Totals.Done != 6 {
+		t.Fatalf("totals %+v, exit %d", s.Totals, s.ExitCode())
+	}
+	rs := p.roomState(t, room)
+	members, owners := memberSet(rs), map[int64]bool{}
+	for _, id := range rs.Owners {
+		owners[id] = true
+	}
+	for _, id := range ids {
+		if !members[id] {
+			t.Errorf("user %d is not in the room", id)
+		}
+	}
+	if !owners[ids[0]] || !owners[ids[1]] || owners[ids[2]] {
+		t.Errorf("owners %v; want %d and %d promoted, %d not", rs.Owners, ids[0], ids[1], ids[2])
+	}
+	res := out.results()
+	if r := res[ids[0]]; r.Outcome != OutcomeAlreadyMember || !r.Promoted {
+		t.Errorf("the member to promote: %+v", r)
+	}
+	if r := res[ids[1]]; r.Outcome != OutcomeAdded || !r.Promoted || r.Attempts != 2 {
+		t.Errorf("the new owner: %+v", r)
+	}
+	if out.count(EventStarted) != 1 || out.events[len(out.events)-1].Kind != EventFinished {
+		t.Errorf("events: %d started, last %v", out.count(EventStarted), out.events[len(out.events)-1].Kind)
+	}
+	for _, path := range []string{s.JournalPath, s.ReportPath} {
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", path, st.Mode().Perm())
+		}
+	}
+	if !strings.HasPrefix(filepathBase(s.JournalPath), "roster-small-room-") {
+		t.Errorf("journal name %s", s.JournalPath)
+	}
+	if st := p.State(); st.Calls[ids[0]] != nil && st.Calls[ids[0]].Add != 0 {
+		t.Errorf("the member to promote was added again: %+v", st.Calls[ids[0]])
+	}
+}
+
+func filepathBase(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }

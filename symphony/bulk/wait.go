@@ -1,0 +1,111 @@
+package bulk
+
+import (
+	"context"
+	"time"
+)
+
+// gate holds the run before an attempt: while paused, then until the pace
+// allows the call to start. A pause asked for during the pace wait is
+// honoured at once, and the pace is worked out again after it.
+func (r *Runner) gate(ctx context.Context, promote bool) error {
+	for {
+		if err := r.holdIfPaused(ctx); err != nil {
+			return err
+		}
+		now := r.now()
+		next := r.pacer.Next(now, paced(r.plan.Mode, r.totals.Members, promote))
+		if !next.After(now) {
+			return nil
+		}
+		r.emit(Event{Kind: EventPaceWait, Until: next, Interval: r.interval})
+		if err := r.sleep(ctx, next); err != nil {
+			return err
+		}
+		if paused, _ := r.control.state(); !paused {
+			return nil
+		}
+	}
+}
+
+// waitUntil waits until t, holding while paused on the way.
+func (r *Runner) waitUntil(ctx context.Context, t time.Time) error {
+	for {
+		if err := r.holdIfPaused(ctx); err != nil {
+			return err
+		}
+		if !r.now().Before(t) {
+			return nil
+		}
+		if err := r.sleep(ctx, t); err != nil {
+			return err
+		}
+	}
+}
+
+// waitWindow waits, outside the run window, until it opens.
+func (r *Runner) waitWindow(ctx context.Context) error {
+	w := r.opts.Window
+	for {
+		if err := r.holdIfPaused(ctx); err != nil {
+			return err
+		}
+		now := r.now()
+		if w.Open(now) {
+			return nil
+		}
+		next := w.NextOpen(now)
+		r.emit(Event{Kind: EventWindowWait, Until: next, Message: "outside the run window " + w.String(),
+			Interval: r.currentInterval()})
+		if err := r.sleep(ctx, next); err != nil {
+			return err
+		}
+	}
+}
+
+// holdIfPaused waits while a pause is asked for, reporting the pause and
+// the resumption.
+func (r *Runner) holdIfPaused(ctx context.Context) error {
+	paused, changed := r.control.state()
+	if !paused {
+		return ctx.Err()
+	}
+	r.emit(Event{Kind: EventPaused, Interval: r.currentInterval()})
+	for paused {
+		select {
+		case <-ctx.Done():
+			return errAborted
+		case <-changed:
+		}
+		paused, changed = r.control.state()
+	}
+	r.emit(Event{Kind: EventResumed, Interval: r.currentInterval()})
+	return nil
+}
+
+// sleep waits until t, an abort, or a pause being asked for, whichever
+// comes first; only an abort is an error.
+func (r *Runner) sleep(ctx context.Context, t time.Time) error {
+	d := t.Sub(r.now())
+	if d <= 0 {
+		return ctx.Err()
+	}
+	paused, changed := r.control.state()
+	if paused {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return errAborted
+		case <-timer.C:
+			return nil
+		case <-changed:
+			if paused, changed = r.control.state(); paused {
+				return nil
+			}
+		}
+	}
+}

@@ -1,0 +1,127 @@
+package bulk
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ParseWindow parses "HH:MM-HH:MM". The end may be before the start: the
+// window then runs over midnight ("18:00-08:00"). "24:00" is accepted as an
+// end. A window whose start and end are equal is refused, since it could
+// mean all day or never.
+func ParseWindow(s string, weekends bool) (*Window, error) {
+	from, to, ok := strings.Cut(strings.TrimSpace(s), "-")
+	if !ok {
+		return nil, fmt.Errorf("run window %q: expected HH:MM-HH:MM, e.g. 18:00-08:00", s)
+	}
+	start, err := parseClock(from, false)
+	if err != nil {
+		return nil, fmt.Errorf("run window %q: start: %w", s, err)
+	}
+	end, err := parseClock(to, true)
+	if err != nil {
+		return nil, fmt.Errorf("run window %q: end: %w", s, err)
+	}
+	if start == end || (start == 0 && end == 24*time.Hour) {
+		return nil, fmt.Errorf("run window %q: the start and the end are the same time; leave the window out to run at any time", s)
+	}
+	if end == 24*time.Hour {
+		end = 0
+	}
+	return &Window{Start: start, End: end, Weekends: weekends}, nil
+}
+
+// parseClock reads "HH:MM" (or "H:MM") as a duration since midnight.
+func parseClock(s string, end bool) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	hh, mm, ok := strings.Cut(s, ":")
+	h, errH := strconv.Atoi(hh)
+	m, errM := strconv.Atoi(mm)
+	if !ok || errH != nil || errM != nil || len(mm) != 2 || len(hh) == 0 || len(hh) > 2 {
+		return 0, fmt.Errorf("%q is not a time of day; expected HH:MM", s)
+	}
+	if h == 24 && m == 0 && end {
+		return 24 * time.Hour, nil
+	}
+	if h < 0 || h > 23 || m < 0 || m > 59 {
+		return 0, fmt.Errorf("%q is not a time of day (00:00 to 23:59)", s)
+	}
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute, nil
+}
+
+// String prints the window as it was written.
+func (w *Window) String() string {
+	if w == nil {
+		return "any time"
+	}
+	s := clockText(w.Start) + "-" + clockText(w.End)
+	if w.Weekends {
+		s += " and all weekend"
+	}
+	return s
+}
+
+func clockText(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
+// Open reports whether t (in its own location) is inside the window. A nil
+// window is always open.
+func (w *Window) Open(t time.Time) bool {
+	if w == nil {
+		return true
+	}
+	if w.Weekends {
+		if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			return true
+		}
+	}
+	tod := sinceMidnight(t)
+	if w.Start < w.End {
+		return tod >= w.Start && tod < w.End
+	}
+	return tod >= w.Start || tod < w.End
+}
+
+// NextOpen is the first time at or after t when the window is open: t
+// itself when it is open now.
+func (w *Window) NextOpen(t time.Time) time.Time {
+	if w.Open(t) {
+		return t
+	}
+	// The window opens at its daily start or, with weekends, at the
+	// midnight that begins a Saturday; the first such moment after t that
+	// is open is the answer. Dates are built with time.Date so that a
+	// daylight-saving change moves the clock time, not the answer.
+	y, mo, d := t.Date()
+	best := time.Time{}
+	for day := 0; day <= 8; day++ {
+		midnight := time.Date(y, mo, d+day, 0, 0, 0, 0, t.Location())
+		candidates := []time.Time{atClock(midnight, w.Start)}
+		if w.Weekends && midnight.Weekday() == time.Saturday {
+			candidates = append(candidates, midnight)
+		}
+		for _, c := range candidates {
+			if c.After(t) && w.Open(c) && (best.IsZero() || c.Before(best)) {
+				best = c
+			}
+		}
+		if !best.IsZero() {
+			return best
+		}
+	}
+	return t // unreachable for a valid window
+}
+
+func atClock(midnight time.Time, d time.Duration) time.Time {
+	return time.Date(midnight.Year(), midnight.Month(), midnight.Day(),
+		int(d/time.Hour), int(d%time.Hour/time.Minute), 0, 0, midnight.Location())
+}
+
+func sinceMidnight(t time.Time) time.Duration {
+	h, m, s := t.Clock()
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second +
+		time.Duration(t.Nanosecond())
+}
