@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -221,7 +222,7 @@ func (c *Client) login(ctx context.Context) (string, error) {
 		if err != nil {
 			return "", &APIError{Op: "sign login JWT", Message: "cannot sign the login token: " + err.Error(), Err: errors.Join(ErrAuthFailed, err)}
 		}
-		rq = request{method: "POST", endpoint: c.loginEndpoint(), path: "/login/pubkey/authenticate",
+		rq = request{method: "POST", endpoint: c.rsaLoginEndpoint(), path: "/login/pubkey/authenticate",
 			op: "POST /login/pubkey/authenticate", body: map[string]string{"token": jwtToken}}
 	default:
 		// No body and no Content-Type: the certificate is the credential.
@@ -231,6 +232,50 @@ func (c *Client) login(ctx context.Context) (string, error) {
 			rq.endpoint = c.cfg.Pod
 		}
 	}
+	tok, err := c.loginAt(ctx, rq)
+	if err == nil || c.method != AuthRSA || rq.endpoint == c.cfg.Pod || !worthTryingPod(ctx, err) {
+		return tok, err
+	}
+	// The old SDKs sent the RSA login to podHost, and a legacy config's
+	// session-auth host (often the "-api" host of certificate login) may
+	// not serve it at all: try the pod before giving up, and keep using
+	// whichever answered.
+	firstMsg := err.Error()
+	rq.endpoint = c.cfg.Pod
+	tok, err = c.loginAt(ctx, rq)
+	var e *APIError
+	if errors.As(err, &e) {
+		e.Message = fmt.Sprintf("%s (before that, the session-auth host %s:%d gave: %s)",
+			e.Message, c.cfg.SessionAuth.Host, c.cfg.SessionAuth.Port, firstMsg)
+	}
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	c.rsaAtPod = true
+	c.mu.Unlock()
+	return tok, nil
+}
+
+// worthTryingPod reports whether a failed RSA login at the session-auth
+// host says that host does not serve logins (no such path, no connection),
+// rather than that the bot was refused.
+func worthTryingPod(ctx context.Context, err error) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) || ctx.Err() != nil {
+		return false
+	}
+	switch {
+	case ae.Status == 404, ae.Status == 405:
+		return true
+	case ae.Status == 0:
+		return !strings.HasPrefix(ae.Message, "TLS:") && !errors.Is(ae, ErrAuthFailed)
+	}
+	return false
+}
+
+// loginAt makes one login request and reads the token.
+func (c *Client) loginAt(ctx context.Context, rq request) (string, error) {
 	rep, err := c.send(ctx, rq)
 	if err != nil {
 		var ae *APIError
@@ -254,10 +299,14 @@ func (c *Client) login(ctx context.Context) (string, error) {
 	return tok.Token, nil
 }
 
-// loginEndpoint is where the RSA login goes: the session-auth host of a
-// legacy config (that is where the old SDKs sent it), the pod of a BDK config.
-func (c *Client) loginEndpoint() Endpoint {
-	if c.cfg.Format != "bdk" && c.cfg.SessionAuth.Host != "" {
+// rsaLoginEndpoint is where the RSA login goes: the session-auth host of a
+// legacy config (as issue 2 decides; the pod is tried when that host does
+// not serve logins), the pod of a BDK config.
+func (c *Client) rsaLoginEndpoint() Endpoint {
+	c.mu.Lock()
+	atPod := c.rsaAtPod
+	c.mu.Unlock()
+	if c.cfg.Format != "bdk" && c.cfg.SessionAuth.Host != "" && !atPod {
 		return c.cfg.SessionAuth
 	}
 	return c.cfg.Pod

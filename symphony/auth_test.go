@@ -379,15 +379,19 @@ func TestRefreshAheadOfTime(t *testing.T) {
 	}
 }
 
-// The RSA login goes to the session-auth host of a legacy config and to the
-// pod of a BDK config; the certificate login always goes to session auth.
-// A dead host (a closed loopback port) shows which one is used.
+// The RSA login goes to the session-auth host of a legacy config (then to
+// the pod if that host serves no login, as the old SDKs used podHost) and to
+// the pod of a BDK config; the certificate login always goes to session
+// auth. A dead host (a closed loopback port) or a pod that refuses the bot
+// shows which one is used.
 func TestLoginHost(t *testing.T) {
 	p := startPod(t, podsim.Options{})
 	certPEM, keyPEM := certFiles(t, p)
 	writeFile(t, filepath.Join(p.dir, "bot.pem"), append(append([]byte{}, certPEM...), keyPEM...))
 	dead := "127.0.0.1"
 	deadPort := closedPort(t)
+	other := startPod(t, podsim.Options{}) // a pod that does not know this bot's key
+	writeFile(t, filepath.Join(p.dir, "ca.pem"), append(append([]byte{}, p.CAPEM()...), other.CAPEM()...))
 	bdk := func(bot string, sessionAuth string) string {
 		return "host: " + p.Host() + "\nport: " + itoa(p.Port()) + "\nsessionAuth:\n  " + sessionAuth +
 			"\nbot:\n  username: " + testBot + "\n" + bot + "ssl:\n  trustStore:\n    path: ca.pem\n"
@@ -401,7 +405,8 @@ func TestLoginHost(t *testing.T) {
 		legacy  map[string]any
 		works   bool
 	}{
-		{name: "legacy RSA, session auth dead", legacy: map[string]any{"sessionAuthHost": dead, "sessionAuthPort": deadPort}, works: false},
+		{name: "legacy RSA, session auth dead: the pod is tried", legacy: map[string]any{"sessionAuthHost": dead, "sessionAuthPort": deadPort}, works: true},
+		{name: "legacy RSA, session auth refuses the bot", legacy: map[string]any{"sessionAuthHost": other.Host(), "sessionAuthPort": other.Port()}, works: false},
 		{name: "legacy RSA, pod dead", legacy: map[string]any{"podHost": dead, "podPort": deadPort}, works: true},
 		{name: "BDK RSA, session auth dead", content: bdk(rsaKey, "host: "+dead+"\n  port: "+itoa(deadPort)), works: true},
 		{name: "BDK cert, session auth dead", content: bdk(cert, "host: "+dead+"\n  port: "+itoa(deadPort)), works: false},

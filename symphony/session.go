@@ -39,6 +39,7 @@ type Client struct {
 	obtained time.Time  // when token was obtained
 	inflight *loginCall // the login running now, if any
 	logins   int        // logins made, for tests and diagnostics
+	rsaAtPod bool       // the RSA login answered at the pod, not at the session-auth host
 
 	requests atomic.Int64 // HTTP exchanges attempted, for tests of call counts
 }
