@@ -14,7 +14,8 @@
 //     or mostly non-text bytes make a binary file, refused; a few bytes of
 //     Windows-1252 in cells that are not read are tolerated.
 //   - Lines end in LF, CRLF or CR; blank lines and lines starting with # are
-//     skipped, and so are rows of empty cells (",,,").
+//     skipped, and so are rows of empty cells (",,,"). A line starting with an
+//     Excel error value (#N/A, #REF!, ...) is a row, reported, not a comment.
 //   - Delimiters , ; tab | are detected from the first 20 rows, outside quotes:
 //     the delimiter must be in the first row and the most consistent one wins;
 //     Excel's "sep=;" first line names it. Rows that read whole as numbers

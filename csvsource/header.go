@@ -107,7 +107,7 @@ func findLayout(name string, first []string, rest [][]string, opts Options) (l l
 // looksLikeLoneHeader: an unrecognised name over a column of IDs or emails
 // ("Members" above "71811853189212").
 func looksLikeLoneHeader(cell string, rest [][]string) bool {
-	if cell == "" || looksNumeric(cell) || strings.ContainsRune(cell, '@') || len(rest) == 0 {
+	if cell == "" || looksNumeric(cell) || strings.ContainsRune(cell, '@') || excelError(cell) != "" || len(rest) == 0 {
 		return false
 	}
 	for _, row := range rest {

@@ -98,6 +98,7 @@ func TestHeaderlessLayouts(t *testing.T) {
 		{first: "Attendees", rest: []string{"71811853189213", "jane@bank.com"}, header: true, warning: true},
 		{first: "Attendees", rest: nil},                                // nothing below to judge by
 		{first: "Attendees", rest: []string{"71811853189213", "jdoe"}}, // a username below: Attendees may be one too
+		{first: "#N/A", rest: []string{"71811853189213"}},              // a broken cell, not a header
 		{first: "71811853189212,yes", errSays: "add a header row"},
 	}
 	for _, tc := range cases {

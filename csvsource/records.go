@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // A quoted field may hold line breaks, but a quote that is never closed would
@@ -106,9 +107,27 @@ func (rs *recordScanner) next() (record, error) {
 
 // skippable: a blank line or a comment. A comment is recognised on the line
 // itself, before any splitting, so that a quote in a comment opens nothing.
+// A line that starts with an Excel error value ("#N/A") is a row, not a
+// comment: skipping it would lose a user without a word.
 func skippable(line []byte) bool {
 	t := bytes.TrimLeft(line, " \t\f\v")
-	return len(t) == 0 || t[0] == '#'
+	return len(t) == 0 || t[0] == '#' && excelError(string(t)) == ""
+}
+
+// excelErrors are the error values Excel writes into a cell whose formula failed.
+var excelErrors = []string{"#N/A", "#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#NUM!", "#NULL!",
+	"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!", "#GETTING_DATA"}
+
+// excelError returns the Excel error value that s starts with, or "".
+func excelError(s string) string {
+	for _, e := range excelErrors {
+		if len(s) >= len(e) && strings.EqualFold(s[:len(e)], e) {
+			if rest := s[len(e):]; rest == "" || strings.IndexByte(" \t,;|\"", rest[0]) >= 0 {
+				return e
+			}
+		}
+	}
+	return ""
 }
 
 // splitPlain splits a line that holds no quote: the fast path of large files.

@@ -40,6 +40,9 @@ func trimCell(s string) string {
 // holds, or 0 when the column may hold any kind. It returns the value, a
 // warning when Excel damage was undone, or an error saying what is wrong.
 func readCell(cell string, hint Kind, column string) (v cellValue, warning, problem string) {
+	if e := excelError(cell); e != "" && len(e) == len(cell) {
+		return v, "", fmt.Sprintf("%s is an Excel error value, not a user: fix the formula in that cell (or paste the column as values) and export again", show(cell))
+	}
 	switch hint {
 	case KindUserID:
 		if !looksNumeric(cell) {
