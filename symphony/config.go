@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -42,7 +43,7 @@ func (e Endpoint) BaseURL() string {
 	if strings.Contains(host, ":") && !strings.HasPrefix(host, "[") {
 		host = "[" + host + "]" // IPv6 literal
 	}
-	return fmt.Sprintf("%s://%s:%d%s", scheme, host, port, e.Context)
+	return scheme + "://" + host + ":" + strconv.Itoa(port) + e.Context
 }
 
 // Proxy is an HTTP(S) proxy with optional credentials.

@@ -53,6 +53,11 @@ func (c *Client) DemoteOwner(ctx context.Context, streamID string, userID int64)
 	return c.membership(ctx, "demoteOwner", streamID, userID)
 }
 
+// userIDBody is the spec's UserId, the body of every membership call.
+type userIDBody struct {
+	ID int64 `json:"id"`
+}
+
 func (c *Client) membership(ctx context.Context, action, streamID string, userID int64) (Change, error) {
 	op := "POST /pod/v1/room/{id}/membership/" + action
 	id, err := streamPath(op, streamID)
@@ -60,7 +65,7 @@ func (c *Client) membership(ctx context.Context, action, streamID string, userID
 		return Change{}, err
 	}
 	rep, err := c.do(ctx, request{method: "POST", endpoint: c.cfg.Pod, path: "/pod/v1/room/" + id + "/membership/" + action,
-		op: op, body: map[string]int64{"id": userID}})
+		op: op, body: userIDBody{ID: userID}})
 	if err != nil {
 		return Change{}, err
 	}

@@ -55,12 +55,25 @@ func ParseStreamID(s string) (string, error) {
 	if padding > 2 || (padding > 0 && len(id)%4 != 0) {
 		return "", fmt.Errorf("stream ID %s has wrong padding; expected base64 such as %s", quoteShort(id), streamIDExample)
 	}
-	body = strings.NewReplacer("+", "-", "/", "_").Replace(body)
-	if _, err := base64.RawURLEncoding.DecodeString(body); err != nil {
+	if standard {
+		body = strings.Map(toURLSafe, body)
+	}
+	var buf [maxStreamIDLen]byte // decoded only to validate; no allocation
+	if _, err := base64.RawURLEncoding.Decode(buf[:], []byte(body)); err != nil {
 		return "", fmt.Errorf("stream ID %s is not complete base64 (%d characters cannot encode whole bytes); expected base64 such as %s",
 			quoteShort(id), len(body), streamIDExample)
 	}
 	return body, nil
+}
+
+func toURLSafe(r rune) rune {
+	switch r {
+	case '+':
+		return '-'
+	case '/':
+		return '_'
+	}
+	return r
 }
 
 // quoteShort quotes user input for an error message, cut to a readable length.
