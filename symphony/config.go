@@ -356,7 +356,16 @@ func jsonErrorAt(data []byte, err error) string {
 	before := data[:offset]
 	line := bytes.Count(before, []byte("\n")) + 1
 	col := int(offset) - bytes.LastIndexByte(before, '\n')
-	return fmt.Sprintf("line %d, column %d: %v", line, col, err)
+	hint := ""
+	switch msg := err.Error(); {
+	case strings.Contains(msg, "invalid character '/'"), strings.Contains(msg, "invalid character '#'"):
+		hint = " (JSON allows no comments: remove them)"
+	case strings.Contains(msg, "invalid character '}'"), strings.Contains(msg, "invalid character ']'"):
+		hint = " (JSON allows no comma before a closing } or ])"
+	case strings.Contains(msg, "invalid character '\\''"):
+		hint = " (JSON needs double quotes around keys and text)"
+	}
+	return fmt.Sprintf("line %d, column %d: %v%s", line, col, err, hint)
 }
 
 // sortedKeys lists a map's keys in order, for stable warnings.

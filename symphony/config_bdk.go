@@ -75,10 +75,10 @@ func bdkEndpoint(r *reader, tree map[string]any, section string, inherited Endpo
 	}
 	switch strings.ToLower(scheme) {
 	case "":
-	case "https", "http":
-		e.Scheme = strings.ToLower(scheme)
+	case "https":
+		e.Scheme = "https"
 	default:
-		return e, r.errf(section+"scheme", "expected https (or http), found %q", scheme)
+		return e, r.errf(section+"scheme", "expected https, found %q; roster only talks to a pod over https, as the session token must not cross the network in clear", scheme)
 	}
 	host, err := r.str(tree, section+"host")
 	if err != nil {

@@ -144,8 +144,11 @@ func parseHost(r *reader, key, s string) (Endpoint, error) {
 	e := Endpoint{Scheme: "https"}
 	if strings.Contains(s, "://") {
 		u, err := url.Parse(s)
-		if err != nil || u.Hostname() == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		if err != nil || u.Hostname() == "" {
 			return Endpoint{}, r.errf(key, "expected a host name such as mypod.symphony.com or a URL such as https://mypod.symphony.com, found %q", s)
+		}
+		if u.Scheme != "https" {
+			return Endpoint{}, r.errf(key, "has scheme %q; roster only talks to a pod over https, as the session token must not cross the network in clear", u.Scheme)
 		}
 		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 			return Endpoint{}, r.errf(key, "expected a host name or https://host:port/path, without credentials, query or fragment")

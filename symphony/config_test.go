@@ -152,6 +152,11 @@ func TestLoadConfigErrorsNameFileKeyAndExpectation(t *testing.T) {
 	}{
 		{"empty", "c.json", "  \n", []string{"is empty"}},
 		{"bad JSON", "c.json", "{\n  \"podHost\": ,\n}", []string{"not valid JSON", "line 2"}},
+		{"JSON with comments", "c.json", "{\n  // Mandatory section\n  \"podHost\": \"p\"\n}", []string{"line 2", "no comments"}},
+		{"JSON trailing comma", "c.json", "{\"podHost\": \"p\",\n}", []string{"line 2", "no comma before a closing"}},
+		{"JSON single quotes", "c.json", "{'podHost': 'p'}", []string{"double quotes"}},
+		{"plain http pod", "c.json", `{"podHost": "http://p", "botUsername": "b"}`, []string{`"podHost"`, "https"}},
+		{"bdk plain http", "c.yaml", "host: p\nscheme: http\nbot:\n  username: b\n", []string{`"scheme"`, "https"}},
 		{"bad YAML", "c.yaml", "host: [a\nbot: b: c", []string{"not valid YAML"}},
 		{"top-level list", "c.json", `["podHost"]`, []string{"JSON object"}},
 		{"neither format", "c.yaml", "name: x\n", []string{"neither a legacy config.json", "BDK config.yaml"}},
