@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -277,6 +278,24 @@ func TestRSAKeyFormats(t *testing.T) {
 			t.Errorf("SessionInfo made %d requests after a refused login; want 1 (no retries)", n)
 		}
 	})
+}
+
+func TestClientPrintsNoSecrets(t *testing.T) {
+	p := startPod(t, podsim.Options{})
+	c := p.rsaClient(t)
+	if err := c.Authenticate(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	token := c.currentToken()
+	if token == "" {
+		t.Fatal("no session token after Authenticate")
+	}
+	for _, verb := range []string{"%v", "%+v", "%s", "%#v"} {
+		out := fmt.Sprintf(verb, c)
+		if hasSecret(out, token, "PRIVATE KEY") || !strings.Contains(out, testBot) {
+			t.Errorf("%s of a client = %s; want the bot's name and no token or key", verb, out)
+		}
+	}
 }
 
 func TestSessionExpiresMidRun(t *testing.T) {

@@ -118,6 +118,15 @@ func NewClient(cfg *Config, opts Options) (*Client, error) {
 	return c, nil
 }
 
+// String describes the client without its session token or key, so that
+// printing one (%v, %+v, %s) cannot leak them.
+func (c *Client) String() string {
+	return fmt.Sprintf("symphony.Client{pod: %s, bot: %q, auth: %s}", c.cfg.Pod.BaseURL(), c.cfg.BotUsername, c.method)
+}
+
+// GoString is String for %#v.
+func (c *Client) GoString() string { return c.String() }
+
 // Method is the authentication method the client uses.
 func (c *Client) Method() AuthMethod { return c.method }
 
