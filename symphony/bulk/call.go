@@ -115,16 +115,17 @@ func (r *Runner) applied(c callResult) Outcome {
 func (r *Runner) call(ctx context.Context, it Item, action string) callResult {
 	var c callResult
 	promote := action == "promote"
+	// The start record is written before the wait for the pace, so that
+	// its fsync does not delay the call's start: the pace is measured from
+	// the previous start, so any delay after the wait would add up.
+	if err := r.journal.start(it, action, r.now()); err != nil {
+		c.stop = fmt.Sprintf("the journal cannot be written, so the run stops rather than lose track: %v", err)
+		return c
+	}
 	for attempt := 1; ; attempt++ {
 		if err := r.gate(ctx, promote); err != nil {
 			c.aborted = true
 			return c
-		}
-		if attempt == 1 {
-			if err := r.journal.start(it, action, r.now()); err != nil {
-				c.stop = fmt.Sprintf("the journal cannot be written, so the run stops rather than lose track: %v", err)
-				return c
-			}
 		}
 		r.pacer.Started(r.now())
 		c.attempts = attempt

@@ -1,0 +1,108 @@
+package bulk
+
+import (
+	"encoding/csv"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"roster/symphony/podsim"
+)
+
+// readReport parses a report into rows keyed by user ID (set-aside rows
+// without an ID are keyed by their negative line number).
+func readReport(t testing.TB, path string) map[int64][]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.TrimPrefix(string(data), "\ufeff")
+	rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil {
+		t.Fatalf("report %s: %v", path, err)
+	}
+	if strings.Join(rows[0], ",") != strings.Join(reportHeader, ",") {
+		t.Fatalf("report header %v", rows[0])
+	}
+	out := map[int64][]string{}
+	for _, row := range rows[1:] {
+		id, _ := strconv.ParseInt(row[3], 10, 64)
+		if id == 0 {
+			line, _ := strconv.ParseInt(row[2], 10, 64)
+			id = -line
+		}
+		out[id] = row
+	}
+	return out
+}
+
+// TestRunOutlastsAHostilePod runs through 429 storms, 503 bursts, dropped
+// connections and sessions killed every 150 ms, across the pace threshold,
+// and ends with every user where the list wants them, the report saying
+// so, and no add repeated after the pod made it.
+func TestRunOutlastsAHostilePod(t *testing.T) {
+	p := startSim(t, podsim.Options{PaceGap: time.Millisecond, PaceTolerance: time.Millisecond / 2})
+	existing := p.addUsers("member", 440)
+	room := p.room("Hostile", existing)
+	ids := p.addUsers("new", 160)
+	owners := []int64{ids[3], ids[77], ids[150]}
+	inactive := p.AddUser(podsim.User{Username: "gone", Active: false})
+	list := idList(append(append([]int64(nil), ids...), inactive, 987654321), owners...)
+	p.SetFaults(podsim.Faults{Rate429: 0.15, RetryAfter: 3 * time.Millisecond, Rate5xx: 0.04, Burst5xx: 3,
+		DropRate: 0.05, KillSessionsEvery: 150 * time.Millisecond, Seed: 7})
+
+	plan := p.plan(t, room, ModeAdd, list, time.Millisecond)
+	if len(plan.Actions) != len(ids) || len(plan.SetAside) != 2 {
+		t.Fatalf("plan: %d actions, %d set aside", len(plan.Actions), len(plan.SetAside))
+	}
+	out := run(t, p.client, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry})
+	if out.err != nil {
+		t.Fatalf("Run: %v", out.err)
+	}
+	tot := out.summary.Totals
+	if tot.Added != len(ids) || tot.Failed != 0 || tot.Promoted != len(owners) || out.summary.ExitCode() != 0 {
+		t.Fatalf("totals %+v, stop %q", tot, out.summary.StopReason)
+	}
+	if out.count(EventRetryWait) == 0 || p.client.Logins() < 2 {
+		t.Errorf("%d retry waits, %d logins: were the faults on?", out.count(EventRetryWait), p.client.Logins())
+	}
+	rs := p.roomState(t, room)
+	members := memberSet(rs)
+	st := p.State()
+	for _, id := range ids {
+		if !members[id] {
+			t.Errorf("user %d is not in the room", id)
+		}
+		if c := st.Calls[id]; c == nil || c.Add != 1 {
+			t.Errorf("user %d: the pod handled %+v adds, want exactly 1", id, c)
+		}
+	}
+	if len(rs.Members) != 442+len(ids) || tot.Members != len(rs.Members) {
+		t.Errorf("the room has %d members, the run counted %d", len(rs.Members), tot.Members)
+	}
+	isOwner := map[int64]bool{}
+	for _, id := range rs.Owners {
+		isOwner[id] = true
+	}
+	report := readReport(t, out.summary.ReportPath)
+	for _, id := range ids {
+		row := report[id]
+		if row == nil || row[5] != string(OutcomeAdded) {
+			t.Errorf("report row of %d: %v", id, row)
+		}
+	}
+	for _, id := range owners {
+		if !isOwner[id] || report[id][6] != "promoted" {
+			t.Errorf("owner %d: owner in the room %v, report %v", id, isOwner[id], report[id])
+		}
+	}
+	if row := report[inactive]; row == nil || row[5] != string(OutcomeInactive) {
+		t.Errorf("report row of the inactive user: %v", row)
+	}
+	if len(report) != len(ids)+2 {
+		t.Errorf("the report has %d rows, want %d", len(report), len(ids)+2)
+	}
+}
