@@ -1,6 +1,8 @@
 package symphony
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
@@ -154,6 +156,21 @@ func TestCertificateAuthentication(t *testing.T) {
 		})
 	}
 
+	t.Run("key of another certificate", func(t *testing.T) {
+		_, otherKey, err := p.IssueClientCert("someone-else")
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(p.dir, "certs", "other-key.pem"), otherKey)
+		cfg, err := LoadConfig(p.legacyConfig(t, map[string]any{"botRSAPath": nil, "botRSAName": nil,
+			"botCertPath": "certs", "botCertName": "bot-cert.pem", "botCertKeyPath": "certs/other-key.pem"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err = NewClient(cfg, Options{}); err == nil || !strings.Contains(err.Error(), "does not belong to the certificate") {
+			t.Errorf("NewClient = %v; want the mismatch explained", err)
+		}
+	})
 	t.Run("wrong PKCS#12 password", func(t *testing.T) {
 		cfg, err := LoadConfig(p.legacyConfig(t, map[string]any{"botRSAPath": nil, "botRSAName": nil,
 			"botCertPath": "certs", "botCertName": "bot.p12", "botCertPassword": "not-the-password"}))
@@ -207,6 +224,11 @@ func TestRSAKeyFormats(t *testing.T) {
 	other, _ := rsa.GenerateKey(rand.Reader, 2048)
 	otherPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(other)})
 	writeFile(t, filepath.Join(p.dir, "keys", "other.pem"), otherPEM)
+	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ecDER, _ := x509.MarshalPKCS8PrivateKey(ecKey)
+	writeFile(t, filepath.Join(p.dir, "keys", "ec.pem"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: ecDER}))
+	writeFile(t, filepath.Join(p.dir, "keys", "legacy-enc.pem"), pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY",
+		Headers: map[string]string{"Proc-Type": "4,ENCRYPTED", "DEK-Info": "AES-256-CBC,00000000000000000000000000000000"}, Bytes: []byte{1, 2, 3}}))
 	pub, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	writeFile(t, filepath.Join(p.dir, "keys", "public.pem"), pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}))
 
@@ -237,6 +259,8 @@ func TestRSAKeyFormats(t *testing.T) {
 		{"wrong password", map[string]any{"botRSAPath": "keys", "botRSAName": "encrypted.pem", "botPrivateKeyPassword": "guess-1234"}, []string{"cannot be decrypted"}},
 		{"public key", map[string]any{"botRSAPath": "keys", "botRSAName": "public.pem"}, []string{"public key", "private key is needed"}},
 		{"not a key", map[string]any{"botRSAPath": ".", "botRSAName": "ca.pem"}, []string{"no PEM private key"}},
+		{"EC key", map[string]any{"botRSAPath": "keys", "botRSAName": "ec.pem"}, []string{"ECDSA", "needs an RSA key"}},
+		{"legacy OpenSSL encryption", map[string]any{"botRSAPath": "keys", "botRSAName": "legacy-enc.pem"}, []string{"legacy OpenSSL format", "openssl pkcs8 -topk8"}},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
