@@ -317,5 +317,5 @@ func authHint(m AuthMethod) string {
 	if m == AuthCert {
 		return "check that the certificate's CN is the bot's username and that the pod trusts its CA"
 	}
-	return "check the bot's username and that its public key is uploaded in the pod's admin console"
+	return "check the bot's username, that its public key is uploaded in the pod's admin console, and this machine's clock"
 }

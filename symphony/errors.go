@@ -177,8 +177,8 @@ func networkError(ctx context.Context, op, host string, err error) *APIError {
 	switch {
 	case errors.As(err, &unknownCA):
 		e.Class = ClassPermanent
-		e.Message = fmt.Sprintf("TLS: the certificate of %s is signed by an unknown authority; "+
-			"if the pod uses a private CA, point truststorePath (legacy) or ssl.trustStore.path (BDK) at a PEM bundle of it", host)
+		e.Message = fmt.Sprintf("TLS: certificate signed by unknown authority: %s presents a certificate from a CA roster does not trust; "+
+			"if the pod (or a proxy) uses a private CA, point truststorePath (legacy) or ssl.trustStore.path (BDK) at a PEM bundle of it", host)
 	case errors.As(err, &hostnameErr):
 		e.Class = ClassPermanent
 		e.Message = fmt.Sprintf("TLS: the certificate presented by %s is not valid for that name (%v)", host, hostnameErr.Error())
