@@ -11,8 +11,8 @@ import (
 	"roster/symphony/podsim"
 )
 
-// readReport parses a report into rows keyed by user ID (set-aside rows
-// without an ID are keyed by their negative line number).
+// readReport parses a report into rows keyed by user ID (rows without an
+// ID, and duplicates, are keyed by their negative line number).
 func readReport(t testing.TB, path string) map[int64][]string {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -30,7 +30,7 @@ func readReport(t testing.TB, path string) map[int64][]string {
 	out := map[int64][]string{}
 	for _, row := range rows[1:] {
 		id, _ := strconv.ParseInt(row[3], 10, 64)
-		if id == 0 {
+		if id == 0 || row[5] == string(OutcomeDuplicate) {
 			line, _ := strconv.ParseInt(row[2], 10, 64)
 			id = -line
 		}

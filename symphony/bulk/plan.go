@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -45,6 +46,13 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 		return nil, fmt.Errorf("room %s: %w", req.StreamID, err)
 	}
 	members, err := pod.Members(ctx, req.StreamID)
+	hidden := false
+	var ae *symphony.APIError
+	if errors.As(err, &ae) && ae.Status == http.StatusForbidden {
+		// The pod shows a private room's members only to its members and
+		// a few roles: the plan says the bot may not act, rather than fail.
+		hidden, err = true, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("room %s: list its members: %w", req.StreamID, err)
 	}
@@ -70,6 +78,7 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 		p.Interval = DefaultInterval
 	}
 	roster := memberIndex(members)
+	roster.hidden = hidden
 	p.MembersBefore, p.OwnersBefore = len(members), roster.owners
 	p.classify(req.List, users, roster)
 	p.preflight(roster, now)
@@ -85,6 +94,7 @@ const assumedCallTime = 250 * time.Millisecond
 type roomMembers struct {
 	owner  map[int64]bool // member ID -> is owner
 	owners int
+	hidden bool // the pod would not list the members to the bot
 }
 
 func memberIndex(members []symphony.Member) roomMembers {

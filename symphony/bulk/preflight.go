@@ -5,8 +5,11 @@ import (
 	"time"
 )
 
-// RoleUserProvisioning is the role that may change any room's members.
-const RoleUserProvisioning = "USER_PROVISIONING"
+// Roles that matter to the permission rules.
+const (
+	RoleUserProvisioning  = "USER_PROVISIONING"  // may change any room's members
+	RoleComplianceOfficer = "COMPLIANCE_OFFICER" // may add members to rooms it is not in
+)
 
 // preflight fills the facts and warnings of the preview.
 func (p *Plan) preflight(roster roomMembers, now time.Time) {
@@ -36,7 +39,8 @@ func (p *Plan) preflight(roster roomMembers, now time.Time) {
 
 // permission applies Symphony's rules: an owner may add and remove; a member
 // may add when the room lets members invite; the User Provisioning role may
-// do both in any room. Promoting to owner needs an owner or the role.
+// do both in any room; a compliance officer may add to a room it is not in.
+// Promoting to owner needs an owner or User Provisioning.
 func permission(p *Plan, roster roomMembers) Permission {
 	perm := Permission{
 		Owner:            roster.owner[p.Caller.UserID],
@@ -45,6 +49,8 @@ func permission(p *Plan, roster roomMembers) Permission {
 		UserProvisioning: p.Caller.HasRole(RoleUserProvisioning),
 	}
 	switch {
+	case roster.hidden:
+		perm.Reason = "the pod does not even show the room's members to the bot: it is not a member of this private room and lacks the User Provisioning role"
 	case perm.UserProvisioning:
 		perm.Allowed, perm.Reason = true, "the bot has the User Provisioning role"
 	case perm.Owner:
@@ -57,6 +63,8 @@ func permission(p *Plan, roster roomMembers) Permission {
 		perm.Allowed, perm.Reason = true, "the bot is a member and the room lets members invite"
 	case perm.Member:
 		perm.Reason = "the bot is a plain member and the room does not let members invite; make the bot an owner or give it the User Provisioning role"
+	case p.Caller.HasRole(RoleComplianceOfficer):
+		perm.Allowed, perm.Reason = true, "the bot is a compliance officer, who may add members to rooms it is not in"
 	default:
 		perm.Reason = "the bot is neither an owner nor a member of the room and lacks the User Provisioning role"
 	}

@@ -1,0 +1,223 @@
+package bulk
+
+import (
+	"testing"
+	"time"
+
+	"roster/csvsource"
+	"roster/symphony/podsim"
+)
+
+// mixedPod serves the users that testdata/mixed.csv names, and a room
+// where 7000007 and 7000008 are members and 7000009 an owner.
+func mixedPod(t *testing.T, roles ...string) (*simPod, string) {
+	t.Helper()
+	p := startSim(t, podsim.Options{PaceGap: time.Millisecond}, roles...)
+	for id := int64(7000001); id <= 7000011; id++ {
+		u := podsim.User{ID: id, Username: "user-" + numberName(id), Email: "new" + itoa(id-7000000) + "@example.com", Active: true}
+		switch id {
+		case 7000005:
+			u.Active = false
+		case 7000006:
+			u.External = true
+		}
+		p.AddUser(u)
+	}
+	room := p.AddRoom(podsim.Room{Name: "Mixed", Active: true, Members: []podsim.Member{
+		{UserID: p.botID, Owner: true}, {UserID: 7000007}, {UserID: 7000008}, {UserID: 7000009, Owner: true}}})
+	return p, room
+}
+
+func numberName(id int64) string {
+	names := map[int64]string{7000004: "four"}
+	if n, ok := names[id]; ok {
+		return n
+	}
+	return itoa(id)
+}
+
+func itoa(n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
+
+func readList(t *testing.T, path string) *csvsource.List {
+	t.Helper()
+	l, err := csvsource.ReadFile(path, csvsource.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// TestPlanClassifiesEveryEntry: every line of the fixture lands in exactly
+// one place with the right reason, and building the plan changes nothing.
+func TestPlanClassifiesEveryEntry(t *testing.T) {
+	p, room := mixedPod(t)
+	list := readList(t, "testdata/mixed.csv")
+	before := p.roomState(t, room)
+	plan := p.plan(t, room, ModeAdd, list, 0)
+
+	type want struct {
+		outcome     Outcome
+		user        int64
+		owner, only bool
+	}
+	wants := map[int]want{
+		2:  {OutcomePending, 7000001, false, false},
+		3:  {OutcomePending, 7000002, true, false},
+		4:  {OutcomePending, 7000003, false, false},
+		5:  {OutcomeDuplicate, 7000003, false, false},
+		6:  {OutcomePending, 7000004, false, false},
+		7:  {OutcomeInactive, 7000005, false, false},
+		8:  {OutcomeExternal, 7000006, false, false},
+		9:  {OutcomeUnknown, 0, false, false},
+		10: {OutcomePending, 7000007, true, true},
+		11: {OutcomeAlreadyMember, 7000008, false, false},
+		12: {OutcomeAlreadyMember, 7000009, true, false},
+		13: {OutcomeDuplicate, 7000001, false, false},
+		14: {OutcomePending, 7000010, false, false},
+		15: {OutcomeDuplicate, 7000010, false, false},
+		16: {OutcomeBadRow, 0, false, false},
+		17: {OutcomeUnknown, 9999999, false, false},
+	}
+	got := map[int]Item{}
+	for _, group := range [][]Item{plan.Actions, plan.SetAside} {
+		for _, it := range group {
+			if _, dup := got[it.Line]; dup {
+				t.Errorf("line %d is in the plan twice", it.Line)
+			}
+			got[it.Line] = it
+		}
+	}
+	for line, w := range wants {
+		it, ok := got[line]
+		switch {
+		case !ok:
+			t.Errorf("line %d is missing from the plan", line)
+		case it.Outcome != w.outcome || it.UserID != w.user || it.Owner != w.owner || it.PromoteOnly != w.only:
+			t.Errorf("line %d: %+v; want %+v", line, it, w)
+		case it.Outcome != OutcomePending && it.Message == "":
+			t.Errorf("line %d is set aside without a reason", line)
+		}
+	}
+	if len(got) != len(wants) || len(plan.Actions) != 6 {
+		t.Errorf("%d lines in the plan, %d actions; want %d and 6", len(got), len(plan.Actions), len(wants))
+	}
+	if plan.MembersBefore != 4 || plan.MembersAfter != 9 || plan.OwnersBefore != 2 || plan.OwnersAfter != 4 || plan.Promotions != 2 {
+		t.Errorf("members %d -> %d, owners %d -> %d, %d promotions", plan.MembersBefore, plan.MembersAfter,
+			plan.OwnersBefore, plan.OwnersAfter, plan.Promotions)
+	}
+	if plan.Blocked() || !plan.Permission.Allowed || !plan.Permission.Owner {
+		t.Errorf("permission %+v, warnings %+v", plan.Permission, plan.Warnings)
+	}
+	// The dry run: no membership call reached the pod, the room is unchanged.
+	st := p.State()
+	if len(st.Calls) != 0 {
+		t.Errorf("building the plan made membership calls: %v", st.Calls)
+	}
+	after := p.roomState(t, room)
+	if len(after.Members) != len(before.Members) || len(after.Owners) != len(before.Owners) {
+		t.Errorf("building the plan changed the room: %v -> %v", before, after)
+	}
+}
+
+func TestPlanRemoveMode(t *testing.T) {
+	p, room := mixedPod(t)
+	plan := p.plan(t, room, ModeRemove, readList(t, "testdata/mixed.csv"), 0)
+	var remove []int64
+	for _, it := range plan.Actions {
+		remove = append(remove, it.UserID)
+		if it.Owner || it.PromoteOnly {
+			t.Errorf("a removal carries an owner flag: %+v", it)
+		}
+	}
+	if len(remove) != 3 || remove[0] != 7000007 || remove[1] != 7000008 || remove[2] != 7000009 {
+		t.Fatalf("to remove: %v", remove)
+	}
+	if plan.MembersAfter != 1 || plan.OwnersAfter != 1 {
+		t.Errorf("after: %d members, %d owners", plan.MembersAfter, plan.OwnersAfter)
+	}
+	for _, it := range plan.SetAside {
+		if it.Line == 2 && it.Outcome != OutcomeNotMember {
+			t.Errorf("a user not in the room: %+v", it)
+		}
+	}
+	out := run(t, p.client, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry})
+	if out.err != nil || out.summary.Totals.Removed != 3 || out.summary.ExitCode() != 0 {
+		t.Fatalf("run: %v, %+v", out.err, out.summary.Totals)
+	}
+	rs := p.roomState(t, room)
+	if len(rs.Members) != 1 || rs.Members[0] != p.botID {
+		t.Errorf("members left: %v", rs.Members)
+	}
+	report := readReport(t, out.summary.ReportPath)
+	if report[7000009][5] != string(OutcomeRemoved) || report[7000001][5] != string(OutcomeNotMember) {
+		t.Errorf("report rows: %v / %v", report[7000009], report[7000001])
+	}
+}
+
+// TestPlanPermission checks who may add or remove, room by room.
+func TestPlanPermission(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	other := p.addUsers("other", 2)
+	users := idList(p.addUsers("x", 1))
+	tests := []struct {
+		name        string
+		members     []podsim.Member
+		canInvite   bool
+		mode        Mode
+		allowed     bool
+		owner, memb bool
+	}{
+		{"owner adds", []podsim.Member{{UserID: p.botID, Owner: true}}, false, ModeAdd, true, true, true},
+		{"owner removes", []podsim.Member{{UserID: p.botID, Owner: true}}, false, ModeRemove, true, true, true},
+		{"member adds where members invite", []podsim.Member{{UserID: other[0], Owner: true}, {UserID: p.botID}}, true, ModeAdd, true, false, true},
+		{"member removes where members invite", []podsim.Member{{UserID: other[0], Owner: true}, {UserID: p.botID}}, true, ModeRemove, false, false, true},
+		{"member adds where members may not invite", []podsim.Member{{UserID: other[0], Owner: true}, {UserID: p.botID}}, false, ModeAdd, false, false, true},
+		{"stranger adds", []podsim.Member{{UserID: other[1], Owner: true}}, true, ModeAdd, false, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			room := p.AddRoom(podsim.Room{Name: tt.name, Active: true, MembersCanInvite: tt.canInvite, Members: tt.members})
+			plan := p.plan(t, room, tt.mode, users, 0)
+			perm := plan.Permission
+			if perm.Allowed != tt.allowed || perm.Owner != tt.owner || perm.Member != tt.memb || perm.Reason == "" {
+				t.Errorf("permission %+v", perm)
+			}
+			if plan.Blocked() == tt.allowed {
+				t.Errorf("blocked %v with permission %v: %+v", plan.Blocked(), tt.allowed, plan.Warnings)
+			}
+			if _, err := NewRunner(p.client, plan, RunOptions{OutDir: t.TempDir()}); (err == nil) != tt.allowed {
+				t.Errorf("NewRunner: %v", err)
+			}
+		})
+	}
+}
+
+func TestPlanUserProvisioningAndDeactivatedRoom(t *testing.T) {
+	p := startSim(t, podsim.Options{}, "USER_PROVISIONING")
+	stranger := p.addUsers("s", 1)
+	users := idList(p.addUsers("x", 1))
+	room := p.AddRoom(podsim.Room{Name: "Not mine", Active: true, Members: []podsim.Member{{UserID: stranger[0], Owner: true}}})
+	for _, mode := range []Mode{ModeAdd, ModeRemove} {
+		plan := p.plan(t, room, mode, users, 0)
+		if !plan.Permission.Allowed || !plan.Permission.UserProvisioning || plan.Blocked() {
+			t.Errorf("%v: %+v", mode, plan.Permission)
+		}
+	}
+	p.SetRoomActive(room, false)
+	plan := p.plan(t, room, ModeAdd, users, 0)
+	if !plan.Blocked() || plan.Warnings[0].Code != "deactivated" {
+		t.Errorf("a deactivated room: %+v", plan.Warnings)
+	}
+	if _, err := NewRunner(p.client, plan, RunOptions{OutDir: t.TempDir()}); err == nil {
+		t.Error("NewRunner accepted a blocked plan")
+	}
+}
