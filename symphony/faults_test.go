@@ -25,7 +25,11 @@ func TestRetryAfter429(t *testing.T) {
 	room := p.room("Limited")
 
 	p.SetFaults(podsim.Faults{Rate429: 1, RetryAfter: 40 * time.Millisecond})
+	before := c.requests.Load()
 	_, err := c.AddMember(ctx, room, user)
+	if n := c.requests.Load() - before; n != 1 {
+		t.Errorf("AddMember made %d requests under 429; want 1 (the runner paces retries)", n)
+	}
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Status != 429 || ae.Class != ClassRetry {
 		t.Fatalf("AddMember under 429 = %v; want a retryable 429", err)
@@ -59,13 +63,17 @@ func TestServerErrorsThenSuccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.SetFaults(podsim.Faults{Rate5xx: 1, Burst5xx: 1})
+	before := c.requests.Load()
 	_, err := c.AddMember(ctx, room, p.AddUser(podsim.User{Username: "ann", Active: true}))
+	if n := c.requests.Load() - before; n != 1 {
+		t.Errorf("AddMember made %d requests under 5xx; want 1", n)
+	}
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Status < 500 || ae.Class != ClassRetry {
 		t.Fatalf("AddMember under 5xx = %v; want a retryable 5xx", err)
 	}
 	p.SetFaults(podsim.Faults{Rate5xx: 0.4, Burst5xx: 2, Seed: 3})
-	before := c.requests.Load()
+	before = c.requests.Load()
 	for i := 0; i < 10; i++ {
 		if _, err := c.RoomInfo(ctx, room); err != nil {
 			t.Fatalf("RoomInfo %d under 5xx bursts: %v", i, err)
