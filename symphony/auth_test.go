@@ -399,12 +399,16 @@ func TestOneLoginForConcurrentCalls(t *testing.T) {
 
 func TestRefreshAheadOfTime(t *testing.T) {
 	p := startPod(t, podsim.Options{})
-	cfg, err := LoadConfig(p.legacyConfig(t, nil))
+	cfg, err := LoadConfig(p.legacyConfig(t, map[string]any{"authTokenRefreshPeriod": "0.5"})) // 30 s
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.RefreshPeriod = 50 * time.Millisecond // authTokenRefreshPeriod, scaled down
-	c, err := NewClient(cfg, Options{})
+	// A clock the test moves; it stays within the pod's 5-minute window for
+	// the JWT's exp, which is stamped from it.
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	c, err := NewClient(cfg, Options{Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -413,12 +417,17 @@ func TestRefreshAheadOfTime(t *testing.T) {
 	if _, err := c.SessionInfo(ctx); err != nil {
 		t.Fatal(err)
 	}
+	mu.Lock()
+	now = now.Add(29 * time.Second)
+	mu.Unlock()
 	if _, err := c.SessionInfo(ctx); err != nil || c.Logins() != 1 {
-		t.Fatalf("second call: %v, logins %d; want the same session", err, c.Logins())
+		t.Fatalf("29 s later: %v, logins %d; want the same session", err, c.Logins())
 	}
-	time.Sleep(80 * time.Millisecond)
+	mu.Lock()
+	now = now.Add(2 * time.Second)
+	mu.Unlock()
 	if _, err := c.SessionInfo(ctx); err != nil || c.Logins() != 2 {
-		t.Errorf("after the refresh period: %v, logins %d; want a new session", err, c.Logins())
+		t.Errorf("31 s later: %v, logins %d; want a new session (authTokenRefreshPeriod is 30 s)", err, c.Logins())
 	}
 }
 

@@ -111,15 +111,9 @@ func TestDroppedConnection(t *testing.T) {
 }
 
 func TestReadTimeout(t *testing.T) {
-	p := startPod(t, podsim.Options{})
-	c := p.client(t, p.legacyConfig(t, nil), Options{ReadTimeout: 50 * time.Millisecond})
-	ctx := testCtx(t)
-	if err := c.Authenticate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	slow := startPod(t, podsim.Options{Latency: 2 * time.Second})
-	sc := slow.client(t, slow.legacyConfig(t, nil), Options{ReadTimeout: 50 * time.Millisecond})
-	err := sc.Authenticate(ctx)
+	slow := startPod(t, podsim.Options{Latency: 3 * time.Second})
+	c := slow.client(t, slow.legacyConfig(t, nil), Options{ReadTimeout: 200 * time.Millisecond})
+	err := c.Authenticate(testCtx(t))
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Status != 0 || ae.Class != ClassRetry || !strings.Contains(ae.Message, "in time") {
 		t.Errorf("login against a slow pod = %v; want a retryable timeout", err)
