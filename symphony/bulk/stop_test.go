@@ -1,0 +1,161 @@
+package bulk
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"roster/symphony/podsim"
+)
+
+// runWatching runs a plan and hands every event, as it comes, to watch.
+func runWatching(t *testing.T, pod Pod, plan *Plan, opts RunOptions, watch func(ev Event, seen []Event)) runOutcome {
+	t.Helper()
+	r, err := NewRunner(pod, plan, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan []Event)
+	go func() {
+		var evs []Event
+		for ev := range r.Events() {
+			evs = append(evs, ev)
+			watch(ev, evs)
+		}
+		done <- evs
+	}()
+	sum, err := r.Run(testCtx(t))
+	return runOutcome{summary: sum, err: err, events: <-done}
+}
+
+// afterResults calls act once, when the nth result arrives.
+func afterResults(n int, act func()) func(Event, []Event) {
+	var once sync.Once
+	results := 0
+	return func(ev Event, _ []Event) {
+		if ev.Kind == EventResult {
+			if results++; results == n {
+				once.Do(act)
+			}
+		}
+	}
+}
+
+// TestRunStopsWhenNothingCanSucceed: a room deactivated mid-run, or the bot
+// losing its permission, stops the run with the reason; users not done stay
+// pending (none is marked failed) and the journal stays resumable.
+func TestRunStopsWhenNothingCanSucceed(t *testing.T) {
+	tests := []struct {
+		name string
+		act  func(p *simPod, room string)
+		want string
+	}{
+		{"room deactivated", func(p *simPod, room string) { p.SetRoomActive(room, false) }, "deactivated"},
+		{"permission lost", func(p *simPod, room string) {
+			if _, err := p.client.DemoteOwner(testCtx(t), room, p.botID); err != nil {
+				t.Errorf("DemoteOwner: %v", err)
+			}
+		}, "lost its permission"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := startSim(t, podsim.Options{Latency: 3 * time.Millisecond})
+			room := p.room("Stopping", nil)
+			ids := p.addUsers("u", 40)
+			plan := p.plan(t, room, ModeAdd, idList(ids), time.Millisecond)
+			dir := t.TempDir()
+			out := runWatching(t, p.client, plan, RunOptions{OutDir: dir, Retry: fastRetry},
+				afterResults(5, func() { tt.act(p, room) }))
+			s := out.summary
+			if out.err != nil || !strings.Contains(s.StopReason, tt.want) || s.Aborted || s.ExitCode() != 3 {
+				t.Fatalf("err %v, stop %q, aborted %v, exit %d", out.err, s.StopReason, s.Aborted, s.ExitCode())
+			}
+			if s.Totals.Failed != 0 || s.Totals.Added < 5 || s.Totals.Added == len(ids) || out.count(EventStopping) != 1 {
+				t.Errorf("totals %+v, %d stopping events", s.Totals, out.count(EventStopping))
+			}
+			report := readReport(t, s.ReportPath)
+			pending := 0
+			for _, id := range ids {
+				if row := report[id]; row[5] == string(OutcomePending) {
+					pending++
+					if !strings.Contains(row[8], "stopped") {
+						t.Errorf("pending row without the reason: %v", row)
+					}
+				}
+			}
+			if pending != len(ids)-s.Totals.Added {
+				t.Errorf("%d pending in the report, want %d", pending, len(ids)-s.Totals.Added)
+			}
+			if path, _, _ := FindResumable(dir, plan); path != s.JournalPath {
+				t.Errorf("the stopped run's journal is not offered for resumption: %q", path)
+			}
+		})
+	}
+}
+
+// TestA403ForOneUserDoesNotStopTheRun: a refusal about one user (here an
+// external user the room does not allow) fails that user only.
+func TestA403ForOneUserDoesNotStopTheRun(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	room := p.room("Local", nil)
+	ids := p.addUsers("u", 6)
+	plan := p.plan(t, room, ModeAdd, idList(ids), time.Millisecond)
+	// The user moves to another pod after the plan was made.
+	p.AddUser(podsim.User{ID: ids[2], Username: "moved", Active: true, External: true})
+	out := run(t, p.client, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry})
+	s := out.summary
+	if s.StopReason != "" || s.Totals.Added != 5 || s.Totals.Failed != 1 || s.ExitCode() != 1 {
+		t.Fatalf("stop %q, totals %+v, exit %d", s.StopReason, s.Totals, s.ExitCode())
+	}
+	if r := out.results()[ids[2]]; r.Outcome != OutcomeFailed || r.Status != 403 || r.Message == "" {
+		t.Errorf("the moved user: %+v", r)
+	}
+}
+
+// TestRetryAfterWinsAndGivingUpFails: a 429's Retry-After sets the wait;
+// a pod that keeps failing makes each user fail after the allowed attempts
+// without stopping the run.
+func TestRetryAfterWinsAndGivingUpFails(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	room := p.room("Busy", nil)
+	ids := p.addUsers("u", 4)
+	plan := p.plan(t, room, ModeAdd, idList(ids), time.Millisecond)
+
+	p.SetFaults(podsim.Faults{Rate429: 1, RetryAfter: 40 * time.Millisecond})
+	var once sync.Once
+	out := runWatching(t, p.client, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry}, func(ev Event, _ []Event) {
+		if ev.Kind == EventRetryWait {
+			once.Do(func() { p.SetFaults(podsim.Faults{}) })
+		}
+	})
+	var wait *Event
+	for i := range out.events {
+		if out.events[i].Kind == EventRetryWait {
+			wait = &out.events[i]
+			break
+		}
+	}
+	if wait == nil || wait.Until.Sub(wait.Time) < 35*time.Millisecond || wait.Attempt != 2 || !strings.Contains(wait.Message, "429") {
+		t.Fatalf("retry wait %+v; want about 40 ms for attempt 2", wait)
+	}
+	if out.summary.Totals.Added != len(ids) {
+		t.Errorf("totals %+v", out.summary.Totals)
+	}
+
+	more := p.addUsers("v", 3)
+	plan = p.plan(t, room, ModeAdd, idList(more), time.Millisecond)
+	p.SetFaults(podsim.Faults{Rate5xx: 1})
+	retry := fastRetry
+	retry.MaxAttempts = 3
+	out = run(t, p.client, plan, RunOptions{OutDir: t.TempDir(), Retry: retry})
+	s := out.summary
+	if s.StopReason != "" || s.Totals.Failed != len(more) || s.ExitCode() != 1 {
+		t.Fatalf("stop %q, totals %+v", s.StopReason, s.Totals)
+	}
+	for _, r := range out.results() {
+		if r.Attempts != 3 || r.Status != 503 || !strings.Contains(r.Message, "gave up after 3 attempts") {
+			t.Errorf("result %+v", r)
+		}
+	}
+}
