@@ -1,7 +1,10 @@
 package podsim
 
 import (
+	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -198,4 +201,63 @@ func contains(ids []int64, id int64) bool {
 		}
 	}
 	return false
+}
+
+func TestSetUserActive(t *testing.T) {
+	p := startPod(t, Options{})
+	ppl := p.addPeople("z", 1)
+	room := p.AddRoom(Room{Name: "r", Active: true, Members: members([]int64{p.botID}, p.botID)})
+	p.SetUserActive(ppl[0], false)
+	if r := p.add(room, ppl[0]); r.status != 400 {
+		t.Fatalf("add a deactivated user: %d", r.status)
+	}
+	p.SetUserActive(ppl[0], true)
+	if r := p.add(room, ppl[0]); r.status != 200 {
+		t.Fatalf("add a reactivated user: %d", r.status)
+	}
+	p.SetUserActive(p.botID, false)
+	if r := p.do("GET", "/pod/v2/sessioninfo", p.token, nil); r.status != 401 {
+		t.Fatalf("a deactivated caller's session: %d", r.status)
+	}
+}
+
+// Concurrent changes are all applied and counted once each.
+func TestConcurrentAdds(t *testing.T) {
+	p := startPod(t, Options{})
+	ppl := p.addPeople("c", 40)
+	room := p.AddRoom(Room{Name: "r", Active: true, Members: members([]int64{p.botID}, p.botID)})
+	var wg sync.WaitGroup
+	errs := make(chan string, len(ppl))
+	for _, id := range ppl {
+		wg.Go(func() {
+			// No t.Fatal off the test's goroutine: errors go to a channel.
+			req, _ := http.NewRequest("POST", p.URL()+"/pod/v1/room/"+room+"/membership/add",
+				strings.NewReader(`{"id":`+strconv.FormatInt(id, 10)+`}`))
+			req.Header.Set("sessionToken", p.token)
+			resp, err := p.client.Do(req)
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				errs <- resp.Status
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	st := p.State()
+	rs, _ := st.Room(room)
+	if len(rs.Members) != len(ppl)+1 {
+		t.Fatalf("%d members, want %d", len(rs.Members), len(ppl)+1)
+	}
+	for _, id := range ppl {
+		if st.Calls[id].Add != 1 {
+			t.Errorf("user %d: %d adds", id, st.Calls[id].Add)
+		}
+	}
 }

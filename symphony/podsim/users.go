@@ -248,3 +248,19 @@ func looksLikeEmail(s string) bool {
 	return ok && local != "" && strings.Contains(domain, ".") && !strings.ContainsAny(s, " \t<>") &&
 		!strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
+
+// SetUserActive deactivates or reactivates a user (for mid-run tests). A
+// deactivated user's sessions stop working at once.
+func (s *Server) SetUserActive(id int64, active bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.users[id]
+	if old == nil {
+		return
+	}
+	// A new record rather than a write to the old one: handlers may still
+	// read the caller they looked up.
+	u := *old
+	u.Active = active
+	s.addUserLocked(&u)
+}
