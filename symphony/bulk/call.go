@@ -127,7 +127,11 @@ func (r *Runner) call(ctx context.Context, it Item, action string) callResult {
 			c.aborted = true
 			return c
 		}
-		r.pacer.Started(r.now())
+		started := r.now()
+		r.pacer.Started(started)
+		if r.startHook != nil {
+			r.startHook(started)
+		}
 		c.attempts = attempt
 		var err error
 		switch action {

@@ -152,13 +152,19 @@ func run(t testing.TB, pod Pod, plan *Plan, opts RunOptions) runOutcome {
 	return drive(t, r)
 }
 
-func drive(t testing.TB, r *Runner) runOutcome {
+func drive(t testing.TB, r *Runner) runOutcome { return driveWatching(t, r, nil) }
+
+// driveWatching runs r, handing every event as it comes to watch (if set).
+func driveWatching(t testing.TB, r *Runner, watch func(Event, []Event)) runOutcome {
 	t.Helper()
 	done := make(chan []Event)
 	go func() {
 		var evs []Event
 		for ev := range r.Events() {
 			evs = append(evs, ev)
+			if watch != nil {
+				watch(ev, evs)
+			}
 		}
 		done <- evs
 	}()
@@ -205,4 +211,14 @@ func memberSet(rs podsim.RoomState) map[int64]bool {
 		m[id] = true
 	}
 	return m
+}
+
+func countKind(evs []Event, k EventKind) int {
+	n := 0
+	for _, ev := range evs {
+		if ev.Kind == k {
+			n++
+		}
+	}
+	return n
 }

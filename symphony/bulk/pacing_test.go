@@ -1,38 +1,36 @@
 package bulk
 
 import (
-	"context"
 	"sync"
 	"testing"
 	"time"
 
-	"roster/symphony"
 	"roster/symphony/podsim"
 )
 
-// startLog wraps the real client and notes when each membership call
-// starts, to check the pacing bound on our side exactly (the pod sees the
+// startLog notes when each membership call starts, as the runner's pacer
+// sees it, to check the pacing bound on our side exactly (the pod sees the
 // calls a network hop later, where scheduling jitter blurs the gaps).
 type startLog struct {
-	Pod
 	mu     sync.Mutex
 	starts []time.Time
 }
 
-func (s *startLog) note() {
+func (s *startLog) note(t time.Time) {
 	s.mu.Lock()
-	s.starts = append(s.starts, time.Now())
+	s.starts = append(s.starts, t)
 	s.mu.Unlock()
 }
 
-func (s *startLog) AddMember(ctx context.Context, room string, id int64) (symphony.Change, error) {
-	s.note()
-	return s.Pod.AddMember(ctx, room, id)
-}
-
-func (s *startLog) RemoveMember(ctx context.Context, room string, id int64) (symphony.Change, error) {
-	s.note()
-	return s.Pod.RemoveMember(ctx, room, id)
+// runLogged is run with every call's start noted in log.
+func runLogged(t testing.TB, pod Pod, plan *Plan, opts RunOptions, log *startLog, watch func(Event, []Event)) runOutcome {
+	t.Helper()
+	r, err := NewRunner(pod, plan, opts)
+	if err != nil {
+		t.Fatalf("NewRunner: %v", err)
+	}
+	r.startHook = log.note
+	return driveWatching(t, r, watch)
 }
 
 // minGap is the smallest gap between consecutive starts from index from on.
@@ -70,9 +68,9 @@ func TestJumboRunKeepsThePace(t *testing.T) {
 	if plan.MembersBefore != 1100 || plan.MembersAfter != 2300 || plan.PacedCalls != n {
 		t.Fatalf("plan: %d -> %d members, %d paced calls", plan.MembersBefore, plan.MembersAfter, plan.PacedCalls)
 	}
-	log := &startLog{Pod: p.client}
+	log := &startLog{}
 	start := time.Now()
-	out := run(t, log, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry})
+	out := runLogged(t, p.client, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry}, log, nil)
 	took := time.Since(start)
 	if out.err != nil || out.summary.Totals.Added != n {
 		t.Fatalf("run: %v, totals %+v", out.err, out.summary.Totals)

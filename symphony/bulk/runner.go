@@ -31,6 +31,8 @@ type Runner struct {
 	results  map[int64]Result // final outcomes by user ID, the journal's and this run's
 	work     []task
 	inFlight *Item // the user whose call an abort cut short
+
+	startHook func(time.Time) // tests: told the start of every membership call
 }
 
 // task is one unit of work: an action of the plan, or a promotion that a

@@ -16,17 +16,7 @@ func runWatching(t *testing.T, pod Pod, plan *Plan, opts RunOptions, watch func(
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan []Event)
-	go func() {
-		var evs []Event
-		for ev := range r.Events() {
-			evs = append(evs, ev)
-			watch(ev, evs)
-		}
-		done <- evs
-	}()
-	sum, err := r.Run(testCtx(t))
-	return runOutcome{summary: sum, err: err, events: <-done}
+	return driveWatching(t, r, watch)
 }
 
 // afterResults calls act once, when the nth result arrives.

@@ -115,9 +115,11 @@ func (w *Window) NextOpen(t time.Time) time.Time {
 	return t // unreachable for a valid window
 }
 
+// atClock is the wall-clock time d after midnight on midnight's day.
 func atClock(midnight time.Time, d time.Duration) time.Time {
 	return time.Date(midnight.Year(), midnight.Month(), midnight.Day(),
-		int(d/time.Hour), int(d%time.Hour/time.Minute), 0, 0, midnight.Location())
+		int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second), int(d%time.Second),
+		midnight.Location())
 }
 
 func sinceMidnight(t time.Time) time.Duration {
