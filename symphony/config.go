@@ -217,20 +217,15 @@ func parseConfig(path, dir string, data []byte, lookupEnv func(string) (string, 
 		}
 		tree, r.prefix = m, "bdk."
 	}
-	switch format, err := detectFormat(path, tree); {
-	case err != nil:
+	if cfg.Format, err = detectFormat(path, tree); err != nil {
 		return nil, err
-	case format == "legacy":
-		cfg.Format = "legacy"
-		err = loadLegacy(r, tree, cfg)
-		if err != nil {
-			return nil, err
-		}
-	default:
-		cfg.Format = "bdk"
-		if err := loadBDK(r, tree, cfg); err != nil {
-			return nil, err
-		}
+	}
+	load := loadBDK
+	if cfg.Format == "legacy" {
+		load = loadLegacy
+	}
+	if err := load(r, tree, cfg); err != nil {
+		return nil, err
 	}
 	r.warnUnknown(tree, "")
 	cfg.Warnings = append(cfg.Warnings, r.warnings...)
