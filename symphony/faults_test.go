@@ -146,3 +146,29 @@ func TestCancellationStopsRetries(t *testing.T) {
 		t.Fatal("cancellation did not stop the retry wait")
 	}
 }
+
+// A pod that refuses every session: a call re-authenticates once, tries
+// again, and then reports the 401 as ClassReauth rather than looping.
+func TestUnauthorizedAfterReauth(t *testing.T) {
+	p := startPod(t, podsim.Options{})
+	c := p.rsaClient(t)
+	ctx := testCtx(t)
+	room := p.room("Refusing")
+	if err := c.Authenticate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p.SetFaults(podsim.Faults{KillSessionsEvery: time.Nanosecond})
+	logins, requests := c.Logins(), c.requests.Load()
+	_, err := c.AddMember(ctx, room, p.AddUser(podsim.User{Username: "ann", Active: true}))
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 401 || ae.Class != ClassReauth {
+		t.Fatalf("AddMember = %v; want a 401 of ClassReauth", err)
+	}
+	if c.Logins()-logins != 1 || c.requests.Load()-requests != 3 {
+		t.Errorf("%d logins and %d requests; want 1 login and 3 requests (call, login, call)",
+			c.Logins()-logins, c.requests.Load()-requests)
+	}
+	if _, more := c.retry.Backoff(1, err); more {
+		t.Errorf("Backoff retries a 401 that survived re-authentication")
+	}
+}

@@ -126,3 +126,51 @@ func TestCertLoginWireFormat(t *testing.T) {
 		t.Errorf("client certificate CN = %q, want %q", rec.peerCN, testBot)
 	}
 }
+
+// Context paths prefix every call, and /pod calls carry the session token
+// in the sessionToken header.
+func TestContextPathAndSessionHeader(t *testing.T) {
+	p := startPod(t, podsim.Options{}) // only for a key
+	type call struct{ path, token string }
+	var mu sync.Mutex
+	var calls []call
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls = append(calls, call{r.URL.Path, r.Header.Get("sessionToken")})
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/authenticate") {
+			io.WriteString(w, `{"name":"sessionToken","token":"tok-123"}`)
+			return
+		}
+		io.WriteString(w, `{"id":7,"username":"roster-bot","roles":["INDIVIDUAL"]}`)
+	}))
+	defer srv.Close()
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "ca.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+	writeFile(t, filepath.Join(dir, "key.pem"), p.keyPEM)
+	ep := endpointOf(t, srv)
+	yaml := "host: " + ep.Host + "\nport: " + itoa(ep.Port) + "\ncontext: /global\npod:\n  context: /pod-ctx/\n" +
+		"bot:\n  username: " + testBot + "\n  privateKey:\n    path: key.pem\nssl:\n  trustStore:\n    path: ca.pem\n"
+	path := filepath.Join(dir, "config.yaml")
+	writeFile(t, path, []byte(yaml))
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClient(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.SessionInfo(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []call{{"/pod-ctx/login/pubkey/authenticate", ""}, {"/pod-ctx/pod/v2/sessioninfo", "tok-123"}}
+	if len(calls) != len(want) || calls[0] != want[0] || calls[1] != want[1] {
+		t.Errorf("calls = %+v, want %+v", calls, want)
+	}
+}

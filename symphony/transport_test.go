@@ -30,6 +30,22 @@ func TestProxyWithCredentials(t *testing.T) {
 		t.Errorf("the proxy saw no CONNECT")
 	}
 
+	t.Run("BDK proxy section", func(t *testing.T) {
+		host, port, _ := strings.Cut(proxy.addr, ":")
+		yaml := "host: " + p.Host() + "\nport: " + itoa(p.Port()) + "\nproxy:\n  host: " + host + "\n  port: " + port +
+			"\n  username: proxy-user\n  password: ${ROSTER_TEST_PROXY_PASSWORD}\n" +
+			"bot:\n  username: " + testBot + "\n  privateKey:\n    path: rsa/privatekey.pem\nssl:\n  trustStore:\n    path: ca.pem\n"
+		path := filepath.Join(p.dir, "config.yaml")
+		writeFile(t, path, []byte(yaml))
+		before := proxy.connects.Load()
+		if _, err := p.client(t, path, Options{}).SessionInfo(ctx); err != nil {
+			t.Fatalf("SessionInfo through the BDK proxy: %v", err)
+		}
+		if proxy.connects.Load() == before {
+			t.Errorf("the proxy saw no CONNECT")
+		}
+	})
+
 	bad := p.client(t, p.legacyConfig(t, map[string]any{
 		"proxyURL": "http://" + proxy.addr, "proxyUsername": "proxy-user", "proxyPassword": "wrong-pass-654",
 	}), Options{})

@@ -92,6 +92,12 @@ func TestUserLookups(t *testing.T) {
 			t.Errorf("%d requests for %d local active users; want 3", n, len(plain))
 		}
 	})
+	t.Run("IDs that cannot exist are reported, not sent", func(t *testing.T) {
+		l, err := c.UsersByID(ctx, []int64{0, -5, ids[1]})
+		if err != nil || len(l.Users) != 1 || len(l.Errors) != 2 || l.Errors[0].ID != 0 || l.Errors[1].ID != -5 {
+			t.Errorf("UsersByID(0, -5, valid) = %+v, %v; want one user and two invalid.format errors", l, err)
+		}
+	})
 	t.Run("nothing found is no error", func(t *testing.T) {
 		l, err := c.UsersByEmail(ctx, []string{"nobody@example.com"})
 		if err != nil || len(l.Users) != 0 {
@@ -120,7 +126,7 @@ func TestUserLookups(t *testing.T) {
 			}
 		}
 		if !found {
-			t.Logf("errors: %+v (the pod did not report not-an-email as invalid)", l.Errors)
+			t.Errorf("errors %+v do not report not-an-email as invalid", l.Errors)
 		}
 	})
 }
