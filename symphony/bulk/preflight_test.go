@@ -1,0 +1,114 @@
+package bulk
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"roster/symphony"
+)
+
+// planOf is a plan of n adds into a room of members members (owners of them
+// owners), built without a pod, as BuildPlan's last step sees it.
+func planOf(mode Mode, members, owners, n int, now time.Time) *Plan {
+	p := &Plan{Room: symphony.Room{Name: "R", Active: true}, Mode: mode, Interval: DefaultInterval,
+		Caller: symphony.SessionInfo{UserID: 1}}
+	var ms []symphony.Member
+	ms = append(ms, symphony.Member{UserID: 1, Owner: true})
+	for i := 1; i < members; i++ {
+		ms = append(ms, symphony.Member{UserID: int64(1000 + i), Owner: i < owners})
+	}
+	for i := 0; i < n; i++ {
+		id := int64(100000 + i)
+		if mode == ModeRemove {
+			id = int64(1000 + members - 1 - i)
+		}
+		p.Actions = append(p.Actions, Item{UserID: id, Outcome: OutcomePending})
+	}
+	roster := memberIndex(ms)
+	p.MembersBefore, p.OwnersBefore = len(ms), roster.owners
+	p.preflight(roster, now)
+	return p
+}
+
+func codes(p *Plan) string {
+	var cs []string
+	for _, w := range p.Warnings {
+		cs = append(cs, w.Code)
+	}
+	return strings.Join(cs, ",")
+}
+
+func TestPreflightWarnings(t *testing.T) {
+	monday10 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	saturday := time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name                  string
+		mode                  Mode
+		members, owners, n    int
+		now                   time.Time
+		want                  string
+		wantAfter, ownersLeft int
+	}{
+		{"small room", ModeAdd, 10, 2, 5, saturday, "", 15, 2},
+		{"over 500", ModeAdd, 480, 2, 100, saturday, "pace", 580, 2},
+		{"jumbo off hours", ModeAdd, 900, 3, 200, saturday, "pace,jumbo", 1100, 3},
+		{"jumbo in working hours with one owner", ModeAdd, 1100, 1, 10, monday10, "pace,jumbo,working-hours,owners", 1110, 1},
+		{"working hours do not matter below jumbo", ModeAdd, 10, 2, 5, monday10, "", 15, 2},
+		{"one owner in a small room is only noted", ModeAdd, 10, 1, 5, saturday, "owners", 15, 1},
+		{"nothing to do", ModeAdd, 10, 2, 0, saturday, "nothing", 10, 2},
+		{"removing from a jumbo room", ModeRemove, 1200, 2, 300, saturday, "pace,jumbo", 900, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := planOf(tt.mode, tt.members, tt.owners, tt.n, tt.now)
+			if got := codes(p); got != tt.want {
+				t.Errorf("warnings %q, want %q: %+v", got, tt.want, p.Warnings)
+			}
+			if p.MembersAfter != tt.wantAfter || p.OwnersAfter != tt.ownersLeft {
+				t.Errorf("after: %d members, %d owners", p.MembersAfter, p.OwnersAfter)
+			}
+			for _, w := range p.Warnings {
+				if w.Code == "jumbo" && !strings.Contains(w.Message, "it has "+itoa(int64(tt.owners))+" now") {
+					t.Errorf("the jumbo warning does not give the owner count: %q", w.Message)
+				}
+			}
+		})
+	}
+}
+
+func TestPreflightSelfRemovalIsLast(t *testing.T) {
+	p := &Plan{Mode: ModeRemove, Caller: symphony.SessionInfo{UserID: 7},
+		Actions: []Item{{UserID: 7}, {UserID: 8}, {UserID: 9}}}
+	p.selfLast()
+	if p.Actions[2].UserID != 7 || p.Actions[0].UserID != 8 || p.Actions[1].UserID != 9 {
+		t.Errorf("order %+v", p.Actions)
+	}
+}
+
+func TestInputHash(t *testing.T) {
+	base := func() *Plan {
+		return &Plan{StreamID: "room", Mode: ModeAdd,
+			Actions:  []Item{{Line: 2, UserID: 10, Outcome: OutcomePending}, {Line: 4, UserID: 11, Owner: true, Outcome: OutcomePending}},
+			SetAside: []Item{{Line: 3, UserID: 12, Outcome: OutcomeAlreadyMember}, {Line: 5, Outcome: OutcomeBadRow}}}
+	}
+	h := inputHash(base())
+	progressed := base() // user 10 was added since: the plan sees them as a member
+	progressed.Actions = progressed.Actions[1:]
+	progressed.SetAside = append(progressed.SetAside, Item{Line: 2, UserID: 10, Outcome: OutcomeAlreadyMember})
+	if inputHash(progressed) != h {
+		t.Error("the hash changed as the run progressed")
+	}
+	for name, mutate := range map[string]func(*Plan){
+		"room":  func(p *Plan) { p.StreamID = "other" },
+		"mode":  func(p *Plan) { p.Mode = ModeRemove },
+		"owner": func(p *Plan) { p.Actions[1].Owner = false },
+		"user":  func(p *Plan) { p.Actions[0].UserID = 13 },
+	} {
+		p := base()
+		mutate(p)
+		if inputHash(p) == h {
+			t.Errorf("changing the %s kept the hash", name)
+		}
+	}
+}
