@@ -139,15 +139,6 @@ func press(t *testing.T, m tea.Model, keys ...string) []tea.Msg {
 	return all
 }
 
-func hasMsg[T any](msgs []tea.Msg) bool {
-	for _, m := range msgs {
-		if _, ok := m.(T); ok {
-			return true
-		}
-	}
-	return false
-}
-
 func mustContain(t *testing.T, view string, wants ...string) {
 	t.Helper()
 	for _, w := range wants {

@@ -87,5 +87,10 @@ type startRunMsg struct{ resumeFrom string }
 type runDoneMsg struct{ summary *bulk.Summary }
 type backMsg struct{}
 
-// msgCmd wraps a message as a command.
-func msgCmd(m tea.Msg) tea.Cmd { return func() tea.Msg { return m } }
+// announce is how a screen says it is done: the root handles the message
+// right after the screen's update, before the next key, so that keys typed
+// ahead never reach a screen that is already left behind.
+func (sh *shared) announce(m tea.Msg) tea.Cmd {
+	sh.announced = append(sh.announced, m)
+	return nil
+}

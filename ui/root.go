@@ -44,6 +44,8 @@ type shared struct {
 	room    *RoomChoice
 	plan    *bulk.Plan
 	mode    bulk.Mode
+
+	announced []tea.Msg // completion messages from screens, handled at once by the root
 }
 
 // screen is the shape of every step: its own update, view, size and help.
@@ -103,63 +105,74 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) active() screen { return m.screens[m.step] }
 
 // Update handles what is global (size, quit, help, step changes) and passes
-// the rest to the active screen.
+// the rest to the active screen; what a screen announces is handled before
+// the next message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	for len(m.sh.announced) > 0 {
+		next := m.sh.announced[0]
+		m.sh.announced = m.sh.announced[1:]
+		cmd = tea.Batch(cmd, m.update(next))
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.sh.width, m.sh.height = msg.Width, msg.Height
 		m.layout()
-		return m, nil
+		return nil
 	case tea.KeyMsg:
 		k := m.sh.keys
 		switch {
 		case key.Matches(msg, k.ForceQuit):
 			if m.step == stepRun && m.run.running() {
-				return m, m.run.askAbort()
+				return m.run.askAbort()
 			}
 			return m.quit()
 		case m.active().typing():
 		case key.Matches(msg, k.Quit):
 			if m.step == stepRun && m.run.running() {
 				m.run.note = "A run is in progress: x aborts it first."
-				return m, nil
+				return nil
 			}
 			return m.quit()
 		case key.Matches(msg, k.Help):
 			m.fullHelp = !m.fullHelp
 			m.layout()
-			return m, nil
+			return nil
 		}
 	case configDoneMsg:
-		return m, m.goTo(stepCSV)
+		return m.goTo(stepCSV)
 	case csvDoneMsg:
-		return m, m.goTo(stepRoom)
+		return m.goTo(stepRoom)
 	case roomDoneMsg:
-		return m, m.goTo(stepPreview)
+		return m.goTo(stepPreview)
 	case startRunMsg:
 		m.step = stepRun
 		m.layout()
-		return m, m.run.start(msg.resumeFrom)
+		return m.run.start(msg.resumeFrom)
 	case runDoneMsg:
 		m.summary.set(msg.summary, m.run)
 		m.step = stepSummary
 		m.layout()
-		return m, nil
+		return nil
 	case backMsg:
 		if m.step > stepConfig && m.step < stepRun {
 			m.step--
 			m.layout()
 			if m.step == stepRoom {
-				return m, m.screens[stepRoom].(*roomStep).back()
+				return m.screens[stepRoom].(*roomStep).back()
 			}
 		}
-		return m, nil
+		return nil
 	case configFailedMsg, csvFailedMsg:
 		m.inputErr = true
 	case configLoadedMsg, csvLoadedMsg:
 		m.inputErr = false
 	}
-	return m, m.active().update(msg)
+	return m.active().update(msg)
 }
 
 // goTo moves forward to a step and lets it start its work.
@@ -177,9 +190,9 @@ func (m *Model) goTo(s step) tea.Cmd {
 	return nil
 }
 
-func (m *Model) quit() (tea.Model, tea.Cmd) {
+func (m *Model) quit() tea.Cmd {
 	m.quitting = true
-	return m, tea.Quit
+	return tea.Quit
 }
 
 // layout gives every screen the room left by the header and the help.

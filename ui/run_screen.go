@@ -38,7 +38,8 @@ type runScreen struct {
 	note               string
 	firstResult, lastT time.Time
 	results            int
-	resumedDone        int // actions done before this run, when resuming
+	resumedDone        int    // actions done before this run, when resuming
+	resumeFrom         string // the journal resumed, "" for a fresh run
 	w, h               int
 }
 
@@ -48,7 +49,7 @@ func newRunScreen(sh *shared) *runScreen {
 
 // start prepares the runner (journal opened or resumed) off the update loop.
 func (s *runScreen) start(resumeFrom string) tea.Cmd {
-	s.starting = true
+	s.starting, s.resumeFrom = true, resumeFrom
 	opts := bulk.RunOptions{OutDir: s.sh.opts.OutDir, Interval: s.sh.opts.Interval, Window: s.sh.opts.Window,
 		ResumeFrom: resumeFrom, Control: bulk.NewControl()}
 	s.control = opts.Control
@@ -98,7 +99,7 @@ func (s *runScreen) update(msg tea.Msg) tea.Cmd {
 	case runFailedMsg:
 		s.err = msg.err
 		s.closed, s.returned = true, true
-		return msgCmd(runDoneMsg{})
+		return s.sh.announce(runDoneMsg{})
 	case runEventMsg:
 		cmd := s.apply(msg.ev)
 		return tea.Batch(cmd, waitEventCmd(s.events))
@@ -138,7 +139,7 @@ func (s *runScreen) update(msg tea.Msg) tea.Cmd {
 func (s *runScreen) finishIfDone() tea.Cmd {
 	if s.closed && s.returned {
 		s.wait = nil
-		return msgCmd(runDoneMsg{summary: s.summary})
+		return s.sh.announce(runDoneMsg{summary: s.summary})
 	}
 	return nil
 }

@@ -52,7 +52,7 @@ func (s *configStep) update(msg tea.Msg) tea.Cmd {
 		}
 		s.loading = ""
 		s.sh.session = msg.session
-		return msgCmd(configDoneMsg{})
+		return s.sh.announce(configDoneMsg{})
 	case configFailedMsg:
 		if msg.path != s.loading {
 			return nil

@@ -37,11 +37,11 @@ func TestConfigStepShowsTheErrorInPlaceThenAcceptsAnotherFile(t *testing.T) {
 	bad := filepath.Join(dir, "a.json")
 	m := newSized(t, Options{StartDir: dir, Connect: fakeConnector(&calls, map[string]error{bad: errAuth})}, 80, 24)
 
-	msgs := press(t, m, "enter")
+	press(t, m, "enter")
 	if len(calls) != 1 || calls[0] != bad {
 		t.Fatalf("connector calls = %v, want [%s]", calls, bad)
 	}
-	if hasMsg[configDoneMsg](msgs) || m.step != stepConfig {
+	if m.step != stepConfig {
 		t.Fatal("a failed config must not move on")
 	}
 	v := m.View()
@@ -50,8 +50,8 @@ func TestConfigStepShowsTheErrorInPlaceThenAcceptsAnotherFile(t *testing.T) {
 		t.Fatalf("exit code after a config error = %d, want 2", m.ExitCode())
 	}
 
-	msgs = press(t, m, "down", "enter")
-	if !hasMsg[configDoneMsg](msgs) || m.step != stepCSV {
+	press(t, m, "down", "enter")
+	if m.step != stepCSV {
 		t.Fatalf("after a good config the wizard is at step %d, want the user list", m.step)
 	}
 	if m.sh.session == nil || m.sh.session.Config.BotUsername != "roster-bot" {

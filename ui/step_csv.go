@@ -56,7 +56,7 @@ func (s *csvStep) update(msg tea.Msg) tea.Cmd {
 		s.sh.list = msg.list
 		if s.auto {
 			s.auto = false // a flag answers the step once; going back shows it
-			return msgCmd(csvDoneMsg{})
+			return s.sh.announce(csvDoneMsg{})
 		}
 		return nil
 	case csvFailedMsg:
@@ -81,7 +81,7 @@ func (s *csvStep) update(msg tea.Msg) tea.Cmd {
 		if km, ok := msg.(tea.KeyMsg); ok {
 			switch {
 			case key.Matches(km, k.Select):
-				return msgCmd(csvDoneMsg{})
+				return s.sh.announce(csvDoneMsg{})
 			case key.Matches(km, k.Back):
 				s.list = nil // choose another file
 			}
@@ -90,7 +90,7 @@ func (s *csvStep) update(msg tea.Msg) tea.Cmd {
 	}
 	path, back, cmd := s.chooser.update(msg)
 	if back {
-		return msgCmd(backMsg{})
+		return s.sh.announce(backMsg{})
 	}
 	if path != "" {
 		return tea.Batch(cmd, s.load(path))

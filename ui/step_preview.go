@@ -77,7 +77,7 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 				if s.resume {
 					from = s.resumePath
 				}
-				return msgCmd(startRunMsg{resumeFrom: from})
+				return s.sh.announce(startRunMsg{resumeFrom: from})
 			case key.Matches(msg, k.Cancel):
 				s.confirming = false
 			}
@@ -85,7 +85,7 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, k.Back):
-			return msgCmd(backMsg{})
+			return s.sh.announce(backMsg{})
 		case key.Matches(msg, k.ToggleMode):
 			if s.sh.mode == bulk.ModeAdd {
 				s.sh.mode = bulk.ModeRemove

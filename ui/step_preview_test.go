@@ -32,8 +32,8 @@ func TestPreviewShowsThePlanPaceEstimateAndEveryWarning(t *testing.T) {
 
 func TestPreviewStartNeedsAnExplicitConfirmation(t *testing.T) {
 	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "", 0)
-	msgs := press(t, m, "s")
-	if hasMsg[startRunMsg](msgs) {
+	press(t, m, "s")
+	if m.step != stepPreview {
 		t.Fatal("s alone must not start")
 	}
 	mustContain(t, m.View(), `Really add 5 users in "Trading Desk EMEA" now?`)
@@ -42,8 +42,8 @@ func TestPreviewStartNeedsAnExplicitConfirmation(t *testing.T) {
 		t.Fatal("n cancels")
 	}
 	press(t, m, "s")
-	msgs = press(t, m, "y")
-	if !hasMsg[startRunMsg](msgs) {
+	m.Update(keyMsg("y")) // the runner is not started here
+	if m.step != stepRun || !m.run.starting {
 		t.Fatal("y after s starts")
 	}
 }
@@ -73,15 +73,9 @@ func TestPreviewOffersToResumeAndCanStartFresh(t *testing.T) {
 	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "/out/roster-journal.jsonl", 3)
 	mustContain(t, m.View(), "unfinished run of this plan was found (3 of 5 done)", "/out/roster-journal.jsonl")
 	press(t, m, "s")
-	msgs := press(t, m, "y")
-	var got *startRunMsg
-	for _, msg := range msgs {
-		if sr, ok := msg.(startRunMsg); ok {
-			got = &sr
-		}
-	}
-	if got == nil || got.resumeFrom != "/out/roster-journal.jsonl" {
-		t.Fatalf("start = %+v, want a resume", got)
+	m.Update(keyMsg("y"))
+	if m.step != stepRun || m.run.resumeFrom != "/out/roster-journal.jsonl" {
+		t.Fatalf("step %d, resume from %q: want a resume", m.step, m.run.resumeFrom)
 	}
 
 	m, s = previewWith(t, Options{}, 80, 24, syntheticPlan(5), "/out/roster-journal.jsonl", 3)
@@ -91,10 +85,9 @@ func TestPreviewOffersToResumeAndCanStartFresh(t *testing.T) {
 	}
 	mustContain(t, m.View(), "Start fresh")
 	press(t, m, "s")
-	for _, msg := range press(t, m, "y") {
-		if sr, ok := msg.(startRunMsg); ok && sr.resumeFrom != "" {
-			t.Fatal("a fresh start does not resume")
-		}
+	m.Update(keyMsg("y"))
+	if m.step != stepRun || m.run.resumeFrom != "" {
+		t.Fatalf("step %d, resume from %q: want a fresh start", m.step, m.run.resumeFrom)
 	}
 }
 

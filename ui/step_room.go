@@ -80,7 +80,7 @@ func (s *roomStep) update(msg tea.Msg) tea.Cmd {
 		s.sh.room = msg.room
 		if s.auto {
 			s.auto = false
-			return msgCmd(roomDoneMsg{})
+			return s.sh.announce(roomDoneMsg{})
 		}
 		return nil
 	case spinner.TickMsg:
@@ -97,7 +97,7 @@ func (s *roomStep) update(msg tea.Msg) tea.Cmd {
 		if s.details != nil {
 			switch {
 			case key.Matches(msg, k.Select):
-				return msgCmd(roomDoneMsg{})
+				return s.sh.announce(roomDoneMsg{})
 			case key.Matches(msg, k.Back):
 				s.details = nil
 				return nil
@@ -106,7 +106,7 @@ func (s *roomStep) update(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, k.Back):
-			return msgCmd(backMsg{})
+			return s.sh.announce(backMsg{})
 		case msg.Type == tea.KeyUp:
 			if s.cursor > 0 {
 				s.cursor--

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"roster/symphony/bulk"
 )
@@ -57,6 +58,13 @@ func (s *summaryScreen) render(height int) string {
 		b.WriteString(truncate(str, max(s.w, 40)) + "\n")
 		lines++
 	}
+	// paths are never cut: they are what the operator opens next
+	putPath := func(label, path string) {
+		for _, l := range strings.Split(ansi.Hardwrap(st.Bold.Render(label)+path, max(s.w, 40), true), "\n") {
+			b.WriteString(l + "\n")
+			lines++
+		}
+	}
 	sum := s.sum
 	switch {
 	case sum == nil:
@@ -88,8 +96,8 @@ func (s *summaryScreen) render(height int) string {
 		put(st.Bad.Render("  " + errText(s.err)))
 	}
 	put("")
-	put(st.Bold.Render("Report:  ") + sum.ReportPath)
-	put(st.Bold.Render("Journal: ") + sum.JournalPath)
+	putPath("Report:  ", sum.ReportPath)
+	putPath("Journal: ", sum.JournalPath)
 	put(st.Muted.Render(fmt.Sprintf("Exit code %d.", sum.ExitCode())))
 	if len(s.failures) > 0 {
 		put("")

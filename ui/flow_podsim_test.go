@@ -1,0 +1,250 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"roster/symphony/podsim"
+)
+
+// podWorld is a seeded simulated pod with its config written to a folder
+// and a user list of n candidates plus a few set-aside rows.
+type podWorld struct {
+	srv  *podsim.Server
+	demo *podsim.Demo
+	dir  string
+	csv  string
+	out  string
+}
+
+func startPod(t *testing.T, opts podsim.Options, n int) *podWorld {
+	t.Helper()
+	srv, err := podsim.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	d, err := srv.SeedDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &podWorld{srv: srv, demo: d, dir: t.TempDir(), out: filepath.Join(t.TempDir(), "out")}
+	if err := srv.WriteDir(w.dir, d); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("user\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%d\n", d.Candidates[i].ID)
+	}
+	fmt.Fprintf(&b, "%d\nnot a user!\n", d.Candidates[0].ID) // a duplicate and a bad row
+	w.csv = filepath.Join(w.dir, "flow-users.csv")
+	if err := os.WriteFile(w.csv, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// options offer the world's files and rooms, as the demo does.
+func (w *podWorld) options() Options {
+	return Options{
+		OfferConfigs: []string{filepath.Join(w.dir, "config.json")},
+		OfferCSVs:    []string{w.csv},
+		SuggestRooms: []string{w.demo.Small, w.demo.Medium},
+		StartDir:     w.dir,
+		OutDir:       w.out,
+		Interval:     20 * time.Millisecond,
+	}
+}
+
+// walkToPreview drives the wizard from the config to the preview of the first suggested room.
+func walkToPreview(t *testing.T, tm *teatest.TestModel) {
+	t.Helper()
+	waitScreen(t, tm, "config.json")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitScreen(t, tm, "flow-users.csv")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitScreen(t, tm, "users to consider")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitScreen(t, tm, "MEMBERS")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitScreen(t, tm, "enter: preview")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitScreen(t, tm, "s: start")
+}
+
+func start(tm *teatest.TestModel) {
+	tm.Type("s")
+	tm.Type("y")
+}
+
+var stamp = regexp.MustCompile(`\d{8}T\d{6}Z`)
+
+// sanitize renders the model with what changes from run to run (folders,
+// times, durations, stream IDs) replaced, so the golden view can be compared.
+func (w *podWorld) sanitize(m *Model) string {
+	m.sh.opts.OutDir = "<OUT>"
+	if s := m.summary.sum; s != nil {
+		s.ReportPath = stamp.ReplaceAllString(strings.ReplaceAll(s.ReportPath, w.out, "<OUT>"), "<TIME>")
+		s.JournalPath = stamp.ReplaceAllString(strings.ReplaceAll(s.JournalPath, w.out, "<OUT>"), "<TIME>")
+	}
+	v := m.render()
+	v = regexp.MustCompile(`done in [0-9hms]+`).ReplaceAllString(v, "done in <T>")
+	for _, id := range []string{w.demo.Small, w.demo.Medium} {
+		v = strings.ReplaceAll(v, id, "<STREAM>")
+	}
+	return v
+}
+
+func TestFlowWizardFromConfigToSummaryAgainstPodsim(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond}, 12)
+			m := New(w.options())
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
+			walkToPreview(t, tm)
+			start(tm)
+			waitScreen(t, tm, "The run finished", "Report:")
+			tm.Type("q")
+			fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+			if fm.ExitCode() != 0 {
+				t.Fatalf("exit code %d:\n%s", fm.ExitCode(), fm.render())
+			}
+			sum := fm.summary.sum
+			if sum.Totals.Added != 12 || sum.Totals.Failed != 0 {
+				t.Fatalf("totals %+v", sum.Totals)
+			}
+			if got := w.members(t, w.demo.Small); !containsAll(got, w.demo.Candidates[:12]) {
+				t.Fatal("the pod's room lacks the added users")
+			}
+			if _, err := os.Stat(sum.ReportPath); err != nil {
+				t.Fatalf("report: %v", err)
+			}
+			golden.RequireEqual(t, []byte(w.sanitize(fm)))
+		})
+	}
+}
+
+func TestFlowPauseAndResumeAgainstPodsim(t *testing.T) {
+	w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond, Latency: 40 * time.Millisecond}, 40)
+	tm := teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(80, 24))
+	walkToPreview(t, tm)
+	start(tm)
+	waitScreen(t, tm, "Adding 40 users")
+	tm.Type("p")
+	waitScreen(t, tm, "PAUSED")
+	tm.Type("r")
+	waitScreen(t, tm, "The run finished")
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+	if s := fm.summary.sum; s == nil || s.Totals.Added != 40 || s.Aborted {
+		t.Fatalf("after pause and resume: %+v", s)
+	}
+}
+
+func TestFlowAbortAgainstPodsim(t *testing.T) {
+	w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond, Latency: 60 * time.Millisecond}, 60)
+	tm := teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(120, 40))
+	walkToPreview(t, tm)
+	start(tm)
+	waitScreen(t, tm, "Adding 60 users")
+	tm.Type("x")
+	waitScreen(t, tm, "Abort the run?")
+	tm.Type("y")
+	waitScreen(t, tm, "The run was aborted")
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+	s := fm.summary.sum
+	if s == nil || !s.Aborted || s.Totals.Done >= 60 {
+		t.Fatalf("abort: %+v", s)
+	}
+	if fm.ExitCode() != 3 {
+		t.Fatalf("exit code %d", fm.ExitCode())
+	}
+	if got := len(w.members(t, w.demo.Small)) - w.initialMembers(t); got != s.Totals.Added {
+		t.Logf("pod gained %d members, summary says %d added", got, s.Totals.Added)
+	}
+}
+
+func TestFlowResizeDuringRunAgainstPodsim(t *testing.T) {
+	w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond, Latency: 20 * time.Millisecond}, 30)
+	tm := teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(80, 24))
+	walkToPreview(t, tm)
+	start(tm)
+	waitScreen(t, tm, "Adding 30 users")
+	tm.Send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	waitScreen(t, tm, "The run finished")
+	tm.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	tm.Send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+	checkFits(t, fm.render(), 120, 40)
+	if fm.run.table.width != 120 {
+		t.Fatalf("table width %d after resize", fm.run.table.width)
+	}
+	golden.RequireEqual(t, []byte(w.sanitize(fm)))
+}
+
+func TestFlowGoingBackToAnotherRoomAgainstPodsim(t *testing.T) {
+	w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond}, 5)
+	tm := teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(120, 40))
+	walkToPreview(t, tm)
+	tm.Send(tea.KeyMsg{Type: tea.KeyEsc}) // preview -> room details
+	waitScreen(t, tm, "enter: preview")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEsc}) // details -> room list
+	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	// the second room's stream ID is shown only on its details: a frame
+	// diff may not redraw lines the first room's details had too
+	waitScreen(t, tm, w.demo.Medium)
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitScreen(t, tm, "s: start")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+	if fm.sh.plan == nil || fm.sh.plan.Room.ID != w.demo.Medium {
+		t.Fatalf("the preview is not of the second room: %+v", fm.sh.plan)
+	}
+	golden.RequireEqual(t, []byte(w.sanitize(fm)))
+}
+
+func (w *podWorld) members(t *testing.T, room string) []int64 {
+	t.Helper()
+	for _, r := range w.srv.State().Rooms {
+		if r.ID == room {
+			return r.Members
+		}
+	}
+	t.Fatalf("room %s not in the pod", room)
+	return nil
+}
+
+func (w *podWorld) initialMembers(t *testing.T) int { return 0 }
+
+func containsAll(ids []int64, users []podsim.User) bool {
+	set := map[int64]bool{}
+	for _, id := range ids {
+		set[id] = true
+	}
+	for _, u := range users {
+		if !set[u.ID] {
+			return false
+		}
+	}
+	return true
+}
