@@ -1,0 +1,125 @@
+package bulk
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"roster/symphony/podsim"
+)
+
+// BenchmarkScheduleVsSleep compares the runner with the old script's
+// strategy (a fixed sleep after every call) on the same simulated pod with
+// the same latency, for a room that grows from 450 to 1,050 members. Time
+// is scaled: the interval stands for Symphony's 3 s and the latency for a
+// pod's reply time, in the same proportion (3 s : 600 ms).
+//
+//	go test ./symphony/bulk -run '^$' -bench ScheduleVsSleep -benchtime 1x
+func BenchmarkScheduleVsSleep(b *testing.B) {
+	const (
+		interval = 5 * time.Millisecond
+		latency  = time.Millisecond
+		before   = 450
+		adds     = 600
+	)
+	p := startSim(b, podsim.Options{PaceGap: interval, PaceTolerance: interval - time.Millisecond, Latency: latency})
+	var oldTotal, newTotal time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		oldRoom := p.room("old", p.addUsers("old-member", before-2))
+		oldUsers := p.addUsers("old-new", adds)
+		newRoom := p.room("new", p.addUsers("new-member", before-2))
+		newUsers := p.addUsers("new-new", adds)
+		plan := p.plan(b, newRoom, ModeAdd, idList(newUsers), interval)
+		ctx := context.Background()
+		b.StartTimer()
+
+		start := time.Now()
+		for _, id := range oldUsers {
+			if _, err := p.client.AddMember(ctx, oldRoom, id); err != nil {
+				b.Fatal(err)
+			}
+			time.Sleep(interval)
+		}
+		oldTotal += time.Since(start)
+
+		start = time.Now()
+		out := run(b, p.client, plan, RunOptions{OutDir: b.TempDir(), Retry: fastRetry})
+		newTotal += time.Since(start)
+		if out.err != nil || out.summary.Totals.Added != adds {
+			b.Fatalf("run: %v %+v", out.err, out.summary.Totals)
+		}
+	}
+	if v := p.State().PacingViolations; v != 0 {
+		b.Errorf("%d pacing violations", v)
+	}
+	b.ReportMetric(oldTotal.Seconds()/float64(b.N), "sleep-after-s")
+	b.ReportMetric(newTotal.Seconds()/float64(b.N), "scheduled-s")
+	b.ReportMetric(float64(oldTotal)/float64(newTotal), "ratio")
+}
+
+// BenchmarkJumboRun measures how close a fully paced run comes to the
+// pacing bound N x interval (1,200 adds into a room of 1,100).
+//
+//	go test ./symphony/bulk -run '^$' -bench JumboRun -benchtime 1x
+func BenchmarkJumboRun(b *testing.B) {
+	const (
+		n        = 1200
+		interval = 5 * time.Millisecond
+	)
+	p := startSim(b, podsim.Options{PaceGap: interval, PaceTolerance: interval - time.Millisecond})
+	var total time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		room := p.room("jumbo", p.addUsers("member", 1098))
+		plan := p.plan(b, room, ModeAdd, idList(p.addUsers("new", n)), interval)
+		b.StartTimer()
+		start := time.Now()
+		out := run(b, p.client, plan, RunOptions{OutDir: b.TempDir(), Retry: fastRetry})
+		total += time.Since(start)
+		if out.summary.Totals.Added != n {
+			b.Fatalf("%+v", out.summary.Totals)
+		}
+	}
+	b.ReportMetric(float64(total)/float64(b.N)/float64(n*interval), "x-bound")
+}
+
+// BenchmarkJournalRecord is the cost of one journal record, made durable
+// (fsync) as the runner does before each next call, and without the fsync
+// for comparison.
+//
+//	go test ./symphony/bulk -run '^$' -bench JournalRecord -benchtime 2000x
+func BenchmarkJournalRecord(b *testing.B) {
+	p := journalPlan()
+	res := Result{Time: time.Now(), Item: p.Actions[0], Outcome: OutcomeAdded, Status: 200, Message: "Member added", Attempts: 1}
+	b.Run("fsync", func(b *testing.B) {
+		j, err := createJournal(b.TempDir(), p, time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer j.Close()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if err := j.result(res, "add"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("no-fsync", func(b *testing.B) {
+		f, err := os.OpenFile(filepath.Join(b.TempDir(), "j.jsonl"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			line, _ := json.Marshal(record{Type: recResult, Time: res.Time, UserID: 10, Outcome: "added"})
+			if _, err := f.Write(append(line, '\n')); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
