@@ -33,7 +33,7 @@ func printPlan(w io.Writer, p *bulk.Plan, list *csvsource.List, f runFlags, win 
 		s := list.Summary
 		fmt.Fprintf(w, "List      %s: %s users (%s IDs, %s emails, %s usernames; %s flagged owner)",
 			list.Path, count(s.Entries), count(s.IDs), count(s.Emails), count(s.Usernames), count(s.Owners))
-		fmt.Fprintf(w, ", %s duplicates, %s bad rows, %s rows recovered\n", count(s.Duplicates), count(s.Problems), count(s.Warnings))
+		fmt.Fprintf(w, "; duplicates %s, bad rows %s, rows recovered %s\n", count(s.Duplicates), count(s.Problems), count(s.Warnings))
 	}
 	fmt.Fprintf(w, "Members   %s -> %s (owners %s -> %s)\n",
 		count(p.MembersBefore), count(p.MembersAfter), count(p.OwnersBefore), count(p.OwnersAfter))
@@ -100,11 +100,11 @@ func permissionText(perm bulk.Permission) string {
 	if !perm.Allowed {
 		text = "may NOT make the change"
 	}
-	if len(roles) > 0 {
-		text += " (" + strings.Join(roles, ", ") + ")"
-	}
-	if perm.Reason != "" {
+	switch {
+	case perm.Reason != "": // says the roles too, and why they matter
 		text += ": " + perm.Reason
+	case len(roles) > 0:
+		text += " (" + strings.Join(roles, ", ") + ")"
 	}
 	return text
 }
@@ -144,7 +144,10 @@ func printProblems(w io.Writer, p *bulk.Plan, list *csvsource.List) {
 			continue
 		}
 		seen[it.Line] = true
-		text := fmt.Sprintf("%s: %s", it.Outcome, shortValue(it.Input))
+		text := string(it.Outcome)
+		if it.Input != "" {
+			text += ": " + shortValue(it.Input)
+		}
 		if it.Message != "" {
 			text += ": " + it.Message
 		}

@@ -108,7 +108,7 @@ func (p *eventPrinter) result(r bulk.Result) {
 	if r.Attempts != 1 {
 		tries = fmt.Sprintf("%d attempts", r.Attempts)
 	}
-	line := fmt.Sprintf("%s  line %-6d %-34s %-15s %-8s %s", stamp(r.Time), r.Item.Line, userText(r.Item), outcome, status, tries)
+	line := fmt.Sprintf("%s  line %-6d %-34s %-15s %-9s %s", stamp(r.Time), r.Item.Line, userText(r.Item), outcome, status, tries)
 	if r.Message != "" {
 		line += ": " + r.Message
 	}
@@ -183,10 +183,17 @@ func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error) {
 	if left := t.Actions - t.Done; left > 0 {
 		fmt.Fprintf(w, ", %s not done", count(left))
 	}
-	fmt.Fprintf(w, "; %s set aside before the run\n", count(len(p.plan.SetAside)))
+	// On resume the users the earlier run finished are in the room now, so
+	// the plan sets them aside as already there; they count as done, not as
+	// set aside.
+	setAside := len(p.plan.SetAside)
+	if earlier := t.Actions - len(p.plan.Actions); p.resumedDone > 0 && earlier > 0 {
+		setAside = max(0, setAside-earlier)
+	}
+	fmt.Fprintf(w, "; %s set aside by the plan\n", count(setAside))
 	fmt.Fprintf(w, "  the room has %s members\n", count(t.Members))
 	if p.resumedDone > 0 {
-		fmt.Fprintf(w, "  (this resumed a run: users finished before are counted, and listed in the report)\n")
+		fmt.Fprintf(w, "  (a resumed run: the totals include the %s users finished before, and so does the report)\n", count(p.resumedDone))
 	}
 	if s.JournalPath != "" {
 		fmt.Fprintf(w, "Journal   %s\n", s.JournalPath)

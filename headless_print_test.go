@@ -39,9 +39,9 @@ func TestEventPrinterLines(t *testing.T) {
 		{"window wait, next day", bulk.Event{Kind: bulk.EventWindowWait, Time: at(8, 0, 0), Until: at(8, 0, 0).Add(10*time.Hour).AddDate(0, 0, 1)},
 			"08:00:00  outside the run window: waiting until Tue 24 Nov 18:00:00\n"},
 		{"added", res(0, bulk.OutcomeAdded, 200, 1, ""),
-			fmt.Sprintf("07:40:10  line 2      %-34s %-15s %-8s 1 attempt\n", "1000", "added", "HTTP 200")},
+			fmt.Sprintf("07:40:10  line 2      %-34s %-15s %-9s 1 attempt\n", "1000", "added", "HTTP 200")},
 		{"failed with message", res(1, bulk.OutcomeFailed, 403, 1, "not allowed"),
-			fmt.Sprintf("07:40:11  line 3      %-34s %-15s %-8s 1 attempt: not allowed\n", "1001", "failed", "HTTP 403")},
+			fmt.Sprintf("07:40:11  line 3      %-34s %-15s %-9s 1 attempt: not allowed\n", "1001", "failed", "HTTP 403")},
 		{"stopping", bulk.Event{Kind: bulk.EventStopping, Time: at(7, 41, 0), Message: "the room was deactivated"},
 			"07:41:00  stopping: the room was deactivated\n"},
 	}

@@ -1,0 +1,341 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"roster/symphony/podsim"
+)
+
+// unknownID is a user ID that no demo pod holds.
+const unknownID = 987654321987
+
+// standardStreamID is a stream ID as the Symphony client shows it (standard
+// base64, padded), which users paste; the CLI must accept it.
+func standardStreamID(urlSafe string) string {
+	s := strings.NewReplacer("-", "+", "_", "/").Replace(urlSafe)
+	for len(s)%4 != 0 {
+		s += "="
+	}
+	return s
+}
+
+// addList is a list of users to add to the small room, with one unknown and
+// one inactive user set aside by the plan.
+type addList struct {
+	path     string
+	toAdd    []podsim.User
+	unknown  int // line of the unknown ID
+	inactive int // line of the inactive user
+}
+
+func writeAddList(t *testing.T, pod *simPod, dir string, n int) addList {
+	t.Helper()
+	l := addList{toAdd: pod.demo.Candidates[:n]}
+	ids := append(userIDs(l.toAdd), unknownID, pod.demo.Inactive[0].ID)
+	l.unknown, l.inactive = n+2, n+3 // header is line 1
+	l.path = writeFile(t, dir, "users.csv", idCSV(ids...))
+	return l
+}
+
+func TestHeadlessDryRunChangesNothing(t *testing.T) {
+	pod := startPod(t, podsim.Options{})
+	dir := t.TempDir()
+	list := writeAddList(t, pod, dir, 12)
+	before := pod.memberSet(t, pod.demo.Small)
+	out := filepath.Join(dir, "out")
+
+	r := runCmd(t, "--auth", "rsa", "--config", pod.configPath(), "--csv", list.path,
+		"--stream", standardStreamID(pod.demo.Small), "--dry-run", "--out", out)
+	if r.code != exitOK {
+		t.Fatalf("dry run: want exit 0\n%s", r)
+	}
+	for _, want := range []string{
+		"Dry run: nothing was changed.",
+		"Changes   12 to add",
+		fmt.Sprintf("line %-6d unknown-user", list.unknown),
+		fmt.Sprintf("line %-6d inactive-user", list.inactive),
+		pod.demo.Small, // the normalised stream ID
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("dry run output lacks %q\n%s", want, r)
+		}
+	}
+	assertUnchanged(t, pod, pod.demo.Small, before, list.toAdd)
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a dry run created %s (stat: %v); it must write nothing", out, err)
+	}
+}
+
+func TestHeadlessWithoutYesChangesNothing(t *testing.T) {
+	pod := startPod(t, podsim.Options{})
+	dir := t.TempDir()
+	list := writeAddList(t, pod, dir, 5)
+	before := pod.memberSet(t, pod.demo.Small)
+
+	r := runCmd(t, "--config", pod.configPath(), "--csv", list.path, "--stream", pod.demo.Small, "--out", dir)
+	if r.code != exitInput {
+		t.Fatalf("no --yes: want exit 2\n%s", r)
+	}
+	if !strings.Contains(r.stdout, "Nothing was changed. To make these 5 changes, run the same command again with --yes.") {
+		t.Errorf("no --yes: the output does not say to re-run with --yes\n%s", r)
+	}
+	assertUnchanged(t, pod, pod.demo.Small, before, list.toAdd)
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 { // users.csv only
+		t.Errorf("no --yes: %d files in the out folder, want only the list", len(entries))
+	}
+}
+
+// assertUnchanged checks that a room still has the same members and that no
+// membership call reached the pod for the listed users.
+func assertUnchanged(t *testing.T, pod *simPod, room string, before map[int64]bool, users []podsim.User) {
+	t.Helper()
+	after := pod.memberSet(t, room)
+	if len(after) != len(before) {
+		t.Errorf("the room went from %d to %d members; nothing should change", len(before), len(after))
+	}
+	st := pod.State()
+	for _, u := range users {
+		if c := calls(st, u.ID); c.Add+c.Remove != 0 {
+			t.Errorf("user %d got %d adds and %d removals; nothing should be called", u.ID, c.Add, c.Remove)
+		}
+	}
+}
+
+func TestHeadlessAddsEveryone(t *testing.T) {
+	pod := startPod(t, podsim.Options{})
+	dir := t.TempDir()
+	users := pod.demo.Candidates[:15]
+	var csv strings.Builder
+	csv.WriteString("user,owner\n")
+	for i, u := range users {
+		switch {
+		case i == 0:
+			fmt.Fprintf(&csv, "%d,yes\n", u.ID) // to be made owner
+		case i < 4 && u.Email != "":
+			fmt.Fprintf(&csv, "%s,\n", u.Email)
+		default:
+			fmt.Fprintf(&csv, "%d,\n", u.ID)
+		}
+	}
+	path := writeFile(t, dir, "users.csv", csv.String())
+	out := filepath.Join(dir, "runs")
+
+	r := runCmd(t, "--config", pod.configPath(), "--csv", path, "--stream", pod.demo.Small,
+		"--yes", "--no-tui", "--interval", "5ms", "--out", out)
+	if r.code != exitOK {
+		t.Fatalf("want exit 0\n%s", r)
+	}
+	if got := outcomeLines(r.stdout); got != len(users) {
+		t.Errorf("%d outcome lines, want one per user (%d)\n%s", got, len(users), r)
+	}
+	members := pod.memberSet(t, pod.demo.Small)
+	st := pod.State()
+	for _, u := range users {
+		if !members[u.ID] {
+			t.Errorf("user %d is not a member after the run", u.ID)
+		}
+		if c := calls(st, u.ID); c.Add != 1 {
+			t.Errorf("user %d: %d add calls, want exactly 1", u.ID, c.Add)
+		}
+	}
+	owners := map[int64]bool{}
+	for _, id := range pod.room(t, pod.demo.Small).Owners {
+		owners[id] = true
+	}
+	if !owners[users[0].ID] {
+		t.Errorf("user %d was flagged owner in the list but is not an owner", users[0].ID)
+	}
+	if !strings.Contains(r.stdout, "Finished at") || !strings.Contains(r.stdout, "15 of 15 done") {
+		t.Errorf("the summary does not say the run finished with 15 of 15 done\n%s", r)
+	}
+	report := reportPath(r.stdout)
+	if report == "" {
+		t.Fatalf("the summary names no report\n%s", r)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatalf("report: %v", err)
+	}
+	for _, u := range users[4:] {
+		if !strings.Contains(string(data), fmt.Sprint(u.ID)) {
+			t.Errorf("the report does not mention user %d", u.ID)
+		}
+	}
+	for what, text := range map[string]string{"stdout": r.stdout, "stderr": r.stderr, "report": string(data)} {
+		assertNoSecrets(t, what, text, pod.demo.BotKeyPEM)
+	}
+}
+
+func TestHeadlessRemove(t *testing.T) {
+	pod := startPod(t, podsim.Options{})
+	room := pod.room(t, pod.demo.Small)
+	owner := map[int64]bool{pod.demo.BotID: true}
+	for _, id := range room.Owners {
+		owner[id] = true
+	}
+	var gone []int64
+	for _, id := range room.Members {
+		if !owner[id] && len(gone) < 4 {
+			gone = append(gone, id)
+		}
+	}
+	if len(gone) < 2 {
+		t.Fatalf("the small room has too few plain members to remove: %v", room.Members)
+	}
+	dir := t.TempDir()
+	path := writeFile(t, dir, "leavers.csv", idCSV(append(gone, pod.demo.Candidates[0].ID)...))
+
+	r := runCmd(t, "--config", pod.configPath(), "--csv", path, "--room", pod.demo.Small, "--remove", "--yes", "--out", dir)
+	if r.code != exitOK {
+		t.Fatalf("remove: want exit 0\n%s", r)
+	}
+	if !strings.Contains(r.stdout, "not-member 1") {
+		t.Errorf("the plan does not set the non-member aside\n%s", r)
+	}
+	members := pod.memberSet(t, pod.demo.Small)
+	st := pod.State()
+	for _, id := range gone {
+		if members[id] {
+			t.Errorf("user %d is still a member after the removal", id)
+		}
+		if c := calls(st, id); c.Remove != 1 || c.Add != 0 {
+			t.Errorf("user %d: %d removals and %d adds, want 1 and 0", id, c.Remove, c.Add)
+		}
+	}
+	if len(members) != len(room.Members)-len(gone) {
+		t.Errorf("the room has %d members, want %d", len(members), len(room.Members)-len(gone))
+	}
+}
+
+func TestHeadlessRefusesBadInput(t *testing.T) {
+	pod := startPod(t, podsim.Options{})
+	dir := t.TempDir()
+	list := writeAddList(t, pod, dir, 3)
+	garbage := writeFile(t, dir, "broken.json", "{ this is not json")
+	empty := writeFile(t, dir, "empty.csv", "")
+	aFile := writeFile(t, dir, "not-a-folder", "x")
+	cfg := pod.configPath()
+	room := pod.demo.Small
+	before := pod.memberSet(t, room)
+	tests := []struct {
+		name string
+		args []string
+		want []string // stderr must contain each
+	}{
+		{"no config", []string{"--csv", list.path, "--stream", room}, []string{"--config"}},
+		{"config missing", []string{"--config", filepath.Join(dir, "nope.json"), "--csv", list.path, "--stream", room}, []string{"--config", "nope.json"}},
+		{"config broken", []string{"--config", garbage, "--csv", list.path, "--stream", room}, []string{"--config", "broken.json"}},
+		{"csv missing", []string{"--config", cfg, "--csv", filepath.Join(dir, "nope.csv"), "--stream", room}, []string{"--csv", "nope.csv"}},
+		{"csv empty", []string{"--config", cfg, "--csv", empty, "--stream", room}, []string{"--csv", "empty.csv"}},
+		{"stream not base64", []string{"--config", cfg, "--csv", list.path, "--stream", "room #42!"}, []string{"--stream", "room #42!"}},
+		{"auth cert without a certificate", []string{"--auth", "cert", "--config", cfg, "--csv", list.path, "--stream", room}, []string{"--config"}},
+		{"unknown room", []string{"--config", cfg, "--csv", list.path, "--stream", "AAAAAAAAAAAAAAAAAAAAAA"}, []string{"cannot plan the run"}},
+		{"deactivated room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.demo.Deactivated, "--yes", "--out", dir}, []string{"the run cannot start"}},
+		{"forbidden room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.demo.Forbidden, "--yes", "--out", dir}, []string{"the run cannot start"}},
+		{"out is a file", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", aFile}, []string{"--out", "not-a-folder"}},
+		{"resume file missing", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", dir, "--resume", filepath.Join(dir, "gone.jsonl")}, []string{"--resume", "gone.jsonl", "no such file"}},
+		{"unknown flag", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--force"}, []string{"unknown flag --force"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCmd(t, tt.args...)
+			if r.code != exitInput {
+				t.Errorf("want exit 2\n%s", r)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr lacks %q\n%s", want, r)
+				}
+			}
+			assertNoSecrets(t, "stderr", r.stderr, pod.demo.BotKeyPEM)
+		})
+	}
+	assertUnchanged(t, pod, room, before, pod.demo.Candidates[:3])
+}
+
+// hookWriter is a run's stdout that calls hook once, when the first outcome
+// line has been written: the test changes the pod mid-run there.
+type hookWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	hook  func()
+	fired bool
+}
+
+func (w *hookWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(p)
+	if !w.fired && outcomeLine.Match(w.buf.Bytes()) {
+		w.fired = true
+		w.hook()
+	}
+	return n, err
+}
+
+// runMidRun runs cmdRun into the medium room, which passes 500 members, so
+// that the last users are paced well after the first outcome; hook runs at
+// the first outcome.
+func runMidRun(t *testing.T, pod *simPod, users []podsim.User, hook func()) runResult {
+	t.Helper()
+	dir := t.TempDir()
+	path := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
+	if n := len(pod.room(t, pod.demo.Medium).Members); n+len(users) < 500+10 {
+		t.Fatalf("the medium room has %d members: %d users would not pace at least 10 adds", n, len(users))
+	}
+	stdout := &hookWriter{hook: hook}
+	var stderr bytes.Buffer
+	code := cmdRun([]string{"--config", pod.configPath(), "--csv", path, "--stream", pod.demo.Medium,
+		"--yes", "--interval", "40ms", "--out", dir}, nil, stdout, &stderr)
+	return runResult{code, stdout.buf.String(), stderr.String()}
+}
+
+func TestHeadlessExitsOneWhenSomeUsersFail(t *testing.T) {
+	pod := startPod(t, podsim.Options{PaceGap: 40 * time.Millisecond})
+	users := pod.demo.Candidates[400:430]
+	victim := users[len(users)-1]
+	r := runMidRun(t, pod, users, func() { pod.SetUserActive(victim.ID, false) })
+	if r.code != exitFailed {
+		t.Fatalf("a user deactivated mid-run: want exit 1\n%s", r)
+	}
+	failedAt := strings.Index(r.stdout, "Failed (1):")
+	totalsAt := strings.Index(r.stdout, "30 of 30 done: 29 added, 0 already, 1 failed")
+	if failedAt < 0 || totalsAt < failedAt {
+		t.Errorf("the summary does not list the failure first, then 29 added and 1 failed\n%s", r)
+	}
+	if !strings.Contains(r.stdout[failedAt:], fmt.Sprintf("line %-6d %-34d HTTP 400", len(users)+1, victim.ID)) {
+		t.Errorf("the failure list does not give the victim's line, ID and status\n%s", r)
+	}
+	members := pod.memberSet(t, pod.demo.Medium)
+	for _, u := range users[:len(users)-1] {
+		if !members[u.ID] {
+			t.Errorf("user %d was not added; one failure must not stop the run", u.ID)
+		}
+	}
+}
+
+func TestHeadlessStopsWhenTheRoomIsDeactivated(t *testing.T) {
+	pod := startPod(t, podsim.Options{PaceGap: 40 * time.Millisecond})
+	users := pod.demo.Candidates[500:530]
+	r := runMidRun(t, pod, users, func() { pod.SetRoomActive(pod.demo.Medium, false) })
+	if r.code != exitAborted {
+		t.Fatalf("room deactivated mid-run: want exit 3\n%s", r)
+	}
+	for _, want := range []string{"stopping: ", "Stopped by itself at", "run the same command again with --resume"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q\n%s", want, r)
+		}
+	}
+	if report := reportPath(r.stdout); report == "" {
+		t.Errorf("a run that stopped by itself names no report\n%s", r)
+	} else if _, err := os.Stat(report); err != nil {
+		t.Errorf("report: %v", err)
+	}
+}

@@ -1,0 +1,323 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"roster/symphony/podsim"
+)
+
+// rosterProc is the real binary running headless in a test.
+type rosterProc struct {
+	cmd    *exec.Cmd
+	lines  chan string // stdout, line by line; closed at EOF
+	mu     sync.Mutex
+	stdout strings.Builder
+	stderr bytes.Buffer
+	waited chan struct{}
+	code   int
+}
+
+// startRoster starts the binary with no terminal (stdin is /dev/null).
+func startRoster(t *testing.T, bin string, args ...string) *rosterProc {
+	t.Helper()
+	p := &rosterProc{lines: make(chan string, 100000), waited: make(chan struct{})}
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Stderr = &p.stderr
+	out, err := p.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.stdout.WriteString(sc.Text() + "\n")
+			p.mu.Unlock()
+			p.lines <- sc.Text()
+		}
+		close(p.lines)
+		err := p.cmd.Wait()
+		var ee *exec.ExitError
+		switch {
+		case err == nil:
+		case errors.As(err, &ee):
+			p.code = ee.ExitCode() // -1 when killed by a signal
+		default:
+			p.code = -2
+		}
+		close(p.waited)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-p.waited:
+		default:
+			p.cmd.Process.Kill()
+			<-p.waited
+		}
+	})
+	return p
+}
+
+// awaitOutcomes reads stdout until n outcome lines have been printed; it
+// reports false when the output ended first.
+func (p *rosterProc) awaitOutcomes(t *testing.T, n int) bool {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for seen := 0; seen < n; {
+		select {
+		case line, ok := <-p.lines:
+			if !ok {
+				return false
+			}
+			if outcomeLine.MatchString(line) {
+				seen++
+			}
+		case <-deadline:
+			t.Fatalf("no %d outcome lines within 30s; output so far:\n%s", n, p.output())
+		}
+	}
+	return true
+}
+
+// wait waits for the process to end and returns its exit code.
+func (p *rosterProc) wait(t *testing.T) int {
+	t.Helper()
+	go func() {
+		for range p.lines { // keep the pipe drained
+		}
+	}()
+	select {
+	case <-p.waited:
+	case <-time.After(60 * time.Second):
+		p.cmd.Process.Kill()
+		t.Fatalf("roster did not end within 60s; output:\n%s", p.output())
+	}
+	return p.code
+}
+
+func (p *rosterProc) output() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return "--- stdout\n" + p.stdout.String() + "--- stderr\n" + p.stderr.String()
+}
+
+func (p *rosterProc) stdoutText() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stdout.String()
+}
+
+// allMembers reports whether every user is a member of the room.
+func allMembers(t *testing.T, pod *simPod, room string, users []podsim.User) bool {
+	members := pod.memberSet(t, room)
+	for _, u := range users {
+		if !members[u.ID] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestKilledRunsResumeWithoutRepeatingAdds kills the real binary with
+// SIGKILL at random points of a paced run, again and again, restarting it
+// with --resume each time, until a run ends by itself. Every user must end
+// up a member, and no add may be repeated after a confirmed success: only
+// the one add in flight at each kill may be sent twice.
+func TestKilledRunsResumeWithoutRepeatingAdds(t *testing.T) {
+	bin := rosterBinary(t)
+	pod := startPod(t, podsim.Options{Latency: time.Millisecond})
+	users := pod.demo.Candidates[200:250] // the medium room crosses 500 members: paced
+	room := pod.demo.Medium
+	dir := t.TempDir()
+	csvPath := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
+	out := filepath.Join(dir, "out")
+	args := []string{"--auth", "rsa", "--config", pod.configPath(), "--csv", csvPath, "--stream", room,
+		"--yes", "--no-tui", "--interval", testPace.String(), "--out", out}
+
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("random seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	const maxKills = 12
+	kills, mustResume := 0, false
+	var last *rosterProc
+	for run := 0; ; run++ {
+		if run > 3*maxKills {
+			t.Fatalf("no run ended by itself after %d runs", run)
+		}
+		runArgs := args
+		if run > 0 {
+			runArgs = append(append([]string{}, args...), "--resume")
+		}
+		p := startRoster(t, bin, runArgs...)
+		last = p
+		if kills < maxKills {
+			// Kill after 1 to 6 outcome lines, or at a random instant of
+			// the start (planning, login, journal creation).
+			k := rng.IntN(7)
+			if k == 0 {
+				time.Sleep(time.Duration(rng.IntN(150)) * time.Millisecond)
+			}
+			if p.awaitOutcomes(t, k) {
+				p.cmd.Process.Signal(syscall.SIGKILL)
+			}
+		}
+		code := p.wait(t)
+		decided := strings.Contains(p.stdoutText(), "started:") // past the choice of journal
+		if mustResume && decided && !strings.Contains(p.stdoutText(), "Resuming the journal") {
+			t.Errorf("run %d followed a kill mid-run but did not resume the journal:\n%s", run, p.output())
+		}
+		if code == exitOK {
+			break
+		}
+		if code != -1 {
+			t.Fatalf("run %d: exit %d, want 0 or killed:\n%s", run, code, p.output())
+		}
+		kills++
+		// The journal now holds at least one outcome when an outcome line
+		// was printed by this run or an earlier one; a restart must then
+		// resume it, unless nothing is left to do.
+		mustResume = (mustResume || outcomeLines(p.stdoutText()) > 0) && !allMembers(t, pod, room, users)
+	}
+	t.Logf("%d kills before a run ended by itself; its output:\n%s", kills, last.output())
+
+	members := pod.memberSet(t, room)
+	st := pod.State()
+	totalAdds, repeated := 0, 0
+	for _, u := range users {
+		c := calls(st, u.ID)
+		if !members[u.ID] {
+			t.Errorf("user %d is not a member at the end", u.ID)
+		}
+		if c.Remove != 0 {
+			t.Errorf("user %d got %d removals in an add run", u.ID, c.Remove)
+		}
+		totalAdds += c.Add
+		if c.Add > 1 {
+			repeated++
+		}
+	}
+	// Each kill can leave at most one add in flight, unconfirmed; an add
+	// repeated beyond that was repeated after a confirmed success.
+	if repeated > kills || totalAdds > len(users)+kills {
+		t.Errorf("%d add calls for %d users with %d kills (%d users added more than once); at most one repeat per kill is allowed",
+			totalAdds, len(users), kills, repeated)
+	}
+	if !strings.Contains(last.stdoutText(), "Finished at") && !strings.Contains(last.stdoutText(), "Nothing to add") {
+		t.Errorf("the last run did not say it finished:\n%s", last.output())
+	}
+}
+
+// TestTerminatedRunWritesReportThenResumes sends SIGTERM mid-run: the run
+// aborts cleanly with exit 3 and a report; a restart without --resume
+// refuses to start over; with --resume it finishes the rest.
+func TestTerminatedRunWritesReportThenResumes(t *testing.T) {
+	bin := rosterBinary(t)
+	pod := startPod(t, podsim.Options{Latency: 5 * time.Millisecond})
+	users := pod.demo.Candidates[300:340]
+	room := pod.demo.Medium
+	dir := t.TempDir()
+	csvPath := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
+	out := filepath.Join(dir, "out")
+	args := []string{"--config", pod.configPath(), "--csv", csvPath, "--stream", room,
+		"--yes", "--no-tui", "--interval", "10ms", "--out", out}
+
+	p := startRoster(t, bin, args...)
+	if !p.awaitOutcomes(t, 5) {
+		t.Fatalf("the run ended before 5 outcomes:\n%s", p.output())
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.wait(t); code != exitAborted {
+		t.Fatalf("after SIGTERM: exit %d, want 3:\n%s", code, p.output())
+	}
+	text := p.stdoutText()
+	if !strings.Contains(text, "Aborted at") || !strings.Contains(text, "--resume") {
+		t.Errorf("the aborted run's summary does not say it was aborted and how to go on:\n%s", p.output())
+	}
+	report := reportPath(text)
+	if report == "" {
+		t.Fatalf("the aborted run names no report:\n%s", p.output())
+	}
+	if data, err := os.ReadFile(report); err != nil || len(data) == 0 {
+		t.Fatalf("the aborted run's report %s: %v (%d bytes)", report, err, len(data))
+	}
+	if allMembers(t, pod, room, users) {
+		t.Fatalf("every user was added before the abort took effect; the test needs a slower run")
+	}
+	// A call the abort cut may still reach the pod's room logic after its
+	// latency: take the counts once they have settled.
+	addsAfterAbort := settledState(t, pod)
+
+	again := startRoster(t, bin, args...)
+	if code := again.wait(t); code != exitInput {
+		t.Fatalf("a restart without --resume: exit %d, want 2:\n%s", code, again.output())
+	}
+	if !strings.Contains(again.stderr.String(), "--resume") || !strings.Contains(again.stderr.String(), out) {
+		t.Errorf("the refusal does not name the journal and --resume:\n%s", again.output())
+	}
+	st := pod.State()
+	for _, u := range users {
+		if calls(st, u.ID) != calls(addsAfterAbort, u.ID) {
+			t.Errorf("user %d: the refused restart made membership calls", u.ID)
+		}
+	}
+
+	resumed := startRoster(t, bin, append(args, "--resume")...)
+	if code := resumed.wait(t); code != exitOK {
+		t.Fatalf("resume: exit %d, want 0:\n%s", code, resumed.output())
+	}
+	if !strings.Contains(resumed.stdoutText(), "Resuming the journal") {
+		t.Errorf("the restart with --resume did not resume the journal:\n%s", resumed.output())
+	}
+	st = pod.State()
+	total := 0
+	for _, u := range users {
+		total += calls(st, u.ID).Add
+	}
+	if !allMembers(t, pod, room, users) || total > len(users)+1 {
+		t.Errorf("after resume: all members %v, %d adds for %d users (at most one repeat, for the call the abort cut)",
+			allMembers(t, pod, room, users), total, len(users))
+	}
+}
+
+// settledState is the pod's state once no membership call has landed for a
+// while (calls cut by a client may still be finishing on the pod).
+func settledState(t *testing.T, pod *simPod) podsim.State {
+	t.Helper()
+	prev := pod.State()
+	for range 100 {
+		time.Sleep(50 * time.Millisecond)
+		cur := pod.State()
+		if sameCalls(prev, cur) {
+			return cur
+		}
+		prev = cur
+	}
+	t.Fatal("the pod's call counts did not settle within 5s")
+	return prev
+}
+
+func sameCalls(a, b podsim.State) bool {
+	if len(a.Calls) != len(b.Calls) {
+		return false
+	}
+	for id, c := range a.Calls {
+		if d := b.Calls[id]; d == nil || *c != *d {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"roster/symphony/podsim"
+)
+
+// testPace is the simulated pace of the headless tests: Symphony's 3 s
+// scaled to milliseconds, so that paced runs are fast but still paced.
+const testPace = 5 * time.Millisecond
+
+// TestMain removes the binary built for the real-binary tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+var (
+	binOnce sync.Once
+	binDir  string
+	binPath string
+	binErr  error
+)
+
+// rosterBinary builds the real binary once for the whole test run.
+func rosterBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the real binary; skipped with -short")
+	}
+	binOnce.Do(func() {
+		binDir, binErr = os.MkdirTemp("", "roster-bin-")
+		if binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "roster")
+		cmd := exec.Command("go", "build", "-o", binPath, ".")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+// simPod is a simulated pod serving on loopback with the demo world, and a
+// folder holding its config, key and CA.
+type simPod struct {
+	*podsim.Server
+	demo *podsim.Demo
+	dir  string
+}
+
+// startPod starts a seeded pod; it stops when the test ends.
+func startPod(t *testing.T, opts podsim.Options) *simPod {
+	t.Helper()
+	if opts.PaceGap == 0 {
+		opts.PaceGap = testPace
+	}
+	srv, err := podsim.New(opts)
+	if err != nil {
+		t.Fatalf("podsim.New: %v", err)
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatalf("podsim Start: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	demo, err := srv.SeedDemo()
+	if err != nil {
+		t.Fatalf("podsim SeedDemo: %v", err)
+	}
+	dir := t.TempDir()
+	if err := srv.WriteDir(dir, demo); err != nil {
+		t.Fatalf("podsim WriteDir: %v", err)
+	}
+	return &simPod{Server: srv, demo: demo, dir: dir}
+}
+
+// configPath is the legacy config.json that WriteDir wrote.
+func (p *simPod) configPath() string { return filepath.Join(p.dir, "config.json") }
+
+// room returns a room's state; it fails the test when the room is missing.
+func (p *simPod) room(t *testing.T, id string) podsim.RoomState {
+	t.Helper()
+	for _, r := range p.State().Rooms {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("room %s is not in the pod's state", id)
+	return podsim.RoomState{}
+}
+
+// memberSet is a room's members.
+func (p *simPod) memberSet(t *testing.T, id string) map[int64]bool {
+	t.Helper()
+	set := map[int64]bool{}
+	for _, m := range p.room(t, id).Members {
+		set[m] = true
+	}
+	return set
+}
+
+// calls is the pod's membership call count for one user.
+func calls(st podsim.State, id int64) podsim.CallCount {
+	if c := st.Calls[id]; c != nil {
+		return *c
+	}
+	return podsim.CallCount{}
+}
+
+// writeFile writes a test file and returns its path.
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// idCSV is a user list with one userId column.
+func idCSV(ids ...int64) string {
+	var b strings.Builder
+	b.WriteString("userId\n")
+	for _, id := range ids {
+		fmt.Fprintf(&b, "%d\n", id)
+	}
+	return b.String()
+}
+
+// userIDs are the users' IDs.
+func userIDs(users []podsim.User) []int64 {
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	return ids
+}
+
+// runResult is what one cmdRun call gave.
+type runResult struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCmd calls cmdRun as main does, with no terminal.
+func runCmd(t *testing.T, args ...string) runResult {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := cmdRun(args, nil, &stdout, &stderr)
+	return runResult{code, stdout.String(), stderr.String()}
+}
+
+func (r runResult) String() string {
+	return fmt.Sprintf("exit %d\n--- stdout\n%s--- stderr\n%s", r.code, r.stdout, r.stderr)
+}
+
+// outcomeLine matches the headless printer's line for one finished user.
+var outcomeLine = regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  line \d+ `)
+
+// outcomeLines counts the outcome lines of a run's output.
+func outcomeLines(out string) int { return len(outcomeLine.FindAllString(out, -1)) }
+
+// reportPath is the report named in a run's summary.
+func reportPath(out string) string {
+	m := regexp.MustCompile(`(?m)^Report\s+(.+)$`).FindStringSubmatch(out)
+	if m == nil {
+		return ""
+	}
+	return strings.TrimSpace(m[1])
+}
+
+// assertNoSecrets fails when text holds key material or a stack trace.
+func assertNoSecrets(t *testing.T, what, text string, keyPEM []byte) {
+	t.Helper()
+	for _, bad := range []string{"PRIVATE KEY", "goroutine ", "panic:"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("%s contains %q:\n%s", what, bad, text)
+		}
+	}
+	// A line of the key's base64 body is enough to leak it.
+	for _, line := range strings.Split(string(keyPEM), "\n") {
+		if len(line) >= 40 && !strings.HasPrefix(line, "-----") && strings.Contains(text, line) {
+			t.Errorf("%s contains a line of the bot's private key", what)
+			return
+		}
+	}
+}
