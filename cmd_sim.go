@@ -154,7 +154,14 @@ func printSimBanner(w io.Writer, pod *podsim.Server, d *podsim.Demo, f *simFlags
 	}
 	fmt.Fprintf(w, ".\n\nTry:\n  curl --cacert %s %s/_sim/state\n",
 		filepath.Join(dir, podsim.FileCA), pod.URL())
-	fmt.Fprintf(w, "  roster --config %s --csv %s --stream %s\n",
-		filepath.Join(dir, podsim.FileLegacyConfig), filepath.Join(dir, podsim.FileUsersCSV), d.Small)
+	// roster paces at Symphony's 3 s unless told: match a faster sim pace.
+	interval := ""
+	if f.opts.PaceGap != 3*time.Second {
+		interval = " --interval " + f.opts.PaceGap.String()
+	}
+	for _, room := range []struct{ id, why string }{{d.Small, "a small room: no pace"}, {d.Jumbo, "the jumbo room: paced"}} {
+		fmt.Fprintf(w, "  roster --config %s --csv %s --stream %s%s   # %s\n",
+			filepath.Join(dir, podsim.FileLegacyConfig), filepath.Join(dir, podsim.FileUsersCSV), room.id, interval, room.why)
+	}
 	fmt.Fprintln(w, "\nServing until Ctrl+C.")
 }

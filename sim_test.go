@@ -59,7 +59,7 @@ func TestSimServesAndWritesFiles(t *testing.T) {
 		t.Fatalf("no URL in %q", out)
 	}
 	for _, want := range []string{"config.json", "config.yaml", "bot-key.pem", "ca.pem", "users.csv",
-		"1200 members", "480 members", "12 members", "curl --cacert " + filepath.Join(dir, "ca.pem") + " " + url + "/_sim/state"} {
+		"1200 members", "480 members", "12 members", "curl --cacert " + filepath.Join(dir, "ca.pem") + " " + url + "/_sim/state", "--interval 10ms"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("banner lacks %q:\n%s", want, out)
 		}

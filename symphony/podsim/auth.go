@@ -167,7 +167,7 @@ func (s *Server) newSession(userID int64, kind string) string {
 // sessionToken header, or nil. Callers hold s.mu.
 func (s *Server) sessionUserLocked(r *http.Request) *user {
 	now := s.now()
-	s.faults.killSessionsIfDueLocked(s, now)
+	s.killSessionsIfDueLocked(now)
 	token := r.Header.Get(sessionTokenName)
 	if token == "" {
 		return nil

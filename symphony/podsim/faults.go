@@ -38,7 +38,8 @@ func (s *Server) SetFaults(f Faults) {
 // killSessionsIfDueLocked invalidates every session when KillSessionsEvery
 // has passed since the last time. Checking on each call (rather than on a
 // timer) is enough: a session can only be noticed dead by a call.
-func (fs *faultState) killSessionsIfDueLocked(s *Server, now time.Time) {
+func (s *Server) killSessionsIfDueLocked(now time.Time) {
+	fs := &s.faults
 	every := fs.f.KillSessionsEvery
 	if every <= 0 || now.Sub(fs.lastKill) < every {
 		return

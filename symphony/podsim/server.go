@@ -151,7 +151,7 @@ func (s *Server) Close() error {
 	return err
 }
 
-// rand returns a random float in [0,1) from the fault generator; callers hold s.mu.
+// randFloat draws from the fault generator; callers hold s.mu.
 func (s *Server) randFloat() float64 { return s.faults.rng.Float64() }
 
 // newRand makes the fault generator: reproducible with a seed.
