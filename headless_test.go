@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -338,4 +339,45 @@ func TestHeadlessStopsWhenTheRoomIsDeactivated(t *testing.T) {
 	} else if _, err := os.Stat(report); err != nil {
 		t.Errorf("report: %v", err)
 	}
+}
+
+// TestHeadlessWaitsForTheWindowAndAbortsWhileWaiting starts a run whose
+// window opens in two hours: it must say until when it waits, change
+// nothing, and abort at once on SIGTERM with exit 3.
+func TestHeadlessWaitsForTheWindowAndAbortsWhileWaiting(t *testing.T) {
+	bin := rosterBinary(t)
+	pod := startPod(t, podsim.Options{})
+	dir := t.TempDir()
+	list := writeAddList(t, pod, dir, 4)
+	now := time.Now()
+	opens := now.Add(2 * time.Hour)
+	window := opens.Format("15:04") + "-" + now.Add(3*time.Hour).Format("15:04")
+	before := pod.memberSet(t, pod.demo.Small)
+
+	p := startRoster(t, bin, "--config", pod.configPath(), "--csv", list.path, "--stream", pod.demo.Small,
+		"--yes", "--no-tui", "--window", window, "--out", dir)
+	want := "outside the run window: waiting until " + opens.Format("15:04")
+	deadline := time.After(30 * time.Second)
+	for waiting := false; !waiting; {
+		select {
+		case line, ok := <-p.lines:
+			if !ok {
+				t.Fatalf("the run ended without waiting for the window %s:\n%s", window, p.output())
+			}
+			waiting = strings.Contains(line, want)
+		case <-deadline:
+			t.Fatalf("no %q within 30s:\n%s", want, p.output())
+		}
+	}
+	if !strings.Contains(p.stdoutText(), "Window    changes only between "+opens.Format("15:04")) {
+		t.Errorf("the plan does not show the window:\n%s", p.output())
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.wait(t); code != exitAborted {
+		t.Fatalf("SIGTERM while waiting for the window: exit %d, want 3:\n%s", code, p.output())
+	}
+	if !strings.Contains(p.stdoutText(), "0 of 4 done") {
+		t.Errorf("the summary does not say nothing was done:\n%s", p.output())
+	}
+	assertUnchanged(t, pod, pod.demo.Small, before, list.toAdd)
 }

@@ -221,10 +221,17 @@ func TestKilledRunsResumeWithoutRepeatingAdds(t *testing.T) {
 	}
 }
 
-// TestTerminatedRunWritesReportThenResumes sends SIGTERM mid-run: the run
-// aborts cleanly with exit 3 and a report; a restart without --resume
-// refuses to start over; with --resume it finishes the rest.
+// TestTerminatedRunWritesReportThenResumes sends SIGTERM (or SIGINT)
+// mid-run: the run aborts cleanly with exit 3 and a report; a restart
+// without --resume refuses to start over; with --resume JOURNAL it finishes
+// the rest.
 func TestTerminatedRunWritesReportThenResumes(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) { testAbortThenResume(t, sig) })
+	}
+}
+
+func testAbortThenResume(t *testing.T, sig syscall.Signal) {
 	bin := rosterBinary(t)
 	pod := startPod(t, podsim.Options{Latency: 5 * time.Millisecond})
 	users := pod.demo.Candidates[300:340]
@@ -239,9 +246,12 @@ func TestTerminatedRunWritesReportThenResumes(t *testing.T) {
 	if !p.awaitOutcomes(t, 5) {
 		t.Fatalf("the run ended before 5 outcomes:\n%s", p.output())
 	}
-	p.cmd.Process.Signal(syscall.SIGTERM)
+	p.cmd.Process.Signal(sig)
 	if code := p.wait(t); code != exitAborted {
-		t.Fatalf("after SIGTERM: exit %d, want 3:\n%s", code, p.output())
+		t.Fatalf("after %v: exit %d, want 3:\n%s", sig, code, p.output())
+	}
+	if !strings.Contains(p.stderr.String(), "aborting after the call in flight") {
+		t.Errorf("stderr does not say the run is aborting:\n%s", p.output())
 	}
 	text := p.stdoutText()
 	if !strings.Contains(text, "Aborted at") || !strings.Contains(text, "--resume") {
@@ -275,7 +285,11 @@ func TestTerminatedRunWritesReportThenResumes(t *testing.T) {
 		}
 	}
 
-	resumed := startRoster(t, bin, append(args, "--resume")...)
+	journal := journalPath(text)
+	if journal == "" {
+		t.Fatalf("the aborted run names no journal:\n%s", p.output())
+	}
+	resumed := startRoster(t, bin, append(args, "--resume", journal)...)
 	if code := resumed.wait(t); code != exitOK {
 		t.Fatalf("resume: exit %d, want 0:\n%s", code, resumed.output())
 	}

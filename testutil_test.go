@@ -179,8 +179,13 @@ var outcomeLine = regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  line \d+ `)
 func outcomeLines(out string) int { return len(outcomeLine.FindAllString(out, -1)) }
 
 // reportPath is the report named in a run's summary.
-func reportPath(out string) string {
-	m := regexp.MustCompile(`(?m)^Report\s+(.+)$`).FindStringSubmatch(out)
+func reportPath(out string) string { return summaryPath(out, "Report") }
+
+// journalPath is the journal named in a run's summary.
+func journalPath(out string) string { return summaryPath(out, "Journal") }
+
+func summaryPath(out, label string) string {
+	m := regexp.MustCompile(`(?m)^` + label + `\s+(.+)$`).FindStringSubmatch(out)
 	if m == nil {
 		return ""
 	}
