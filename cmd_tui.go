@@ -42,7 +42,7 @@ func runTUI(f runFlags, stdout, stderr io.Writer) int {
 const (
 	demoPace    = 30 * time.Millisecond
 	demoLatency = 120 * time.Millisecond // so that a run is watchable
-	demoBanner  = "DEMO: simulated pod, pace sped up 100x (30ms instead of 3s); nothing real is changed"
+	demoBanner  = "DEMO: simulated pod, pace sped up 100x (30ms, not 3s)"
 )
 
 // cmdDemo runs the wizard against a built-in simulated pod (roster demo).

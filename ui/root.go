@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -83,6 +84,12 @@ func New(opts Options) *Model {
 	}
 	if sh.now == nil {
 		sh.now = time.Now
+	}
+	if sh.opts.OutDir != "" {
+		// the summary names the journal and report by full path
+		if abs, err := filepath.Abs(sh.opts.OutDir); err == nil {
+			sh.opts.OutDir = abs
+		}
 	}
 	m := &Model{sh: sh, help: help.New()}
 	m.screens[stepConfig] = newConfigStep(sh)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"roster/symphony/bulk"
 )
@@ -316,8 +317,17 @@ func (s *runScreen) countsLine() string {
 	if s.sh.plan != nil && len(s.sh.plan.SetAside) > 0 {
 		parts = append(parts, st.Muted.Render(fmt.Sprintf("set aside %s", thousands(len(s.sh.plan.SetAside)))))
 	}
-	parts = append(parts, fmt.Sprintf("members %s", thousands(t.Members)))
-	return strings.Join(parts, " · ")
+	if ansi.StringWidth(strings.Join(parts, " · ")) > s.w && len(parts) > 1 {
+		parts = parts[:len(parts)-1] // set aside is on the preview and the summary
+	}
+	optional := []string{fmt.Sprintf("members %s", thousands(t.Members))}
+	line := strings.Join(parts, " · ")
+	for _, o := range optional {
+		if ansi.StringWidth(line+" · "+o) <= s.w {
+			line += " · " + o
+		}
+	}
+	return line
 }
 
 func (s *runScreen) paceLine() string {

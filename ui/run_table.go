@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"roster/symphony/bulk"
 )
 
@@ -11,7 +13,8 @@ import (
 // values and rendered only while visible.
 type resultRow struct {
 	line     int
-	user     string
+	user     string // as in the list
+	name     string // display name, when known and different
 	outcome  bulk.Outcome
 	status   int
 	message  string
@@ -19,15 +22,15 @@ type resultRow struct {
 }
 
 func rowOf(r *bulk.Result) resultRow {
-	user := r.Item.Input
-	if r.Item.Name != "" && r.Item.Name != user {
-		user += " (" + r.Item.Name + ")"
+	name := r.Item.Name
+	if name == r.Item.Input {
+		name = ""
 	}
 	msg := r.Message
 	if r.Promoted {
 		msg = strings.TrimSpace("made owner. " + msg)
 	}
-	return resultRow{line: r.Item.Line, user: user, outcome: r.Outcome, status: r.Status, message: msg, attempts: r.Attempts}
+	return resultRow{line: r.Item.Line, user: r.Item.Input, name: name, outcome: r.Outcome, status: r.Status, message: msg, attempts: r.Attempts}
 }
 
 // runTable is the live table: it follows the newest row until the operator
@@ -89,7 +92,7 @@ func (t *runTable) view(st Styles) string {
 		b.WriteByte('\n')
 		b.WriteString(padRight(fmt.Sprint(r.line), 6))
 		b.WriteByte(' ')
-		b.WriteString(padRight(r.user, userW))
+		b.WriteString(padRight(r.label(userW), userW))
 		b.WriteByte(' ')
 		b.WriteString(st.Outcome(r.outcome).Render(padRight(string(r.outcome), 20)))
 		b.WriteByte(' ')
@@ -110,4 +113,12 @@ func (t *runTable) position() string {
 	first := t.first()
 	last := min(first+t.height, len(t.rows))
 	return fmt.Sprintf("rows %s-%s of %s · end: follow newest", thousands(first+1), thousands(last), thousands(len(t.rows)))
+}
+
+// label is the user as listed, with the display name when both fit.
+func (r *resultRow) label(w int) string {
+	if r.name != "" && ansi.StringWidth(r.user)+ansi.StringWidth(r.name)+3 <= w {
+		return r.user + " (" + r.name + ")"
+	}
+	return r.user
 }

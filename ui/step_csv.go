@@ -147,7 +147,9 @@ func csvSummaryView(st Styles, l *csvsource.List, w, h int) string {
 			if p.Warning {
 				label = st.Warn.Render("repaired")
 			}
-			b.WriteString(truncate(fmt.Sprintf("  line %-5d %s %s", p.Line, label, p.Message), w) + "\n")
+			text := wrap(fmt.Sprintf("  line %-5d %s %s", p.Line, label, p.Message), w)
+			b.WriteString(text + "\n")
+			room -= strings.Count(text, "\n")
 		}
 		room -= min(len(l.Problems), 8)
 	}

@@ -127,7 +127,7 @@ func (s *previewStep) view() string {
 	b.WriteString(fmt.Sprintf("  members %s → %s · owners %d → %d · stream %s\n",
 		thousands(p.MembersBefore), thousands(p.MembersAfter), p.OwnersBefore, p.OwnersAfter, p.Room.ID))
 	if len(p.SetAside) > 0 {
-		b.WriteString(truncate("  set aside: "+setAsideCounts(p.SetAside), s.w) + "\n")
+		b.WriteString("  " + wrap("set aside: "+setAsideCounts(p.SetAside), s.w-2) + "\n")
 	}
 	pace := "no pacing needed (the room stays at or under 500 members)"
 	if p.Interval > 0 && (p.MembersBefore > bulk.PaceThreshold || p.MembersAfter > bulk.PaceThreshold) {

@@ -44,23 +44,29 @@ func (s *summaryScreen) set(sum *bulk.Summary, run *runScreen) {
 
 func (s *summaryScreen) update(msg tea.Msg) tea.Cmd { return nil }
 
-func (s *summaryScreen) view() string { return s.render(max(s.h-2, 4)) }
+func (s *summaryScreen) view() string { return s.render(max(s.h-2, 4), max(s.w, 40)) }
 
 // report is the whole summary for the normal screen, with every failure.
-func (s *summaryScreen) report() string { return s.render(len(s.failures) + 16) }
+// Nothing is cut or wrapped: the terminal wraps long lines itself.
+func (s *summaryScreen) report() string { return s.render(len(s.failures)+16, 1<<20) }
 
 // render lays out the summary; failures get the lines left in height.
-func (s *summaryScreen) render(height int) string {
+func (s *summaryScreen) render(height, width int) string {
 	st := s.sh.styles
 	var b strings.Builder
 	lines := 0
 	put := func(str string) {
-		b.WriteString(truncate(str, max(s.w, 40)) + "\n")
+		b.WriteString(truncate(str, width) + "\n")
 		lines++
 	}
 	// paths are never cut: they are what the operator opens next
 	putPath := func(label, path string) {
-		for _, l := range strings.Split(ansi.Hardwrap(st.Bold.Render(label)+path, max(s.w, 40), true), "\n") {
+		line := st.Bold.Render(label) + path
+		if ansi.StringWidth(line) > width {
+			put(st.Bold.Render(label))
+			line = "  " + path
+		}
+		for _, l := range strings.Split(ansi.Hardwrap(line, width, true), "\n") {
 			b.WriteString(l + "\n")
 			lines++
 		}

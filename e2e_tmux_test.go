@@ -1,0 +1,163 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession drives the built binary in a real terminal: a private tmux
+// server, keys sent with send-keys, the screen read with capture-pane.
+type tmuxSession struct {
+	t      *testing.T
+	tmux   string
+	socket string
+}
+
+func (s *tmuxSession) run(args ...string) (string, error) {
+	out, err := exec.Command(s.tmux, append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	return string(out), err
+}
+
+func (s *tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	if out, err := s.run(append([]string{"send-keys", "-t", "roster"}, keys...)...); err != nil {
+		s.t.Fatalf("send-keys %v: %v: %s", keys, err, out)
+	}
+}
+
+func (s *tmuxSession) screen() string {
+	out, _ := s.run("capture-pane", "-p", "-J", "-t", "roster")
+	return out
+}
+
+// waitFor polls the screen until cond holds; it fails with the last screen.
+func (s *tmuxSession) waitFor(what string, cond func(screen string) bool) string {
+	s.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	var last string
+	for time.Now().Before(deadline) {
+		last = s.screen()
+		if cond(last) {
+			return last
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("waiting for %s: the screen shows:\n%s", what, last)
+	return ""
+}
+
+func (s *tmuxSession) waitText(texts ...string) string {
+	s.t.Helper()
+	return s.waitFor(strings.Join(texts, " + "), func(sc string) bool {
+		for _, x := range texts {
+			if !strings.Contains(sc, x) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func number(t *testing.T, screen, pattern string) int {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindStringSubmatch(screen)
+	if m == nil {
+		t.Fatalf("no %q on the screen:\n%s", pattern, screen)
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestDemoInTmux runs `roster demo` in a real terminal through a whole run:
+// config, users, room, preview, start, pause and resume, the summary, and
+// the summary left on the normal screen after q.
+func TestDemoInTmux(t *testing.T) {
+	tmuxPath, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux is not installed (CI installs it)")
+	}
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "roster")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	work := filepath.Join(dir, "work")
+	if err := os.Mkdir(work, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s := &tmuxSession{t: t, tmux: tmuxPath, socket: fmt.Sprintf("roster-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	t.Cleanup(func() { s.run("kill-server") })
+	// The shell line keeps the pane after roster exits, to read what it printed.
+	cmdline := fmt.Sprintf("cd %q && %q demo; echo ROSTER-EXIT=$?; sleep 600", work, bin)
+	if out, err := s.run("new-session", "-d", "-s", "roster", "-x", "120", "-y", "40", "sh", "-c", cmdline); err != nil {
+		t.Fatalf("tmux new-session: %v: %s", err, out)
+	}
+
+	s.waitText("DEMO: simulated pod", "Step 1", "config.json")
+	s.keys("Enter")
+	s.waitText("Step 2", "demo-users.csv")
+	s.keys("Enter")
+	s.waitText("users to consider", "First problems:")
+	s.keys("Enter")
+	s.waitText("Step 3", "MEMBERS", "enter to choose")
+	s.keys("Enter")
+	s.waitText("enter: preview the change")
+	s.keys("Enter")
+	sc := s.waitText("Step 4", "s: start")
+	planned := number(t, sc, `Add (\d+) users to`)
+	if planned == 0 {
+		t.Fatalf("the demo plans no change:\n%s", sc)
+	}
+	s.keys("s")
+	s.waitText("Really add")
+	s.keys("y")
+	s.waitText("Adding", "LINE")
+	s.keys("p")
+	sc = s.waitFor("paused or finished", func(sc string) bool {
+		return strings.Contains(sc, "PAUSED") || strings.Contains(sc, "The run finished")
+	})
+	if strings.Contains(sc, "PAUSED") {
+		s.keys("r")
+		s.waitFor("resumed", func(sc string) bool { return !strings.Contains(sc, "PAUSED") })
+	} else {
+		t.Log("the run finished before p arrived; pause not exercised here")
+	}
+	sc = s.waitText("The run finished", "Report:", "Journal:")
+	added := number(t, sc, `added (\d+)`)
+	already := number(t, sc, `already (\d+)`)
+	failed := number(t, sc, `failed (\d+)`)
+	pending := number(t, sc, `pending (\d+)`)
+	if pending != 0 || added == 0 || added+already+failed != planned {
+		t.Fatalf("summary: added %d + already %d + failed %d, pending %d; the plan had %d:\n%s", added, already, failed, pending, planned, sc)
+	}
+	report := regexp.MustCompile(`Report:\s+(\S+)`).FindStringSubmatch(sc)[1]
+	if _, err := os.Stat(report); err != nil {
+		t.Fatalf("the report the summary names: %v", err)
+	}
+	if !strings.HasPrefix(report, filepath.Join(work, "roster-demo-out")) {
+		t.Fatalf("the demo's report %s is not in ./roster-demo-out", report)
+	}
+
+	s.keys("q")
+	sc = s.waitText("ROSTER-EXIT=")
+	if !strings.Contains(sc, "The run finished") || !strings.Contains(sc, "Report:") {
+		t.Fatalf("the summary does not stay on the normal screen:\n%s", sc)
+	}
+	code := number(t, sc, `ROSTER-EXIT=(\d+)`)
+	if want := map[bool]int{true: 1, false: 0}[failed > 0]; code != want {
+		t.Fatalf("exit code %d, want %d", code, want)
+	}
+}
