@@ -105,4 +105,27 @@ func TestRunOutlastsAHostilePod(t *testing.T) {
 	if len(report) != len(ids)+2 {
 		t.Errorf("the report has %d rows, want %d", len(report), len(ids)+2)
 	}
+	noSecrets(t, p, out.summary.JournalPath, out.summary.ReportPath)
+}
+
+// noSecrets checks that no key material or session token reached a file.
+func noSecrets(t *testing.T, p *simPod, paths ...string) {
+	t.Helper()
+	key, err := os.ReadFile(p.dir + "/bot-key.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyLine := strings.Split(string(key), "\n")[1] // a line of the key's base64
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.ToLower(string(data))
+		for _, bad := range []string{"private key", "sessiontoken", "token", "password", strings.ToLower(keyLine)} {
+			if strings.Contains(text, bad) {
+				t.Errorf("%s contains %q", path, bad)
+			}
+		}
+	}
 }

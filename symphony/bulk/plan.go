@@ -82,6 +82,10 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 	p.MembersBefore, p.OwnersBefore = len(members), roster.owners
 	p.classify(req.List, users, roster)
 	p.preflight(roster, now)
+	if n := req.List.Summary.Unlisted; n > 0 {
+		p.Warnings = append(p.Warnings, Warning{Level: LevelWarn, Code: "unlisted-rows",
+			Message: fmt.Sprintf("%d more bad or repaired rows of %s are counted but not listed (too many to keep); run roster check on the file to see them", n, req.List.Path)})
+	}
 	p.InputHash = inputHash(p)
 	return p, nil
 }

@@ -134,6 +134,10 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	var stop string
 	var runErr error
 	if r.prior != nil {
+		// The earlier process may have started a call a moment ago (a
+		// crash and an immediate restart): the first paced call of the
+		// resumed run waits a full interval, as if one had started now.
+		r.pacer.Started(r.started)
 		var err error
 		confirmed, err = r.prepareResume(ctx)
 		if err != nil && ctx.Err() == nil {

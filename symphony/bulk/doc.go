@@ -1,0 +1,56 @@
+package bulk
+
+// Decisions this package makes where the issue left a choice (the README
+// and DESIGN.md describe the behaviour as users see it):
+//
+//   - Pacing. A change is paced when the room holds more than PaceThreshold
+//     members before OR after it, so the change that crosses the threshold
+//     waits too, whichever side a pod counts it on. The pacer measures from
+//     the previous call's actual start (paced or not); after a pause, a retry
+//     wait or a slow reply there is no catch-up: the next call may start at
+//     once if an interval has passed, the one after waits a full interval.
+//     A resumed run waits one interval before its first paced call, since the
+//     earlier process may have just made one. Every attempt, retries
+//     included, goes through the pacer.
+//   - Promotions to owner are paced like adds and removals: they are
+//     membership changes of the same API, and one extra interval per owner
+//     is cheap next to being throttled. They are made right after the
+//     user's add is confirmed (already a member counts). A user flagged as
+//     owner who is already a member but not an owner is an action with
+//     PromoteOnly set: promoted, not added again.
+//   - Removal mode ignores owner flags, removes inactive and external
+//     members too (clearing them out is often the point), and removes the
+//     bot itself last.
+//   - Two values naming one user (an email and an ID) make the second a
+//     duplicate, like csvsource's duplicates of one value.
+//   - Errors. 429/5xx/network errors are retried per symphony.RetryPolicy
+//     (Retry-After wins); when the attempts run out the user is failed and
+//     the run goes on. A 400 or 403 makes the runner read the room (and, for
+//     a 403, the session and members) again: a deactivated room or a lost
+//     permission stops the run, leaving the user pending; anything else
+//     (an information barrier, a user who moved pods) fails that user only.
+//     A 401 that the client's own re-authentication did not cure, or a
+//     refused login, stops the run. The user whose call was refused by a
+//     stop is not journaled as finished, so a resume does it.
+//   - An add answered "already part of the room" on a retry counts as added
+//     (an earlier attempt's reply was lost); a removal answered "not a
+//     member" on a retry counts as removed.
+//   - Journal. Records are fsync'ed one by one (about 0.2 ms each, see
+//     BenchmarkJournalRecord). The "start" record of a call is written
+//     before the wait for the pace, so its fsync never delays a paced
+//     start. The input hash covers every resolved user of the list, not
+//     only the actions, because a plan built again to resume sees the users
+//     already added as members. Resume skips every user the journal shows
+//     finished, failed ones included (a new run, after moving the journal
+//     away, retries them); it reads the member list once and settles from
+//     it the user in flight at the crash and any user someone else added
+//     meanwhile. A torn last line is ignored and cut before appending; any
+//     other unreadable line is an error naming the file and line. Only the
+//     newest journal of a room, mode and hash is offered for resumption.
+//   - Report. Every entry of the list has a row, sorted by input line; the
+//     owner column says "promoted" or "requested". Text cells that a
+//     spreadsheet would run as a formula get a leading apostrophe. The
+//     report is written to a temporary file and renamed into place.
+//   - Events are queued without limit by the runner and forwarded to a
+//     buffered channel: the runner never waits for a slow reader, and no
+//     event is dropped.
