@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"roster/symphony/bulk"
 	"roster/symphony/podsim"
 )
 
@@ -247,4 +248,37 @@ func containsAll(ids []int64, users []podsim.User) bool {
 		}
 	}
 	return true
+}
+
+func TestFlowFlagsSkipToThePreviewAndRemoveAgainstPodsim(t *testing.T) {
+	w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond}, 6)
+	// first add six users, then remove them with every step answered by flags
+	opts := w.options()
+	opts.ConfigPath, opts.CSVPath, opts.Stream = filepath.Join(w.dir, "config.yaml"), w.csv, w.demo.Small
+	tm := teatest.NewTestModel(t, New(opts), teatest.WithInitialTermSize(80, 24))
+	waitScreen(t, tm, "Add 6 users", "s: start")
+	start(tm)
+	waitScreen(t, tm, "The run finished")
+	tm.Type("q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(20*time.Second))
+
+	opts.Mode = bulk.ModeRemove
+	tm = teatest.NewTestModel(t, New(opts), teatest.WithInitialTermSize(80, 24))
+	waitScreen(t, tm, "Remove 6 users", "s: start")
+	start(tm)
+	waitScreen(t, tm, "The run finished")
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+	if s := fm.summary.sum; s == nil || s.Totals.Removed != 6 {
+		t.Fatalf("remove run: %+v", s)
+	}
+	left := map[int64]bool{}
+	for _, id := range w.members(t, w.demo.Small) {
+		left[id] = true
+	}
+	for _, u := range w.demo.Candidates[:6] {
+		if left[u.ID] {
+			t.Fatalf("user %d is still in the room", u.ID)
+		}
+	}
 }

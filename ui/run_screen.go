@@ -343,7 +343,7 @@ func (s *runScreen) paceLine() string {
 	return strings.Join(parts, " · ")
 }
 
-// eta is the remaining actions at the pace in force, or at the rate seen so far.
+// eta is the remaining actions at the rate seen so far, never faster than the pace.
 func (s *runScreen) eta() string {
 	left := s.totals.Actions - s.totals.Done
 	switch {
@@ -351,13 +351,16 @@ func (s *runScreen) eta() string {
 		return "done"
 	case s.paused:
 		return "paused"
-	case s.interval > 0:
-		return formatDuration(time.Duration(left) * s.interval)
-	case s.results > 1:
-		per := s.lastT.Sub(s.firstResult) / time.Duration(s.results-1)
-		return formatDuration(time.Duration(left) * per)
 	}
-	return "…"
+	// the pace is a floor; latency and retries make the rate seen so far slower
+	per := s.interval
+	if s.results > 1 {
+		per = max(per, s.lastT.Sub(s.firstResult)/time.Duration(s.results-1))
+	}
+	if per <= 0 {
+		return "…"
+	}
+	return formatDuration(time.Duration(left) * per)
 }
 
 // statusLine is the question, the wait or the reason the run stops.

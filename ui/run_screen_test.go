@@ -199,3 +199,21 @@ func TestRunScreenFinishesEvenIfTheChannelStaysOpen(t *testing.T) {
 		t.Fatalf("step = %d", m.step)
 	}
 }
+
+func TestRunScreenETAUsesTheSlowerOfPaceAndObservedRate(t *testing.T) {
+	m, r := runningAt(t, 80, 24, syntheticPlan(12))
+	tot := bulk.Totals{Actions: 12}
+	// results every 300ms while the pace is 3s: the pace wins
+	for i := 0; i < 2; i++ {
+		tot.Done++
+		send(m, resultEvent(i, i+1, bulk.OutcomeAdded, 200, "", tot))
+	}
+	if got := r.eta(); got != "30s" {
+		t.Fatalf("ETA = %s, want 10 x 3s", got)
+	}
+	// with a 30ms pace, the 300ms seen per result wins
+	r.interval = 30 * time.Millisecond
+	if got := r.eta(); got != "3s" {
+		t.Fatalf("ETA = %s, want 10 x 300ms", got)
+	}
+}
