@@ -41,12 +41,8 @@ func startPod(t testing.TB, opts Options) *testPod {
 	}
 	t.Cleanup(func() { s.Close() })
 	p := &testPod{Server: s, t: t, client: clientFor(t, s, nil)}
-	var keyPEM []byte
-	p.botID, keyPEM, err = s.AddServiceUser("bot", roleUserProvisioning)
-	if err != nil {
-		t.Fatalf("AddServiceUser: %v", err)
-	}
-	p.botKey = parseKey(t, keyPEM)
+	p.botKey = sharedKey(t)
+	p.botID = s.addServiceUserWithKey("bot", &p.botKey.PublicKey, roleUserProvisioning)
 	p.token = p.login("bot", p.botKey)
 	return p
 }

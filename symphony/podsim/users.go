@@ -70,9 +70,15 @@ func (s *Server) AddServiceUser(username string, roles ...string) (id int64, key
 	if err != nil {
 		return 0, nil, fmt.Errorf("podsim: RSA key for %q: %w", username, err)
 	}
+	return s.addServiceUserWithKey(username, &key.PublicKey, roles...), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}
+
+// addServiceUserWithKey adds an active service user whose public key is
+// already known (tests share one key to save the key generation).
+func (s *Server) addServiceUserWithKey(username string, pub *rsa.PublicKey, roles ...string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.addUserLocked(&user{
+	return s.addUserLocked(&user{
 		User: User{
 			Username:    username,
 			Email:       username + "@bots.podsim.example",
@@ -81,10 +87,9 @@ func (s *Server) AddServiceUser(username string, roles ...string) (id int64, key
 			Active:      true,
 			Roles:       append([]string{"INDIVIDUAL"}, roles...),
 		},
-		pub:     &key.PublicKey,
+		pub:     pub,
 		service: true,
-	})
-	return u.ID, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+	}).ID
 }
 
 // podCompany is the company of the pod's own users.
