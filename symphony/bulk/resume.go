@@ -196,8 +196,9 @@ func FindResumable(dir string, plan *Plan) (path string, done int, err error) {
 // was interrupted is checked against it rather than called again, and so is
 // every user still to do (someone may have changed the room meanwhile).
 // It returns the outcomes the member list settles, to be journaled.
-func (r *Runner) prepareResume(ctx context.Context) ([]Result, error) {
+func (r *Runner) prepareResume(ctx context.Context) ([]settled, error) {
 	st := r.prior
+	var confirmed []settled
 	if err := r.journal.mark(recResume, r.now(), "", r.totals); err != nil {
 		return nil, err
 	}
@@ -218,15 +219,20 @@ func (r *Runner) prepareResume(ctx context.Context) ([]Result, error) {
 		case res.Promoted:
 			r.totals.Promoted++
 		case !add || !res.Item.Owner || (res.Outcome != OutcomeAdded && res.Outcome != OutcomeAlreadyMember):
-		case roster.has(id) && !roster.owner[id]:
+		case roster.owner[id]:
+			// The promotion reached the pod though its reply did not
+			// reach the earlier run.
+			res.Promoted, res.Time = true, r.now()
+			res.Message = joinText(res.Message, "the member list shows the user as an owner on resume")
+			confirmed = append(confirmed, settled{task{index: -1, item: res.Item, again: true}, res})
+		case roster.has(id):
 			// The earlier run added the user but did not promote them.
 			r.work = append(r.work, task{index: -1, item: res.Item, promoteOnly: true, outcome: res.Outcome, again: true})
-		case !roster.owner[id]:
+		default:
 			r.totals.PromoteFailed++
 		}
 	}
 
-	var confirmed []Result
 	settle := func(index int, it Item, flying bool) {
 		member := roster.has(it.UserID)
 		var res Result
@@ -249,7 +255,7 @@ func (r *Runner) prepareResume(ctx context.Context) ([]Result, error) {
 			return
 		}
 		res.Index, res.Item, res.Time = index, it, r.now()
-		confirmed = append(confirmed, res)
+		confirmed = append(confirmed, settled{task{index: index, item: it}, res})
 	}
 	inPlan := map[int64]bool{}
 	for i, it := range r.plan.Actions {
@@ -277,6 +283,12 @@ func (r *Runner) prepareResume(ctx context.Context) ([]Result, error) {
 		}
 	}
 	return confirmed, nil
+}
+
+// settled is an outcome that the member list settles on resume, without a call.
+type settled struct {
+	task task
+	res  Result
 }
 
 // resultOf rebuilds a result from its journal record.

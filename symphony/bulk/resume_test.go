@@ -150,3 +150,102 @@ func TestResumeChecksTheUserInFlight(t *testing.T) {
 		t.Errorf("journal: finished %v, %d done, %d in flight", st.finished, st.done(), len(st.inFlight))
 	}
 }
+
+// TestAbortInFlight aborts while a call is on the wire: the user is
+// reported as unknown (not failed, not done), and the resumed run checks
+// them and finishes the list.
+func TestAbortInFlight(t *testing.T) {
+	p := startSim(t, podsim.Options{Latency: 40 * time.Millisecond})
+	room := p.room("Wire", nil)
+	ids := p.addUsers("u", 6)
+	list := idList(ids)
+	plan := p.plan(t, room, ModeAdd, list, time.Millisecond)
+	dir := t.TempDir()
+	ctl := NewControl()
+	r, err := NewRunner(p.client, plan, RunOptions{OutDir: dir, Control: ctl, Retry: fastRetry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	r.startHook = func(time.Time) {
+		if calls++; calls == 3 {
+			time.AfterFunc(10*time.Millisecond, ctl.Abort)
+		}
+	}
+	out := drive(t, r)
+	s := out.summary
+	if !s.Aborted || s.Totals.Done != 2 || s.Totals.Failed != 0 {
+		t.Fatalf("aborted %v, totals %+v", s.Aborted, s.Totals)
+	}
+	row := readReport(t, s.ReportPath)[ids[2]]
+	if row[5] != string(OutcomePending) || !strings.Contains(row[8], "in flight") {
+		t.Errorf("the user in flight: %v", row)
+	}
+	st, err := readJournal(s.JournalPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := st.inFlight[ids[2]]; !ok || st.finished {
+		t.Errorf("journal: in flight %v, finished %v", st.inFlight, st.finished)
+	}
+	again := p.plan(t, room, ModeAdd, list, time.Millisecond)
+	out = run(t, p.client, again, RunOptions{OutDir: dir, ResumeFrom: s.JournalPath, Retry: fastRetry})
+	if tot := out.summary.Totals; tot.Done != 6 || tot.Added != 6 || out.summary.ExitCode() != 0 {
+		t.Errorf("resumed: %+v", tot)
+	}
+	if members := memberSet(p.roomState(t, room)); !members[ids[2]] || !members[ids[5]] {
+		t.Error("the resumed run did not finish the list")
+	}
+}
+
+// TestResumeMakesThePromotionOwed: an abort between a user's add and their
+// promotion leaves the promotion to the resumed run: it is made then, or,
+// if the aborted call reached the pod after all, the member list confirms
+// it. Either way the user ends up an owner and reported as promoted.
+func TestResumeMakesThePromotionOwed(t *testing.T) {
+	p := startSim(t, podsim.Options{Latency: 20 * time.Millisecond})
+	room := p.room("Owners", nil)
+	ids := p.addUsers("u", 3)
+	list := idList(ids, ids[0])
+	plan := p.plan(t, room, ModeAdd, list, time.Millisecond)
+	dir := t.TempDir()
+	ctl := NewControl()
+	r, err := NewRunner(p.client, plan, RunOptions{OutDir: dir, Control: ctl, Retry: fastRetry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	r.startHook = func(time.Time) {
+		if calls++; calls == 2 { // the promotion of ids[0]
+			time.AfterFunc(5*time.Millisecond, ctl.Abort)
+		}
+	}
+	out := drive(t, r)
+	if res := out.results()[ids[0]]; res.Outcome != OutcomeAdded || res.Promoted || !strings.Contains(res.Message, "not promoted") {
+		t.Fatalf("first run: %+v", res)
+	}
+	time.Sleep(40 * time.Millisecond) // let an abandoned call land, if it will
+	again := p.plan(t, room, ModeAdd, list, time.Millisecond)
+	if again.InputHash != plan.InputHash {
+		t.Fatal("the hash changed")
+	}
+	out = run(t, p.client, again, RunOptions{OutDir: dir, ResumeFrom: out.summary.JournalPath, Retry: fastRetry})
+	res := out.results()[ids[0]]
+	if res.Outcome != OutcomeAdded || !res.Promoted {
+		t.Errorf("resumed: %+v", res)
+	}
+	if tot := out.summary.Totals; tot.Done != 3 || tot.Added != 3 || tot.Promoted != 1 || tot.PromoteFailed != 0 || out.summary.ExitCode() != 0 {
+		t.Errorf("resumed totals %+v", tot)
+	}
+	owners := p.roomState(t, room).Owners
+	found := false
+	for _, id := range owners {
+		found = found || id == ids[0]
+	}
+	if !found {
+		t.Errorf("owners %v lack %d", owners, ids[0])
+	}
+	if row := readReport(t, out.summary.ReportPath)[ids[0]]; row[6] != "promoted" {
+		t.Errorf("report row %v", row)
+	}
+}

@@ -130,7 +130,7 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 
 	r.started = r.now()
 	r.totals = Totals{Members: r.plan.MembersBefore}
-	var confirmed []Result
+	var confirmed []settled
 	var stop string
 	var runErr error
 	if r.prior != nil {
@@ -148,15 +148,20 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 			r.work = append(r.work, task{index: i, item: it, promoteOnly: it.PromoteOnly})
 		}
 	}
-	r.totals.Actions = r.totals.Done + len(confirmed)
+	r.totals.Actions = r.totals.Done
+	for _, s := range confirmed {
+		if !s.task.again {
+			r.totals.Actions++
+		}
+	}
 	for _, t := range r.work {
 		if !t.again {
 			r.totals.Actions++
 		}
 	}
 	r.emit(Event{Kind: EventStarted, Interval: r.currentInterval()})
-	for _, res := range confirmed {
-		if err := r.finishTask(task{index: res.Index, item: res.Item}, res); err != nil {
+	for _, s := range confirmed {
+		if err := r.finishTask(s.task, s.res); err != nil {
 			stop, runErr = err.Error(), err
 			break
 		}
