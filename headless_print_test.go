@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +159,21 @@ func TestPrintPlan(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("the plan lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// BenchmarkEventPrinterResult measures what the headless printer adds per
+// finished user (a line formatted and written), to compare with a call's
+// milliseconds: go test -run '^$' -bench EventPrinter -benchmem .
+func BenchmarkEventPrinterResult(b *testing.B) {
+	plan := testPlan(1000)
+	p := newEventPrinter(io.Discard, plan, nil)
+	ev := bulk.Event{Kind: bulk.EventResult, Time: at(7, 0, 0), Totals: bulk.Totals{Actions: 1000}}
+	i := 0
+	for b.Loop() {
+		ev.Result = &bulk.Result{Time: ev.Time, Item: plan.Actions[i%1000], Outcome: bulk.OutcomeAdded, Status: 200, Attempts: 1, Message: "Member added"}
+		ev.Totals.Done = i%1000 + 1
+		p.event(ev)
+		i++
 	}
 }

@@ -47,12 +47,18 @@ func writeAddList(t *testing.T, pod *simPod, dir string, n int) addList {
 
 func TestHeadlessDryRunChangesNothing(t *testing.T) {
 	pod := startPod(t, podsim.Options{})
+	for _, config := range []string{"config.json", "config.yaml"} {
+		t.Run(config, func(t *testing.T) { testDryRun(t, pod, filepath.Join(pod.dir, config)) })
+	}
+}
+
+func testDryRun(t *testing.T, pod *simPod, config string) {
 	dir := t.TempDir()
 	list := writeAddList(t, pod, dir, 12)
 	before := pod.memberSet(t, pod.demo.Small)
 	out := filepath.Join(dir, "out")
 
-	r := runCmd(t, "--auth", "rsa", "--config", pod.configPath(), "--csv", list.path,
+	r := runCmd(t, "--auth", "rsa", "--config", config, "--csv", list.path,
 		"--stream", standardStreamID(pod.demo.Small), "--dry-run", "--out", out)
 	if r.code != exitOK {
 		t.Fatalf("dry run: want exit 0\n%s", r)
@@ -241,6 +247,7 @@ func TestHeadlessRefusesBadInput(t *testing.T) {
 		{"deactivated room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.demo.Deactivated, "--yes", "--out", dir}, []string{"the run cannot start"}},
 		{"forbidden room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.demo.Forbidden, "--yes", "--out", dir}, []string{"the run cannot start"}},
 		{"out is a file", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", aFile}, []string{"--out", "not-a-folder"}},
+		{"resume a folder", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", dir, "--resume", dir}, []string{"--resume", "is a folder"}},
 		{"resume file missing", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", dir, "--resume", filepath.Join(dir, "gone.jsonl")}, []string{"--resume", "gone.jsonl", "no such file"}},
 		{"unknown flag", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--force"}, []string{"unknown flag --force"}},
 	}
@@ -339,6 +346,22 @@ func TestHeadlessStopsWhenTheRoomIsDeactivated(t *testing.T) {
 	} else if _, err := os.Stat(report); err != nil {
 		t.Errorf("report: %v", err)
 	}
+
+	// Its journal is unfinished; resuming it with another list into another
+	// room must be refused, not mixed up.
+	journal := journalPath(r.stdout)
+	if journal == "" {
+		t.Fatalf("no journal named\n%s", r)
+	}
+	dir := t.TempDir()
+	other := writeAddList(t, pod, dir, 3)
+	before := pod.memberSet(t, pod.demo.Small)
+	r = runCmd(t, "--config", pod.configPath(), "--csv", other.path, "--stream", pod.demo.Small,
+		"--yes", "--out", dir, "--resume", journal)
+	if r.code != exitInput || !strings.Contains(r.stderr, "of another run") || !strings.Contains(r.stderr, journal) {
+		t.Errorf("--resume with the journal of another run: want exit 2 naming the journal\n%s", r)
+	}
+	assertUnchanged(t, pod, pod.demo.Small, before, other.toAdd)
 }
 
 // TestHeadlessWaitsForTheWindowAndAbortsWhileWaiting starts a run whose
