@@ -26,6 +26,7 @@ func cmdSim(args []string, stdout, stderr io.Writer) int {
 // simFlags are the options of roster sim.
 type simFlags struct {
 	dir, addr string
+	log       bool
 	opts      podsim.Options
 	faults    podsim.Faults
 }
@@ -51,6 +52,7 @@ func parseSimFlags(args []string, stderr io.Writer) (*simFlags, error) {
 	fs.IntVar(&f.faults.Burst5xx, "burst-5xx", 1, "503s in a burst")
 	fs.Float64Var(&f.faults.DropRate, "drop", 0, "probability (0 to 1) that a /pod call's connection is closed with no reply")
 	fs.DurationVar(&f.faults.KillSessionsEvery, "kill-sessions", 0, "invalidate every session this often (0: never)")
+	fs.BoolVar(&f.log, "log", false, "print one line per request (method, path, status; never tokens)")
 	fs.Int64Var(&f.faults.Seed, "seed", 0, "random seed of the faults, for reproducible runs (0: from the clock)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -90,6 +92,9 @@ func serveSim(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitInput
+	}
+	if f.log {
+		f.opts.RequestLog = stdout
 	}
 	pod, err := podsim.New(f.opts)
 	if err != nil {

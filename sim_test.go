@@ -42,7 +42,7 @@ func TestSimServesAndWritesFiles(t *testing.T) {
 	var stdout, stderr simOutput
 	done := make(chan int, 1)
 	go func() {
-		done <- serveSim(ctx, []string{"--dir", dir, "--pace", "10ms", "--rate-429", "0"}, &stdout, &stderr)
+		done <- serveSim(ctx, []string{"--dir", dir, "--pace", "10ms", "--rate-429", "0", "--log"}, &stdout, &stderr)
 	}()
 
 	deadline := time.Now().Add(30 * time.Second)
@@ -85,6 +85,9 @@ func TestSimServesAndWritesFiles(t *testing.T) {
 		if !strings.Contains(out, r.ID) {
 			t.Errorf("banner lacks room %s (%s)", r.Name, r.ID)
 		}
+	}
+	if !strings.Contains(stdout.String(), "GET  /_sim/state 200") {
+		t.Errorf("--log did not log the state request:\n%s", stdout.String())
 	}
 	if key, _ := os.ReadFile(filepath.Join(dir, "bot-key.pem")); len(key) == 0 || strings.Contains(out, string(key[40:80])) {
 		t.Error("the bot's key is missing or printed")

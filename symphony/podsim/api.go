@@ -5,7 +5,10 @@ package podsim
 // implementation may add to them but must not change their meaning. Stub
 // bodies are replaced by the implementation.
 
-import "time"
+import (
+	"io"
+	"time"
+)
 
 // Options configure a simulated pod. The zero value is a well-behaved pod
 // with Symphony's real pace (3 s) and one-hour sessions.
@@ -15,6 +18,11 @@ type Options struct {
 	PaceGap         time.Duration // minimum gap between accepted membership changes in a room over PaceThreshold members; 0 = 3s
 	PaceTolerance   time.Duration // slack before a gap counts as a violation; 0 = 5% of PaceGap
 	PaceReject      bool          // answer a violating change with 429 (Retry-After = remaining gap) instead of only counting it
+
+	// RequestLog, when set, gets one line per request: time, method, path,
+	// status (or "dropped") and duration. Never headers or bodies, so never
+	// a token or key.
+	RequestLog io.Writer
 }
 
 // PaceThreshold is the member count above which membership changes are paced.

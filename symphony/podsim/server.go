@@ -36,6 +36,7 @@ type Server struct {
 	pacing   pacingState
 	faults   faultState
 	now      func() time.Time
+	logMu    sync.Mutex // orders the lines of opts.RequestLog
 
 	listener net.Listener
 	http     *http.Server
@@ -101,7 +102,7 @@ func (s *Server) Start(addr string) error {
 	}
 	s.listener = ln
 	s.http = &http.Server{
-		Handler:           s.routes(),
+		Handler:           s.logRequests(s.routes()),
 		TLSConfig:         tlsConf,
 		TLSNextProto:      map[string]func(*http.Server, *tls.Conn, http.Handler){},
 		ReadHeaderTimeout: 10 * time.Second,
