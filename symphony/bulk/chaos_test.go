@@ -106,6 +106,27 @@ func TestRunOutlastsAHostilePod(t *testing.T) {
 		t.Errorf("the report has %d rows, want %d", len(report), len(ids)+2)
 	}
 	noSecrets(t, p, out.summary.JournalPath, out.summary.ReportPath)
+
+	// And out again, half of them, through the same storm.
+	gone := ids[:80]
+	plan = p.plan(t, room, ModeRemove, idList(gone), time.Millisecond)
+	if len(plan.Actions) != len(gone) {
+		t.Fatalf("removal plan: %d actions", len(plan.Actions))
+	}
+	out = run(t, p.client, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry})
+	if tot := out.summary.Totals; out.err != nil || tot.Removed != len(gone) || tot.Failed != 0 {
+		t.Fatalf("removal: %v, totals %+v, stop %q", out.err, tot, out.summary.StopReason)
+	}
+	members = memberSet(p.roomState(t, room))
+	report = readReport(t, out.summary.ReportPath)
+	for _, id := range gone {
+		if members[id] || report[id][5] != string(OutcomeRemoved) {
+			t.Errorf("user %d: still a member %v, report %v", id, members[id], report[id])
+		}
+		if c := p.State().Calls[id]; c.Remove != 1 {
+			t.Errorf("user %d: %d removals reached the pod", id, c.Remove)
+		}
+	}
 }
 
 // noSecrets checks that no key material or session token reached a file.

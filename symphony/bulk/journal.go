@@ -89,7 +89,7 @@ func roomSlug(p *Plan) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(p.Room.Name) {
-		ok := r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r))
+		ok := unicode.IsLetter(r) || unicode.IsDigit(r)
 		switch {
 		case ok:
 			b.WriteRune(r)

@@ -26,7 +26,7 @@ func TestJournalRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := filepath.Base(j.Path()); got != "roster-quipe-trading-fx-emea-20261123T071500Z.jsonl" {
+	if got := filepath.Base(j.Path()); got != "roster-équipe-trading-fx-emea-20261123T071500Z.jsonl" {
 		t.Errorf("name %s", got)
 	}
 	if st, _ := os.Stat(j.Path()); st.Mode().Perm() != 0o600 {
