@@ -61,9 +61,10 @@ func (p *eventPrinter) event(ev bulk.Event) {
 		if why == "" {
 			why = "the call failed"
 		}
-		fmt.Fprintf(p.w, "%s  waiting until %s to retry (attempt %d): %s\n", at, untilText(ev.Time, ev.Until), ev.Attempt, why)
+		fmt.Fprintf(p.w, "%s  waiting %s, until %s, to retry (attempt %d): %s\n",
+			at, waitText(ev.Time, ev.Until), untilText(ev.Time, ev.Until), ev.Attempt, why)
 	case bulk.EventWindowWait:
-		fmt.Fprintf(p.w, "%s  outside the run window: waiting until %s\n", at, untilText(ev.Time, ev.Until))
+		fmt.Fprintf(p.w, "%s  outside the run window: waiting until %s (%s)\n", at, untilText(ev.Time, ev.Until), waitText(ev.Time, ev.Until))
 	case bulk.EventResult:
 		if ev.Result != nil {
 			p.result(*ev.Result)
@@ -258,6 +259,14 @@ func untilText(now, until time.Time) string {
 		return u.Format("15:04:05")
 	}
 	return u.Format("Mon 2 Jan 15:04:05")
+}
+
+// waitText is how long a wait lasts.
+func waitText(now, until time.Time) string {
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return humanDuration(until.Sub(now))
 }
 
 func clock(d time.Duration) string {

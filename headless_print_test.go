@@ -36,9 +36,9 @@ func TestEventPrinterLines(t *testing.T) {
 		want  string
 	}{
 		{"retry wait", bulk.Event{Kind: bulk.EventRetryWait, Time: at(7, 40, 1), Until: at(7, 40, 3), Attempt: 2, Message: "HTTP 429, Retry-After 2s"},
-			"07:40:01  waiting until 07:40:03 to retry (attempt 2): HTTP 429, Retry-After 2s\n"},
+			"07:40:01  waiting 2s, until 07:40:03, to retry (attempt 2): HTTP 429, Retry-After 2s\n"},
 		{"window wait, next day", bulk.Event{Kind: bulk.EventWindowWait, Time: at(8, 0, 0), Until: at(8, 0, 0).Add(10*time.Hour).AddDate(0, 0, 1)},
-			"08:00:00  outside the run window: waiting until Tue 24 Nov 18:00:00\n"},
+			"08:00:00  outside the run window: waiting until Tue 24 Nov 18:00:00 (34h00m)\n"},
 		{"added", res(0, bulk.OutcomeAdded, 200, 1, ""),
 			fmt.Sprintf("07:40:10  line 2      %-34s %-15s %-9s 1 attempt\n", "1000", "added", "HTTP 200")},
 		{"failed with message", res(1, bulk.OutcomeFailed, 403, 1, "not allowed"),
