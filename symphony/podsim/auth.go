@@ -68,13 +68,13 @@ func (s *Server) verifyLoginJWT(token string) (*user, error) {
 	keyFor := func(t *jwt.Token) (any, error) {
 		sub, err := t.Claims.GetSubject()
 		if err != nil || sub == "" {
-			return nil, errors.New("no sub claim")
+			return nil, errNoSubject
 		}
 		s.mu.Lock()
 		u := s.byName[strings.ToLower(sub)]
 		s.mu.Unlock()
 		if u == nil || u.pub == nil {
-			return nil, errors.New("unknown user or no public key")
+			return nil, errUnknownUser
 		}
 		found = u
 		return u.pub, nil
@@ -98,8 +98,10 @@ func (s *Server) verifyLoginJWT(token string) (*user, error) {
 			return nil, errors.New("Invalid token: exp claim missing")
 		case errors.Is(err, jwt.ErrTokenSignatureInvalid):
 			return nil, errors.New("Invalid token: signature does not match the user's public key")
-		case errors.Is(err, jwt.ErrTokenUnverifiable):
-			return nil, fmt.Errorf("Invalid token: %s", unverifiableReason(err))
+		case errors.Is(err, errUnknownUser):
+			return nil, errors.New("Invalid token: unknown user or no public key imported")
+		case errors.Is(err, errNoSubject):
+			return nil, errors.New("Invalid token: sub claim missing")
 		default:
 			return nil, errors.New("Invalid token: malformed or not signed RS512")
 		}
@@ -116,16 +118,11 @@ func (s *Server) verifyLoginJWT(token string) (*user, error) {
 	return found, nil
 }
 
-func unverifiableReason(err error) string {
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "unknown user"):
-		return "unknown user or no public key imported"
-	case strings.Contains(msg, "no sub"):
-		return "sub claim missing"
-	}
-	return "cannot be verified"
-}
+// Reasons the key of a login JWT cannot be found.
+var (
+	errNoSubject   = errors.New("no sub claim")
+	errUnknownUser = errors.New("unknown user or no public key")
+)
 
 // handleCertLogin serves POST /sessionauth/v1/authenticate and
 // /keyauth/v1/authenticate: the user is the CN of the client certificate,

@@ -81,13 +81,16 @@ func validStreamID(id string) bool {
 }
 
 // AddRoom adds a room and returns its stream ID. The first member is its
-// creator.
+// creator. An ID given in standard base64 is stored in the URL-safe form
+// without padding, the only one the pod serves; a room with the same ID is
+// replaced.
 func (s *Server) AddRoom(r Room) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r.ID == "" {
 		r.ID = newStreamID()
 	}
+	r.ID = strings.NewReplacer("+", "-", "/", "_", "=", "").Replace(r.ID)
 	now := s.now()
 	rm := &room{Room: r, created: now, members: make(map[int64]*member, len(r.Members))}
 	rm.Members = nil

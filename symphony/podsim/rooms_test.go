@@ -134,7 +134,7 @@ func TestRoomSearch(t *testing.T) {
 	for i := 0; i < 7; i++ {
 		ids = append(ids, p.AddRoom(Room{Name: "Desk " + string(rune('A'+i)), Description: "trading", Active: i != 3, Members: members([]int64{p.botID}, p.botID)}))
 	}
-	p.AddRoom(Room{Name: "Lunch", Active: true})
+	p.AddRoom(Room{Name: "Lunch", Active: true, Public: true})
 	type result struct {
 		Count, Skip, Limit int
 		Rooms              []v3RoomDetail
@@ -157,6 +157,10 @@ func TestRoomSearch(t *testing.T) {
 		{"active only", "", map[string]any{"query": "desk", "active": true}, 200, 6, "Desk A", 6},
 		{"by member", "", map[string]any{"query": "", "member": map[string]int64{"id": p.botID}}, 200, 7, "Desk A", 7},
 		{"no match", "", map[string]any{"query": "zebra"}, 200, 0, "", 0},
+		{"private only", "", map[string]any{"query": "", "private": true}, 200, 7, "Desk A", 7},
+		{"public only", "", map[string]any{"query": "", "private": false}, 200, 1, "Lunch", 1},
+		{"by owner", "", map[string]any{"query": "", "owner": map[string]int64{"id": p.botID}}, 200, 7, "Desk A", 7},
+		{"by owner, nobody", "", map[string]any{"query": "", "owner": map[string]int64{"id": 1}}, 200, 0, "", 0},
 		{"no query field", "", map[string]any{"active": true}, 400, 0, "", 0},
 		{"not JSON", "", "{", 400, 0, "", 0},
 		{"limit too big", "?limit=101", map[string]any{"query": "desk"}, 400, 0, "", 0},
@@ -192,4 +196,28 @@ func TestUnknownEndpointIsJSON404(t *testing.T) {
 		t.Fatalf("status %d", r.status)
 	}
 	r.apiErr(t)
+}
+
+func TestAddRoomIDs(t *testing.T) {
+	p := startPod(t, Options{})
+	seen := map[string]bool{}
+	for i := 0; i < 50; i++ {
+		id := p.AddRoom(Room{Name: "r", Active: true})
+		if !validStreamID(id) || seen[id] {
+			t.Fatalf("generated ID %q invalid or repeated", id)
+		}
+		seen[id] = true
+	}
+	if id := p.AddRoom(Room{ID: "tzwvAZIdDMG3ZPRxv+xsgH///qr+JJkWdA==", Name: "given", Active: true}); id != "tzwvAZIdDMG3ZPRxv-xsgH___qr-JJkWdA" {
+		t.Errorf("standard ID stored as %q", id)
+	}
+	// The same ID again replaces the room.
+	p.AddRoom(Room{ID: "tzwvAZIdDMG3ZPRxv-xsgH___qr-JJkWdA", Name: "again", Active: true})
+	st := p.State()
+	if r, ok := st.Room("tzwvAZIdDMG3ZPRxv-xsgH___qr-JJkWdA"); !ok || r.Name != "again" || len(st.Rooms) != 51 {
+		t.Errorf("replaced room: %+v, %d rooms", r, len(st.Rooms))
+	}
+	if r := p.do("GET", "/pod/v3/room/tzwvAZIdDMG3ZPRxv-xsgH___qr-JJkWdA/info", p.token, nil); r.status != 200 {
+		t.Errorf("info of the given ID: %d", r.status)
+	}
 }

@@ -107,6 +107,18 @@ func TestUserRecordFields(t *testing.T) {
 	}
 }
 
+// A user of another pod is shown without username, as a pod shows them.
+func TestExternalUserRecord(t *testing.T) {
+	p := startPod(t, Options{})
+	id := p.AddUser(User{Username: "far.away", Email: "far.away@other.example", DisplayName: "Far Away", Company: "Other", Active: true, External: true})
+	r := p.do("GET", "/pod/v3/users?uid="+strconv.FormatInt(id, 10), p.token, nil)
+	var res usersReply
+	r.json(t, &res)
+	if len(res.Users) != 1 || res.Users[0].Username != "" || res.Users[0].Company != "Other" || res.Users[0].EmailAddress != "far.away@other.example" {
+		t.Errorf("external user record %s", r.body)
+	}
+}
+
 func TestSessionInfo(t *testing.T) {
 	p := startPod(t, Options{})
 	r := p.do("GET", "/pod/v2/sessioninfo", p.token, nil)
