@@ -197,6 +197,9 @@ func (r *Runner) recheckRoom(ctx context.Context, ae *symphony.APIError) string 
 		if deactivatedText {
 			return "the room was deactivated: " + ae.Message
 		}
+		if gone := (*symphony.APIError)(nil); errors.As(err, &gone) && gone.Class == symphony.ClassPermanent && gone.Status != 0 {
+			return fmt.Sprintf("the room can no longer be read (%s), so no change can succeed: %s", err.Error(), ae.Message)
+		}
 		if ae.Status == http.StatusForbidden {
 			return fmt.Sprintf("the pod refused with 403 (%s) and the room could not be read to tell why: %v", ae.Message, err)
 		}

@@ -23,12 +23,14 @@ func (r *Runner) gate(ctx context.Context, promote bool) error {
 		if err := r.sleep(ctx, next.Add(-spinMargin)); err != nil {
 			return err
 		}
-		if paused, _ := r.control.state(); !paused {
-			spinUntil(r.now, next)
+		if paused, _ := r.control.state(); paused {
+			continue
 		}
-		if paused, _ := r.control.state(); !paused {
-			return nil
+		spinUntil(r.now, next)
+		if ctx.Err() != nil {
+			return errAborted
 		}
+		return nil
 	}
 }
 
