@@ -95,6 +95,10 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 
 	sig := newSignalAbort(stderr)
 	defer sig.stop()
+	// When the reader of stdout goes away (`roster ... | tee log`, then
+	// Ctrl-C), a write must fail quietly, not kill the process on SIGPIPE
+	// before the abort has written the report.
+	signal.Ignore(syscall.SIGPIPE)
 
 	mode := bulk.ModeAdd
 	if f.Remove {

@@ -335,3 +335,51 @@ func sameCalls(a, b podsim.State) bool {
 	}
 	return true
 }
+
+// TestAbortWritesReportWhenStdoutIsGone reproduces `roster ... | tee log`
+// then Ctrl-C: the reader of stdout is gone before the SIGINT arrives. The
+// run must still abort cleanly and write its report, not die of SIGPIPE.
+func TestAbortWritesReportWhenStdoutIsGone(t *testing.T) {
+	bin := rosterBinary(t)
+	pod := startPod(t, podsim.Options{Latency: 5 * time.Millisecond})
+	users := pod.demo.Candidates[700:740]
+	dir := t.TempDir()
+	csvPath := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
+	out := filepath.Join(dir, "out")
+	cmd := exec.Command(bin, "--config", pod.configPath(), "--csv", csvPath, "--stream", pod.demo.Medium,
+		"--yes", "--no-tui", "--interval", "10ms", "--out", out)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	for seen := 0; seen < 3 && sc.Scan(); {
+		if outcomeLine.MatchString(sc.Text()) {
+			seen++
+		}
+	}
+	stdout.Close() // the reader goes away
+	time.Sleep(50 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("roster did not end within 30s of SIGINT")
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitAborted {
+		t.Fatalf("exit %v, want exit 3 (stderr:\n%s)", err, stderr.String())
+	}
+	reports, _ := filepath.Glob(filepath.Join(out, "*-report.csv"))
+	if len(reports) != 1 {
+		t.Fatalf("%d reports in %s, want 1 (stderr:\n%s)", len(reports), out, stderr.String())
+	}
+}
