@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -179,7 +180,9 @@ func TestWriteDir(t *testing.T) {
 	if lines[0] != "user,owner" || len(lines) < 30 {
 		t.Errorf("users.csv starts %q and has %d lines", lines[0], len(lines))
 	}
-	for _, want := range []string{"@" + podDomain, "@" + externalDomain, ",yes", "#N/A", d.Candidates[5].Username} {
+	small, _ := p.State().Room(d.Small)
+	for _, want := range []string{"@" + podDomain, "@" + externalDomain, ",yes", "#N/A", d.Candidates[5].Username,
+		"departed.colleague@", strconv.FormatInt(small.Members[1], 10), strconv.FormatInt(d.Inactive[0].ID, 10)} {
 		if !strings.Contains(string(csv), want) {
 			t.Errorf("users.csv lacks %q", want)
 		}

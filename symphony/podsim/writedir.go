@@ -52,7 +52,7 @@ func (s *Server) WriteDir(dir string, d *Demo) error {
 		{FileBDKConfig, bdk},
 		{FileBotKey, d.BotKeyPEM},
 		{FileCA, s.CAPEM()},
-		{FileUsersCSV, sampleCSV(d)},
+		{FileUsersCSV, sampleCSV(d, s.State())},
 	}
 	for _, f := range files {
 		if err := writeFile0600(filepath.Join(dir, f.name), f.data); err != nil {
@@ -130,9 +130,9 @@ func (s *Server) bdkConfig(d *Demo) ([]byte, error) {
 
 // sampleCSV is a user list as administrators really send them: a header,
 // mostly user IDs, some emails and usernames, an owner flag, a couple of
-// duplicates, an inactive and an external user, and one row that is no
-// user at all.
-func sampleCSV(d *Demo) []byte {
+// duplicates, a member of the small room, an inactive, an external and an
+// unknown user, and one row that is no user at all.
+func sampleCSV(d *Demo, st State) []byte {
 	var b strings.Builder
 	b.WriteString("user,owner\n")
 	row := func(v string, owner bool) {
@@ -160,12 +160,21 @@ func sampleCSV(d *Demo) []byte {
 		row(strconv.FormatInt(c[1].ID, 10), false) // a duplicate ID
 		row(strings.ToUpper(c[3].Email), false)    // the same email in capitals
 	}
+	if small, ok := st.Room(d.Small); ok {
+		for _, id := range small.Members {
+			if id != d.BotID {
+				row(strconv.FormatInt(id, 10), false) // already in the small room
+				break
+			}
+		}
+	}
 	if len(d.Inactive) > 0 {
 		row(strconv.FormatInt(d.Inactive[0].ID, 10), false)
 	}
 	if len(d.External) > 0 {
 		row(d.External[0].Email, false)
 	}
+	row("departed.colleague@"+podDomain, false) // no such user
 	row("#N/A", false)
 	return []byte(b.String())
 }
