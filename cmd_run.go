@@ -104,6 +104,10 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	if f.Remove {
 		mode = bulk.ModeRemove
 	}
+	// Which pod, as whom: a run meant for a test pod must not reach production unseen.
+	fmt.Fprintf(stdout, "Pod       %s as %s (%s authentication, from %s)\n",
+		cfg.Pod.BaseURL(), cfg.BotUsername, client.Method(), f.Config)
+	fmt.Fprintf(stdout, "Planning  reading the room and looking up %s users...\n", count(len(list.Entries)))
 	plan, err := bulk.BuildPlan(sig.ctx, client, bulk.PlanRequest{StreamID: streamID, Mode: mode, List: list, Interval: interval})
 	if err != nil {
 		if sig.ctx.Err() != nil {
@@ -124,7 +128,7 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	case plan.Blocked():
 		return fail(exitInput, "the run cannot start: %s\nNothing was changed.", blockReasons(plan))
 	case len(plan.Actions) == 0:
-		fmt.Fprintf(stdout, "\nNothing to %s: no user in the list needs a change. Nothing was changed.\n", plan.Mode)
+		fmt.Fprintf(stdout, "\nNothing to %s: every user in the list is set aside (see above). Nothing was changed.\n", plan.Mode)
 		return exitOK
 	case !f.Yes:
 		fmt.Fprintf(stdout, "\nNothing was changed. To make these %d changes, run the same command again with --yes.\n", len(plan.Actions))

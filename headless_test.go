@@ -65,6 +65,7 @@ func testDryRun(t *testing.T, pod *simPod, config string) {
 		fmt.Sprintf("line %-6d unknown-user", list.unknown),
 		fmt.Sprintf("line %-6d inactive-user", list.inactive),
 		pod.demo.Small, // the normalised stream ID
+		"Pod       " + pod.URL() + " as " + pod.demo.BotUsername + " (rsa authentication, from " + config + ")",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("dry run output lacks %q\n%s", want, r)
@@ -262,4 +263,28 @@ func TestHeadlessRefusesBadInput(t *testing.T) {
 		})
 	}
 	assertUnchanged(t, pod, room, before, pod.demo.Candidates[:3])
+}
+
+func TestHeadlessNothingToDo(t *testing.T) {
+	pod := startPod(t, podsim.Options{})
+	room := pod.room(t, pod.demo.Small)
+	dir := t.TempDir()
+	path := writeFile(t, dir, "users.csv", idCSV(room.Members[0], room.Members[1], unknownID))
+	before := pod.memberSet(t, pod.demo.Small)
+
+	r := runCmd(t, "--config", pod.configPath(), "--csv", path, "--stream", pod.demo.Small, "--out", dir)
+	if r.code != exitOK {
+		t.Fatalf("nothing to do: want exit 0, even without --yes\n%s", r)
+	}
+	for _, want := range []string{"Set aside already-member 2, unknown-user 1", "Nothing to add: every user in the list is set aside"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q\n%s", want, r)
+		}
+	}
+	if after := pod.memberSet(t, pod.demo.Small); len(after) != len(before) {
+		t.Errorf("members went from %d to %d", len(before), len(after))
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files in the out folder, want only the list: nothing to journal", len(entries))
+	}
 }
