@@ -277,13 +277,20 @@ type signalAbort struct {
 	mu      sync.Mutex
 	started bool
 	stderr  io.Writer
+	exit    func(code int) // os.Exit; a test's recorder
 }
 
 func newSignalAbort(stderr io.Writer) *signalAbort {
+	s := newAbortOn(make(chan os.Signal, 2), stderr, os.Exit)
+	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
+	return s
+}
+
+// newAbortOn watches ch; newSignalAbort feeds it the process's signals.
+func newAbortOn(ch chan os.Signal, stderr io.Writer, exit func(int)) *signalAbort {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &signalAbort{ctx: ctx, cancel: cancel, control: bulk.NewControl(),
-		ch: make(chan os.Signal, 2), done: make(chan struct{}), stderr: stderr}
-	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
+		ch: ch, done: make(chan struct{}), stderr: stderr, exit: exit}
 	go s.loop()
 	return s
 }
@@ -308,7 +315,8 @@ func (s *signalAbort) loop() {
 			s.mu.Unlock()
 			if count > 1 {
 				fmt.Fprintf(s.stderr, "\nroster: %v again: stopping at once. The journal holds every finished user; run again with --resume to go on.\n", got)
-				os.Exit(exitAborted)
+				s.exit(exitAborted)
+				return
 			}
 			if started {
 				fmt.Fprintf(s.stderr, "\nroster: %v: aborting after the call in flight and writing the report (send it again to stop at once)\n", got)

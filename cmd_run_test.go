@@ -1,0 +1,81 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// lockedBuffer is a strings.Builder safe for a writer and a reader in two goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestSignalAbortsThenStopsAtOnce(t *testing.T) {
+	tests := []struct {
+		first   os.Signal
+		running bool
+		say     string
+	}{
+		{syscall.SIGTERM, true, "terminated: aborting after the call in flight and writing the report"},
+		{os.Interrupt, true, "interrupt: aborting after the call in flight"},
+		{os.Interrupt, false, "interrupt: aborting\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.say, func(t *testing.T) {
+			ch := make(chan os.Signal, 2)
+			exited := make(chan int, 1)
+			var stderr lockedBuffer
+			s := newAbortOn(ch, &stderr, func(code int) { exited <- code })
+			defer s.stop()
+			if tt.running {
+				s.running()
+			}
+			ch <- tt.first
+			select {
+			case <-s.ctx.Done():
+			case <-time.After(10 * time.Second):
+				t.Fatal("the first signal did not cancel planning")
+			}
+			if !s.control.Aborted() {
+				t.Error("the first signal did not abort the run")
+			}
+			if !strings.Contains(stderr.String(), tt.say) {
+				t.Errorf("stderr %q lacks %q", stderr.String(), tt.say)
+			}
+			select {
+			case code := <-exited:
+				t.Fatalf("the first signal exited with %d; it must let the run write its report", code)
+			default:
+			}
+			ch <- os.Interrupt
+			select {
+			case code := <-exited:
+				if code != exitAborted {
+					t.Errorf("a second signal exited with %d, want 3", code)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("a second signal did not stop at once")
+			}
+			if !strings.Contains(stderr.String(), "again: stopping at once") {
+				t.Errorf("stderr %q does not say it stops at once", stderr.String())
+			}
+		})
+	}
+}
