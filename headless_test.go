@@ -288,3 +288,23 @@ func TestHeadlessNothingToDo(t *testing.T) {
 		t.Errorf("%d files in the out folder, want only the list: nothing to journal", len(entries))
 	}
 }
+
+func TestHeadlessDryRunIntoTheJumboRoomWarns(t *testing.T) {
+	pod := startPod(t, podsim.Options{})
+	dir := t.TempDir()
+	list := writeAddList(t, pod, dir, 20)
+	r := runCmd(t, "--config", pod.configPath(), "--csv", list.path, "--stream", pod.demo.Jumbo, "--dry-run")
+	if r.code != exitOK {
+		t.Fatalf("want exit 0\n%s", r)
+	}
+	for _, want := range []string{
+		"Members   1,200 -> 1,220",
+		"Pace      one change every 3s while the room has over 500 members; estimated 1m",
+		"\n  WARN   ",
+		"jumbo",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q\n%s", want, r)
+		}
+	}
+}
