@@ -149,3 +149,29 @@ func TestRetryAfterWinsAndGivingUpFails(t *testing.T) {
 		}
 	}
 }
+
+// TestRunStopsWhenAuthenticationFails: the bot's key is replaced on the pod
+// and its session killed mid-run; the client cannot sign in again, so the
+// run stops and says why, leaving the rest pending.
+func TestRunStopsWhenAuthenticationFails(t *testing.T) {
+	p := startSim(t, podsim.Options{Latency: 2 * time.Millisecond})
+	room := p.room("Rekeyed", nil)
+	ids := p.addUsers("u", 20)
+	plan := p.plan(t, room, ModeAdd, idList(ids), time.Millisecond)
+	ctl := NewControl()
+	out := runWatching(t, p.client, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry, Control: ctl}, afterResults(3, func() {
+		ctl.Pause() // while a new key is made for the bot's name
+		go func() {
+			if _, _, err := p.AddServiceUser(testBot); err != nil {
+				t.Error(err)
+			}
+			p.KillSessions()
+			ctl.Resume()
+		}()
+	}))
+	s := out.summary
+	if !strings.Contains(s.StopReason, "authentication") || s.ExitCode() != 3 || s.Totals.Failed != 0 || s.Totals.Added == len(ids) {
+		t.Fatalf("stop %q, totals %+v", s.StopReason, s.Totals)
+	}
+	noSecrets(t, p, s.JournalPath, s.ReportPath)
+}
