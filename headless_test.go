@@ -308,3 +308,32 @@ func TestHeadlessDryRunIntoTheJumboRoomWarns(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadlessNeverPrintsSecrets runs with a proxy password in the config
+// and a proxy that refuses connections: the error must say what failed
+// without the password, and the config's unknown key is a warning.
+func TestHeadlessNeverPrintsSecrets(t *testing.T) {
+	pod := startPod(t, podsim.Options{})
+	yaml, err := os.ReadFile(filepath.Join(pod.dir, "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const password = "Sup3r-S3cret-Proxy-Pa55"
+	config := writeFile(t, pod.dir, "proxied.yaml", string(yaml)+
+		"proxy:\n  host: 127.0.0.1\n  port: 1\n  username: ops\n  password: "+password+"\n"+
+		"retry:\n  maxAttempts: 2\n  initialIntervalMillis: 5\n"+
+		"favouriteColour: blue\n")
+	list := writeAddList(t, pod, t.TempDir(), 2)
+
+	r := runCmd(t, "--config", config, "--csv", list.path, "--stream", pod.demo.Small, "--yes")
+	if r.code != exitInput || !strings.Contains(r.stderr, "cannot plan the run") {
+		t.Fatalf("a proxy that refuses connections: want exit 2 and why\n%s", r)
+	}
+	if !strings.Contains(r.stderr, "roster: warning:") || !strings.Contains(r.stderr, "favouriteColour") {
+		t.Errorf("the unknown config key is not warned about by name\n%s", r)
+	}
+	if strings.Contains(r.stdout+r.stderr, password) {
+		t.Errorf("the proxy password was printed\n%s", r)
+	}
+	assertNoSecrets(t, "output", r.stdout+r.stderr, pod.demo.BotKeyPEM)
+}
