@@ -71,7 +71,7 @@ func (w *podWorld) options() Options {
 }
 
 // walkToPreview drives the wizard from the config to the preview of the first suggested room.
-func walkToPreview(t *testing.T, tm *teatest.TestModel) {
+func walkToPreview(t *testing.T, tm *teatest.TestModel, alsoOnPreview ...string) {
 	t.Helper()
 	waitScreen(t, tm, "config.json")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
@@ -83,7 +83,7 @@ func walkToPreview(t *testing.T, tm *teatest.TestModel) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitScreen(t, tm, "enter: preview")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitScreen(t, tm, "s: start")
+	waitScreen(t, tm, append([]string{"s: start"}, alsoOnPreview...)...)
 }
 
 func start(tm *teatest.TestModel) {
@@ -155,27 +155,64 @@ func TestFlowPauseAndResumeAgainstPodsim(t *testing.T) {
 	}
 }
 
-func TestFlowAbortAgainstPodsim(t *testing.T) {
-	w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond, Latency: 60 * time.Millisecond}, 60)
-	tm := teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(120, 40))
+func TestFlowAbortThenResumeAgainstPodsim(t *testing.T) {
+	for _, keys := range [][]string{{"x", "y"}, {"ctrl+c", "y"}} {
+		t.Run(keys[0], func(t *testing.T) {
+			w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond, Latency: 60 * time.Millisecond}, 60)
+			tm := teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(120, 40))
+			walkToPreview(t, tm)
+			start(tm)
+			waitScreen(t, tm, "Adding 60 users", "added 2")
+			tm.Send(keyMsg(keys[0]))
+			waitScreen(t, tm, "Abort the run?")
+			tm.Send(keyMsg(keys[1]))
+			waitScreen(t, tm, "The run was aborted")
+			tm.Type("q")
+			fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+			s := fm.summary.sum
+			if s == nil || !s.Aborted || s.Totals.Done >= 60 || s.Totals.Done == 0 {
+				t.Fatalf("abort: %+v", s)
+			}
+			if fm.ExitCode() != 3 {
+				t.Fatalf("exit code %d", fm.ExitCode())
+			}
+			done := s.Totals.Done
+
+			// the same list into the same room again: the preview offers the journal
+			tm = teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(120, 40))
+			// users added before the abort are now members: set aside by the new plan
+			walkToPreview(t, tm, "an unfinished run of this list into this room was found")
+			start(tm)
+			waitScreen(t, tm, "The run finished")
+			tm.Type("q")
+			fm = tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+			s = fm.summary.sum
+			if s == nil || s.Totals.Done != s.Totals.Actions || s.Totals.Failed != 0 {
+				t.Fatalf("resumed run: %+v", s)
+			}
+			t.Logf("aborted after %d done; the resumed plan had %d actions, %d done before", done, s.Totals.Actions, fm.run.resumedDone)
+			calls := w.srv.State().Calls
+			for _, u := range w.demo.Candidates[:60] {
+				if c := calls[u.ID]; c == nil || c.Add != 1 {
+					t.Fatalf("user %d: %+v add calls, want exactly 1 over both runs", u.ID, c)
+				}
+			}
+		})
+	}
+}
+
+func TestFlowRunStopsByItselfWhenTheRoomIsDeactivated(t *testing.T) {
+	w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond, Latency: 40 * time.Millisecond}, 40)
+	tm := teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(80, 24))
 	walkToPreview(t, tm)
 	start(tm)
-	waitScreen(t, tm, "Adding 60 users")
-	tm.Type("x")
-	waitScreen(t, tm, "Abort the run?")
-	tm.Type("y")
-	waitScreen(t, tm, "The run was aborted")
+	waitScreen(t, tm, "Adding 40 users", "added 2")
+	w.srv.SetRoomActive(w.demo.Small, false)
+	waitScreen(t, tm, "stopped by itself")
 	tm.Type("q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
-	s := fm.summary.sum
-	if s == nil || !s.Aborted || s.Totals.Done >= 60 {
-		t.Fatalf("abort: %+v", s)
-	}
-	if fm.ExitCode() != 3 {
-		t.Fatalf("exit code %d", fm.ExitCode())
-	}
-	if got := len(w.members(t, w.demo.Small)) - w.initialMembers(t); got != s.Totals.Added {
-		t.Logf("pod gained %d members, summary says %d added", got, s.Totals.Added)
+	if s := fm.summary.sum; s == nil || s.StopReason == "" || fm.ExitCode() != 3 {
+		t.Fatalf("summary %+v, exit %d", s, fm.ExitCode())
 	}
 }
 
@@ -234,8 +271,6 @@ func (w *podWorld) members(t *testing.T, room string) []int64 {
 	t.Fatalf("room %s not in the pod", room)
 	return nil
 }
-
-func (w *podWorld) initialMembers(t *testing.T) int { return 0 }
 
 func containsAll(ids []int64, users []podsim.User) bool {
 	set := map[int64]bool{}

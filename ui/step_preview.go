@@ -138,7 +138,7 @@ func (s *previewStep) view() string {
 	b.WriteString(s.warningsView())
 	if s.resumePath != "" {
 		if s.resume {
-			b.WriteString(st.Info.Render(wrap(fmt.Sprintf("Resume: an unfinished run of this plan was found (%d of %d done); it continues where it stopped.", s.resumeDone, len(p.Actions)), s.w)) + "\n")
+			b.WriteString(st.Info.Render(wrap(fmt.Sprintf("Resume: an unfinished run of this list into this room was found (%s done); it continues where it stopped, and what is done is not done again.", plural(s.resumeDone, "action", "actions")), s.w)) + "\n")
 			b.WriteString(st.Muted.Render(truncate("  "+s.resumePath+" · r: start fresh instead", s.w)) + "\n")
 		} else {
 			b.WriteString(st.Warn.Render("Start fresh: the unfinished journal is ignored (r: resume it instead).") + "\n")

@@ -71,7 +71,7 @@ func TestPreviewDryRunCannotStart(t *testing.T) {
 
 func TestPreviewOffersToResumeAndCanStartFresh(t *testing.T) {
 	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "/out/roster-journal.jsonl", 3)
-	mustContain(t, m.View(), "unfinished run of this plan was found (3 of 5 done)", "/out/roster-journal.jsonl")
+	mustContain(t, m.View(), "unfinished run of this list", "(3 actions", "/out/roster-journal.jsonl")
 	press(t, m, "s")
 	m.Update(keyMsg("y"))
 	if m.step != stepRun || m.run.resumeFrom != "/out/roster-journal.jsonl" {
