@@ -1,13 +1,10 @@
 package ui
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"roster/symphony/bulk"
 )
@@ -249,148 +246,6 @@ func (s *runScreen) setSize(w, h int) {
 	s.barW = max(w-24, 10)
 }
 
-func (s *runScreen) view() string {
-	st := s.sh.styles
-	var b strings.Builder
-	b.WriteString(truncate(s.titleLine(), s.w) + "\n")
-	b.WriteString(s.progressLine() + "\n")
-	b.WriteString(truncate(s.countsLine(), s.w) + "\n")
-	b.WriteString(truncate(s.paceLine(), s.w) + "\n")
-	b.WriteString(truncate(s.statusLine(), s.w) + "\n")
-	b.WriteString("\n")
-	b.WriteString(s.table.view(st))
-	if pos := s.table.position(); pos != "" {
-		b.WriteString("\n" + st.Muted.Render(pos))
-	}
-	return b.String()
-}
-
-func (s *runScreen) titleLine() string {
-	st := s.sh.styles
-	verb, prep, name := "Adding", "to", ""
-	if s.sh.plan != nil {
-		if s.sh.plan.Mode == bulk.ModeRemove {
-			verb, prep = "Removing", "from"
-		}
-		name = s.sh.plan.Room.Name
-	}
-	line := st.Bold.Render(fmt.Sprintf("%s %s %s %q", verb, plural(s.totals.Actions, "user", "users"), prep, name))
-	switch {
-	case s.aborting && s.running():
-		line += "  " + st.Bad.Bold(true).Render("ABORTING after the call in flight…")
-	case s.paused:
-		line += "  " + st.Warn.Bold(true).Render("PAUSED")
-	case s.pausing:
-		line += "  " + st.Warn.Render("pausing after the call in flight…")
-	case !s.running() && s.closed:
-		line += "  " + st.Good.Render("finished")
-	}
-	return line
-}
-
-func (s *runScreen) progressLine() string {
-	pct := 0.0
-	if s.totals.Actions > 0 {
-		pct = float64(s.totals.Done) / float64(s.totals.Actions)
-	}
-	return progressBar(s.sh.styles, s.barW, pct) + fmt.Sprintf(" %s/%s %3.0f%%", thousands(s.totals.Done), thousands(s.totals.Actions), pct*100)
-}
-
-func (s *runScreen) countsLine() string {
-	st := s.sh.styles
-	t := s.totals
-	var parts []string
-	if s.sh.plan == nil || s.sh.plan.Mode == bulk.ModeAdd {
-		parts = append(parts, st.Good.Render(fmt.Sprintf("added %s", thousands(t.Added))))
-	} else {
-		parts = append(parts, st.Good.Render(fmt.Sprintf("removed %s", thousands(t.Removed))))
-	}
-	if t.Promoted > 0 {
-		parts = append(parts, fmt.Sprintf("owners %s", thousands(t.Promoted)))
-	}
-	parts = append(parts, st.Warn.Render(fmt.Sprintf("already %s", thousands(t.Already))))
-	failed := fmt.Sprintf("failed %s", thousands(t.Failed))
-	if t.Failed > 0 {
-		failed = st.Bad.Bold(true).Render(failed)
-	}
-	parts = append(parts, failed, fmt.Sprintf("pending %s", thousands(max(t.Actions-t.Done, 0))))
-	if s.sh.plan != nil && len(s.sh.plan.SetAside) > 0 {
-		parts = append(parts, st.Muted.Render(fmt.Sprintf("set aside %s", thousands(len(s.sh.plan.SetAside)))))
-	}
-	if ansi.StringWidth(strings.Join(parts, " · ")) > s.w && len(parts) > 1 {
-		parts = parts[:len(parts)-1] // set aside is on the preview and the summary
-	}
-	optional := []string{fmt.Sprintf("members %s", thousands(t.Members))}
-	line := strings.Join(parts, " · ")
-	for _, o := range optional {
-		if ansi.StringWidth(line+" · "+o) <= s.w {
-			line += " · " + o
-		}
-	}
-	return line
-}
-
-func (s *runScreen) paceLine() string {
-	st := s.sh.styles
-	pace := "pace: none needed (500 members or fewer)"
-	if s.interval > 0 {
-		pace = "pace: one change every " + formatDuration(s.interval)
-	}
-	parts := []string{pace, "ETA " + s.eta()}
-	if sp := s.spark.view(); sp != "" {
-		parts = append(parts, "per second "+st.Info.Render(sp))
-	}
-	return strings.Join(parts, " · ")
-}
-
-// eta is the remaining actions at the rate seen so far, never faster than the pace.
-func (s *runScreen) eta() string {
-	left := s.totals.Actions - s.totals.Done
-	switch {
-	case left <= 0:
-		return "done"
-	case s.paused:
-		return "paused"
-	}
-	// the pace is a floor; latency and retries make the rate seen so far slower
-	per := s.interval
-	if s.results > 1 {
-		per = max(per, s.lastT.Sub(s.firstResult)/time.Duration(s.results-1))
-	}
-	if per <= 0 {
-		return "…"
-	}
-	return formatDuration(time.Duration(left) * per)
-}
-
-// statusLine is the question, the wait or the reason the run stops.
-func (s *runScreen) statusLine() string {
-	st := s.sh.styles
-	switch {
-	case s.confirmAbort:
-		return st.Bad.Bold(true).Render("Abort the run? The call in flight finishes and is journaled. y: abort · n: go on")
-	case s.stopReason != "":
-		return st.Bad.Render("Stopping: " + s.stopReason)
-	case s.note != "":
-		return st.Warn.Render(s.note)
-	case s.wait != nil:
-		left := max(s.wait.Until.Sub(s.sh.now()).Round(time.Second), 0)
-		if s.wait.Kind == bulk.EventWindowWait {
-			return st.Warn.Render(fmt.Sprintf("Outside the run window: waiting %s (until %s)", formatDuration(left), s.wait.Until.Format("15:04")))
-		}
-		why := s.wait.Message
-		if why == "" {
-			why = "the pod asked to slow down"
-		}
-		return st.Warn.Render(fmt.Sprintf("Retrying in %s (attempt %d): %s", formatDuration(left), s.wait.Attempt, why))
-	case s.starting && !s.started:
-		return st.Muted.Render("Opening the journal…")
-	case s.resumedDone > 0 && s.results == 0:
-		return st.Info.Render(fmt.Sprintf("Resumed: %s done before are skipped.", plural(s.resumedDone, "action", "actions")))
-	}
-	return ""
-}
-
 func (s *runScreen) help() bindings {
 	k := s.sh.keys
 	if s.confirmAbort {
@@ -411,9 +266,3 @@ func (s *runScreen) help() bindings {
 
 func (s *runScreen) typing() bool { return false }
 
-// progressBar is a bar of w cells, filled to pct.
-func progressBar(st Styles, w int, pct float64) string {
-	full := int(pct*float64(w) + 0.5)
-	full = max(0, min(full, w))
-	return st.Good.Render(strings.Repeat("█", full)) + st.Muted.Render(strings.Repeat("░", w-full))
-}
