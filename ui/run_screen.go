@@ -265,4 +265,3 @@ func (s *runScreen) help() bindings {
 }
 
 func (s *runScreen) typing() bool { return false }
-
