@@ -82,6 +82,9 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	}
 	client, err := symphony.NewClient(cfg, symphony.Options{Auth: symphony.AuthMethod(f.Auth)})
 	if err != nil {
+		if f.Auth != "" {
+			return fail(exitInput, "--config with --auth %s: %v", f.Auth, err)
+		}
 		return fail(exitInput, "--config: %v", err)
 	}
 	defer client.Close()
@@ -113,7 +116,7 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 		if sig.ctx.Err() != nil {
 			return fail(exitAborted, "aborted while planning; nothing was changed")
 		}
-		return fail(exitInput, "cannot plan the run: %v", err)
+		return fail(exitInput, "cannot plan the run: %v%s", err, planHint(err))
 	}
 	printPlan(stdout, plan, list, f, window)
 
@@ -194,6 +197,20 @@ func missingRunFlags(f runFlags) []string {
 		}
 	}
 	return missing
+}
+
+// planHint says which flag to check when planning fails for a reason the
+// user can fix.
+func planHint(err error) string {
+	var ae *symphony.APIError
+	switch {
+	case errors.Is(err, symphony.ErrAuthFailed):
+		return "\nCheck --config: the bot's username, its key or certificate, and the pod's addresses."
+	case errors.As(err, &ae) && (ae.Status == 400 || ae.Status == 404) && strings.Contains(ae.Op, "/room/"):
+		// A pod answers an unknown stream ID with 400 "Stream not found."
+		return "\nCheck --stream: it must be the room's stream ID, as the room's details in Symphony show it."
+	}
+	return ""
 }
 
 // blockReasons joins the messages of the warnings that block the run.

@@ -225,6 +225,11 @@ func TestHeadlessRefusesBadInput(t *testing.T) {
 	garbage := writeFile(t, dir, "broken.json", "{ this is not json")
 	empty := writeFile(t, dir, "empty.csv", "")
 	aFile := writeFile(t, dir, "not-a-folder", "x")
+	yaml, err := os.ReadFile(filepath.Join(pod.dir, "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger := writeFile(t, pod.dir, "stranger.yaml", strings.Replace(string(yaml), "username: "+pod.demo.BotUsername, "username: nobody-bot", 1))
 	cfg := pod.configPath()
 	room := pod.demo.Small
 	before := pod.memberSet(t, room)
@@ -239,13 +244,15 @@ func TestHeadlessRefusesBadInput(t *testing.T) {
 		{"csv missing", []string{"--config", cfg, "--csv", filepath.Join(dir, "nope.csv"), "--stream", room}, []string{"--csv", "nope.csv"}},
 		{"csv empty", []string{"--config", cfg, "--csv", empty, "--stream", room}, []string{"--csv", "empty.csv"}},
 		{"stream not base64", []string{"--config", cfg, "--csv", list.path, "--stream", "room #42!"}, []string{"--stream", "room #42!"}},
-		{"auth cert without a certificate", []string{"--auth", "cert", "--config", cfg, "--csv", list.path, "--stream", room}, []string{"--config"}},
-		{"unknown room", []string{"--config", cfg, "--csv", list.path, "--stream", "AAAAAAAAAAAAAAAAAAAAAA"}, []string{"cannot plan the run"}},
+		{"auth cert without a certificate", []string{"--auth", "cert", "--config", cfg, "--csv", list.path, "--stream", room}, []string{"--config with --auth cert", "botCertPath"}},
+		{"unknown bot", []string{"--config", stranger, "--csv", list.path, "--stream", room}, []string{"cannot plan the run", "Check --config"}},
+		{"unknown room", []string{"--config", cfg, "--csv", list.path, "--stream", "AAAAAAAAAAAAAAAAAAAAAA"}, []string{"cannot plan the run", "Check --stream"}},
 		{"deactivated room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.demo.Deactivated, "--yes", "--out", dir}, []string{"the run cannot start"}},
 		{"forbidden room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.demo.Forbidden, "--yes", "--out", dir}, []string{"the run cannot start"}},
 		{"out is a file", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", aFile}, []string{"--out", "not-a-folder"}},
 		{"resume a folder", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", dir, "--resume", dir}, []string{"--resume", "is a folder"}},
 		{"resume file missing", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", dir, "--resume", filepath.Join(dir, "gone.jsonl")}, []string{"--resume", "gone.jsonl", "no such file"}},
+		{"no such column", []string{"--config", cfg, "--csv", list.path, "--column", "Work Email", "--stream", room}, []string{"--csv", "Work Email"}},
 		{"unknown flag", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--force"}, []string{"unknown flag --force"}},
 	}
 	for _, tt := range tests {
