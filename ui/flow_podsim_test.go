@@ -139,18 +139,19 @@ func TestFlowWizardFromConfigToSummaryAgainstPodsim(t *testing.T) {
 }
 
 func TestFlowPauseAndResumeAgainstPodsim(t *testing.T) {
-	w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond, Latency: 40 * time.Millisecond}, 40)
+	// 60 calls of 60ms: time enough for p to land mid-run even on a loaded machine
+	w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond, Latency: 60 * time.Millisecond}, 60)
 	tm := teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(80, 24))
 	walkToPreview(t, tm)
 	start(tm)
-	waitScreen(t, tm, "Adding 40 users")
+	waitScreen(t, tm, "Adding 60 users")
 	tm.Type("p")
 	waitScreen(t, tm, "PAUSED")
 	tm.Type("r")
 	waitScreen(t, tm, "The run finished")
 	tm.Type("q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
-	if s := fm.summary.sum; s == nil || s.Totals.Added != 40 || s.Aborted {
+	if s := fm.summary.sum; s == nil || s.Totals.Added != 60 || s.Aborted {
 		t.Fatalf("after pause and resume: %+v", s)
 	}
 }
@@ -202,11 +203,11 @@ func TestFlowAbortThenResumeAgainstPodsim(t *testing.T) {
 }
 
 func TestFlowRunStopsByItselfWhenTheRoomIsDeactivated(t *testing.T) {
-	w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond, Latency: 40 * time.Millisecond}, 40)
+	w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond, Latency: 60 * time.Millisecond}, 60)
 	tm := teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(80, 24))
 	walkToPreview(t, tm)
 	start(tm)
-	waitScreen(t, tm, "Adding 40 users", "added 2")
+	waitScreen(t, tm, "Adding 60 users", "added 2")
 	w.srv.SetRoomActive(w.demo.Small, false)
 	waitScreen(t, tm, "stopped by itself")
 	tm.Type("q")
