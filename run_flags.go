@@ -190,7 +190,7 @@ func (f runFlags) window() (*bulk.Window, error) {
 	}
 	w, err := bulk.ParseWindow(strings.TrimSpace(f.Window), f.Weekends)
 	if err != nil {
-		return nil, fmt.Errorf("--window %q: %v (expected HH:MM-HH:MM, such as 18:00-08:00)", f.Window, err)
+		return nil, fmt.Errorf("--window: %v", err) // it quotes the value and says what is expected
 	}
 	return w, nil
 }
