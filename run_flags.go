@@ -44,7 +44,8 @@ func parseRunFlags(args []string) (runFlags, error) {
 	fs.StringVar(&f.CSV, "csv", "", "")
 	fs.StringVar(&f.Column, "column", "", "")
 	fs.StringVar(&f.Stream, "stream", "", "")
-	fs.StringVar(&f.Stream, "room", "", "") // alias of --stream
+	var room string
+	fs.StringVar(&room, "room", "", "") // alias of --stream
 	fs.BoolVar(&f.Remove, "remove", false, "")
 	fs.StringVar(&f.Interval, "interval", "", "")
 	fs.StringVar(&f.Window, "window", "", "")
@@ -64,6 +65,12 @@ func parseRunFlags(args []string) (runFlags, error) {
 			return f, err
 		}
 		return f, fmt.Errorf("%v", strings.Replace(err.Error(), " -", " --", 1))
+	}
+	if room != "" {
+		if f.Stream != "" && f.Stream != room {
+			return f, fmt.Errorf("--stream %q and --room %q name two rooms; --room is another name for --stream: give one", f.Stream, room)
+		}
+		f.Stream = room
 	}
 	if fs.NArg() > 0 {
 		return f, fmt.Errorf("unexpected argument %q: every value follows its flag, as in --csv users.csv", fs.Arg(0))

@@ -93,6 +93,7 @@ func TestParseRunFlagsRefuses(t *testing.T) {
 		{[]string{"--interval", "NaN"}, `--interval "NaN"`},
 		{[]string{"--interval", "48h"}, "more than a day"},
 		{[]string{"--weekends"}, "--weekends only applies with --window"},
+		{[]string{"--stream", "AAAA", "--room", "BBBB"}, `--stream "AAAA" and --room "BBBB" name two rooms`},
 		{[]string{"--window", "18:00"}, `--window: run window "18:00"`},
 		{[]string{"--csv", "u.csv", "extra.csv"}, `unexpected argument "extra.csv"`},
 		{[]string{"--resume="}, "--resume= needs a journal path"},
