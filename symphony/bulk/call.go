@@ -34,7 +34,9 @@ func (r *Runner) execute(ctx context.Context, t task) (*Result, string) {
 		res.Attempts = c.attempts
 		switch {
 		case c.aborted:
-			r.inFlight = &it
+			if c.attempts > 0 { // not when the abort came during the wait before the first attempt
+				r.inFlight = &it
+			}
 			return nil, ""
 		case c.stop != "":
 			// The pod refused for a reason that is not this user's: the
@@ -156,6 +158,7 @@ func (r *Runner) call(ctx context.Context, it Item, action string) callResult {
 		}
 		wait, again := r.retry.Backoff(attempt, err)
 		if !again {
+			c.stop = r.probe(ctx, c)
 			return c
 		}
 		until := r.now().Add(wait)
@@ -180,10 +183,28 @@ func (r *Runner) stopReason(ctx context.Context, err error) string {
 		return "authentication is failing: the pod refused the session even after signing in again (" + err.Error() + ")"
 	case !isAPI || ae.Class != symphony.ClassPermanent || notMember(err):
 		return ""
-	case ae.Status == http.StatusBadRequest || ae.Status == http.StatusForbidden:
-		// A 400 or 403 may be about this user (an information barrier, say)
-		// or about the room and the bot; the room tells which.
+	case ae.Status == 0:
+		// No reply, and trying again cannot help (a certificate refused,
+		// an unknown host): that holds for every user.
+		return "the pod cannot be reached: " + err.Error()
+	case ae.Status == http.StatusBadRequest || ae.Status == http.StatusForbidden || ae.Status == http.StatusNotFound:
+		// A 400, 403 or 404 may be about this user (an information barrier,
+		// say) or about the room and the bot; the room tells which.
 		return r.recheckRoom(ctx, ae)
+	}
+	return ""
+}
+
+// probe tells, when a user's retries ran out, whether the pod answers at
+// all: if even a read of the room fails, nothing can succeed and the run
+// stops (the user stays pending) rather than fail every user in turn.
+func (r *Runner) probe(ctx context.Context, c callResult) string {
+	if symphony.ClassOf(c.err) != symphony.ClassRetry {
+		return ""
+	}
+	if _, err := r.pod.RoomInfo(ctx, r.plan.StreamID); err != nil && ctx.Err() == nil {
+		return fmt.Sprintf("the pod is not answering: %d attempts failed (%s), and reading the room failed too (%s)",
+			c.attempts, c.err.Error(), err.Error())
 	}
 	return ""
 }

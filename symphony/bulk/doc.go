@@ -24,8 +24,11 @@ package bulk
 //   - Two values naming one user (an email and an ID) make the second a
 //     duplicate, like csvsource's duplicates of one value.
 //   - Errors. 429/5xx/network errors are retried per symphony.RetryPolicy
-//     (Retry-After wins); when the attempts run out the user is failed and
-//     the run goes on. A 400 or 403 makes the runner read the room (and, for
+//     (Retry-After wins). When a user's attempts run out the runner reads
+//     the room once: if that fails too, the pod is not answering and the
+//     run stops (the user stays pending); otherwise the user is failed and
+//     the run goes on. A permanent error with no reply (a refused
+//     certificate, an unknown host) stops the run. A 400 or 403 makes the runner read the room (and, for
 //     a 403, the session and members) again: a deactivated room or a lost
 //     permission stops the run, leaving the user pending; anything else
 //     (an information barrier, a user who moved pods) fails that user only.

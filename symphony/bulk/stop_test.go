@@ -133,20 +133,48 @@ func TestRetryAfterWinsAndGivingUpFails(t *testing.T) {
 		t.Errorf("totals %+v", out.summary.Totals)
 	}
 
-	more := p.addUsers("v", 3)
+	// A pod that fails one user's attempts but answers otherwise: that
+	// user fails after the allowed attempts, and the run goes on.
+	more := p.addUsers("v", 20)
 	plan = p.plan(t, room, ModeAdd, idList(more), time.Millisecond)
-	p.SetFaults(podsim.Faults{Rate5xx: 1})
+	p.SetFaults(podsim.Faults{Rate5xx: 0.5, Seed: 3})
 	retry := fastRetry
-	retry.MaxAttempts = 3
+	retry.MaxAttempts = 2
 	out = run(t, p.client, plan, RunOptions{OutDir: t.TempDir(), Retry: retry})
 	s := out.summary
-	if s.StopReason != "" || s.Totals.Failed != len(more) || s.ExitCode() != 1 {
+	if s.StopReason != "" || s.Totals.Failed == 0 || s.Totals.Failed+s.Totals.Added != len(more) || s.ExitCode() != 1 {
 		t.Fatalf("stop %q, totals %+v", s.StopReason, s.Totals)
 	}
 	for _, r := range out.results() {
-		if r.Attempts != 3 || r.Status != 503 || !strings.Contains(r.Message, "gave up after 3 attempts") {
+		if r.Outcome == OutcomeFailed && (r.Attempts != 2 || r.Status != 503 || !strings.Contains(r.Message, "gave up after 2 attempts")) {
 			t.Errorf("result %+v", r)
 		}
+	}
+}
+
+// TestRunStopsWhenThePodStopsAnswering: when a user's retries run out and
+// the pod does not even answer a read, the run stops instead of failing
+// every user in turn; the users not done stay pending.
+func TestRunStopsWhenThePodStopsAnswering(t *testing.T) {
+	p := startSim(t, podsim.Options{Latency: time.Millisecond})
+	room := p.room("Down", nil)
+	ids := p.addUsers("u", 30)
+	plan := p.plan(t, room, ModeAdd, idList(ids), time.Millisecond)
+	out := runWatching(t, p.client, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry},
+		afterResults(3, func() { p.SetFaults(podsim.Faults{Rate5xx: 1}) }))
+	s := out.summary
+	if !strings.Contains(s.StopReason, "not answering") || s.Totals.Failed != 0 || s.ExitCode() != 3 {
+		t.Fatalf("stop %q, totals %+v", s.StopReason, s.Totals)
+	}
+	report := readReport(t, s.ReportPath)
+	pending := 0
+	for _, id := range ids {
+		if report[id][5] == string(OutcomePending) {
+			pending++
+		}
+	}
+	if pending != len(ids)-s.Totals.Added {
+		t.Errorf("%d pending, want %d", pending, len(ids)-s.Totals.Added)
 	}
 }
 
