@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -153,6 +155,7 @@ func TestKilledRunsResumeWithoutRepeatingAdds(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	const maxKills = 12
 	kills, mustResume := 0, false
+	confirmedAt := map[int64]int{} // user -> add calls when its success was printed
 	var last *rosterProc
 	for run := 0; ; run++ {
 		if run > 3*maxKills {
@@ -176,6 +179,14 @@ func TestKilledRunsResumeWithoutRepeatingAdds(t *testing.T) {
 			}
 		}
 		code := p.wait(t)
+		// Users this run printed as added are confirmed successes: from
+		// now on the pod must see no further add for them.
+		settled := settledState(t, pod)
+		for _, id := range confirmedAdds(p.stdoutText()) {
+			if _, seen := confirmedAt[id]; !seen {
+				confirmedAt[id] = calls(settled, id).Add
+			}
+		}
 		decided := strings.Contains(p.stdoutText(), "started:") // past the choice of journal
 		if mustResume && decided && !strings.Contains(p.stdoutText(), "Resuming the journal") {
 			t.Errorf("run %d followed a kill mid-run but did not resume the journal:\n%s", run, p.output())
@@ -192,7 +203,10 @@ func TestKilledRunsResumeWithoutRepeatingAdds(t *testing.T) {
 		// resume it, unless nothing is left to do.
 		mustResume = (mustResume || outcomeLines(p.stdoutText()) > 0) && !allMembers(t, pod, room, users)
 	}
-	t.Logf("%d kills before a run ended by itself; its output:\n%s", kills, last.output())
+	t.Logf("%d kills before a run ended by itself; %d users seen confirmed; its output:\n%s", kills, len(confirmedAt), last.output())
+	if len(confirmedAt) < len(users)/2 {
+		t.Errorf("only %d of %d users were printed as added: the check of repeated adds saw too little", len(confirmedAt), len(users))
+	}
 
 	members := pod.memberSet(t, room)
 	st := pod.State()
@@ -206,6 +220,10 @@ func TestKilledRunsResumeWithoutRepeatingAdds(t *testing.T) {
 			t.Errorf("user %d got %d removals in an add run", u.ID, c.Remove)
 		}
 		totalAdds += c.Add
+		if n, ok := confirmedAt[u.ID]; ok && c.Add != n {
+			t.Errorf("user %d: %d add calls at the end, %d when its success was printed: an add was repeated after a confirmed success",
+				u.ID, c.Add, n)
+		}
 		if c.Add > 1 {
 			repeated++
 		}
@@ -382,4 +400,19 @@ func TestAbortWritesReportWhenStdoutIsGone(t *testing.T) {
 	if len(reports) != 1 {
 		t.Fatalf("%d reports in %s, want 1 (stderr:\n%s)", len(reports), out, stderr.String())
 	}
+}
+
+// addedLine is an outcome line of a user given by ID and added.
+var addedLine = regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  line \d+ +(\d+) +added`)
+
+// confirmedAdds are the users a run's output shows added.
+func confirmedAdds(out string) []int64 {
+	var ids []int64
+	for _, m := range addedLine.FindAllStringSubmatch(out, -1) {
+		id, err := strconv.ParseInt(m[1], 10, 64)
+		if err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
