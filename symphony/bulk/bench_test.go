@@ -123,3 +123,39 @@ func BenchmarkJournalRecord(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkBuildPlan10k plans a list of 10,000 user IDs (100 look-ups of
+// 100) into a room of 2,000 members.
+//
+//	go test ./symphony/bulk -run '^$' -bench BuildPlan -benchtime 3x -benchmem
+func BenchmarkBuildPlan10k(b *testing.B) {
+	p := startSim(b, podsim.Options{})
+	room := p.room("big", p.addUsers("member", 2000))
+	list := idList(p.addUsers("new", 10000))
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		plan, err := BuildPlan(ctx, p.client, PlanRequest{StreamID: room, List: list})
+		if err != nil || len(plan.Actions) != 10000 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReport100k writes the report of a 100,000-user run.
+//
+//	go test ./symphony/bulk -run '^$' -bench Report100k -benchtime 3x -benchmem
+func BenchmarkReport100k(b *testing.B) {
+	rows := make([]reportRow, 100000)
+	for i := range rows {
+		rows[i] = reportRow{Item: Item{Line: i + 2, Input: "user" + itoa(int64(i)) + "@example.com", UserID: int64(1e6 + i), Name: "User"},
+			Outcome: OutcomeAdded, Status: 200, Message: "Member added", Attempts: 1, Time: time.Now()}
+	}
+	path := filepath.Join(b.TempDir(), "r.csv")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := writeReport(path, rows); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
