@@ -72,6 +72,9 @@ func TestHeadlessThroughAHostilePod(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  line .* [2-9]\d* attempts`).MatchString(r.stdout) {
 		t.Errorf("no outcome line shows more than one attempt\n%s", r)
 	}
+	if got := strings.Count(r.stdout, "  progress: "); got != 9 {
+		t.Errorf("%d progress lines for 60 users, want one every 10%% but the last (9)\n%s", got, r)
+	}
 	members := pod.memberSet(t, pod.demo.Medium)
 	outcomes := reportOutcomes(t, reportPath(r.stdout))
 	for _, u := range users {
@@ -86,4 +89,47 @@ func TestHeadlessThroughAHostilePod(t *testing.T) {
 	}
 	assertNoSecrets(t, "stdout", r.stdout, pod.demo.BotKeyPEM)
 	assertNoSecrets(t, "stderr", r.stderr, pod.demo.BotKeyPEM)
+}
+
+// BenchmarkHeadlessRun measures the whole headless path per user: config,
+// login, plan, HTTPS calls to the simulated pod, the journal flushed per
+// outcome, the report and the printed lines. Iterations alternate adding
+// and removing the same 200 users in the small (unpaced) room:
+// go test -run '^$' -bench HeadlessRun -benchtime 6x .
+func BenchmarkHeadlessRun(b *testing.B) {
+	srv, err := podsim.New(podsim.Options{PaceGap: testPace})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	demo, err := srv.SeedDemo()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	if err := srv.WriteDir(dir, demo); err != nil {
+		b.Fatal(err)
+	}
+	const n = 200
+	path := filepath.Join(dir, "bench.csv")
+	if err := os.WriteFile(path, []byte(idCSV(userIDs(demo.Candidates[:n])...)), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		args := []string{"--config", filepath.Join(dir, "config.json"), "--csv", path, "--stream", demo.Small,
+			"--yes", "--out", b.TempDir()}
+		if i%2 == 1 {
+			args = append(args, "--remove")
+		}
+		var stdout, stderr strings.Builder
+		if code := cmdRun(args, nil, &stdout, &stderr); code != exitOK {
+			b.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+		}
+		i++
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*n), "ms/user")
 }
