@@ -199,6 +199,14 @@ func FindResumable(dir string, plan *Plan) (path string, done int, err error) {
 func (r *Runner) prepareResume(ctx context.Context) ([]settled, error) {
 	st := r.prior
 	var confirmed []settled
+	// What the journal shows done counts first, so that a run that cannot
+	// go on still reports it.
+	for _, id := range st.order {
+		res := resultOf(st.results[id])
+		r.results[id] = res
+		r.totals.Done++
+		r.count(res.Outcome)
+	}
 	if err := r.journal.mark(recResume, r.now(), "", r.totals); err != nil {
 		return nil, err
 	}
@@ -211,10 +219,7 @@ func (r *Runner) prepareResume(ctx context.Context) ([]settled, error) {
 	add := r.plan.Mode == ModeAdd
 
 	for _, id := range st.order {
-		res := resultOf(st.results[id])
-		r.results[id] = res
-		r.totals.Done++
-		r.count(res.Outcome)
+		res := r.results[id]
 		switch {
 		case res.Promoted:
 			r.totals.Promoted++
