@@ -79,3 +79,31 @@ func TestSignalAbortsThenStopsAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestIsTerminalRefusesWhatCronGives: cron and CI give /dev/null, pipes
+// and files, none of which may open the wizard.
+func TestIsTerminalRefusesWhatCronGives(t *testing.T) {
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	file, err := os.Create(t.TempDir() + "/out.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	var nilFile *os.File
+	for name, v := range map[string]any{"/dev/null": devNull, "pipe reader": r, "pipe writer": w, "file": file,
+		"buffer": &strings.Builder{}, "nil": nil, "nil file": nilFile} {
+		if isTerminal(v) {
+			t.Errorf("isTerminal(%s) = true", name)
+		}
+	}
+}
