@@ -90,3 +90,34 @@ func TestJumboRunKeepsThePace(t *testing.T) {
 	}
 	t.Logf("%d paced adds: %v, %.3f x N x interval", n, took, float64(took)/float64(time.Duration(n)*interval))
 }
+
+// TestPaceStartsAtTheThreshold grows a room from 480 to 520 members: the
+// first 20 adds (below and up to 500) do not wait, the 20 from 500 on are
+// spaced by the interval, as the plan's estimate said.
+func TestPaceStartsAtTheThreshold(t *testing.T) {
+	const interval = 10 * time.Millisecond
+	p := startSim(t, podsim.Options{PaceGap: interval, PaceTolerance: interval - time.Millisecond})
+	room := p.room("Growing", p.addUsers("member", 478))
+	ids := p.addUsers("new", 40)
+	plan := p.plan(t, room, ModeAdd, idList(ids), interval)
+	if plan.MembersBefore != 480 || plan.PacedCalls != 20 {
+		t.Fatalf("plan: %d members, %d paced calls; want 480 and 20", plan.MembersBefore, plan.PacedCalls)
+	}
+	log := &startLog{}
+	out := runLogged(t, p.client, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry}, log, nil)
+	if out.err != nil || out.summary.Totals.Added != 40 || out.summary.Totals.Members != 520 {
+		t.Fatalf("run: %v %+v", out.err, out.summary.Totals)
+	}
+	if unpaced := log.starts[19].Sub(log.starts[0]); unpaced >= 19*interval {
+		t.Errorf("the 20 adds below the threshold took %v: they waited for the pace", unpaced)
+	}
+	if g := log.minGap(19); g < interval {
+		t.Errorf("a paced add started %v after the previous one; the interval is %v", g, interval)
+	}
+	if n := out.count(EventPaceWait); n < 19 || n > 20 {
+		t.Errorf("%d pace waits reported, want 19 or 20", n)
+	}
+	if v := p.State().PacingViolations; v != 0 {
+		t.Errorf("%d pacing violations", v)
+	}
+}
