@@ -19,6 +19,7 @@ type configStep struct {
 	loading string // the path being loaded
 	errPath string
 	err     error
+	warned  bool // the loaded config has warnings on screen; enter goes on
 	w, h    int
 }
 
@@ -52,6 +53,10 @@ func (s *configStep) update(msg tea.Msg) tea.Cmd {
 		}
 		s.loading = ""
 		s.sh.session = msg.session
+		if len(msg.session.Config.Warnings) > 0 {
+			s.warned = true // unknown keys and the like: shown before going on
+			return nil
+		}
 		return s.sh.announce(configDoneMsg{})
 	case configFailedMsg:
 		if msg.path != s.loading {
@@ -70,6 +75,16 @@ func (s *configStep) update(msg tea.Msg) tea.Cmd {
 	if s.loading != "" {
 		return nil
 	}
+	if km, ok := msg.(tea.KeyMsg); ok && s.warned {
+		if key.Matches(km, s.sh.keys.Select) {
+			s.warned = false
+			return s.sh.announce(configDoneMsg{})
+		}
+		if key.Matches(km, s.sh.keys.Back) {
+			s.warned = false // choose another config
+		}
+		return nil
+	}
 	path, _, cmd := s.chooser.update(msg)
 	if path != "" {
 		return tea.Batch(cmd, s.load(path))
@@ -86,12 +101,22 @@ func (s *configStep) view() string {
 		b.WriteString(s.spin.View() + " Loading " + filepath.Base(s.loading) + " and signing in to the pod…\n")
 		return b.String()
 	}
+	if s.warned {
+		cfg := s.sh.session.Config
+		b.WriteString(st.Good.Render("Signed in as "+cfg.BotUsername+" with "+filepath.Base(cfg.Path)) + "\n\n")
+		b.WriteString(st.Warn.Render("The config loaded with warnings:") + "\n")
+		for _, w := range cfg.Warnings {
+			b.WriteString("  " + wrap("! "+w, s.w-2) + "\n")
+		}
+		b.WriteString("\n" + st.Muted.Render("enter: go on with it · esc: choose another config") + "\n")
+		return b.String()
+	}
 	b.WriteString(s.chooser.view(s.w) + "\n")
 	if s.err != nil {
 		b.WriteString("\n" + errorBox(st, "Could not use "+s.errPath, s.err, s.w) + "\n")
 		b.WriteString(st.Muted.Render("Fix the file and choose it again, or choose another.") + "\n")
 	}
-	if s.sh.session != nil {
+	if s.sh.session != nil && s.err == nil {
 		b.WriteString("\n" + st.Good.Render("Signed in as "+s.sh.session.Config.BotUsername+" (enter on a file switches config)") + "\n")
 	}
 	return b.String()
@@ -105,6 +130,13 @@ func (s *configStep) setSize(w, h int) {
 func (s *configStep) help() bindings {
 	if s.loading != "" {
 		return bindings{}
+	}
+	if s.warned {
+		cont, other := s.sh.keys.Select, s.sh.keys.Back
+		cont.SetHelp("enter", "go on")
+		other.SetHelp("esc", "another config")
+		short := []key.Binding{cont, other}
+		return bindings{short: short, full: [][]key.Binding{short}}
 	}
 	short := s.chooser.help()
 	return bindings{short: short, full: [][]key.Binding{short}}

@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"roster/symphony"
 )
 
 func writeFiles(t *testing.T, dir string, names ...string) {
@@ -143,4 +146,23 @@ func atStepCSV(m *Model) {
 	m.sh.session = &Session{}
 	m.step = stepCSV
 	m.layout()
+}
+
+func TestConfigWarningsAreShownBeforeGoingOn(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, "config.json")
+	connect := func(ctx context.Context, path string, auth symphony.AuthMethod) (*Session, error) {
+		return &Session{Config: &symphony.Config{Path: path, BotUsername: "roster-bot",
+			Warnings: []string{`config.json: key "podHostt" is unknown (did you mean "podHost"?)`}}}, nil
+	}
+	m := newSized(t, Options{StartDir: dir, Connect: connect}, 80, 24)
+	press(t, m, "enter")
+	if m.step != stepConfig {
+		t.Fatal("warnings are shown before going on")
+	}
+	mustContain(t, m.View(), "Signed in as roster-bot", "loaded with warnings", `"podHostt" is unknown`)
+	press(t, m, "enter")
+	if m.step != stepCSV {
+		t.Fatalf("enter goes on; step = %d", m.step)
+	}
 }
