@@ -124,7 +124,7 @@ func TestHeadlessWaitsForTheWindowAndAbortsWhileWaiting(t *testing.T) {
 
 	p := startRoster(t, bin, "--config", pod.configPath(), "--csv", list.path, "--stream", pod.demo.Small,
 		"--yes", "--no-tui", "--window", window, "--out", dir)
-	want := "outside the run window: waiting until " + opens.Format("15:04")
+	want := "outside the run window " + window + ": waiting until " + opens.Format("15:04")
 	deadline := time.After(30 * time.Second)
 	for waiting := false; !waiting; {
 		select {

@@ -33,11 +33,7 @@ type eventPrinter struct {
 }
 
 func newEventPrinter(w io.Writer, plan *bulk.Plan, win *bulk.Window) *eventPrinter {
-	p := &eventPrinter{w: w, plan: plan, window: win}
-	if n := len(plan.Actions); n >= 20 {
-		p.step = n / 10
-	}
-	return p
+	return &eventPrinter{w: w, plan: plan, window: win}
 }
 
 func (p *eventPrinter) event(ev bulk.Event) {
@@ -52,7 +48,10 @@ func (p *eventPrinter) event(ev bulk.Event) {
 			fmt.Fprintf(p.w, ", %s already done by the earlier run (skipped)", count(ev.Totals.Done))
 		}
 		fmt.Fprintln(p.w)
-		p.nextProgress = p.step * (ev.Totals.Done/max(p.step, 1) + 1)
+		if ev.Totals.Actions >= 20 { // a line every 10% of the whole run, resumed or not
+			p.step = ev.Totals.Actions / 10
+			p.nextProgress = p.step * (ev.Totals.Done/p.step + 1)
+		}
 		p.notePace(at, ev.Interval, ev.Totals.Members)
 	case bulk.EventPaceWait:
 		p.notePace(at, ev.Interval, ev.Totals.Members)
@@ -64,7 +63,12 @@ func (p *eventPrinter) event(ev bulk.Event) {
 		fmt.Fprintf(p.w, "%s  waiting %s, until %s, to retry (attempt %d): %s\n",
 			at, waitText(ev.Time, ev.Until), untilText(ev.Time, ev.Until), ev.Attempt, why)
 	case bulk.EventWindowWait:
-		fmt.Fprintf(p.w, "%s  outside the run window: waiting until %s (%s)\n", at, untilText(ev.Time, ev.Until), waitText(ev.Time, ev.Until))
+		window := ""
+		if p.window != nil {
+			window = fmt.Sprintf(" %s-%s", clock(p.window.Start), clock(p.window.End))
+		}
+		fmt.Fprintf(p.w, "%s  outside the run window%s: waiting until %s (%s)\n",
+			at, window, untilText(ev.Time, ev.Until), waitText(ev.Time, ev.Until))
 	case bulk.EventResult:
 		if ev.Result != nil {
 			p.result(*ev.Result)
