@@ -262,6 +262,8 @@ func (p *Plan) place(it Item, u symphony.User, roster roomMembers) {
 	case member && it.Owner && !roster.owner[u.ID]:
 		it.Outcome, it.PromoteOnly = OutcomePending, true
 		it.Message = "already a member: to be promoted to owner"
+	case member && it.Owner:
+		it.Outcome, it.Message = OutcomeAlreadyMember, "already a member and an owner of the room"
 	case member:
 		it.Outcome, it.Message = OutcomeAlreadyMember, "already a member of the room"
 	case u.External && !p.Room.CrossPod:
