@@ -98,7 +98,7 @@ func TestWindowWaitsForTheOpening(t *testing.T) {
 	if tod > 23*time.Hour {
 		t.Skip("too close to midnight for a window that opens in a moment")
 	}
-	win := &Window{Start: tod + 80*time.Millisecond, End: tod + time.Hour}
+	win := &Window{Start: tod + 300*time.Millisecond, End: tod + time.Hour}
 	out := run(t, p.client, plan, RunOptions{OutDir: t.TempDir(), Window: win})
 	if out.summary.Totals.Added != len(ids) {
 		t.Fatalf("totals %+v", out.summary.Totals)
@@ -107,7 +107,7 @@ func TestWindowWaitsForTheOpening(t *testing.T) {
 		t.Fatalf("the second event is not a window wait: %+v", out.events[1])
 	}
 	until := out.events[1].Until
-	if d := until.Sub(now); d < 70*time.Millisecond || d > 2*time.Second {
+	if d := until.Sub(now); d < 290*time.Millisecond || d > 2*time.Second {
 		t.Errorf("waits until %v, %v from now", until, d)
 	}
 	for _, r := range out.results() {
