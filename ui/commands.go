@@ -90,6 +90,7 @@ type planInput struct {
 	outDir   string
 	resume   string // "", "auto" or a journal path
 	now      func() time.Time
+	gen      int
 }
 
 func buildPlanCmd(ctx context.Context, s *Session, in planInput) tea.Cmd {
@@ -100,9 +101,9 @@ func buildPlanCmd(ctx context.Context, s *Session, in planInput) tea.Cmd {
 		}
 		plan, err := bulk.BuildPlan(ctx, s.Pod, req)
 		if err != nil {
-			return planBuiltMsg{err: fmt.Errorf("build the plan: %w", err)}
+			return planBuiltMsg{gen: in.gen, err: fmt.Errorf("build the plan: %w", err)}
 		}
-		msg := planBuiltMsg{plan: plan}
+		msg := planBuiltMsg{gen: in.gen, plan: plan}
 		switch in.resume {
 		case "":
 		case "auto":

@@ -44,6 +44,7 @@ type roomLoadedMsg struct {
 }
 
 type planBuiltMsg struct {
+	gen           int // drops the answer to a plan request left behind
 	plan          *bulk.Plan
 	resumePath    string
 	resumeDone    int

@@ -19,6 +19,7 @@ type previewStep struct {
 	sh         *shared
 	spin       spinner.Model
 	building   bool
+	gen        int // of the plan being built
 	plan       *bulk.Plan
 	err        error
 	resumePath string
@@ -35,9 +36,10 @@ func newPreviewStep(sh *shared) *previewStep {
 
 func (s *previewStep) enter() tea.Cmd {
 	s.building, s.plan, s.err, s.confirming = true, nil, nil, false
+	s.gen++
 	s.sh.plan = nil
 	in := planInput{streamID: s.sh.room.Room.ID, mode: s.sh.mode, list: s.sh.list,
-		interval: s.sh.opts.Interval, outDir: s.sh.opts.OutDir, resume: s.sh.opts.Resume, now: s.sh.now}
+		interval: s.sh.opts.Interval, outDir: s.sh.opts.OutDir, resume: s.sh.opts.Resume, now: s.sh.now, gen: s.gen}
 	if in.resume == "" {
 		in.resume = "auto" // an unfinished journal is always offered, never silently ignored
 	}
@@ -52,6 +54,9 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 	k := s.sh.keys
 	switch msg := msg.(type) {
 	case planBuiltMsg:
+		if msg.gen != s.gen {
+			return nil
+		}
 		s.building = false
 		s.plan, s.err = msg.plan, msg.err
 		s.resumePath, s.resumeDone, s.resumeErr = msg.resumePath, msg.resumeDone, msg.resumeProblem
@@ -67,6 +72,11 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 		return cmd
 	case tea.KeyMsg:
 		if s.building {
+			if key.Matches(msg, k.Back) {
+				s.building = false // its answer will be dropped
+				s.gen++
+				return s.sh.announce(backMsg{})
+			}
 			return nil
 		}
 		if s.confirming {
@@ -239,7 +249,7 @@ func (s *previewStep) setSize(w, h int) { s.w, s.h = w, h }
 func (s *previewStep) help() bindings {
 	k := s.sh.keys
 	if s.building {
-		return bindings{}
+		return bindings{short: []key.Binding{k.Back}, full: [][]key.Binding{{k.Back}}}
 	}
 	if s.confirming {
 		short := []key.Binding{k.Confirm, k.Cancel}

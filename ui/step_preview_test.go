@@ -109,3 +109,25 @@ func TestPreviewEscGoesBackToTheRoom(t *testing.T) {
 	}
 	mustContain(t, m.View(), "Step 3")
 }
+
+func TestPreviewEscWhileBuildingDropsTheLateAnswer(t *testing.T) {
+	m := newSized(t, Options{}, 80, 24)
+	atStep(t, m, stepPreview, syntheticPlan(3))
+	s := m.screens[stepPreview].(*previewStep)
+	s.enter() // the plan command is not run: it is "slow"
+	first := s.gen
+	m.Update(keyMsg("esc"))
+	if m.step != stepRoom {
+		t.Fatalf("esc while building goes back; step = %d", m.step)
+	}
+	m.step = stepPreview
+	s.enter()
+	m.Update(planBuiltMsg{gen: first, plan: syntheticPlan(99)})
+	if !s.building || s.plan != nil {
+		t.Fatal("the answer to a request left behind is dropped")
+	}
+	m.Update(planBuiltMsg{gen: s.gen, plan: syntheticPlan(4)})
+	if s.building || s.plan == nil || len(s.plan.Actions) != 4 {
+		t.Fatal("the current answer is shown")
+	}
+}

@@ -22,6 +22,7 @@ type roomStep struct {
 	details  *RoomChoice // chosen, shown, waiting for enter
 	err      error
 	auto     bool // --stream: go on without asking
+	gen      int  // of the lookup in flight; esc drops its answer
 	w, h     int
 }
 
@@ -38,8 +39,7 @@ func (s *roomStep) enter() tea.Cmd {
 		s.input.SetValue(s.sh.opts.Stream)
 		cmds = append(cmds, s.lookup())
 	case len(s.sh.opts.SuggestRooms) > 0 && s.results == nil:
-		s.busy = "Listing rooms…"
-		cmds = append(cmds, s.spin.Tick, listRoomsCmd(s.sh.ctx, s.sh.session, s.sh.opts.SuggestRooms))
+		cmds = append(cmds, s.ask("Listing rooms…", listRoomsCmd(s.sh.ctx, s.sh.session, s.sh.opts.SuggestRooms)))
 	}
 	return tea.Batch(cmds...)
 }
@@ -52,16 +52,34 @@ func (s *roomStep) lookup() tea.Cmd {
 	q := strings.TrimSpace(s.input.Value())
 	s.err = nil
 	if id, ok := looksLikeStreamID(q); ok {
-		s.busy = "Reading the room…"
-		return tea.Batch(s.spin.Tick, loadRoomCmd(s.sh.ctx, s.sh.session, id))
+		return s.ask("Reading the room…", loadRoomCmd(s.sh.ctx, s.sh.session, id))
 	}
-	s.busy = fmt.Sprintf("Searching rooms for %q…", q)
-	return tea.Batch(s.spin.Tick, searchRoomsCmd(s.sh.ctx, s.sh.session, q))
+	return s.ask(fmt.Sprintf("Searching rooms for %q…", q), searchRoomsCmd(s.sh.ctx, s.sh.session, q))
+}
+
+// ask runs a look-up behind the spinner; its answer is tagged so that one
+// cancelled with esc is dropped when it comes.
+func (s *roomStep) ask(busy string, cmd tea.Cmd) tea.Cmd {
+	s.busy = busy
+	s.gen++
+	gen := s.gen
+	return tea.Batch(s.spin.Tick, func() tea.Msg { return roomAnswerMsg{gen: gen, msg: cmd()} })
+}
+
+// roomAnswerMsg is a look-up's answer with the generation that asked.
+type roomAnswerMsg struct {
+	gen int
+	msg tea.Msg
 }
 
 func (s *roomStep) update(msg tea.Msg) tea.Cmd {
 	k := s.sh.keys
 	switch msg := msg.(type) {
+	case roomAnswerMsg:
+		if msg.gen != s.gen {
+			return nil
+		}
+		return s.update(msg.msg)
 	case roomsFoundMsg:
 		s.busy = ""
 		if msg.err != nil {
@@ -92,6 +110,10 @@ func (s *roomStep) update(msg tea.Msg) tea.Cmd {
 		return cmd
 	case tea.KeyMsg:
 		if s.busy != "" {
+			if key.Matches(msg, k.Back) {
+				s.busy, s.auto = "", false // cancelled: its answer will be dropped
+				s.gen++
+			}
 			return nil
 		}
 		if s.details != nil {
@@ -121,8 +143,7 @@ func (s *roomStep) update(msg tea.Msg) tea.Cmd {
 			q := strings.TrimSpace(s.input.Value())
 			if len(s.results) > 0 && q == s.searched {
 				r := s.results[s.cursor]
-				s.busy = "Reading the room…"
-				return tea.Batch(s.spin.Tick, loadRoomCmd(s.sh.ctx, s.sh.session, r.Room.ID))
+				return s.ask("Reading the room…", loadRoomCmd(s.sh.ctx, s.sh.session, r.Room.ID))
 			}
 			return s.lookup()
 		}
@@ -251,7 +272,9 @@ func (s *roomStep) setSize(w, h int) {
 func (s *roomStep) help() bindings {
 	k := s.sh.keys
 	if s.busy != "" {
-		return bindings{}
+		cancel := k.Back
+		cancel.SetHelp("esc", "cancel")
+		return bindings{short: []key.Binding{cancel}, full: [][]key.Binding{{cancel}}}
 	}
 	if s.details != nil {
 		cont := k.Select

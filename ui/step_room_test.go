@@ -112,3 +112,27 @@ func TestRoomStepEscGoesBackAStep(t *testing.T) {
 		t.Fatalf("step = %d", m.step)
 	}
 }
+
+func TestRoomStepEscCancelsALookUp(t *testing.T) {
+	m := newSized(t, Options{}, 80, 24)
+	s := atStepRoom(t, m)
+	s.input.SetValue("desk")
+	cmd := s.lookup() // not run yet: a slow pod
+	if s.busy == "" {
+		t.Fatal("busy while searching")
+	}
+	m.Update(keyMsg("esc"))
+	if s.busy != "" || m.step != stepRoom {
+		t.Fatal("esc cancels the look-up and stays")
+	}
+	for _, msg := range execCmd(cmd) {
+		m.Update(msg)
+	}
+	if s.results != nil {
+		t.Fatal("the cancelled answer is dropped")
+	}
+	press(t, m, "enter")
+	if len(s.results) != 2 {
+		t.Fatalf("a new search answers: %d results", len(s.results))
+	}
+}
