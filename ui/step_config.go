@@ -73,6 +73,9 @@ func (s *configStep) update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	if s.loading != "" {
+		if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, s.sh.keys.Back) {
+			s.loading = "" // cancelled: a late answer no longer matches
+		}
 		return nil
 	}
 	if km, ok := msg.(tea.KeyMsg); ok && s.warned {
@@ -129,7 +132,9 @@ func (s *configStep) setSize(w, h int) {
 
 func (s *configStep) help() bindings {
 	if s.loading != "" {
-		return bindings{}
+		cancel := s.sh.keys.Back
+		cancel.SetHelp("esc", "cancel")
+		return bindings{short: []key.Binding{cancel}, full: [][]key.Binding{{cancel}}}
 	}
 	if s.warned {
 		cont, other := s.sh.keys.Select, s.sh.keys.Back

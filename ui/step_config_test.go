@@ -81,8 +81,16 @@ func TestConfigStepShowsSpinnerWhileLoading(t *testing.T) {
 	m := newSized(t, Options{ConfigPath: "/nowhere/config.json"}, 80, 24)
 	m.screens[stepConfig].(*configStep).load("/nowhere/config.json")
 	mustContain(t, m.View(), "Loading config.json and signing in")
-	if len(m.active().help().short) != 0 {
-		t.Fatal("no keys but quit while loading")
+	if h := m.active().help().short; len(h) != 1 || h[0].Help().Desc != "cancel" {
+		t.Fatalf("only esc (cancel) while loading: %v", h)
+	}
+	press(t, m, "esc")
+	if m.screens[stepConfig].(*configStep).loading != "" {
+		t.Fatal("esc cancels loading")
+	}
+	settle(t, m, configLoadedMsg{path: "/nowhere/config.json", session: &Session{}})
+	if m.step != stepConfig {
+		t.Fatal("a cancelled load's answer is dropped")
 	}
 }
 

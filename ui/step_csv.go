@@ -74,6 +74,9 @@ func (s *csvStep) update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	if s.loading != "" {
+		if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, s.sh.keys.Back) {
+			s.loading = "" // cancelled: a late answer no longer matches
+		}
 		return nil
 	}
 	k := s.sh.keys
@@ -174,7 +177,9 @@ func (s *csvStep) setSize(w, h int) {
 func (s *csvStep) help() bindings {
 	k := s.sh.keys
 	if s.loading != "" {
-		return bindings{}
+		cancel := s.sh.keys.Back
+		cancel.SetHelp("esc", "cancel")
+		return bindings{short: []key.Binding{cancel}, full: [][]key.Binding{{cancel}}}
 	}
 	if s.list != nil {
 		cont := k.Select
