@@ -78,3 +78,23 @@ func TestRootBannerOnEveryScreen(t *testing.T) {
 		checkFits(t, m.View(), 80, 24)
 	}
 }
+
+func TestRootTinyTerminalsDoNotBreak(t *testing.T) {
+	for _, sz := range [][2]int{{20, 5}, {40, 10}, {1, 1}} {
+		m := newSized(t, Options{Banner: "DEMO"}, sz[0], sz[1])
+		for _, s := range []step{stepConfig, stepCSV, stepRoom, stepPreview, stepRun, stepSummary} {
+			atStep(t, m, s, syntheticPlan(30))
+			if s == stepPreview {
+				settle(t, m, planBuiltMsg{plan: syntheticPlan(30, jumbo)})
+			}
+			if s == stepRun {
+				for i := 0; i < 30; i++ {
+					send(m, resultEvent(i, i+1, bulk.OutcomeFailed, 500, "server error", bulk.Totals{Actions: 30}))
+				}
+			}
+			if v := m.View(); v == "" {
+				t.Fatalf("%dx%d step %d: empty view", sz[0], sz[1], s)
+			}
+		}
+	}
+}
