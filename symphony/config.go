@@ -240,10 +240,12 @@ func parseConfig(path, dir string, data []byte, lookupEnv func(string) (string, 
 }
 
 // legacyMarkers and bdkMarkers are top-level keys that only one format has.
+// "retry" is in neither: both loaders read it (the old SDKs' config.json
+// accepted the BDK's retry section too), so it says nothing about the format.
 var (
 	legacyMarkers = []string{"podHost", "sessionAuthHost", "keyAuthHost", "agentHost", "botUsername",
 		"botRSAPath", "botPrivateKeyPath", "botCertPath"}
-	bdkMarkers = []string{"host", "bot", "pod", "agent", "keyManager", "sessionAuth", "ssl", "retry", "scheme", "context"}
+	bdkMarkers = []string{"host", "bot", "pod", "agent", "keyManager", "sessionAuth", "ssl", "scheme", "context"}
 )
 
 func detectFormat(path string, tree map[string]any) (string, error) {

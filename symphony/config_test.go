@@ -349,3 +349,35 @@ func TestConfigPrintsNoSecrets(t *testing.T) {
 		t.Errorf("redacted print lost the harmless fields: %s", out)
 	}
 }
+
+// A legacy config.json may carry a retry section: the legacy loader reads it,
+// so it must not make the file look like a mix of both formats.
+func TestLoadConfigLegacyRetry(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name, content string
+		want          RetryPolicy
+	}{
+		{"full", `{"podHost": "p", "botUsername": "b", "retry": {"maxAttempts": 9, "initialIntervalMillis": 100, "multiplier": 3, "maxIntervalMillis": 2000}}`,
+			RetryPolicy{MaxAttempts: 9, Initial: 100 * time.Millisecond, Multiplier: 3, Max: 2 * time.Second}},
+		{"attempts only", `{"podHost": "p", "botUsername": "b", "retry": {"maxAttempts": 3}}`, RetryPolicy{MaxAttempts: 3}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := LoadConfig(writeConfig(t, dir, "config.json", c.content))
+			if err != nil {
+				t.Fatalf("LoadConfig: %v", err)
+			}
+			if cfg.Format != "legacy" || cfg.Retry != c.want {
+				t.Errorf("format %q retry %+v; want legacy %+v", cfg.Format, cfg.Retry, c.want)
+			}
+			if len(cfg.Warnings) != 0 {
+				t.Errorf("warnings %q; want none for a known retry section", cfg.Warnings)
+			}
+		})
+	}
+	p := writeConfig(t, dir, "bad.json", `{"podHost": "p", "botUsername": "b", "retry": {"multiplier": 0}}`)
+	if _, err := LoadConfig(p); err == nil || !strings.Contains(err.Error(), `"retry.multiplier"`) {
+		t.Errorf("bad legacy retry: err = %v; want one naming key \"retry.multiplier\"", err)
+	}
+}
