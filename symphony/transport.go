@@ -58,14 +58,15 @@ func newTransport(cfg *Config, connectTimeout, readTimeout time.Duration, client
 	}
 	dialer := &net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}
 	return &http.Transport{
-		Proxy:                 proxy,
-		DialContext:           dialer.DialContext,
-		TLSClientConfig:       tlsConf,
-		TLSHandshakeTimeout:   connectTimeout,
-		ResponseHeaderTimeout: readTimeout,
-		ExpectContinueTimeout: time.Second,
-		IdleConnTimeout:       90 * time.Second,
-		MaxIdleConnsPerHost:   4,
+		Proxy:                  proxy,
+		OnProxyConnectResponse: checkProxyConnect,
+		DialContext:            dialer.DialContext,
+		TLSClientConfig:        tlsConf,
+		TLSHandshakeTimeout:    connectTimeout,
+		ResponseHeaderTimeout:  readTimeout,
+		ExpectContinueTimeout:  time.Second,
+		IdleConnTimeout:        90 * time.Second,
+		MaxIdleConnsPerHost:    4,
 	}, nil
 }
 
@@ -151,6 +152,9 @@ func (c *Client) send(ctx context.Context, rq request) (*reply, error) {
 	c.requests.Add(1)
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if e := c.proxyFailure(ctx, rq.op, req, err); e != nil {
+			return nil, c.scrub(e)
+		}
 		return nil, c.scrub(networkError(ctx, rq.op, hostPort, err))
 	}
 	defer resp.Body.Close()
