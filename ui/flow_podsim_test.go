@@ -130,8 +130,13 @@ func TestFlowWizardFromConfigToSummaryAgainstPodsim(t *testing.T) {
 			if got := w.members(t, w.demo.Small); !containsAll(got, w.demo.Candidates[:12]) {
 				t.Fatal("the pod's room lacks the added users")
 			}
-			if _, err := os.Stat(sum.ReportPath); err != nil {
+			report, err := os.ReadFile(sum.ReportPath)
+			if err != nil {
 				t.Fatalf("report: %v", err)
+			}
+			// the summary says set-aside rows are in the report too
+			if !strings.Contains(string(report), "not a user!") {
+				t.Fatalf("the report lacks the set-aside bad row:\n%s", report)
 			}
 			golden.RequireEqual(t, []byte(w.sanitize(fm)))
 		})

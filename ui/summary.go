@@ -19,6 +19,7 @@ type summaryScreen struct {
 	err      error
 	failures []resultRow
 	setAside int
+	reasons  string // set-aside counts by reason
 	mode     bulk.Mode
 	room     string
 	w, h     int
@@ -39,6 +40,7 @@ func (s *summaryScreen) set(sum *bulk.Summary, run *runScreen) {
 	}
 	if p := s.sh.plan; p != nil {
 		s.setAside, s.mode, s.room = len(p.SetAside), p.Mode, p.Room.Name
+		s.reasons = setAsideCounts(p.SetAside)
 	}
 }
 
@@ -98,6 +100,9 @@ func (s *summaryScreen) render(height, width int) string {
 		thousands(max(t.Actions-t.Done, 0)), thousands(s.setAside)))
 	put(fmt.Sprintf("  %s of %s actions done in %s; %q now has %s members",
 		thousands(t.Done), thousands(t.Actions), formatDuration(sum.Finished.Sub(sum.Started)), s.room, thousands(t.Members)))
+	if s.reasons != "" {
+		put(st.Muted.Render("  set aside (in the report too): " + s.reasons))
+	}
 	if s.err != nil {
 		put(st.Bad.Render("  " + errText(s.err)))
 	}
