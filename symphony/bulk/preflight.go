@@ -2,6 +2,7 @@ package bulk
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -96,11 +97,7 @@ func estimate(mode Mode, actions []Item, members int, interval, callTime time.Du
 	var total time.Duration
 	pacedCalls := 0
 	for _, it := range actions {
-		calls := 1
-		if it.Owner && !it.PromoteOnly {
-			calls = 2
-		}
-		for c := 0; c < calls; c++ {
+		for c := 0; c < callsFor(it); c++ {
 			promote := it.PromoteOnly || c == 1
 			if paced(mode, members, promote) {
 				total += max(interval, callTime)
@@ -120,6 +117,38 @@ func estimate(mode Mode, actions []Item, members int, interval, callTime time.Du
 	return total, pacedCalls
 }
 
+// callsFor is the number of membership calls an action makes: an owner to
+// add is added, then promoted.
+func callsFor(it Item) int {
+	if it.Owner && !it.PromoteOnly {
+		return 2
+	}
+	return 1
+}
+
+// callCount is the number of membership calls the actions make.
+func callCount(actions []Item) int {
+	n := 0
+	for _, it := range actions {
+		n += callsFor(it)
+	}
+	return n
+}
+
+// approxDuration prints a duration rounded to what a person reads: 125ms,
+// 7.5s, 1m16s, 3h20m.
+func approxDuration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond).String()
+	case d < time.Hour:
+		return d.Round(time.Second).String()
+	}
+	return strings.TrimSuffix(d.Round(time.Minute).String(), "0s")
+}
+
 // warnings lists the facts the preview must show, most serious first.
 func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
 	var ws []Warning
@@ -137,8 +166,12 @@ func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
 	}
 	peak := max(p.MembersBefore, p.MembersAfter)
 	if peak > PaceThreshold && len(p.Actions) > 0 {
-		add(LevelWarn, "pace", "the room has (or will have) more than %d members: Symphony asks for one change every %s, so %d of the calls wait for the pace (about %s in all)",
-			PaceThreshold, p.Interval, p.PacedCalls, p.Estimate.Round(time.Second))
+		// Two durations, each labelled: what the pace itself costs (the
+		// paced calls cannot go faster than this) and the whole run.
+		add(LevelWarn, "pace", "the room has (or will have) more than %d members: Symphony asks for one change every %s, "+
+			"so %d of the %d calls are paced; the paced calls take at least %s; whole run: about %s",
+			PaceThreshold, p.Interval, p.PacedCalls, callCount(p.Actions), approxDuration(time.Duration(p.PacedCalls)*p.Interval),
+			approxDuration(p.Estimate))
 	}
 	jumbo := peak > JumboThreshold && len(p.Actions) > 0
 	if jumbo {

@@ -112,3 +112,49 @@ func TestInputHash(t *testing.T) {
 		}
 	}
 }
+
+// The pace warning must tell apart the time the pace itself costs and the
+// estimate of the whole run: 25 calls at 5 ms are not "about 8s".
+func TestPaceWarningSaysWhatItCounts(t *testing.T) {
+	tests := []struct {
+		name      string
+		interval  time.Duration
+		callTime  time.Duration
+		want      []string
+		notWanted []string
+	}{
+		{"fast pace, slow calls", 5 * time.Millisecond, 250 * time.Millisecond,
+			[]string{"25 of the 30 calls", "one change every 5ms", "the paced calls take at least 125ms", "whole run: about 7.5s"}, []string{"in all"}},
+		{"real pace", DefaultInterval, 250 * time.Millisecond,
+			[]string{"25 of the 30 calls", "the paced calls take at least " + (25 * DefaultInterval).String(), "whole run: about"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &Plan{Room: symphony.Room{Name: "R", Active: true}, Mode: ModeAdd, Interval: tt.interval, CallTime: tt.callTime,
+				Caller: symphony.SessionInfo{UserID: 1}, MembersBefore: 495, OwnersBefore: 2}
+			for i := 0; i < 30; i++ {
+				p.Actions = append(p.Actions, Item{UserID: int64(100000 + i), Outcome: OutcomePending})
+			}
+			p.preflight(roomMembers{owner: map[int64]bool{}}, time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC))
+			var msg string
+			for _, w := range p.Warnings {
+				if w.Code == "pace" {
+					msg = w.Message
+				}
+			}
+			if msg == "" {
+				t.Fatalf("no pace warning: %+v", p.Warnings)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("pace warning %q does not contain %q", msg, w)
+				}
+			}
+			for _, w := range tt.notWanted {
+				if strings.Contains(msg, w) {
+					t.Errorf("pace warning %q contains %q", msg, w)
+				}
+			}
+		})
+	}
+}
