@@ -24,6 +24,7 @@ type browser struct {
 	top     int
 	height  int
 	err     string
+	reading bool // a listing is on its way; keys wait for it
 }
 
 type browserEntry struct {
@@ -43,15 +44,33 @@ func browserHelp(k KeyMap) []key.Binding {
 	return []key.Binding{k.Up, k.Down, browserOpen, browserParent, closeB}
 }
 
-// open reads dir; on error the browser stays where it was.
-func (b *browser) open(dir string) error {
+// dirReadMsg is a folder's listing, read off the update loop (a network
+// share can be slow).
+type dirReadMsg struct {
+	dir     string
+	entries []browserEntry
+	err     error
+	focus   string // the entry to put the cursor on (the folder we came up from)
+}
+
+// read lists dir in a command; on error the browser stays where it was.
+func (b *browser) read(dir, focus string) tea.Cmd {
+	exts := b.exts
+	b.reading = true
+	return func() tea.Msg {
+		entries, abs, err := listDir(dir, exts)
+		return dirReadMsg{dir: abs, entries: entries, err: err, focus: focus}
+	}
+}
+
+func listDir(dir string, exts []string) ([]browserEntry, string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return fmt.Errorf("folder %s: %w", dir, err)
+		return nil, dir, fmt.Errorf("folder %s: %w", dir, err)
 	}
 	list, err := os.ReadDir(abs)
 	if err != nil {
-		return fmt.Errorf("cannot read the folder %s: %w", abs, err)
+		return nil, abs, fmt.Errorf("cannot read the folder %s: %w", abs, err)
 	}
 	entries := make([]browserEntry, 0, len(list))
 	for _, e := range list {
@@ -64,7 +83,7 @@ func (b *browser) open(dir string) error {
 				isDir = fi.IsDir()
 			}
 		}
-		entries = append(entries, browserEntry{name: e.Name(), dir: isDir, allowed: !isDir && hasExt(e.Name(), b.exts)})
+		entries = append(entries, browserEntry{name: e.Name(), dir: isDir, allowed: !isDir && hasExt(e.Name(), exts)})
 	}
 	sort.SliceStable(entries, func(i, j int) bool {
 		if entries[i].dir != entries[j].dir {
@@ -72,13 +91,35 @@ func (b *browser) open(dir string) error {
 		}
 		return strings.ToLower(entries[i].name) < strings.ToLower(entries[j].name)
 	})
-	b.dir, b.entries, b.cursor, b.top, b.err = abs, entries, 0, 0, ""
-	return nil
+	return entries, abs, nil
 }
 
-// update moves or opens; it returns a chosen file's path.
-func (b *browser) update(km tea.KeyMsg) string {
+// update moves, opens folders, and returns a chosen file's path.
+func (b *browser) update(msg tea.Msg) (string, tea.Cmd) {
+	if m, ok := msg.(dirReadMsg); ok {
+		b.reading = false
+		if m.err != nil {
+			b.err = m.err.Error()
+			if b.dir == "" {
+				b.dir = m.dir // the first folder: ← still leads up from it
+			}
+			return "", nil
+		}
+		b.dir, b.entries, b.cursor, b.top, b.err = m.dir, m.entries, 0, 0, ""
+		for i, e := range b.entries {
+			if e.name == m.focus {
+				b.cursor = i
+			}
+		}
+		b.keepCursorVisible()
+		return "", nil
+	}
+	km, ok := msg.(tea.KeyMsg)
+	if !ok || b.reading {
+		return "", nil
+	}
 	k := b.sh.keys
+	var cmd tea.Cmd
 	switch {
 	case key.Matches(km, k.Up):
 		b.cursor = max(b.cursor-1, 0)
@@ -89,35 +130,24 @@ func (b *browser) update(km tea.KeyMsg) string {
 	case key.Matches(km, k.PageDown):
 		b.cursor = min(b.cursor+b.rows(), max(len(b.entries)-1, 0))
 	case key.Matches(km, browserParent):
-		prev := filepath.Base(b.dir)
-		if err := b.open(filepath.Dir(b.dir)); err != nil {
-			b.err = err.Error()
-			return ""
-		}
-		for i, e := range b.entries {
-			if e.name == prev {
-				b.cursor = i
-			}
-		}
+		cmd = b.read(filepath.Dir(b.dir), filepath.Base(b.dir))
 	case key.Matches(km, browserOpen):
 		if len(b.entries) == 0 {
-			return ""
+			return "", nil
 		}
 		e := b.entries[b.cursor]
 		path := filepath.Join(b.dir, e.name)
 		switch {
 		case e.dir:
-			if err := b.open(path); err != nil {
-				b.err = err.Error()
-			}
+			cmd = b.read(path, "")
 		case e.allowed:
-			return path
+			return path, nil
 		default:
 			b.err = fmt.Sprintf("%s is not a %s file", e.name, strings.Join(b.exts, ", "))
 		}
 	}
 	b.keepCursorVisible()
-	return ""
+	return "", cmd
 }
 
 func (b *browser) rows() int { return max(b.height-3, 1) }

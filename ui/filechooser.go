@@ -85,15 +85,11 @@ func (c *fileChooser) setSize(w, h int) {
 	}
 }
 
-// openPicker starts browsing in the start folder.
+// openPicker starts browsing in the start folder (read in a command).
 func (c *fileChooser) openPicker() tea.Cmd {
 	b := &browser{sh: c.sh, exts: c.exts, height: c.height}
-	if err := b.open(c.startDir); err != nil {
-		c.err = err.Error()
-		return nil
-	}
 	c.browser, c.browsing, c.err = b, true, ""
-	return nil
+	return b.read(c.startDir, "")
 }
 
 // update returns the chosen path ("" while still choosing) and whether esc
@@ -101,19 +97,15 @@ func (c *fileChooser) openPicker() tea.Cmd {
 func (c *fileChooser) update(msg tea.Msg) (chosen string, back bool, cmd tea.Cmd) {
 	k := c.sh.keys
 	if c.browsing {
-		km, ok := msg.(tea.KeyMsg)
-		if !ok {
-			return "", false, nil
-		}
-		if key.Matches(km, k.Back) {
+		if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, k.Back) {
 			c.browsing = false
 			return "", false, nil
 		}
-		path := c.browser.update(km)
+		path, cmd := c.browser.update(msg)
 		if path != "" {
 			c.browsing = false
 		}
-		return path, false, nil
+		return path, false, cmd
 	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {

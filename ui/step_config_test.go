@@ -127,10 +127,12 @@ func TestBrowserListsFoldersAndMatchesExtensionsInAnyCase(t *testing.T) {
 
 func TestBrowserReportsAFolderItCannotRead(t *testing.T) {
 	b := &browser{sh: New(Options{}).sh, exts: []string{".csv"}, height: 10}
-	err := b.open(filepath.Join(t.TempDir(), "missing"))
-	if err == nil || !strings.Contains(err.Error(), "cannot read the folder") {
-		t.Fatalf("err = %v", err)
+	missing := filepath.Join(t.TempDir(), "missing")
+	b.update(b.read(missing, "")())
+	if !strings.Contains(b.err, "cannot read the folder "+missing) {
+		t.Fatalf("err = %q", b.err)
 	}
+	mustContain(t, b.view(80), "cannot read the folder", "Folder "+missing)
 }
 
 func TestEscClosesTheBrowserThenGoesBack(t *testing.T) {
@@ -172,5 +174,21 @@ func TestConfigWarningsAreShownBeforeGoingOn(t *testing.T) {
 	press(t, m, "enter")
 	if m.step != stepCSV {
 		t.Fatalf("enter goes on; step = %d", m.step)
+	}
+}
+
+func TestBrowserParentFolderPutsTheCursorOnWhereWeCameFrom(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, "a/x.csv", "b/y.csv", "c/z.csv")
+	m := newSized(t, Options{StartDir: dir}, 80, 24)
+	atStepCSV(m)
+	press(t, m, "b", "down", "enter") // into b/
+	c := m.screens[stepCSV].(*csvStep).chooser
+	if c.browser.dir != filepath.Join(dir, "b") {
+		t.Fatalf("in %s", c.browser.dir)
+	}
+	press(t, m, "left")
+	if c.browser.dir != dir || c.browser.entries[c.browser.cursor].name != "b" {
+		t.Fatalf("back in %s on %q", c.browser.dir, c.browser.entries[c.browser.cursor].name)
 	}
 }
