@@ -47,6 +47,7 @@ type shared struct {
 	mode    bulk.Mode
 
 	announced []tea.Msg // completion messages from screens, handled at once by the root
+	outLabel  string    // the journal and report folder, absolute, for the screens
 }
 
 // screen is the shape of every step: its own update, view, size and help.
@@ -91,6 +92,7 @@ func New(opts Options) *Model {
 			sh.opts.OutDir = abs
 		}
 	}
+	sh.outLabel = outDirLabel(sh.opts.OutDir)
 	m := &Model{sh: sh, help: help.New()}
 	m.screens[stepConfig] = newConfigStep(sh)
 	m.screens[stepCSV] = newCSVStep(sh)

@@ -144,7 +144,7 @@ func (s *previewStep) view() string {
 		pace = fmt.Sprintf("one change every %s above 500 members", formatDuration(p.Interval))
 	}
 	b.WriteString(fmt.Sprintf("  pace: %s · estimated %s\n", pace, formatDuration(p.Estimate)))
-	b.WriteString(truncate("  journal and report go to "+outDirLabel(s.sh.opts.OutDir), s.w) + "\n")
+	b.WriteString(truncate("  journal and report go to "+s.sh.outLabel, s.w) + "\n")
 	b.WriteString(s.warningsView())
 	if s.resumePath != "" {
 		if s.resume {
