@@ -178,7 +178,7 @@ func (r *Runner) stopReason(ctx context.Context, err error) string {
 	isAPI := errors.As(err, &ae)
 	switch {
 	case errors.Is(err, symphony.ErrAuthFailed):
-		return "authentication is failing: " + err.Error()
+		return authStopReason(err)
 	case symphony.ClassOf(err) == symphony.ClassReauth:
 		return "authentication is failing: the pod refused the session even after signing in again (" + err.Error() + ")"
 	case !isAPI || ae.Class != symphony.ClassPermanent || notMember(err):
@@ -193,6 +193,26 @@ func (r *Runner) stopReason(ctx context.Context, err error) string {
 		return r.recheckRoom(ctx, ae)
 	}
 	return ""
+}
+
+// authCheckHint is what to check when the bot cannot sign in, for the
+// errors whose text does not say already.
+const authCheckHint = "check the bot's username and its private key or certificate in the config, and that the pod knows them"
+
+// authStopReason says once that authentication failed: the client's login
+// errors already start with "authentication failed", and a prefix of ours
+// would say it twice.
+func authStopReason(err error) string {
+	prefix := symphony.ErrAuthFailed.Error() + ": "
+	msg := err.Error()
+	if i := strings.Index(msg, prefix); i >= 0 {
+		msg = msg[:i] + msg[i+len(prefix):]
+	}
+	msg = prefix + msg
+	if !strings.Contains(msg, "; check ") {
+		msg += "; " + authCheckHint
+	}
+	return msg
 }
 
 // probe tells, when a user's retries ran out, whether the pod answers at

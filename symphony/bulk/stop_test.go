@@ -1,11 +1,15 @@
 package bulk
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"roster/symphony"
 	"roster/symphony/podsim"
 )
 
@@ -201,5 +205,44 @@ func TestRunStopsWhenAuthenticationFails(t *testing.T) {
 	if !strings.Contains(s.StopReason, "authentication") || s.ExitCode() != 3 || s.Totals.Failed != 0 || s.Totals.Added == len(ids) {
 		t.Fatalf("stop %q, totals %+v", s.StopReason, s.Totals)
 	}
+	checkAuthStop(t, s.StopReason)
 	noSecrets(t, p, s.JournalPath, s.ReportPath)
+}
+
+// checkAuthStop: the stop reason says once that authentication failed, and
+// says to check the bot's key and username.
+func checkAuthStop(t *testing.T, reason string) {
+	t.Helper()
+	lower := strings.ToLower(reason)
+	if n := strings.Count(lower, "authentication failed") + strings.Count(lower, "authentication is failing"); n != 1 {
+		t.Errorf("stop %q says that authentication failed %d times; want once", reason, n)
+	}
+	for _, w := range []string{"username", "key"} {
+		if !strings.Contains(reason, w) {
+			t.Errorf("stop %q does not say to check the bot's %s", reason, w)
+		}
+	}
+}
+
+// Every error the client marks as a failed login stops the run with one
+// clear sentence, whether or not the client's text already says so.
+func TestAuthStopReasonReadsOnce(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+	}{
+		{"login refused", &symphony.APIError{Status: 401, Class: symphony.ClassPermanent, Err: symphony.ErrAuthFailed,
+			Message: "authentication failed: pod refused the login of \"bot\" (rsa authentication): bad key; check the bot's username, that its public key is uploaded"}},
+		{"cannot sign", &symphony.APIError{Op: "sign login JWT", Message: "cannot sign the login token: crypto/rsa: bad",
+			Err: errors.Join(symphony.ErrAuthFailed, errors.New("crypto/rsa: bad"))}},
+		{"no token", &symphony.APIError{Op: "POST /login/pubkey/authenticate", Status: 200, Class: symphony.ClassPermanent,
+			Err: symphony.ErrAuthFailed, Message: "POST /login/pubkey/authenticate: the reply carries no session token"}},
+		{"wrapped", fmt.Errorf("add user 12: %w", &symphony.APIError{Err: symphony.ErrAuthFailed, Message: "authentication failed: refused"})},
+	}
+	r := &Runner{}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			checkAuthStop(t, r.stopReason(context.Background(), c.err))
+		})
+	}
 }
