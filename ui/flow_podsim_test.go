@@ -96,7 +96,7 @@ var stamp = regexp.MustCompile(`\d{8}T\d{6}Z`)
 // sanitize renders the model with what changes from run to run (folders,
 // times, durations, stream IDs) replaced, so the golden view can be compared.
 func (w *podWorld) sanitize(m *Model) string {
-	m.sh.opts.OutDir = "<OUT>"
+	m.sh.opts.OutDir, m.sh.outLabel = "<OUT>", "<OUT>"
 	if s := m.summary.sum; s != nil {
 		s.ReportPath = stamp.ReplaceAllString(strings.ReplaceAll(s.ReportPath, w.out, "<OUT>"), "<TIME>")
 		s.JournalPath = stamp.ReplaceAllString(strings.ReplaceAll(s.JournalPath, w.out, "<OUT>"), "<TIME>")
