@@ -256,7 +256,19 @@ type RunOptions struct {
 	ResumeFrom string        // a journal to resume, "" = a fresh run
 	Control    *Control      // nil = none
 
-	// Retry bounds retries of retryable errors (429, 5xx, network); the
-	// zero value is symphony's default policy. Pass the config's Retry.
+	// Retry bounds retries of retryable errors (429, 5xx, network); its
+	// zero fields take symphony's defaults. Pass the config's Retry.
+	// When its MaxAttempts is 0 (the config sets none), a membership call
+	// is not limited by a count but keeps retrying for RetryFor.
 	Retry symphony.RetryPolicy
+
+	// RetryFor is how long one membership call keeps retrying retryable
+	// errors when Retry.MaxAttempts is 0; 0 = DefaultRetryFor.
+	RetryFor time.Duration
 }
+
+// DefaultRetryFor is how long a membership call keeps retrying 429s, 5xx
+// and network errors by default: long enough to ride out a pod's restart or
+// a throttling spell overnight, short enough that a pod really down stops
+// the run within minutes.
+const DefaultRetryFor = 10 * time.Minute

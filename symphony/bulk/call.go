@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"roster/symphony"
 )
@@ -15,8 +16,9 @@ type callResult struct {
 	change   symphony.Change
 	err      error // the last error when the call failed
 	attempts int
-	stop     string // the run must stop: nothing can succeed
-	aborted  bool   // cut short by an abort; the outcome is unknown
+	retried  time.Duration // from the first attempt's start to giving up
+	stop     string        // the run must stop: nothing can succeed
+	aborted  bool          // cut short by an abort; the outcome is unknown
 }
 
 // execute does one task: the add or removal, then the promotion an owner
@@ -124,12 +126,16 @@ func (r *Runner) call(ctx context.Context, it Item, action string) callResult {
 		c.stop = fmt.Sprintf("the journal cannot be written, so the run stops rather than lose track: %v", err)
 		return c
 	}
+	var first time.Time // the first attempt's start: the retry budget runs from it
 	for attempt := 1; ; attempt++ {
 		if err := r.gate(ctx, promote); err != nil {
 			c.aborted = true
 			return c
 		}
 		started := r.now()
+		if attempt == 1 {
+			first = started
+		}
 		r.pacer.Started(started)
 		if r.startHook != nil {
 			r.startHook(started)
@@ -157,6 +163,10 @@ func (r *Runner) call(ctx context.Context, it Item, action string) callResult {
 			return c
 		}
 		wait, again := r.retry.Backoff(attempt, err)
+		if again && r.retryFor > 0 && r.now().Sub(first) >= r.retryFor {
+			again = false // the budget is spent; Retry-After waits count in it
+		}
+		c.retried = r.now().Sub(first)
 		if !again {
 			c.stop = r.probe(ctx, c)
 			return c
@@ -223,8 +233,8 @@ func (r *Runner) probe(ctx context.Context, c callResult) string {
 		return ""
 	}
 	if _, err := r.pod.RoomInfo(ctx, r.plan.StreamID); err != nil && ctx.Err() == nil {
-		return fmt.Sprintf("the pod is not answering: %d attempts failed (%s), and reading the room failed too (%s)",
-			c.attempts, c.err.Error(), err.Error())
+		return fmt.Sprintf("the pod is not answering: %d attempts in %s failed (%s), and reading the room failed too (%s)",
+			c.attempts, approxDuration(c.retried), c.err.Error(), err.Error())
 	}
 	return ""
 }
@@ -279,7 +289,7 @@ func statusOf(err error) int {
 // failureText explains a failed call for the report.
 func failureText(c callResult) string {
 	if symphony.ClassOf(c.err) == symphony.ClassRetry {
-		return fmt.Sprintf("gave up after %d attempts: %s", c.attempts, c.err.Error())
+		return fmt.Sprintf("gave up after %d attempts in %s: %s", c.attempts, approxDuration(c.retried), c.err.Error())
 	}
 	return c.err.Error()
 }

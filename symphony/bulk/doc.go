@@ -23,8 +23,19 @@ package bulk
 //     bot itself last.
 //   - Two values naming one user (an email and an ID) make the second a
 //     duplicate, like csvsource's duplicates of one value.
-//   - Errors. 429/5xx/network errors are retried per symphony.RetryPolicy
-//     (Retry-After wins). When a user's attempts run out the runner reads
+//   - Retry budget. 429/5xx/network errors of a membership call are
+//     retried with the policy's backoff (0.5 s doubling to a 30 s cap, with
+//     jitter; Retry-After always wins). When the policy sets no attempt
+//     count (RunOptions.Retry.MaxAttempts 0, as when the config has no
+//     retry.maxAttempts), a call is bounded by time instead: retries keep
+//     starting for RetryFor (DefaultRetryFor, 10 minutes) after its first
+//     attempt. The client's default of 5 attempts gives up within seconds,
+//     which fails users over a throttling spell or a pod restart that an
+//     operator running overnight would rather wait out; 10 minutes rides
+//     those out and still stops a run against a pod that is really down
+//     within minutes (see below). An explicit maxAttempts in the config is
+//     honoured as a count, for operators who prefer to fail fast.
+//   - Errors. When a user's retries run out the runner reads
 //     the room once: if that fails too, the pod is not answering and the
 //     run stops (the user stays pending); otherwise the user is failed and
 //     the run goes on. A permanent error with no reply (a refused

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ type Runner struct {
 	opts     RunOptions
 	control  *Control
 	retry    symphony.RetryPolicy
+	retryFor time.Duration // the time budget of one call's retries; 0 = count only
 	interval time.Duration
 	pacer    *Pacer
 	journal  *Journal
@@ -67,6 +69,14 @@ func NewRunner(pod Pod, plan *Plan, opts RunOptions) (*Runner, error) {
 	}
 	r := &Runner{pod: pod, plan: plan, opts: opts, control: opts.Control, retry: opts.Retry.WithDefaults(),
 		interval: opts.Interval, now: time.Now, results: map[int64]Result{}}
+	if opts.Retry.MaxAttempts <= 0 {
+		// No count was asked for: the time budget bounds retries instead.
+		r.retry.MaxAttempts = math.MaxInt
+		r.retryFor = opts.RetryFor
+		if r.retryFor <= 0 {
+			r.retryFor = DefaultRetryFor
+		}
+	}
 	if r.control == nil {
 		r.control = NewControl()
 	}
