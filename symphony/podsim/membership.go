@@ -147,16 +147,28 @@ func (s *Server) addLocked(w http.ResponseWriter, r *room, target int64) {
 	writeJSON(w, http.StatusOK, successResponse{Format: "TEXT", Message: "Member added"})
 }
 
-func (s *Server) removeLocked(w http.ResponseWriter, r *room, target int64) {
+// memberLocked is the target's membership, or nil after answering 400 when
+// the target is no user or not in the room: what removing, promoting and
+// demoting all check first.
+func (s *Server) memberLocked(w http.ResponseWriter, r *room, target int64) *member {
 	m := r.members[target]
 	switch {
 	case s.users[target] == nil:
 		writeError(w, http.StatusBadRequest, msgUserNotFound)
-		return
+		return nil
 	case m == nil:
 		writeError(w, http.StatusBadRequest, msgNotAMember)
+		return nil
+	}
+	return m
+}
+
+func (s *Server) removeLocked(w http.ResponseWriter, r *room, target int64) {
+	m := s.memberLocked(w, r, target)
+	if m == nil {
 		return
-	case m.owner && r.ownerCount() == 1:
+	}
+	if m.owner && r.ownerCount() == 1 {
 		writeError(w, http.StatusBadRequest, "Cannot remove the last owner of the room")
 		return
 	}
@@ -168,15 +180,11 @@ func (s *Server) removeLocked(w http.ResponseWriter, r *room, target int64) {
 }
 
 func (s *Server) setOwnerLocked(w http.ResponseWriter, r *room, target int64, owner bool) {
-	m := r.members[target]
-	switch {
-	case s.users[target] == nil:
-		writeError(w, http.StatusBadRequest, msgUserNotFound)
+	m := s.memberLocked(w, r, target)
+	if m == nil {
 		return
-	case m == nil:
-		writeError(w, http.StatusBadRequest, msgNotAMember)
-		return
-	case !owner && m.owner && r.ownerCount() == 1:
+	}
+	if !owner && m.owner && r.ownerCount() == 1 {
 		writeError(w, http.StatusBadRequest, msgLastOwner)
 		return
 	}
