@@ -3,6 +3,7 @@ package symphony
 import (
 	"errors"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -90,4 +91,42 @@ func portOf(t *testing.T, addr string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// Each CONNECT refusal gets the class its cause deserves and names where the
+// proxy was set: the config key, or the environment when the config has none.
+func TestProxyRefusalClasses(t *testing.T) {
+	fromConfig := &Client{cfg: Config{Path: "c.json", Proxy: Proxy{URL: "http://px:3128"}, keys: map[string]string{"Proxy": "proxyURL"}}}
+	fromEnv := &Client{cfg: Config{Path: "c.json"}}
+	cases := []struct {
+		name   string
+		c      *Client
+		status int
+		class  ErrorClass
+		want   []string
+	}{
+		{"forbidden", fromConfig, 403, ClassPermanent, []string{"refused the tunnel to pod:443", `"proxyURL"`}},
+		{"unavailable", fromConfig, 503, ClassRetry, []string{"could not reach pod:443"}},
+		{"credentials", fromEnv, 407, ClassPermanent, []string{"proxy username and password", "HTTPS_PROXY"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			refusal := &proxyRefusal{proxy: "px:3128", target: "pod:443", status: tc.status, text: strconv.Itoa(tc.status) + " x"}
+			e := tc.c.proxyFailure(testCtx(t), "op", nil, &url.Error{Op: "Post", URL: "https://pod:443/x", Err: refusal})
+			if e == nil {
+				t.Fatal("proxyFailure = nil; want an error about the proxy")
+			}
+			if e.Class != tc.class {
+				t.Errorf("class %v; want %v", e.Class, tc.class)
+			}
+			for _, w := range append([]string{"proxy px:3128"}, tc.want...) {
+				if !strings.Contains(e.Message, w) {
+					t.Errorf("message %q does not contain %q", e.Message, w)
+				}
+			}
+		})
+	}
+	if e := fromConfig.proxyFailure(testCtx(t), "op", nil, errors.New("connection reset")); e != nil {
+		t.Errorf("an error that is not the proxy's = %v; want nil", e)
+	}
 }
