@@ -150,8 +150,7 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	}
 	runner, err := bulk.NewRunner(client, plan, bulk.RunOptions{
 		OutDir: outDir, Interval: interval, Window: window, ResumeFrom: resumeFrom, Control: sig.control,
-		Retry: cfg.Retry,
-	})
+	}.WithConfig(cfg))
 	if err != nil {
 		return fail(exitInput, "cannot start the run: %v", err)
 	}

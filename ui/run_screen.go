@@ -50,6 +50,9 @@ func (s *runScreen) start(resumeFrom string) tea.Cmd {
 	s.starting, s.resumeFrom = true, resumeFrom
 	opts := bulk.RunOptions{OutDir: s.sh.opts.OutDir, Interval: s.sh.opts.Interval, Window: s.sh.opts.Window,
 		ResumeFrom: resumeFrom, Control: bulk.NewControl()}
+	if s.sh.session != nil {
+		opts = opts.WithConfig(s.sh.session.Config)
+	}
 	s.control = opts.Control
 	if s.sh.plan != nil {
 		s.totals.Actions = len(s.sh.plan.Actions)
