@@ -45,7 +45,7 @@ func printPlan(w io.Writer, p *bulk.Plan, list *csvsource.List, f runFlags, win 
 	}
 	change := fmt.Sprintf("%s to %s", count(len(p.Actions)), p.Mode)
 	if p.Mode == bulk.ModeAdd && owners > 0 {
-		change += fmt.Sprintf(" (%s of them then made owners)", count(owners))
+		change += fmt.Sprintf(" (%s of them then made %s)", count(owners), plural(owners, "owner", "owners"))
 	}
 	fmt.Fprintf(w, "Changes   %s; %s set aside\n", change, count(len(p.SetAside)))
 	if counts := setAsideCounts(p.SetAside); counts != "" {

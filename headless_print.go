@@ -92,11 +92,11 @@ func (p *eventPrinter) notePace(at string, interval time.Duration, members int) 
 	}
 	p.paceShown, p.interval = true, interval
 	if interval > 0 {
-		fmt.Fprintf(p.w, "%s  pace: one change every %s (the room has %s members, over %d)\n",
-			at, humanDuration(interval), count(members), bulk.PaceThreshold)
+		fmt.Fprintf(p.w, "%s  pace: one change every %s (the room has %s, over %d)\n",
+			at, humanDuration(interval), counted(members, "member", "members"), bulk.PaceThreshold)
 	} else {
-		fmt.Fprintf(p.w, "%s  pace: no wait between changes (the room has %s members, at most %d)\n",
-			at, count(members), bulk.PaceThreshold)
+		fmt.Fprintf(p.w, "%s  pace: no wait between changes (the room has %s, at most %d)\n",
+			at, counted(members, "member", "members"), bulk.PaceThreshold)
 	}
 }
 
@@ -134,9 +134,9 @@ func (p *eventPrinter) progress(at string, t bulk.Totals) {
 	for p.nextProgress <= t.Done {
 		p.nextProgress += p.step
 	}
-	text := fmt.Sprintf("%s  progress: %s of %s done (%d%%): %s, %s already, %s failed; the room has %s members",
+	text := fmt.Sprintf("%s  progress: %s of %s done (%d%%): %s, %s already, %s failed; the room has %s",
 		at, count(t.Done), count(t.Actions), t.Done*100/max(t.Actions, 1), changedText(p.plan.Mode, t),
-		count(t.Already), count(t.Failed), count(t.Members))
+		count(t.Already), count(t.Failed), counted(t.Members, "member", "members"))
 	if p.interval > 0 {
 		text += "; about " + humanDuration(time.Duration(t.Actions-t.Done)*p.interval) + " left"
 	}
@@ -159,7 +159,7 @@ func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error) {
 	if len(p.failures) > 0 {
 		fmt.Fprintf(w, "\nFailed (%s):\n", count(len(p.failures)+p.moreFailures))
 		for _, r := range p.failures {
-			line := fmt.Sprintf("  line %-6d %-34s HTTP %d, %d attempts", r.Item.Line, userText(r.Item), r.Status, r.Attempts)
+			line := fmt.Sprintf("  line %-6d %-34s HTTP %d, %s", r.Item.Line, userText(r.Item), r.Status, counted(r.Attempts, "attempt", "attempts"))
 			if r.Message != "" {
 				line += ": " + r.Message
 			}
@@ -196,9 +196,9 @@ func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error) {
 		setAside = max(0, setAside-earlier)
 	}
 	fmt.Fprintf(w, "; %s set aside by the plan\n", count(setAside))
-	fmt.Fprintf(w, "  the room has %s members\n", count(t.Members))
+	fmt.Fprintf(w, "  the room has %s\n", counted(t.Members, "member", "members"))
 	if p.resumedDone > 0 {
-		fmt.Fprintf(w, "  (a resumed run: the totals include the %s users finished before, and so does the report)\n", count(p.resumedDone))
+		fmt.Fprintf(w, "  (a resumed run: the totals include the %s finished before, and so does the report)\n", counted(p.resumedDone, "user", "users"))
 	}
 	if s.JournalPath != "" {
 		fmt.Fprintf(w, "Journal   %s\n", s.JournalPath)
@@ -217,7 +217,7 @@ func changedText(m bulk.Mode, t bulk.Totals) string {
 	}
 	text := count(t.Added) + " added"
 	if t.Promoted > 0 {
-		text += fmt.Sprintf(" (%s made owners)", count(t.Promoted))
+		text += fmt.Sprintf(" (%s)", counted(t.Promoted, "made owner", "made owners"))
 	}
 	return text
 }
@@ -292,6 +292,11 @@ func humanDuration(d time.Duration) string {
 	}
 	d = d.Round(time.Minute)
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// counted is a count with its noun agreeing: "1 user", "1,200 users".
+func counted(n int, one, many string) string {
+	return count(n) + " " + plural(n, one, many)
 }
 
 // count prints a number with thousands separators.

@@ -149,7 +149,7 @@ func TestPrintPlan(t *testing.T) {
 		`Room      "Trading desk" (abc): active, private`,
 		"Caller    roster-bot: may make the change (owner of the room)",
 		"Members   499 -> 501 (owners 2 -> 3)",
-		"Changes   2 to add (1 of them then made owners); 2 set aside",
+		"Changes   2 to add (1 of them then made owner); 2 set aside",
 		"Set aside already-member 1, unknown-user 1",
 		"Problems  2 (the first 2 by line)\n  line 7      recovered: \"12.0\" read as 12\n  line 9      unknown-user: gone@example.com: no user has this email\n",
 		"Pace      one change every 3s while the room has over 500 members; estimated 6s",
@@ -175,5 +175,27 @@ func BenchmarkEventPrinterResult(b *testing.B) {
 		ev.Totals.Done = i%1000 + 1
 		p.event(ev)
 		i++
+	}
+}
+
+// Counts of one take the singular: "1 attempt", "1 made owner", "1 member".
+func TestSummaryAndPaceLinesAgreeInNumber(t *testing.T) {
+	var buf bytes.Buffer
+	plan := testPlan(1)
+	p := newEventPrinter(&buf, plan, nil)
+	p.event(bulk.Event{Kind: bulk.EventStarted, Time: at(7, 0, 0), Totals: bulk.Totals{Actions: 1, Members: 1}})
+	p.event(bulk.Event{Kind: bulk.EventResult, Result: &bulk.Result{Item: plan.Actions[0], Outcome: bulk.OutcomeFailed,
+		Status: 503, Attempts: 1, Message: "service unavailable"}, Totals: bulk.Totals{Actions: 1, Done: 1, Failed: 1, Members: 1}})
+	p.printSummary(&bulk.Summary{Totals: bulk.Totals{Actions: 2, Done: 2, Added: 1, Promoted: 1, Failed: 1, Members: 1},
+		Started: at(7, 0, 0), Finished: at(7, 0, 5)}, nil)
+	out := buf.String()
+	for _, want := range []string{"(the room has 1 member, at most 500)", "HTTP 503, 1 attempt: service unavailable",
+		"1 added (1 made owner)", "  the room has 1 member\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "1 attempts") || strings.Contains(out, "1 made owners") || strings.Contains(out, "1 members") {
+		t.Errorf("a count of one with a plural noun:\n%s", out)
 	}
 }

@@ -180,9 +180,9 @@ func (s *roomStep) resultsView() string {
 	if len(s.results) == 0 {
 		return st.Muted.Render(fmt.Sprintf("No room matches %q.", s.searched)) + "\n"
 	}
-	head := fmt.Sprintf("%d rooms", s.total)
+	head := plural(s.total, "room", "rooms")
 	if s.searched != "" {
-		head = fmt.Sprintf("%d rooms match %q", s.total, s.searched)
+		head = fmt.Sprintf("%s %q", plural(s.total, "room matches", "rooms match"), s.searched)
 	}
 	b.WriteString(st.Muted.Render(head+" (↑/↓, enter to choose)") + "\n")
 	nameW := max(s.w-36, 16)

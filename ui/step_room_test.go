@@ -136,3 +136,15 @@ func TestRoomStepEscCancelsALookUp(t *testing.T) {
 		t.Fatalf("a new search answers: %d results", len(s.results))
 	}
 }
+
+func TestRoomStepCountOfOneIsSingular(t *testing.T) {
+	m := newSized(t, Options{}, 80, 24)
+	s := atStepRoom(t, m)
+	s.input.SetValue("alpha")
+	settle(t, m, roomsFoundMsg{query: "alpha", total: 1, rooms: []RoomChoice{
+		{Room: symphony.Room{ID: "A", Name: "Desk Alpha", Active: true}, Members: 12, Owners: 2},
+	}})
+	v := m.View()
+	mustContain(t, v, `1 room matches "alpha"`)
+	mustNotContain(t, v, "1 rooms")
+}

@@ -84,7 +84,7 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 	p.preflight(roster, now)
 	if n := req.List.Summary.Unlisted; n > 0 {
 		p.Warnings = append(p.Warnings, Warning{Level: LevelWarn, Code: "unlisted-rows",
-			Message: fmt.Sprintf("%d more bad or repaired rows of %s are counted but not listed (too many to keep); run roster check on the file to see them", n, req.List.Path)})
+			Message: fmt.Sprintf("%s of %s counted but not listed (too many to keep); run roster check on the file to see them", plural(n, "more bad or repaired row is", "more bad or repaired rows are"), req.List.Path)})
 	}
 	p.InputHash = inputHash(p)
 	return p, nil
@@ -142,21 +142,21 @@ func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry) (*resolved
 	if len(ids) > 0 {
 		l, err := pod.UsersByID(ctx, ids)
 		if err != nil {
-			return nil, fmt.Errorf("look up %d user IDs: %w", len(ids), err)
+			return nil, fmt.Errorf("look up %s: %w", plural(len(ids), "user ID", "user IDs"), err)
 		}
 		r.add(l)
 	}
 	if len(emails) > 0 {
 		l, err := pod.UsersByEmail(ctx, emails)
 		if err != nil {
-			return nil, fmt.Errorf("look up %d email addresses: %w", len(emails), err)
+			return nil, fmt.Errorf("look up %s: %w", plural(len(emails), "email address", "email addresses"), err)
 		}
 		r.add(l)
 	}
 	if len(usernames) > 0 {
 		l, err := pod.UsersByUsername(ctx, usernames)
 		if err != nil {
-			return nil, fmt.Errorf("look up %d usernames: %w", len(usernames), err)
+			return nil, fmt.Errorf("look up %s: %w", plural(len(usernames), "username", "usernames"), err)
 		}
 		r.add(l)
 	}

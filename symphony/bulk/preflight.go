@@ -162,15 +162,17 @@ func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
 		add(LevelBlock, "permission", "the bot may not %s members here: %s", p.Mode, p.Permission.Reason)
 	}
 	if p.Promotions > 0 && p.Permission.Allowed && !p.Permission.Owner && !p.Permission.UserProvisioning {
-		add(LevelWarn, "promote-permission", "%d users are flagged as owners, but only an owner or the User Provisioning role may promote; their promotions will fail", p.Promotions)
+		add(LevelWarn, "promote-permission", "%s flagged as owner%s, but only an owner or the User Provisioning role may promote; %s will fail",
+			plural(p.Promotions, "user is", "users are"), plural0(p.Promotions, "", "s"), plural0(p.Promotions, "the promotion", "their promotions"))
 	}
 	peak := max(p.MembersBefore, p.MembersAfter)
 	if peak > PaceThreshold && len(p.Actions) > 0 {
 		// Two durations, each labelled: what the pace itself costs (the
 		// paced calls cannot go faster than this) and the whole run.
 		add(LevelWarn, "pace", "the room has (or will have) more than %d members: Symphony asks for one change every %s, "+
-			"so %d of the %d calls are paced; the paced calls take at least %s; whole run: about %s",
-			PaceThreshold, p.Interval, p.PacedCalls, callCount(p.Actions), approxDuration(time.Duration(p.PacedCalls)*p.Interval),
+			"so %d of the %s %s paced; the paced calls take at least %s; whole run: about %s",
+			PaceThreshold, p.Interval, p.PacedCalls, plural(callCount(p.Actions), "call", "calls"), plural0(p.PacedCalls, "is", "are"),
+			approxDuration(time.Duration(p.PacedCalls)*p.Interval),
 			approxDuration(p.Estimate))
 	}
 	jumbo := peak > JumboThreshold && len(p.Actions) > 0
@@ -187,7 +189,7 @@ func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
 		if jumbo {
 			level = LevelWarn
 		}
-		add(level, "owners", "the room will have %d owner(s); Symphony recommends at least 2", p.OwnersAfter)
+		add(level, "owners", "the room will have %s; Symphony recommends at least 2", plural(p.OwnersAfter, "owner", "owners"))
 	}
 	if p.Mode == ModeRemove && len(p.Actions) > 0 && p.Actions[len(p.Actions)-1].UserID == p.Caller.UserID && p.Caller.UserID != 0 {
 		add(LevelWarn, "self", "the list removes the bot itself; it is removed last, after everyone else")
@@ -199,7 +201,7 @@ func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
 		}
 	}
 	if external > 0 {
-		add(LevelInfo, "external", "%d external users are set aside: the room does not allow users of other pods", external)
+		add(LevelInfo, "external", "%s set aside: the room does not allow users of other pods", plural(external, "external user is", "external users are"))
 	}
 	if len(p.Actions) == 0 {
 		add(LevelInfo, "nothing", "nothing to do: no user in the list needs a change")
@@ -214,4 +216,17 @@ func WorkingHours(t time.Time) bool {
 		return false
 	}
 	return t.Hour() >= 8 && t.Hour() < 18
+}
+
+// plural is "1 owner", "2 owners": a count with its noun (and verb) agreeing.
+func plural(n int, one, many string) string {
+	return fmt.Sprintf("%d %s", n, plural0(n, one, many))
+}
+
+// plural0 is the word alone that agrees with n.
+func plural0(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -158,3 +158,44 @@ func TestPaceWarningSaysWhatItCounts(t *testing.T) {
 		})
 	}
 }
+
+// A warning's count of one takes the singular noun and verb.
+func TestPreflightWarningsAgreeInNumber(t *testing.T) {
+	saturday := time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)
+	p := &Plan{Room: symphony.Room{Name: "R", Active: true}, Mode: ModeAdd, Interval: DefaultInterval,
+		Caller:     symphony.SessionInfo{UserID: 1},
+		Permission: Permission{Allowed: true, Member: true, MembersCanInvite: true},
+		Actions:    []Item{{UserID: 5, Owner: true, Outcome: OutcomePending}},
+		SetAside:   []Item{{UserID: 6, Outcome: OutcomeExternal}}, Promotions: 1}
+	ms := []symphony.Member{{UserID: 1, Owner: true}}
+	for i := 0; i < 600; i++ {
+		ms = append(ms, symphony.Member{UserID: int64(100 + i)})
+	}
+	roster := memberIndex(ms)
+	p.MembersBefore, p.OwnersBefore = len(ms), 0
+	p.Warnings = warnings(p, roster, saturday)
+	var all []string
+	for _, w := range p.Warnings {
+		all = append(all, w.Message)
+	}
+	text := strings.Join(all, "\n")
+	p.OwnersAfter = 1
+	text += "\n" + strings.Join(func() []string {
+		var out []string
+		for _, w := range warnings(p, roster, saturday) {
+			out = append(out, w.Message)
+		}
+		return out
+	}(), "\n")
+	for _, want := range []string{"1 external user is set aside", "1 user is flagged as owner, but", "the promotion will fail",
+		"the room will have 1 owner;", "of the 2 calls are paced"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the warnings lack %q:\n%s", want, text)
+		}
+	}
+	for _, bad := range []string{"1 external users", "1 users", "owner(s)"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("the warnings say %q:\n%s", bad, text)
+		}
+	}
+}
