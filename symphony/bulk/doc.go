@@ -61,6 +61,13 @@ package bulk
 //     meanwhile. A torn last line is ignored and cut before appending; any
 //     other unreadable line is an error naming the file and line. Only the
 //     newest journal of a room, mode and hash is offered for resumption.
+//   - Resume counts. A resumed run executes the journal's run, not the
+//     rebuilt plan: its totals count what the journal shows finished plus
+//     what is left, though the rebuilt plan sets aside the users finished
+//     before as already members. InspectResume gives a front end those
+//     counts before the run (ResumeInfo, and ResumeText for the one
+//     wording: "Resuming: 2 of 60 done, 58 to go"), and the set-aside
+//     items that are not the journal's run.
 //   - Report. Every entry of the list has a row, sorted by input line; the
 //     owner column says "promoted" or "requested". Text cells that a
 //     spreadsheet would run as a formula get a leading apostrophe. The

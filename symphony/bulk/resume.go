@@ -276,7 +276,9 @@ func (r *Runner) prepareResume(ctx context.Context) ([]settled, error) {
 	// what the earlier run did.
 	var orphans []record
 	for id, rec := range st.inFlight {
-		if !inPlan[id] {
+		// A finished user in flight again (their promotion) is settled
+		// above, with the promotions owed.
+		if _, done := st.results[id]; !inPlan[id] && !done {
 			orphans = append(orphans, rec)
 		}
 	}

@@ -62,12 +62,26 @@ func TestAbortThenResume(t *testing.T) {
 	if err != nil || path != first.JournalPath || done != first.Totals.Done {
 		t.Fatalf("FindResumable = %q, %d, %v; want %q, %d", path, done, err, first.JournalPath, first.Totals.Done)
 	}
+	// The preview's story is the run's: the journal's run, not the rebuilt
+	// plan (which sees the users added before the abort as members).
+	info, err := InspectResume(path, again)
+	if err != nil {
+		t.Fatalf("InspectResume: %v", err)
+	}
+	if info.Actions != len(ids) || info.Done != first.Totals.Done || info.ToGo() != len(ids)-first.Totals.Done || len(info.SetAside) != 0 {
+		t.Errorf("InspectResume = %d of %d done, %d to go, %d set aside; want %d of %d, none set aside (the plan sets aside %d)",
+			info.Done, info.Actions, info.ToGo(), len(info.SetAside), first.Totals.Done, len(ids), len(again.SetAside))
+	}
+	if len(again.Actions) >= len(ids)-first.Totals.Done+1 {
+		t.Fatalf("the rebuilt plan has %d actions: the test no longer shows it differing from the journal's run", len(again.Actions))
+	}
 	out := run(t, p.client, again, RunOptions{OutDir: dir, Retry: fastRetry, ResumeFrom: path})
 	if out.err != nil {
 		t.Fatal(out.err)
 	}
-	if started := out.events[0]; started.Kind != EventStarted || started.Totals.Done != first.Totals.Done || started.Totals.Actions != len(ids) {
-		t.Errorf("resumed start event: %+v", started.Totals)
+	if started := out.events[0]; started.Kind != EventStarted || started.Totals.Done != first.Totals.Done || started.Totals.Actions != len(ids) ||
+		started.Totals.Actions != info.Actions || started.Totals.Done != info.Done {
+		t.Errorf("resumed start event: %+v; the preview said %s", started.Totals, info)
 	}
 	tot := out.summary.Totals
 	if tot.Done != len(ids) || tot.Added != len(ids) || tot.Promoted != 1 || out.summary.ExitCode() != 0 {
@@ -128,9 +142,22 @@ func TestResumeChecksTheUserInFlight(t *testing.T) {
 	if err != nil || found != path || done != 0 {
 		t.Fatalf("FindResumable = %q, %d, %v", found, done, err)
 	}
+	info, err := InspectResume(found, again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Actions != 5 || info.Done != 0 || info.InFlight != 1 || len(info.SetAside) != 0 || len(again.SetAside) != 1 {
+		t.Errorf("InspectResume: %+v (the plan sets aside %d)", info, len(again.SetAside))
+	}
 	out := run(t, p.client, again, RunOptions{OutDir: dir, ResumeFrom: found, Retry: fastRetry})
 	if out.err != nil {
 		t.Fatal(out.err)
+	}
+	if started := out.events[0]; started.Totals.Actions != info.Actions || started.Totals.Done != info.Done {
+		t.Errorf("resumed start event: %+v; the preview said %s", started.Totals, info)
+	}
+	if _, err := InspectResume(found, again); err == nil || !strings.Contains(err.Error(), "finished") {
+		t.Errorf("InspectResume of a finished journal: %v", err)
 	}
 	res := out.results()[flying.UserID]
 	if res.Outcome != OutcomeAdded || res.Attempts != 0 || !strings.Contains(res.Message, "in flight") {
@@ -247,5 +274,81 @@ func TestResumeMakesThePromotionOwed(t *testing.T) {
 	}
 	if row := readReport(t, out.summary.ReportPath)[ids[0]]; row[6] != "promoted" {
 		t.Errorf("report row %v", row)
+	}
+}
+
+func TestResumeText(t *testing.T) {
+	tests := []struct {
+		done, actions int
+		want          string
+	}{
+		{2, 60, "Resuming: 2 of 60 done, 58 to go"},
+		{0, 5, "Resuming: 0 of 5 done, 5 to go"},
+		{1500, 12000, "Resuming: 1,500 of 12,000 done, 10,500 to go"},
+		{7, 5, "Resuming: 7 of 5 done, 0 to go"},
+	}
+	for _, tt := range tests {
+		if got := ResumeText(tt.done, tt.actions); got != tt.want {
+			t.Errorf("ResumeText(%d, %d) = %q, want %q", tt.done, tt.actions, got, tt.want)
+		}
+	}
+}
+
+// TestResumeCountsAUserInFlightForThePromotionOnce fakes a crash during the
+// promotion of a user whose add is journaled: the pod made them an owner,
+// so the rebuilt plan sets them aside. The resumed run confirms the
+// promotion and counts the user once, as the preview said.
+func TestResumeCountsAUserInFlightForThePromotionOnce(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	room := p.room("Promoted", nil)
+	ids := p.addUsers("u", 2)
+	list := idList(ids, ids[0])
+	plan := p.plan(t, room, ModeAdd, list, time.Millisecond)
+	dir := t.TempDir()
+	r, err := NewRunner(p.client, plan, RunOptions{OutDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := plan.Actions[0]
+	if !owner.Owner || owner.UserID != ids[0] {
+		t.Fatalf("the first action is not the owner: %+v", owner)
+	}
+	ctx := testCtx(t)
+	if _, err := p.client.AddMember(ctx, room, owner.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.journal.result(Result{Time: time.Now(), Item: owner, Outcome: OutcomeAdded, Status: 200, Attempts: 1}, "add"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.journal.start(owner, "promote", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.client.PromoteOwner(ctx, room, owner.UserID); err != nil {
+		t.Fatal(err)
+	}
+	path := r.journal.Path()
+	r.journal.Close()
+
+	again := p.plan(t, room, ModeAdd, list, time.Millisecond)
+	info, err := InspectResume(path, again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Actions != 2 || info.Done != 1 || info.InFlight != 0 {
+		t.Errorf("InspectResume: %s, %d in flight; want 1 of 2 done, none in flight", info, info.InFlight)
+	}
+	out := run(t, p.client, again, RunOptions{OutDir: dir, ResumeFrom: path, Retry: fastRetry})
+	if out.err != nil {
+		t.Fatal(out.err)
+	}
+	if started := out.events[0]; started.Totals.Actions != info.Actions || started.Totals.Done != info.Done {
+		t.Errorf("resumed start event: %+v; the preview said %s", started.Totals, info)
+	}
+	tot := out.summary.Totals
+	if tot.Actions != 2 || tot.Done != 2 || tot.Added != 2 || tot.Promoted != 1 || tot.PromoteFailed != 0 {
+		t.Errorf("totals %+v; want 2 of 2 done, 2 added, 1 promoted", tot)
+	}
+	if c := p.State().Calls[owner.UserID]; c.Add != 1 {
+		t.Errorf("the owner was added %d times", c.Add)
 	}
 }
