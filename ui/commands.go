@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -111,13 +110,18 @@ func buildPlanCmd(ctx context.Context, s *Session, in planInput) tea.Cmd {
 			if dir == "" {
 				dir = "."
 			}
-			msg.resumePath, msg.resumeDone, msg.resumeProblem = bulk.FindResumable(dir, plan)
+			msg.resumePath, _, msg.resumeProblem = bulk.FindResumable(dir, plan)
 		default:
-			// --resume FILE: count what it shows done when it matches the plan
-			msg.resumePath = in.resume
-			if p, done, err := bulk.FindResumable(filepath.Dir(in.resume), plan); err == nil && sameFile(p, in.resume) {
-				msg.resumeDone = done
+			msg.resumePath = in.resume // --resume FILE
+		}
+		if msg.resumePath != "" {
+			// The journal's run is what a resume executes: its counts,
+			// not the rebuilt plan's, are what the preview shows.
+			info, err := bulk.InspectResume(msg.resumePath, plan)
+			if err != nil {
+				msg.resumePath, msg.resumeProblem = "", fmt.Errorf("cannot resume: %w", err)
 			}
+			msg.resume = info
 		}
 		return msg
 	}
@@ -163,15 +167,6 @@ func waitEventCmd(ch <-chan bulk.Event) tea.Cmd {
 
 func countdownTick(gen int) tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return countdownTickMsg{gen: gen} })
-}
-
-func sameFile(a, b string) bool {
-	if a == "" || b == "" {
-		return false
-	}
-	sa, errA := os.Stat(a)
-	sb, errB := os.Stat(b)
-	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 // errText is an error's message for the screen.

@@ -186,15 +186,19 @@ func TestFlowAbortThenResumeAgainstPodsim(t *testing.T) {
 
 			// the same list into the same room again: the preview offers the journal
 			tm = teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(120, 40))
-			// users added before the abort are now members: set aside by the new plan
-			walkToPreview(t, tm, "an unfinished run of this list into this room was found")
+			// users added before the abort are now members: set aside by the
+			// new plan; the preview still tells the journal's run
+			walkToPreview(t, tm, "An unfinished run of this list into this room was found", bulk.ResumeText(done, 60))
 			start(tm)
-			waitScreen(t, tm, "The run finished")
+			waitScreen(t, tm, "The run finished", "60 of 60 actions done", "a resumed run: the totals include the")
 			tm.Type("q")
 			fm = tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
 			s = fm.summary.sum
-			if s == nil || s.Totals.Done != s.Totals.Actions || s.Totals.Failed != 0 {
+			if s == nil || s.Totals.Done != s.Totals.Actions || s.Totals.Actions != 60 || s.Totals.Failed != 0 {
 				t.Fatalf("resumed run: %+v", s)
+			}
+			if fm.run.resumedDone != done {
+				t.Errorf("the run screen resumed from %d done; the preview said %d", fm.run.resumedDone, done)
 			}
 			t.Logf("aborted after %d done; the resumed plan had %d actions, %d done before", done, s.Totals.Actions, fm.run.resumedDone)
 			calls := w.srv.State().Calls

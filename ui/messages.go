@@ -47,7 +47,7 @@ type planBuiltMsg struct {
 	gen           int // drops the answer to a plan request left behind
 	plan          *bulk.Plan
 	resumePath    string
-	resumeDone    int
+	resume        *bulk.ResumeInfo // what resuming resumePath will do; nil when it cannot be resumed
 	resumeProblem error
 	err           error
 }

@@ -45,9 +45,22 @@ type shared struct {
 	room    *RoomChoice
 	plan    *bulk.Plan
 	mode    bulk.Mode
+	resume  *bulk.ResumeInfo // the journal the run resumes, as the preview showed it; nil for a fresh run
 
 	announced []tea.Msg // completion messages from screens, handled at once by the root
 	outLabel  string    // the journal and report folder, absolute, for the screens
+}
+
+// setAside is what the run sets aside: on resume, not the users the
+// journal's run finished (the rebuilt plan sees them as members).
+func (sh *shared) setAside() []bulk.Item {
+	switch {
+	case sh.plan == nil:
+		return nil
+	case sh.resume != nil:
+		return sh.resume.SetAside
+	}
+	return sh.plan.SetAside
 }
 
 // screen is the shape of every step: its own update, view, size and help.

@@ -185,7 +185,7 @@ func TestRunScreenFullHelp(t *testing.T) {
 func TestRunScreenSaysWhatAResumeSkips(t *testing.T) {
 	m, _ := runningAt(t, 80, 24, syntheticPlan(10))
 	send(m, bulk.Event{Kind: bulk.EventStarted, Totals: bulk.Totals{Actions: 10, Done: 4}})
-	mustContain(t, m.View(), "Resumed: 4 actions done before are skipped.", "4/10")
+	mustContain(t, m.View(), "Resuming: 4 of 10 done, 6 to go", "4/10")
 }
 
 func TestRunScreenFinishesEvenIfTheChannelStaysOpen(t *testing.T) {

@@ -77,8 +77,8 @@ func (s *runScreen) countsLine() string {
 		failed = st.Bad.Bold(true).Render(failed)
 	}
 	parts = append(parts, failed, fmt.Sprintf("pending %s", thousands(max(t.Actions-t.Done, 0))))
-	if s.sh.plan != nil && len(s.sh.plan.SetAside) > 0 {
-		parts = append(parts, st.Muted.Render(fmt.Sprintf("set aside %s", thousands(len(s.sh.plan.SetAside)))))
+	if aside := s.sh.setAside(); len(aside) > 0 {
+		parts = append(parts, st.Muted.Render(fmt.Sprintf("set aside %s", thousands(len(aside)))))
 	}
 	if ansi.StringWidth(strings.Join(parts, " · ")) > s.w && len(parts) > 1 {
 		parts = parts[:len(parts)-1] // set aside is on the preview and the summary
@@ -149,7 +149,7 @@ func (s *runScreen) statusLine() string {
 	case s.starting && !s.started:
 		return st.Muted.Render("Opening the journal…")
 	case s.resumedDone > 0 && s.results == 0:
-		return st.Info.Render(fmt.Sprintf("Resumed: %s done before are skipped.", plural(s.resumedDone, "action", "actions")))
+		return st.Info.Render(bulk.ResumeText(s.resumedDone, s.totals.Actions) + " (what is done is skipped)")
 	}
 	return ""
 }

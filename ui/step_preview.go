@@ -23,7 +23,7 @@ type previewStep struct {
 	plan       *bulk.Plan
 	err        error
 	resumePath string
-	resumeDone int
+	resumeInfo *bulk.ResumeInfo
 	resumeErr  error
 	resume     bool // resume the journal found (the default when one is found)
 	confirming bool
@@ -47,7 +47,25 @@ func (s *previewStep) enter() tea.Cmd {
 }
 
 func (s *previewStep) startable() bool {
-	return s.plan != nil && !s.plan.Blocked() && !s.sh.opts.DryRun && len(s.plan.Actions) > 0
+	if s.plan == nil || s.plan.Blocked() || s.sh.opts.DryRun {
+		return false
+	}
+	if s.resuming() {
+		return s.resumeInfo.ToGo() > 0
+	}
+	return len(s.plan.Actions) > 0
+}
+
+// resuming is true when the run will continue the journal found.
+func (s *previewStep) resuming() bool { return s.resume && s.resumeInfo != nil }
+
+// setAside is what the run sets aside: on resume, not the users the
+// journal's run finished (the rebuilt plan sees them as members).
+func (s *previewStep) setAside() []bulk.Item {
+	if s.resuming() {
+		return s.resumeInfo.SetAside
+	}
+	return s.plan.SetAside
 }
 
 func (s *previewStep) update(msg tea.Msg) tea.Cmd {
@@ -59,8 +77,8 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 		}
 		s.building = false
 		s.plan, s.err = msg.plan, msg.err
-		s.resumePath, s.resumeDone, s.resumeErr = msg.resumePath, msg.resumeDone, msg.resumeProblem
-		s.resume = s.resumePath != ""
+		s.resumePath, s.resumeInfo, s.resumeErr = msg.resumePath, msg.resume, msg.resumeProblem
+		s.resume = s.resumePath != "" && s.resumeInfo != nil
 		s.sh.plan = msg.plan
 		return nil
 	case spinner.TickMsg:
@@ -84,8 +102,9 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 			case key.Matches(msg, k.Confirm):
 				s.confirming = false
 				from := ""
-				if s.resume {
-					from = s.resumePath
+				s.sh.resume = nil
+				if s.resuming() {
+					from, s.sh.resume = s.resumePath, s.resumeInfo
 				}
 				return s.sh.announce(startRunMsg{resumeFrom: from})
 			case key.Matches(msg, k.Cancel):
@@ -103,7 +122,7 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 				s.sh.mode = bulk.ModeAdd
 			}
 			return s.enter()
-		case key.Matches(msg, k.ToggleResume) && s.resumePath != "":
+		case key.Matches(msg, k.ToggleResume) && s.resumeInfo != nil:
 			s.resume = !s.resume
 		case key.Matches(msg, k.Start) && s.startable():
 			s.confirming = true
@@ -133,11 +152,15 @@ func (s *previewStep) view() string {
 	if p.Mode == bulk.ModeRemove {
 		verb, prep = "Remove", "from"
 	}
-	b.WriteString(st.Bold.Render(fmt.Sprintf("%s %s %s %q", verb, plural(len(p.Actions), "user", "users"), prep, p.Room.Name)) + "\n")
+	if s.resuming() {
+		b.WriteString(st.Bold.Render(fmt.Sprintf("%s · %s users %s %q", s.resumeInfo, strings.ToLower(verb), prep, p.Room.Name)) + "\n")
+	} else {
+		b.WriteString(st.Bold.Render(fmt.Sprintf("%s %s %s %q", verb, plural(len(p.Actions), "user", "users"), prep, p.Room.Name)) + "\n")
+	}
 	b.WriteString(fmt.Sprintf("  members %s → %s · owners %d → %d · stream %s\n",
 		thousands(p.MembersBefore), thousands(p.MembersAfter), p.OwnersBefore, p.OwnersAfter, p.Room.ID))
-	if len(p.SetAside) > 0 {
-		b.WriteString("  " + wrap("set aside: "+setAsideCounts(p.SetAside), s.w-2) + "\n")
+	if aside := s.setAside(); len(aside) > 0 {
+		b.WriteString("  " + wrap("set aside: "+setAsideCounts(aside), s.w-2) + "\n")
 	}
 	pace := "no pacing needed (the room stays at or under 500 members)"
 	if p.Interval > 0 && (p.MembersBefore > bulk.PaceThreshold || p.MembersAfter > bulk.PaceThreshold) {
@@ -146,15 +169,21 @@ func (s *previewStep) view() string {
 	b.WriteString(fmt.Sprintf("  pace: %s · estimated %s\n", pace, formatDuration(p.Estimate)))
 	b.WriteString(truncate("  journal and report go to "+s.sh.outLabel, s.w) + "\n")
 	b.WriteString(s.warningsView())
-	if s.resumePath != "" {
+	if s.resumeInfo != nil {
 		if s.resume {
-			b.WriteString(st.Info.Render(wrap(fmt.Sprintf("Resume: an unfinished run of this list into this room was found (%s done); it continues where it stopped, and what is done is not done again.", plural(s.resumeDone, "action", "actions")), s.w)) + "\n")
+			text := "An unfinished run of this list into this room was found; it continues where it stopped, and what is done is not done again."
+			if n := s.resumeInfo.InFlight; n == 1 {
+				text += " 1 call left without an answer is checked against the member list, not repeated."
+			} else if n > 1 {
+				text += fmt.Sprintf(" %d calls left without an answer are checked against the member list, not repeated.", n)
+			}
+			b.WriteString(st.Info.Render(wrap(text, s.w)) + "\n")
 			b.WriteString(st.Muted.Render(truncate("  "+s.resumePath+" · r: start fresh instead", s.w)) + "\n")
 		} else {
 			b.WriteString(st.Warn.Render("Start fresh: the unfinished journal is ignored (r: resume it instead).") + "\n")
 		}
 	} else if s.resumeErr != nil {
-		b.WriteString(st.Warn.Render(truncate("Could not look for an unfinished journal: "+s.resumeErr.Error(), s.w)) + "\n")
+		b.WriteString(st.Warn.Render(wrap("Unfinished journal: "+s.resumeErr.Error(), s.w)) + "\n")
 	}
 	b.WriteString("\n" + s.startLine())
 	return b.String()
@@ -197,15 +226,17 @@ func (s *previewStep) startLine() string {
 			verb = "remove"
 		}
 		what := fmt.Sprintf("%s %s", verb, plural(len(p.Actions), "user", "users"))
-		if s.resume {
-			what = fmt.Sprintf("resume: %s (%d already done)", what, s.resumeDone)
+		if s.resuming() {
+			what = fmt.Sprintf("resume (%s)", s.resumeInfo)
 		}
 		return st.Warn.Bold(true).Render(fmt.Sprintf("Really %s in %q now? y: start · n: not yet", what, p.Room.Name))
 	case s.sh.opts.DryRun:
 		return st.Info.Render("Dry run: nothing will be changed.")
 	case p.Blocked():
 		return st.Bad.Render("The run cannot start until the problems marked ✗ are fixed.")
-	case len(p.Actions) == 0:
+	case s.resuming() && s.resumeInfo.ToGo() == 0:
+		return st.Info.Render("Nothing to resume: the journal shows every user done.")
+	case !s.resuming() && len(p.Actions) == 0:
 		return st.Info.Render("Nothing to do: every user is set aside.")
 	}
 	return st.Good.Render("s: start (asks once more)")
@@ -262,7 +293,7 @@ func (s *previewStep) help() bindings {
 		mode.SetHelp("m", "add instead")
 	}
 	short := []key.Binding{enabled(k.Start, s.startable()), enabled(k.Retry, s.err != nil), mode,
-		enabled(k.ToggleResume, s.resumePath != ""), k.Back}
+		enabled(k.ToggleResume, s.resumeInfo != nil), k.Back}
 	return bindings{short: short, full: [][]key.Binding{short}}
 }
 

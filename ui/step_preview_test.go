@@ -6,12 +6,12 @@ import (
 	"roster/symphony/bulk"
 )
 
-func previewWith(t *testing.T, opts Options, w, h int, plan *bulk.Plan, resumePath string, resumeDone int) (*Model, *previewStep) {
+func previewWith(t *testing.T, opts Options, w, h int, plan *bulk.Plan, resumePath string, resume *bulk.ResumeInfo) (*Model, *previewStep) {
 	t.Helper()
 	m := newSized(t, opts, w, h)
 	atStep(t, m, stepPreview, plan)
 	s := m.screens[stepPreview].(*previewStep)
-	settle(t, m, planBuiltMsg{plan: plan, resumePath: resumePath, resumeDone: resumeDone})
+	settle(t, m, planBuiltMsg{plan: plan, resumePath: resumePath, resume: resume})
 	return m, s
 }
 
@@ -22,7 +22,7 @@ func TestPreviewShowsThePlanPaceEstimateAndEveryWarning(t *testing.T) {
 		bulk.Warning{Level: bulk.LevelInfo, Code: "pace", Message: "changes are paced at one every 3s above 500 members"},
 		bulk.Warning{Level: bulk.LevelWarn, Code: "working-hours", Message: "it is working hours: prefer a run at night"})
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		m, _ := previewWith(t, Options{}, size[0], size[1], plan, "", 0)
+		m, _ := previewWith(t, Options{}, size[0], size[1], plan, "", nil)
 		v := m.View()
 		mustContain(t, v, `Add 40 users to "Trading Desk EMEA"`, "480 → 520", "1 already-member", "1 unknown-user",
 			"one change every 3s", "estimated 40s", "JUMBO ROOM", "1,240 members", "! it is working hours", "changes are paced", "s: start")
@@ -31,7 +31,7 @@ func TestPreviewShowsThePlanPaceEstimateAndEveryWarning(t *testing.T) {
 }
 
 func TestPreviewStartNeedsAnExplicitConfirmation(t *testing.T) {
-	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "", 0)
+	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "", nil)
 	press(t, m, "s")
 	if m.step != stepPreview {
 		t.Fatal("s alone must not start")
@@ -50,7 +50,7 @@ func TestPreviewStartNeedsAnExplicitConfirmation(t *testing.T) {
 
 func TestPreviewBlockingWarningDisablesStart(t *testing.T) {
 	plan := syntheticPlan(5, bulk.Warning{Level: bulk.LevelBlock, Code: "deactivated", Message: "the room is deactivated"})
-	m, s := previewWith(t, Options{}, 80, 24, plan, "", 0)
+	m, s := previewWith(t, Options{}, 80, 24, plan, "", nil)
 	press(t, m, "s", "y")
 	if s.confirming || m.step != stepPreview {
 		t.Fatal("a blocked plan cannot start")
@@ -61,7 +61,7 @@ func TestPreviewBlockingWarningDisablesStart(t *testing.T) {
 }
 
 func TestPreviewDryRunCannotStart(t *testing.T) {
-	m, s := previewWith(t, Options{DryRun: true}, 80, 24, syntheticPlan(5), "", 0)
+	m, s := previewWith(t, Options{DryRun: true}, 80, 24, syntheticPlan(5), "", nil)
 	press(t, m, "s")
 	if s.confirming {
 		t.Fatal("dry run cannot start")
@@ -70,15 +70,21 @@ func TestPreviewDryRunCannotStart(t *testing.T) {
 }
 
 func TestPreviewOffersToResumeAndCanStartFresh(t *testing.T) {
-	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "/out/roster-journal.jsonl", 3)
-	mustContain(t, m.View(), "unfinished run of this list", "(3 actions", "/out/roster-journal.jsonl")
+	// The rebuilt plan has 5 actions; the journal's run had 8, 3 of them done.
+	resume := &bulk.ResumeInfo{Path: "/out/roster-journal.jsonl", Actions: 8, Done: 3, InFlight: 1}
+	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "/out/roster-journal.jsonl", resume)
+	mustContain(t, m.View(), "unfinished run of this list", "Resuming: 3 of 8 done, 5 to go", "1 call left without an answer", "checked against the member list", "/out/roster-journal.jsonl")
+	mustNotContain(t, m.View(), "Add 5 users")
+	press(t, m, "s")
+	mustContain(t, m.View(), "Really resume (Resuming: 3 of 8 done, 5 to go)")
+	m.Update(keyMsg("n"))
 	press(t, m, "s")
 	m.Update(keyMsg("y"))
-	if m.step != stepRun || m.run.resumeFrom != "/out/roster-journal.jsonl" {
-		t.Fatalf("step %d, resume from %q: want a resume", m.step, m.run.resumeFrom)
+	if m.step != stepRun || m.run.resumeFrom != "/out/roster-journal.jsonl" || m.sh.resume != resume {
+		t.Fatalf("step %d, resume from %q (%v): want a resume", m.step, m.run.resumeFrom, m.sh.resume)
 	}
 
-	m, s = previewWith(t, Options{}, 80, 24, syntheticPlan(5), "/out/roster-journal.jsonl", 3)
+	m, s = previewWith(t, Options{}, 80, 24, syntheticPlan(5), "/out/roster-journal.jsonl", resume)
 	press(t, m, "r")
 	if s.resume {
 		t.Fatal("r switches to a fresh start")
@@ -86,13 +92,13 @@ func TestPreviewOffersToResumeAndCanStartFresh(t *testing.T) {
 	mustContain(t, m.View(), "Start fresh")
 	press(t, m, "s")
 	m.Update(keyMsg("y"))
-	if m.step != stepRun || m.run.resumeFrom != "" {
+	if m.step != stepRun || m.run.resumeFrom != "" || m.sh.resume != nil {
 		t.Fatalf("step %d, resume from %q: want a fresh start", m.step, m.run.resumeFrom)
 	}
 }
 
 func TestPreviewModeToggleRebuildsThePlan(t *testing.T) {
-	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "", 0)
+	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "", nil)
 	m.sh.session.Pod = &fakePod{} // BuildPlan is not reached in this test: the command is not run
 	_, cmd := m.Update(keyMsg("m"))
 	if cmd == nil || !s.building || m.sh.mode != bulk.ModeRemove {
@@ -102,7 +108,7 @@ func TestPreviewModeToggleRebuildsThePlan(t *testing.T) {
 }
 
 func TestPreviewEscGoesBackToTheRoom(t *testing.T) {
-	m, _ := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "", 0)
+	m, _ := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "", nil)
 	press(t, m, "esc")
 	if m.step != stepRoom {
 		t.Fatalf("step = %d", m.step)

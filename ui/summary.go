@@ -22,13 +22,14 @@ type summaryScreen struct {
 	reasons  string // set-aside counts by reason
 	mode     bulk.Mode
 	room     string
+	resumed  int // users finished before this run, when it resumed a journal
 	w, h     int
 }
 
 func newSummaryScreen(sh *shared) *summaryScreen { return &summaryScreen{sh: sh} }
 
 func (s *summaryScreen) set(sum *bulk.Summary, run *runScreen) {
-	s.sum, s.err = sum, run.err
+	s.sum, s.err, s.resumed = sum, run.err, run.resumedDone
 	if s.sum == nil {
 		s.sum = run.summary
 	}
@@ -39,8 +40,9 @@ func (s *summaryScreen) set(sum *bulk.Summary, run *runScreen) {
 		}
 	}
 	if p := s.sh.plan; p != nil {
-		s.setAside, s.mode, s.room = len(p.SetAside), p.Mode, p.Room.Name
-		s.reasons = setAsideCounts(p.SetAside)
+		aside := s.sh.setAside()
+		s.setAside, s.mode, s.room = len(aside), p.Mode, p.Room.Name
+		s.reasons = setAsideCounts(aside)
 	}
 }
 
@@ -102,6 +104,9 @@ func (s *summaryScreen) render(height, width int) string {
 		thousands(t.Done), thousands(t.Actions), formatDuration(sum.Finished.Sub(sum.Started)), s.room, thousands(t.Members)))
 	if s.reasons != "" {
 		put(st.Muted.Render("  set aside (in the report too): " + s.reasons))
+	}
+	if s.resumed > 0 {
+		put(st.Muted.Render(fmt.Sprintf("  a resumed run: the totals include the %s finished before, and so does the report", plural(s.resumed, "user", "users"))))
 	}
 	if s.err != nil {
 		put(st.Bad.Render("  " + errText(s.err)))
