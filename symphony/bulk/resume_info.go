@@ -74,9 +74,11 @@ func InspectResume(path string, plan *Plan) (*ResumeInfo, error) {
 	}
 	info.Actions = resumeActions(st, plan, func(id int64) bool { return settledAside[id] })
 	for _, it := range plan.SetAside {
+		// Only the rows set aside as already done are the journal's;
+		// a duplicate row of a user it finished stays set aside.
 		_, done := st.results[it.UserID]
 		_, flying := st.inFlight[it.UserID]
-		if it.UserID != 0 && (done || (flying && settledAside[it.UserID])) {
+		if it.Outcome == want && it.UserID != 0 && (done || flying) {
 			continue
 		}
 		info.SetAside = append(info.SetAside, it)

@@ -302,7 +302,7 @@ func TestResumeCountsAUserInFlightForThePromotionOnce(t *testing.T) {
 	p := startSim(t, podsim.Options{})
 	room := p.room("Promoted", nil)
 	ids := p.addUsers("u", 2)
-	list := idList(ids, ids[0])
+	list := idList(append(ids, ids[0]), ids[0]) // the owner's row twice: a duplicate
 	plan := p.plan(t, room, ModeAdd, list, time.Millisecond)
 	dir := t.TempDir()
 	r, err := NewRunner(p.client, plan, RunOptions{OutDir: dir})
@@ -336,6 +336,11 @@ func TestResumeCountsAUserInFlightForThePromotionOnce(t *testing.T) {
 	}
 	if info.Actions != 2 || info.Done != 1 || info.InFlight != 0 {
 		t.Errorf("InspectResume: %s, %d in flight; want 1 of 2 done, none in flight", info, info.InFlight)
+	}
+	// The rebuilt plan sets the owner aside twice: as a member (the
+	// journal's run did that) and as the duplicate row (still set aside).
+	if len(info.SetAside) != 1 || info.SetAside[0].Outcome != OutcomeDuplicate || len(again.SetAside) != 2 {
+		t.Errorf("set aside on resume: %+v (the plan: %+v)", info.SetAside, again.SetAside)
 	}
 	out := run(t, p.client, again, RunOptions{OutDir: dir, ResumeFrom: path, Retry: fastRetry})
 	if out.err != nil {
