@@ -118,7 +118,11 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 		}
 		return fail(exitInput, "cannot plan the run: %v%s", err, planHint(err))
 	}
-	printPlan(stdout, plan, list, f, window)
+	// A run that resumes a journal is the journal's run: the plan is
+	// printed with its counts (users finished before the abort are members
+	// now, and the rebuilt plan alone would count them as set aside).
+	previewed := previewResume(f, plan, outDir)
+	printPlan(stdout, plan, list, f, window, previewed)
 
 	switch {
 	case f.DryRun:
@@ -130,7 +134,7 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 		return exitOK
 	case plan.Blocked():
 		return fail(exitInput, "the run cannot start: %s\nNothing was changed.", blockReasons(plan))
-	case len(plan.Actions) == 0:
+	case len(plan.Actions) == 0 && (previewed == nil || previewed.ToGo() == 0):
 		fmt.Fprintf(stdout, "\nNothing to %s: every user in the list is set aside (see above). Nothing was changed.\n", plan.Mode)
 		return exitOK
 	case !f.Yes:
@@ -145,6 +149,13 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	resumeFrom, code := chooseJournal(f, plan, outDir, stdout, stderr)
 	if code != exitOK {
 		return code
+	}
+	var resume *bulk.ResumeInfo
+	if resumeFrom != "" {
+		if resume, err = bulk.InspectResume(resumeFrom, plan); err != nil {
+			return fail(exitInput, "--resume: %v\nNothing was changed.", err)
+		}
+		fmt.Fprintf(stdout, "\nResuming the journal %s: %s.\n", resumeFrom, strings.TrimPrefix(resume.String(), "Resuming: "))
 	}
 	if err := os.MkdirAll(outDir, 0o700); err != nil {
 		return fail(exitInput, "--out: cannot create the folder for the journal and report: %v", err)
@@ -161,6 +172,7 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	sig.running()
 
 	pr := newEventPrinter(stdout, plan, window)
+	pr.resume = resume
 	printed := make(chan struct{})
 	go func() {
 		defer close(printed)
@@ -241,7 +253,6 @@ func chooseJournal(f runFlags, plan *bulk.Plan, outDir string, stdout, stderr io
 			fmt.Fprintf(stderr, "roster: --resume %s is a folder; give the journal file, or a bare --resume to find it in --out\n", f.Resume)
 			return "", exitInput
 		}
-		fmt.Fprintf(stdout, "\nResuming the journal %s.\n", f.Resume)
 		return f.Resume, exitOK
 	}
 	if _, err := os.Stat(outDir); errors.Is(err, os.ErrNotExist) {
@@ -261,12 +272,31 @@ func chooseJournal(f runFlags, plan *bulk.Plan, outDir string, stdout, stderr io
 			"Nothing was changed. Add --resume to continue it (finished users are skipped), or move that journal away to start over.\n",
 			path, done)
 		return "", exitInput
-	case path != "":
-		fmt.Fprintf(stdout, "\nResuming the journal %s: %d done before.\n", path, done)
-	case f.Resume == resumeAuto:
+	case path == "" && f.Resume == resumeAuto:
 		fmt.Fprintf(stdout, "\nNo unfinished journal of this run in %s: starting a new run.\n", outDir)
 	}
 	return path, exitOK
+}
+
+// previewResume finds, quietly, the journal a --resume run will continue,
+// for the plan's counts; chooseJournal decides and words the problems.
+func previewResume(f runFlags, plan *bulk.Plan, outDir string) *bulk.ResumeInfo {
+	path := f.Resume
+	switch f.Resume {
+	case "":
+		return nil
+	case resumeAuto:
+		found, _, err := bulk.FindResumable(outDir, plan)
+		if err != nil || found == "" {
+			return nil
+		}
+		path = found
+	}
+	info, err := bulk.InspectResume(path, plan)
+	if err != nil {
+		return nil
+	}
+	return info
 }
 
 // statReason words a stat error without repeating the path.

@@ -21,7 +21,9 @@ var setAsideOrder = []bulk.Outcome{
 }
 
 // printPlan prints what the run will do, as the wizard's preview shows it.
-func printPlan(w io.Writer, p *bulk.Plan, list *csvsource.List, f runFlags, win *bulk.Window) {
+// With resume set, the changes are the journal's run: what it finished
+// counts as done, not as set aside.
+func printPlan(w io.Writer, p *bulk.Plan, list *csvsource.List, f runFlags, win *bulk.Window, resume *bulk.ResumeInfo) {
 	fmt.Fprintf(w, "Room      %q (%s): %s\n", p.Room.Name, p.StreamID, roomTraits(p))
 	caller := p.Caller.Username
 	if caller == "" {
@@ -47,8 +49,13 @@ func printPlan(w io.Writer, p *bulk.Plan, list *csvsource.List, f runFlags, win 
 	if p.Mode == bulk.ModeAdd && owners > 0 {
 		change += fmt.Sprintf(" (%s of them then made %s)", count(owners), plural(owners, "owner", "owners"))
 	}
-	fmt.Fprintf(w, "Changes   %s; %s set aside\n", change, count(len(p.SetAside)))
-	if counts := setAsideCounts(p.SetAside); counts != "" {
+	aside := p.SetAside
+	if resume != nil {
+		change = fmt.Sprintf("%s (%s)", resume, p.Mode)
+		aside = resume.SetAside
+	}
+	fmt.Fprintf(w, "Changes   %s; %s set aside\n", change, count(len(aside)))
+	if counts := setAsideCounts(aside); counts != "" {
 		fmt.Fprintf(w, "Set aside %s\n", counts)
 	}
 	printProblems(w, p, list)

@@ -26,7 +26,8 @@ type eventPrinter struct {
 	paceShown    bool
 	step         int // results between progress lines; 0 = none
 	nextProgress int
-	resumedDone  int // actions done before this process started
+	resumedDone  int              // actions done before this process started
+	resume       *bulk.ResumeInfo // the journal resumed, as the plan showed it; nil for a fresh run
 	failures     []bulk.Result
 	moreFailures int
 	finished     *bulk.Summary
@@ -43,11 +44,11 @@ func (p *eventPrinter) event(ev bulk.Event) {
 	switch ev.Kind {
 	case bulk.EventStarted:
 		p.resumedDone = ev.Totals.Done
-		fmt.Fprintf(p.w, "\n%s  started: %s to %s", at, count(ev.Totals.Actions), p.plan.Mode)
 		if ev.Totals.Done > 0 {
-			fmt.Fprintf(p.w, ", %s already done by the earlier run (skipped)", count(ev.Totals.Done))
+			fmt.Fprintf(p.w, "\n%s  started to %s. %s\n", at, p.plan.Mode, bulk.ResumeText(ev.Totals.Done, ev.Totals.Actions))
+		} else {
+			fmt.Fprintf(p.w, "\n%s  started: %s to %s\n", at, count(ev.Totals.Actions), p.plan.Mode)
 		}
-		fmt.Fprintln(p.w)
 		if ev.Totals.Actions >= 20 { // a line every 10% of the whole run, resumed or not
 			p.step = ev.Totals.Actions / 10
 			p.nextProgress = p.step * (ev.Totals.Done/p.step + 1)
@@ -192,8 +193,8 @@ func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error) {
 	// the plan sets them aside as already there; they count as done, not as
 	// set aside.
 	setAside := len(p.plan.SetAside)
-	if earlier := t.Actions - len(p.plan.Actions); p.resumedDone > 0 && earlier > 0 {
-		setAside = max(0, setAside-earlier)
+	if p.resume != nil {
+		setAside = len(p.resume.SetAside)
 	}
 	fmt.Fprintf(w, "; %s set aside by the plan\n", count(setAside))
 	fmt.Fprintf(w, "  the room has %s\n", counted(t.Members, "member", "members"))

@@ -83,7 +83,7 @@ func TestEventPrinterProgress(t *testing.T) {
 			Totals: bulk.Totals{Actions: 100, Done: i + 1, Added: i + 1, Members: 481 + i}})
 	}
 	out := buf.String()
-	if !strings.Contains(out, "35 already done by the earlier run") {
+	if !strings.Contains(out, "07:00:00  started to add. Resuming: 35 of 100 done, 65 to go\n") {
 		t.Errorf("the start line does not count the users done before the resume:\n%s", out)
 	}
 	// From 35 done: 40%, 50%, ... 90%; none at 100%, the summary says it.
@@ -143,7 +143,7 @@ func TestPrintPlan(t *testing.T) {
 	plan.Warnings = []bulk.Warning{{Level: bulk.LevelWarn, Code: "pace", Message: "the room passes 500 members"}}
 	list := &csvsource.List{Path: "users.csv", Problems: []csvsource.Problem{{Line: 7, Message: `"12.0" read as 12`, Warning: true}}}
 	var buf bytes.Buffer
-	printPlan(&buf, plan, list, runFlags{}, &bulk.Window{Start: 18 * time.Hour, End: 8 * time.Hour, Weekends: true})
+	printPlan(&buf, plan, list, runFlags{}, &bulk.Window{Start: 18 * time.Hour, End: 8 * time.Hour, Weekends: true}, nil)
 	out := buf.String()
 	for _, want := range []string{
 		`Room      "Trading desk" (abc): active, private`,
@@ -197,5 +197,39 @@ func TestSummaryAndPaceLinesAgreeInNumber(t *testing.T) {
 	}
 	if strings.Contains(out, "1 attempts") || strings.Contains(out, "1 made owners") || strings.Contains(out, "1 members") {
 		t.Errorf("a count of one with a plural noun:\n%s", out)
+	}
+}
+
+// A resumed run's plan, start line and summary tell the journal's run, not
+// the rebuilt plan's count: the users finished before the abort are members
+// now, and count as done, not as set aside.
+func TestResumeIsOneStoryInThePlanStartAndSummary(t *testing.T) {
+	plan := testPlan(57)
+	plan.Room.Name, plan.Room.Active, plan.StreamID = "Trading desk", true, "abc"
+	plan.SetAside = []bulk.Item{
+		{Line: 2, Input: "1", Outcome: bulk.OutcomeAlreadyMember}, {Line: 3, Input: "2", Outcome: bulk.OutcomeAlreadyMember},
+		{Line: 4, Input: "3", Outcome: bulk.OutcomeAlreadyMember}, {Line: 70, Input: "gone@example.com", Outcome: bulk.OutcomeUnknown},
+	}
+	resume := &bulk.ResumeInfo{Path: "out/j.jsonl", Actions: 60, Done: 2, InFlight: 1, SetAside: plan.SetAside[3:]}
+	var buf bytes.Buffer
+	printPlan(&buf, plan, nil, runFlags{}, nil, resume)
+	pr := newEventPrinter(&buf, plan, nil)
+	pr.resume = resume
+	pr.event(bulk.Event{Kind: bulk.EventStarted, Time: at(7, 0, 0), Totals: bulk.Totals{Actions: 60, Done: 2, Added: 2, Members: 503}})
+	pr.printSummary(&bulk.Summary{Totals: bulk.Totals{Actions: 60, Done: 60, Added: 60, Members: 560},
+		Started: at(7, 0, 0), Finished: at(7, 1, 0)}, nil)
+	out := buf.String()
+	for _, want := range []string{
+		"Changes   Resuming: 2 of 60 done, 58 to go (add); 1 set aside\n",
+		"Set aside unknown-user 1\n",
+		"started to add. Resuming: 2 of 60 done, 58 to go\n",
+		"60 of 60 done: 60 added, 0 already, 0 failed; 1 set aside by the plan",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "57 to add") || strings.Contains(out, "already-member") {
+		t.Errorf("the output tells the rebuilt plan's count:\n%s", out)
 	}
 }

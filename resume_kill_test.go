@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -204,6 +205,22 @@ func testAbortThenResume(t *testing.T, sig syscall.Signal) {
 	}
 	if !strings.Contains(resumed.stdoutText(), "Resuming the journal") {
 		t.Errorf("the restart with --resume did not resume the journal:\n%s", resumed.output())
+	}
+	// One story: the plan, the start line and the summary count the
+	// journal's run (the users added before the abort are done, not set
+	// aside as members), as the aborted run's summary did.
+	var done int
+	if m := regexp.MustCompile(`(\d+) of (\d+) done: `).FindStringSubmatch(text); m == nil || m[2] != fmt.Sprint(len(users)) {
+		t.Fatalf("the aborted run's summary has no count of %d users:\n%s", len(users), text)
+	} else {
+		done, _ = strconv.Atoi(m[1])
+	}
+	story := fmt.Sprintf("Resuming: %d of %d done, %d to go", done, len(users), len(users)-done)
+	if got := strings.Count(resumed.stdoutText(), story); got != 2 {
+		t.Errorf("%q is in the resumed output %d times, want 2 (the plan and the start line):\n%s", story, got, resumed.output())
+	}
+	if !strings.Contains(resumed.stdoutText(), fmt.Sprintf("%d of %d done: %d added", len(users), len(users), len(users))) {
+		t.Errorf("the resumed run's summary does not count the whole run:\n%s", resumed.output())
 	}
 	st = pod.State()
 	total := 0
