@@ -118,7 +118,7 @@ type Plan struct {
 	Created    time.Time     // when the plan was built (the time of set-aside rows in the report)
 	Promotions int           // owner promotions the actions include
 	PacedCalls int           // calls of the estimate that wait for the pace
-	CallTime   time.Duration // the time assumed for one unpaced call in Estimate
+	CallTime   time.Duration // one call's time in Estimate: the median of the plan's timed read calls, or PlanRequest.CallTime
 }
 
 // PaceThreshold is the member count above which changes are paced.
@@ -160,6 +160,7 @@ type PlanRequest struct {
 	List     *csvsource.List
 	Interval time.Duration // 0 = DefaultInterval
 	Now      time.Time     // for the working-hours warning; zero = time.Now()
+	CallTime time.Duration // one call's time for Estimate; 0 = measured on the plan's read calls
 }
 
 // Result is one finished action: an event, a journal record and a report row.

@@ -12,6 +12,17 @@ package bulk
 //     A resumed run waits one interval before its first paced call, since the
 //     earlier process may have just made one. Every attempt, retries
 //     included, goes through the pacer.
+//   - Estimate. The plan times its read calls (session, room, members,
+//     and each user look-up divided by its calls of 100) and takes the
+//     median as one call's time (Plan.CallTime, bounded to MinCallTime ..
+//     MaxCallTime; PlanRequest.CallTime overrides it): the median, because
+//     the first call may include signing in and a jumbo room's member list
+//     is long. A fixed guess (250 ms) announced a 31-user run against a
+//     local pod paced at 20 ms as 8 s; it took 0.6 s. As the pacer spaces
+//     starts, a paced call takes max(interval, call time) and an unpaced
+//     one the call time. Reads stand in for writes: a pod slower to write
+//     than to read makes the estimate short, which the run screen's ETA,
+//     from the observed rate, corrects.
 //   - Promotions to owner are paced like adds and removals: they are
 //     membership changes of the same API, and one extra interval per owner
 //     is cheap next to being throttled. They are made right after the

@@ -37,15 +37,19 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	caller, err := pod.SessionInfo(ctx)
+	var timer callTimer
+	var caller *symphony.SessionInfo
+	err := timer.time(1, func() (err error) { caller, err = pod.SessionInfo(ctx); return err })
 	if err != nil {
 		return nil, fmt.Errorf("read the session (who the bot is): %w", err)
 	}
-	room, err := pod.RoomInfo(ctx, req.StreamID)
+	var room *symphony.Room
+	err = timer.time(1, func() (err error) { room, err = pod.RoomInfo(ctx, req.StreamID); return err })
 	if err != nil {
 		return nil, fmt.Errorf("room %s: %w", req.StreamID, err)
 	}
-	members, err := pod.Members(ctx, req.StreamID)
+	var members []symphony.Member
+	err = timer.time(1, func() (err error) { members, err = pod.Members(ctx, req.StreamID); return err })
 	hidden := false
 	var ae *symphony.APIError
 	if errors.As(err, &ae) && ae.Status == http.StatusForbidden {
@@ -56,7 +60,7 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("room %s: list its members: %w", req.StreamID, err)
 	}
-	users, err := resolve(ctx, pod, req.List.Entries)
+	users, err := resolve(ctx, pod, req.List.Entries, &timer)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +73,10 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 		Source:   req.List.Path,
 		Interval: req.Interval,
 		Created:  now,
-		CallTime: assumedCallTime,
+		CallTime: req.CallTime,
+	}
+	if p.CallTime <= 0 {
+		p.CallTime = timer.callTime(assumedCallTime)
 	}
 	if p.StreamID == "" {
 		p.StreamID = req.StreamID
@@ -90,8 +97,8 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 	return p, nil
 }
 
-// assumedCallTime is the duration Estimate assumes for one call that does
-// not wait for the pace; real calls to a pod take a few hundred ms.
+// assumedCallTime is the duration Estimate assumes for one call when no
+// read call could be timed (it cannot happen: the session is always read).
 const assumedCallTime = 250 * time.Millisecond
 
 // roomMembers indexes a member list.
@@ -124,7 +131,7 @@ type resolved struct {
 
 // resolve looks up every entry: IDs too, to learn whether each user is
 // active and local. The client splits each look-up into calls of 100.
-func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry) (*resolved, error) {
+func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry, timer *callTimer) (*resolved, error) {
 	var ids []int64
 	var emails, usernames []string
 	for _, e := range entries {
@@ -140,21 +147,24 @@ func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry) (*resolved
 	r := &resolved{byID: map[int64]symphony.User{}, byEmail: map[string]symphony.User{},
 		byUsername: map[string]symphony.User{}, invalid: map[string]string{}}
 	if len(ids) > 0 {
-		l, err := pod.UsersByID(ctx, ids)
+		var l *symphony.UserLookup
+		err := timer.time(lookupCalls(len(ids)), func() (err error) { l, err = pod.UsersByID(ctx, ids); return err })
 		if err != nil {
 			return nil, fmt.Errorf("look up %s: %w", plural(len(ids), "user ID", "user IDs"), err)
 		}
 		r.add(l)
 	}
 	if len(emails) > 0 {
-		l, err := pod.UsersByEmail(ctx, emails)
+		var l *symphony.UserLookup
+		err := timer.time(lookupCalls(len(emails)), func() (err error) { l, err = pod.UsersByEmail(ctx, emails); return err })
 		if err != nil {
 			return nil, fmt.Errorf("look up %s: %w", plural(len(emails), "email address", "email addresses"), err)
 		}
 		r.add(l)
 	}
 	if len(usernames) > 0 {
-		l, err := pod.UsersByUsername(ctx, usernames)
+		var l *symphony.UserLookup
+		err := timer.time(lookupCalls(len(usernames)), func() (err error) { l, err = pod.UsersByUsername(ctx, usernames); return err })
 		if err != nil {
 			return nil, fmt.Errorf("look up %s: %w", plural(len(usernames), "username", "usernames"), err)
 		}
