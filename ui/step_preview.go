@@ -225,10 +225,11 @@ func (s *previewStep) startLine() string {
 		if p.Mode == bulk.ModeRemove {
 			verb = "remove"
 		}
-		what := fmt.Sprintf("%s %s", verb, plural(len(p.Actions), "user", "users"))
 		if s.resuming() {
-			what = fmt.Sprintf("resume (%s)", s.resumeInfo)
+			return st.Warn.Bold(true).Render(fmt.Sprintf("Really resume now? %s · y: start · n: not yet",
+				strings.TrimPrefix(s.resumeInfo.String(), "Resuming: ")))
 		}
+		what := fmt.Sprintf("%s %s", verb, plural(len(p.Actions), "user", "users"))
 		return st.Warn.Bold(true).Render(fmt.Sprintf("Really %s in %q now? y: start · n: not yet", what, p.Room.Name))
 	case s.sh.opts.DryRun:
 		return st.Info.Render("Dry run: nothing will be changed.")

@@ -76,7 +76,7 @@ func TestPreviewOffersToResumeAndCanStartFresh(t *testing.T) {
 	mustContain(t, m.View(), "unfinished run of this list", "Resuming: 3 of 8 done, 5 to go", "1 call left without an answer", "checked against the member list", "/out/roster-journal.jsonl")
 	mustNotContain(t, m.View(), "Add 5 users")
 	press(t, m, "s")
-	mustContain(t, m.View(), "Really resume (Resuming: 3 of 8 done, 5 to go)")
+	mustContain(t, m.View(), "Really resume now? 3 of 8 done, 5 to go · y: start · n: not yet")
 	m.Update(keyMsg("n"))
 	press(t, m, "s")
 	m.Update(keyMsg("y"))
