@@ -177,7 +177,11 @@ func printProblems(w io.Writer, p *bulk.Plan, list *csvsource.List) {
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].line < all[j].line })
 	shown := min(len(all), planProblemsShown)
-	fmt.Fprintf(w, "Problems  %s (the first %d by line)\n", count(len(all)), shown)
+	if shown == len(all) {
+		fmt.Fprintf(w, "Problems  %s, by line\n", count(len(all)))
+	} else {
+		fmt.Fprintf(w, "Problems  %s (the first %d by line)\n", count(len(all)), shown)
+	}
 	for _, pr := range all[:shown] {
 		fmt.Fprintf(w, "  line %-6d %s\n", pr.line, pr.text)
 	}

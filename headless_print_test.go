@@ -151,7 +151,7 @@ func TestPrintPlan(t *testing.T) {
 		"Members   499 -> 501 (owners 2 -> 3)",
 		"Changes   2 to add (1 of them then made owner); 2 set aside",
 		"Set aside already-member 1, unknown-user 1",
-		"Problems  2 (the first 2 by line)\n  line 7      recovered: \"12.0\" read as 12\n  line 9      unknown-user: gone@example.com: no user has this email\n",
+		"Problems  2, by line\n  line 7      recovered: \"12.0\" read as 12\n  line 9      unknown-user: gone@example.com: no user has this email\n",
 		"Pace      one change every 3s while the room has over 500 members; estimated 6s",
 		"Window    changes only between 18:00 and 08:00 local time, and all day on weekends",
 		"  WARN   the room passes 500 members",
