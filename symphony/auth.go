@@ -223,7 +223,7 @@ func (c *Client) login(ctx context.Context) (string, error) {
 			return "", &APIError{Op: "sign login JWT", Message: "cannot sign the login token: " + err.Error(), Err: errors.Join(ErrAuthFailed, err)}
 		}
 		rq = request{method: "POST", endpoint: c.rsaLoginEndpoint(), path: "/login/pubkey/authenticate",
-			op: "POST /login/pubkey/authenticate", body: map[string]string{"token": jwtToken}}
+			op: "POST /login/pubkey/authenticate", body: map[string]string{"token": jwtToken}, secret: jwtToken}
 	default:
 		// No body and no Content-Type: the certificate is the credential.
 		rq = request{method: "POST", endpoint: c.cfg.SessionAuth, path: "/sessionauth/v1/authenticate",

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"io"
 	"log"
 	"net/http"
@@ -172,5 +173,49 @@ func TestContextPathAndSessionHeader(t *testing.T) {
 	want := []call{{"/pod-ctx/login/pubkey/authenticate", ""}, {"/pod-ctx/pod/v2/sessioninfo", "tok-123"}}
 	if len(calls) != len(want) || calls[0] != want[0] || calls[1] != want[1] {
 		t.Errorf("calls = %+v, want %+v", calls, want)
+	}
+}
+
+// A login server that quotes the refused JWT back in its error must not get
+// it into roster's error: the JWT is a credential for its 240 seconds.
+func TestRefusedLoginDoesNotEchoTheJWT(t *testing.T) {
+	p := startPod(t, podsim.Options{}) // only for a key
+	var mu sync.Mutex
+	var sent string
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Token string `json:"token"`
+		}
+		json.NewDecoder(r.Body).Decode(&body)
+		mu.Lock()
+		sent = body.Token
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		json.NewEncoder(w).Encode(map[string]any{"code": 401, "message": "Invalid token " + body.Token + " for this pod"})
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	ca := filepath.Join(t.TempDir(), "server-ca.pem")
+	writeFile(t, ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+	cfg := &Config{Path: "test", Format: "bdk", Pod: endpointOf(t, srv), BotUsername: testBot,
+		PrivateKeyPEM: p.keyPEM, TrustStorePath: ca}
+	c, err := NewClient(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	err = c.Authenticate(testCtx(t))
+	mu.Lock()
+	defer mu.Unlock()
+	if sent == "" {
+		t.Fatalf("the server got no JWT; Authenticate = %v", err)
+	}
+	if err == nil || !errors.Is(err, ErrAuthFailed) {
+		t.Fatalf("Authenticate = %v; want an authentication failure", err)
+	}
+	if strings.Contains(err.Error(), sent) || !strings.Contains(err.Error(), "Invalid token") {
+		t.Errorf("error = %q; want the server's message without the JWT", err)
 	}
 }

@@ -112,6 +112,7 @@ type request struct {
 	query    url.Values // nil for none
 	body     any        // sent as JSON when non-nil
 	token    string     // sessionToken header; "" for none
+	secret   string     // a credential in the body (the login JWT), kept out of errors as the client's own are
 }
 
 // reply is a 2xx answer.
@@ -122,6 +123,7 @@ type reply struct {
 
 // send makes one attempt. Any failure is an *APIError.
 func (c *Client) send(ctx context.Context, rq request) (*reply, error) {
+	scrub := func(e *APIError) *APIError { return c.scrub(e, rq.secret) }
 	u := rq.endpoint.BaseURL() + rq.path
 	if len(rq.query) > 0 {
 		u += "?" + rq.query.Encode()
@@ -153,17 +155,17 @@ func (c *Client) send(ctx context.Context, rq request) (*reply, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if e := c.proxyFailure(ctx, rq.op, req, err); e != nil {
-			return nil, c.scrub(e)
+			return nil, scrub(e)
 		}
-		return nil, c.scrub(networkError(ctx, rq.op, hostPort, err))
+		return nil, scrub(networkError(ctx, rq.op, hostPort, err))
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return nil, c.scrub(networkError(ctx, rq.op, hostPort, err))
+		return nil, scrub(networkError(ctx, rq.op, hostPort, err))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.scrub(httpError(rq.op, resp, data, c.now()))
+		return nil, scrub(httpError(rq.op, resp, data, c.now()))
 	}
 	return &reply{status: resp.StatusCode, body: data}, nil
 }
@@ -177,10 +179,10 @@ func decode(op string, r *reply, v any) error {
 	return nil
 }
 
-// scrub removes any secret of this client from an error message, in case a
-// server or a library echoes one back.
-func (c *Client) scrub(e *APIError) *APIError {
-	for _, s := range c.secrets() {
+// scrub removes any secret of this client, and the extra ones of a request,
+// from an error message, in case a server or a library echoes one back.
+func (c *Client) scrub(e *APIError, extra ...string) *APIError {
+	for _, s := range append(c.secrets(), extra...) {
 		if len(s) >= 4 && strings.Contains(e.Message, s) {
 			e.Message = strings.ReplaceAll(e.Message, s, redacted)
 		}
