@@ -180,11 +180,13 @@ func TestSessionHeader(t *testing.T) {
 }
 
 func TestSessionExpires(t *testing.T) {
-	p := startPod(t, Options{SessionLifetime: 50 * time.Millisecond})
+	clock := newTestClock()
+	p := startPodAt(t, Options{SessionLifetime: time.Minute}, clock)
+	clock.Advance(time.Minute - time.Millisecond)
 	if r := p.do("GET", "/pod/v2/sessioninfo", p.token, nil); r.status != 200 {
-		t.Fatalf("fresh session: %d", r.status)
+		t.Fatalf("session just short of its lifetime: %d", r.status)
 	}
-	time.Sleep(80 * time.Millisecond)
+	clock.Advance(time.Millisecond)
 	if r := p.do("GET", "/pod/v2/sessioninfo", p.token, nil); r.status != 401 {
 		t.Fatalf("expired session: %d %s", r.status, r.body)
 	}

@@ -114,14 +114,26 @@ func TestFaultsSpareLogin(t *testing.T) {
 }
 
 func TestKillSessionsEvery(t *testing.T) {
-	p := startPod(t, Options{})
-	p.SetFaults(Faults{KillSessionsEvery: 40 * time.Millisecond})
+	clock := newTestClock()
+	p := startPodAt(t, Options{}, clock)
+	p.SetFaults(Faults{KillSessionsEvery: time.Minute})
+	clock.Advance(time.Minute - time.Millisecond)
 	if r := p.do("GET", "/pod/v2/sessioninfo", p.token, nil); r.status != 200 {
 		t.Fatalf("before the kill: %d", r.status)
 	}
-	time.Sleep(60 * time.Millisecond)
+	clock.Advance(time.Millisecond)
 	if r := p.do("GET", "/pod/v2/sessioninfo", p.token, nil); r.status != 401 {
 		t.Fatalf("after the kill: %d", r.status)
+	}
+	// The next period starts at the kill: a new session lives until then.
+	tok := p.login("bot", p.botKey)
+	clock.Advance(time.Minute - time.Millisecond)
+	if r := p.do("GET", "/pod/v2/sessioninfo", tok, nil); r.status != 200 {
+		t.Fatalf("a session of the next period: %d", r.status)
+	}
+	clock.Advance(time.Millisecond)
+	if r := p.do("GET", "/pod/v2/sessioninfo", tok, nil); r.status != 401 {
+		t.Fatalf("after the second kill: %d", r.status)
 	}
 }
 

@@ -32,9 +32,19 @@ type testPod struct {
 
 func startPod(t testing.TB, opts Options) *testPod {
 	t.Helper()
+	return startPodAt(t, opts, nil)
+}
+
+// startPodAt is startPod with the pod's clock replaced (nil: the real one),
+// so that tests of lifetimes need no sleeps and hold on a loaded machine.
+func startPodAt(t testing.TB, opts Options, clock *testClock) *testPod {
+	t.Helper()
 	s, err := New(opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
+	}
+	if clock != nil {
+		s.now = clock.Now // before Start: no handler runs yet
 	}
 	if err := s.Start("127.0.0.1:0"); err != nil {
 		t.Fatalf("Start: %v", err)
@@ -45,6 +55,26 @@ func startPod(t testing.TB, opts Options) *testPod {
 	p.botID = s.addServiceUserWithKey("bot", &p.botKey.PublicKey, roleUserProvisioning)
 	p.token = p.login("bot", p.botKey)
 	return p
+}
+
+// testClock is a clock that moves only when told.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock { return &testClock{now: time.Now()} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
 }
 
 // clientFor trusts only the pod's CA and presents cert, if any.
