@@ -3,6 +3,8 @@ package symphony
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -128,6 +130,8 @@ func TestCancellationStopsRetries(t *testing.T) {
 	if err := c.Authenticate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	replied := make(chan struct{}, 1)
+	c.http.Transport = closeSignal{c.http.Transport, replied}
 	c.retry = RetryPolicy{MaxAttempts: 5, Initial: time.Hour}.WithDefaults()
 	p.SetFaults(podsim.Faults{Rate429: 1, RetryAfter: time.Hour})
 	done := make(chan error, 1)
@@ -135,7 +139,14 @@ func TestCancellationStopsRetries(t *testing.T) {
 		_, err := c.RoomInfo(ctx, room)
 		done <- err
 	}()
-	time.Sleep(50 * time.Millisecond)
+	// Cancel once the first attempt's 429 (Retry-After: 1 hour) has been
+	// read: from then on only the retry wait can notice the cancellation,
+	// however slow the machine.
+	select {
+	case <-replied:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first attempt got no reply")
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -171,4 +182,33 @@ func TestUnauthorizedAfterReauth(t *testing.T) {
 	if _, more := c.retry.Backoff(1, err); more {
 		t.Errorf("Backoff retries a 401 that survived re-authentication")
 	}
+}
+
+// closeSignal is a transport that signals on ch when the body of a reply is
+// closed, which the client does once it has read the reply.
+type closeSignal struct {
+	http.RoundTripper
+	ch chan<- struct{}
+}
+
+func (cs closeSignal) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := cs.RoundTripper.RoundTrip(req)
+	if err == nil {
+		resp.Body = signalBody{resp.Body, cs.ch}
+	}
+	return resp, err
+}
+
+type signalBody struct {
+	io.ReadCloser
+	ch chan<- struct{}
+}
+
+func (b signalBody) Close() error {
+	err := b.ReadCloser.Close()
+	select {
+	case b.ch <- struct{}{}:
+	default:
+	}
+	return err
 }
