@@ -118,6 +118,13 @@ func TestSeedDemoBotRules(t *testing.T) {
 func TestWriteDir(t *testing.T) {
 	p, d := seededPod(t)
 	dir := filepath.Join(t.TempDir(), "sim")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// A key left by an earlier run with wide permissions is narrowed.
+	if err := os.WriteFile(filepath.Join(dir, FileBotKey), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := p.WriteDir(dir, d); err != nil {
 		t.Fatal(err)
 	}

@@ -63,12 +63,22 @@ func (s *Server) WriteDir(dir string, d *Demo) error {
 }
 
 // writeFile0600 writes data readable by its owner only, also when the file
-// existed with wider permissions.
+// existed with wider permissions: those are narrowed before the data (a
+// private key among them) is written, not after.
 func writeFile0600(path string, data []byte) error {
-	if err := os.WriteFile(path, data, 0o600); err != nil {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
 		return err
 	}
-	return os.Chmod(path, 0o600)
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // legacyConfig is the config.json of Symphony's old Python script, with RSA
