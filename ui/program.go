@@ -26,7 +26,7 @@ func PrepareTerminal() {
 func Run(opts Options, stdout io.Writer) (int, error) {
 	PrepareTerminal()
 	m := New(opts)
-	final, err := tea.NewProgram(m, tea.WithAltScreen()).Run()
+	final, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithFilter(signalFilter)).Run()
 	if err != nil {
 		return 3, fmt.Errorf("terminal: %w", err)
 	}

@@ -83,6 +83,8 @@ type Model struct {
 	fullHelp bool
 	quitting bool
 
+	quitAfterRun bool // a signal aborted the run: quit once the summary is in
+
 	inputErr bool // the last thing shown was a bad-input error
 }
 
@@ -179,7 +181,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.summary.set(msg.summary, m.run)
 		m.step = stepSummary
 		m.layout()
+		if m.quitAfterRun {
+			return m.quit()
+		}
 		return nil
+	case signalAbortMsg:
+		return m.abortOnSignal()
 	case backMsg:
 		if m.step > stepConfig && m.step < stepRun {
 			m.step--
