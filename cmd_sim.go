@@ -77,6 +77,13 @@ func parseSimFlags(args []string, stderr io.Writer) (*simFlags, error) {
 			return nil, fmt.Errorf("roster sim: %s %v: must not be negative", name, d)
 		}
 	}
+	// The pod reads 0 as its default (3 s, 1 hour): say so rather than
+	// print a banner with a pace the pod does not keep.
+	for name, d := range map[string]time.Duration{"--pace": f.opts.PaceGap, "--session": f.opts.SessionLifetime} {
+		if d == 0 {
+			return nil, fmt.Errorf("roster sim: %s %v: must be positive, e.g. 10ms", name, d)
+		}
+	}
 	if f.faults.Burst5xx < 1 {
 		return nil, fmt.Errorf("roster sim: --burst-5xx %d: must be at least 1", f.faults.Burst5xx)
 	}

@@ -115,6 +115,9 @@ func TestSimRefusesBadFlags(t *testing.T) {
 		{[]string{"--dir", t.TempDir(), "--latency", "-1s"}, "--latency"},
 		{[]string{"--dir", t.TempDir(), "--burst-5xx", "0"}, "--burst-5xx"},
 		{[]string{"--dir", t.TempDir(), "--pace", "soon"}, "invalid value"},
+		// The pod would read 0 as its default (3 s, 1 hour) while the banner said 0s.
+		{[]string{"--dir", t.TempDir(), "--pace", "0"}, "--pace 0s: must be positive"},
+		{[]string{"--dir", t.TempDir(), "--session", "0s"}, "--session 0s: must be positive"},
 		{[]string{"--dir", t.TempDir(), "--bogus"}, "bogus"},
 		{[]string{"--dir", t.TempDir(), "extra"}, "unexpected argument"},
 		{[]string{"--dir", t.TempDir(), "--addr", "256.0.0.1:0"}, "--addr"},
