@@ -369,7 +369,7 @@ func (s *signalAbort) loop() {
 				return
 			}
 			if started {
-				fmt.Fprintf(s.stderr, "\nroster: %v: aborting after the call in flight and writing the report (send it again to stop at once)\n", got)
+				fmt.Fprintf(s.stderr, "\nroster: %v: aborting: the call in flight is cancelled (its user is checked against the room on resume) and the report written (send it again to stop at once)\n", got)
 			} else {
 				fmt.Fprintf(s.stderr, "\nroster: %v: aborting\n", got)
 			}

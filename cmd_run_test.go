@@ -33,8 +33,8 @@ func TestSignalAbortsThenStopsAtOnce(t *testing.T) {
 		running bool
 		say     string
 	}{
-		{syscall.SIGTERM, true, "terminated: aborting after the call in flight and writing the report"},
-		{os.Interrupt, true, "interrupt: aborting after the call in flight"},
+		{syscall.SIGTERM, true, "terminated: aborting: the call in flight is cancelled (its user is checked against the room on resume) and the report written"},
+		{os.Interrupt, true, "interrupt: aborting: the call in flight is cancelled"},
 		{os.Interrupt, false, "interrupt: aborting\n"},
 	}
 	for _, tt := range tests {

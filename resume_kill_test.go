@@ -160,7 +160,7 @@ func testAbortThenResume(t *testing.T, sig syscall.Signal) {
 	if code := p.wait(t); code != exitAborted {
 		t.Fatalf("after %v: exit %d, want 3:\n%s", sig, code, p.output())
 	}
-	if !strings.Contains(p.stderr.String(), "aborting after the call in flight") {
+	if !strings.Contains(p.stderr.String(), "aborting: the call in flight is cancelled") {
 		t.Errorf("stderr does not say the run is aborting:\n%s", p.output())
 	}
 	text := p.stdoutText()

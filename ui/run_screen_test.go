@@ -113,6 +113,8 @@ func TestRunScreenPauseResumeAndAbortAsk(t *testing.T) {
 		t.Fatal("y aborts")
 	}
 	mustContain(t, m.View(), "ABORTING")
+	// an abort cancels the call in flight (Control.Abort): it does not wait for it
+	mustNotContain(t, m.View(), "after the call in flight")
 }
 
 func TestRunScreenSecondCtrlCConfirmsAbort(t *testing.T) {

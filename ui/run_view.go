@@ -40,7 +40,7 @@ func (s *runScreen) titleLine() string {
 	line := st.Bold.Render(fmt.Sprintf("%s %s %s %q", verb, plural(s.totals.Actions, "user", "users"), prep, name))
 	switch {
 	case s.aborting && s.running():
-		line += "  " + st.Bad.Bold(true).Render("ABORTING after the call in flight…")
+		line += "  " + st.Bad.Bold(true).Render("ABORTING: cancelling the call…")
 	case s.paused:
 		line += "  " + st.Warn.Bold(true).Render("PAUSED")
 	case s.pausing:
