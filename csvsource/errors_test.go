@@ -76,16 +76,27 @@ func TestEveryRowBadKeepsProblems(t *testing.T) {
 }
 
 func TestOpenUnreadable(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root reads every file")
-	}
-	path := filepath.Join(t.TempDir(), "secret.csv")
-	if err := os.WriteFile(path, []byte("userId\n1\n"), 0o200); err != nil {
+	dir := t.TempDir()
+	// A path through a file fails for any user, root included.
+	notDir := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(notDir, []byte("userId\n1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Open(path, Options{})
-	if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), path+": cannot be opened (permission denied)") {
-		t.Errorf("err %v", err)
+	cases := []struct{ name, path, cause string }{
+		{"path through a file", filepath.Join(notDir, "users.csv"), "not a directory"},
+	}
+	if os.Geteuid() != 0 { // root reads every file
+		secret := filepath.Join(dir, "secret.csv")
+		if err := os.WriteFile(secret, []byte("userId\n1\n"), 0o200); err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, struct{ name, path, cause string }{"no read permission", secret, "permission denied"})
+	}
+	for _, c := range cases {
+		_, err := Open(c.path, Options{})
+		if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), c.path+": cannot be opened ("+c.cause+")") {
+			t.Errorf("%s: err %v; want ErrUnreadable naming the file and %q", c.name, err, c.cause)
+		}
 	}
 }
 
