@@ -110,7 +110,11 @@ func TestDroppedConnection(t *testing.T) {
 func TestFaultsSpareLogin(t *testing.T) {
 	p := startPod(t, Options{})
 	p.SetFaults(Faults{Rate429: 1, Rate5xx: 1, DropRate: 0})
-	p.login("bot", p.botKey)
+	tok := p.login("bot", p.botKey)
+	// The faults are in force: the same session's work is refused.
+	if r := p.do("GET", "/pod/v2/sessioninfo", tok, nil); r.status != 503 {
+		t.Errorf("a /pod call under Rate5xx 1: %d %s, want 503", r.status, r.body)
+	}
 }
 
 func TestKillSessionsEvery(t *testing.T) {
