@@ -162,15 +162,21 @@ func streamPath(op, streamID string) (string, error) {
 	return url.PathEscape(id), nil
 }
 
-// Read calls retry retryable errors per the config's RetryPolicy.
+// getJSON reads a pod resource into v, retrying per the retry policy.
+func (c *Client) getJSON(ctx context.Context, op, path string, v any) error {
+	rep, err := c.read(ctx, request{method: "GET", endpoint: c.cfg.Pod, path: path, op: op})
+	if err != nil {
+		return err
+	}
+	return decode(op, rep, v)
+}
+
+// SessionInfo describes the caller (GET /pod/v2/sessioninfo). It and the
+// other read calls retry retryable errors per the config's RetryPolicy.
 func (c *Client) SessionInfo(ctx context.Context) (*SessionInfo, error) {
 	const op = "GET /pod/v2/sessioninfo"
-	rep, err := c.read(ctx, request{method: "GET", endpoint: c.cfg.Pod, path: "/pod/v2/sessioninfo", op: op})
-	if err != nil {
-		return nil, err
-	}
 	var w wireUser
-	if err := decode(op, rep, &w); err != nil {
+	if err := c.getJSON(ctx, op, "/pod/v2/sessioninfo", &w); err != nil {
 		return nil, err
 	}
 	return &SessionInfo{UserID: w.ID, Username: w.Username, DisplayName: w.DisplayName, Roles: w.Roles}, nil
@@ -183,12 +189,8 @@ func (c *Client) RoomInfo(ctx context.Context, streamID string) (*Room, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep, err := c.read(ctx, request{method: "GET", endpoint: c.cfg.Pod, path: "/pod/v3/room/" + id + "/info", op: op})
-	if err != nil {
-		return nil, err
-	}
 	var w wireRoomDetail
-	if err := decode(op, rep, &w); err != nil {
+	if err := c.getJSON(ctx, op, "/pod/v3/room/"+id+"/info", &w); err != nil {
 		return nil, err
 	}
 	r := w.room()
@@ -232,12 +234,8 @@ func (c *Client) StreamInfo(ctx context.Context, streamID string) (*StreamInfo, 
 	if err != nil {
 		return nil, err
 	}
-	rep, err := c.read(ctx, request{method: "GET", endpoint: c.cfg.Pod, path: "/pod/v2/streams/" + id + "/info", op: op})
-	if err != nil {
-		return nil, err
-	}
 	var w wireStream
-	if err := decode(op, rep, &w); err != nil {
+	if err := c.getJSON(ctx, op, "/pod/v2/streams/"+id+"/info", &w); err != nil {
 		return nil, err
 	}
 	return &StreamInfo{
@@ -258,12 +256,8 @@ func (c *Client) Members(ctx context.Context, streamID string) ([]Member, error)
 	if err != nil {
 		return nil, err
 	}
-	rep, err := c.read(ctx, request{method: "GET", endpoint: c.cfg.Pod, path: "/pod/v2/room/" + id + "/membership/list", op: op})
-	if err != nil {
-		return nil, err
-	}
 	var w []wireMember
-	if err := decode(op, rep, &w); err != nil {
+	if err := c.getJSON(ctx, op, "/pod/v2/room/"+id+"/membership/list", &w); err != nil {
 		return nil, err
 	}
 	members := make([]Member, len(w))
