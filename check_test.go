@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"roster/csvsource"
 )
 
 // fixture is a user list from csvsource's test fixtures.
@@ -87,6 +89,27 @@ func TestCheckTextCapsTheList(t *testing.T) {
 	var got struct{ Problems []struct{ Line int } }
 	if err := json.Unmarshal([]byte(out), &got); err != nil || code != exitOK || len(got.Problems) != 60 || got.Problems[59].Line != 62 {
 		t.Errorf("json: exit %d, err %v, %d problems", code, err, len(got.Problems))
+	}
+}
+
+// Past csvsource.MaxListedErrors, --json lists only the first ones: the
+// text must not promise that it lists them all.
+func TestCheckTextPastTheListCap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("userId\n71811853189212\n")
+	extra := 5
+	for i := range csvsource.MaxListedErrors + extra {
+		fmt.Fprintf(&b, "bad-%d!\n", i)
+	}
+	path := filepath.Join(t.TempDir(), "huge.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCheck(path)
+	want := fmt.Sprintf("  ... and %d more (roster check --json lists %d of them; the other %d are counted only)\n",
+		csvsource.MaxListedErrors+extra-checkListProblems, csvsource.MaxListedErrors-checkListProblems, extra)
+	if code != exitOK || !strings.Contains(out, want) {
+		t.Errorf("exit %d; output lacks %q:\n%s", code, want, out[max(0, len(out)-400):])
 	}
 }
 

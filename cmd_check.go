@@ -166,7 +166,12 @@ func writeCheckText(w io.Writer, res checkResult) {
 			}
 			fmt.Fprintf(w, "  line %d: %s: %s\n", p.Line, kind, p.Message)
 		}
-		if more := s.Problems + s.Warnings - min(len(res.problems), checkListProblems); more > 0 {
+		shown := min(len(res.problems), checkListProblems)
+		switch more := s.Problems + s.Warnings - shown; {
+		case s.Unlisted > 0:
+			fmt.Fprintf(w, "  ... and %d more (roster check --json lists %d of them; the other %d are counted only)\n",
+				more, len(res.problems)-shown, s.Unlisted)
+		case more > 0:
 			fmt.Fprintf(w, "  ... and %d more (roster check --json lists them)\n", more)
 		}
 	}
