@@ -11,7 +11,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -440,8 +439,8 @@ func TestLoginHost(t *testing.T) {
 	p := startPod(t, podsim.Options{})
 	certPEM, keyPEM := certFiles(t, p)
 	writeFile(t, filepath.Join(p.dir, "bot.pem"), append(append([]byte{}, certPEM...), keyPEM...))
-	dead := "127.0.0.1"
-	deadPort := closedPort(t)
+	deadAddr := closedAddr(t)
+	dead, deadPort := hostOf(t, deadAddr), portOf(t, deadAddr)
 	other := startPod(t, podsim.Options{}) // a pod that does not know this bot's key
 	writeFile(t, filepath.Join(p.dir, "ca.pem"), append(append([]byte{}, p.CAPEM()...), other.CAPEM()...))
 	bdk := func(bot string, sessionAuth string) string {
@@ -480,16 +479,4 @@ func TestLoginHost(t *testing.T) {
 			}
 		})
 	}
-}
-
-// closedPort returns a loopback port that nothing listens on.
-func closedPort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	return port
 }

@@ -6,21 +6,35 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"roster/symphony/podsim"
 )
 
-// closedAddr is a loopback address where nothing listens.
+// closedAddr is a loopback address that refuses connections for the whole
+// test. Its port stays bound on 127.0.0.1, so that no other process (tests
+// of other packages run at the same time) can start listening on it, and the
+// address given is 127.0.0.2 with that port, where nothing listens. Where
+// 127.0.0.2 is not loopback (macOS), it falls back to a port just closed.
 func closedAddr(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
+	t.Cleanup(func() { ln.Close() })
+	addr := net.JoinHostPort("127.0.0.2", strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err == nil {
+		conn.Close()
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return addr
+	}
 	ln.Close()
-	return addr
+	return ln.Addr().String()
 }
 
 // A call that fails at the proxy must name the proxy (never its credentials)
@@ -48,8 +62,8 @@ func TestProxyFailuresNameTheProxy(t *testing.T) {
 			dead, ClassRetry, []string{"cannot reach the proxy", `"podProxyURL"`}, []string{podAddr}},
 		{"proxy cannot reach the pod",
 			map[string]any{"proxyURL": live.addr, "proxyUsername": "proxy-user", "proxyPassword": "proxy-pass-987",
-				"podHost": "127.0.0.1", "podPort": portOf(t, deadPod),
-				"sessionAuthHost": "127.0.0.1", "sessionAuthPort": portOf(t, deadPod)},
+				"podHost": hostOf(t, deadPod), "podPort": portOf(t, deadPod),
+				"sessionAuthHost": hostOf(t, deadPod), "sessionAuthPort": portOf(t, deadPod)},
 			live.addr, ClassRetry, []string{"502", deadPod}, nil},
 		{"proxy refuses the credentials",
 			map[string]any{"proxyURL": live.addr, "proxyUsername": "proxy-user", "proxyPassword": "wrong-pass-654"},
@@ -78,6 +92,15 @@ func TestProxyFailuresNameTheProxy(t *testing.T) {
 			}
 		})
 	}
+}
+
+func hostOf(t *testing.T, addr string) string {
+	t.Helper()
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return host
 }
 
 func portOf(t *testing.T, addr string) int {
