@@ -48,7 +48,8 @@ func TestEveryStreamIDForm(t *testing.T) {
 			if _, err := c.Members(ctx, id); err != nil {
 				t.Errorf("Members(%s): %v", id, err)
 			}
-			if s, err := c.StreamInfo(ctx, id); err != nil || s.ID != room || s.Type != "ROOM" {
+			if s, err := c.StreamInfo(ctx, id); err != nil || s.ID != room || s.Type != "ROOM" || s.Origin != "INTERNAL" ||
+				!s.Active || !strings.HasPrefix(s.RoomName, "Form") {
 				t.Errorf("StreamInfo(%s) = %+v, %v", id, s, err)
 			}
 		})

@@ -55,7 +55,7 @@ type StreamInfo struct {
 	Active     bool
 	CrossPod   bool
 	RoomName   string
-	OriginPod  int64
+	Origin     string // "INTERNAL" when the creator is of this pod, "EXTERNAL" otherwise
 	LastPostAt time.Time
 }
 
@@ -105,7 +105,7 @@ type (
 		CrossPod        bool   `json:"crossPod"`
 		Active          bool   `json:"active"`
 		LastMessageDate int64  `json:"lastMessageDate"`
-		OriginPod       int64  `json:"originPod"`
+		Origin          string `json:"origin"`
 		StreamType      struct {
 			Type string `json:"type"`
 		} `json:"streamType"`
@@ -244,7 +244,7 @@ func (c *Client) StreamInfo(ctx context.Context, streamID string) (*StreamInfo, 
 		Active:     w.Active,
 		CrossPod:   w.CrossPod,
 		RoomName:   w.RoomAttributes.Name,
-		OriginPod:  w.OriginPod,
+		Origin:     w.Origin,
 		LastPostAt: millis(w.LastMessageDate),
 	}, nil
 }
