@@ -110,7 +110,7 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	// Which pod, as whom: a run meant for a test pod must not reach production unseen.
 	fmt.Fprintf(stdout, "Pod       %s as %s (%s authentication, from %s)\n",
 		cfg.Pod.BaseURL(), cfg.BotUsername, client.Method(), f.Config)
-	fmt.Fprintf(stdout, "Planning  reading the room and looking up %s...\n", counted(len(list.Entries), "user", "users"))
+	fmt.Fprintf(stdout, "Planning  reading the room and looking up %s...\n", bulk.Counted(len(list.Entries), "user", "users"))
 	plan, err := bulk.BuildPlan(sig.ctx, client, bulk.PlanRequest{StreamID: streamID, Mode: mode, List: list, Interval: interval})
 	if err != nil {
 		if sig.ctx.Err() != nil {
@@ -140,7 +140,7 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	case !f.Yes:
 		what := "this change"
 		if n := len(plan.Actions); n != 1 {
-			what = "these " + counted(n, "change", "changes")
+			what = "these " + bulk.Counted(n, "change", "changes")
 		}
 		fmt.Fprintf(stdout, "\nNothing was changed. To make %s, run the same command again with --yes.\n", what)
 		return exitInput

@@ -34,27 +34,27 @@ func printPlan(w io.Writer, p *bulk.Plan, list *csvsource.List, f runFlags, win 
 	if list != nil {
 		s := list.Summary
 		fmt.Fprintf(w, "List      %s: %s users (%s IDs, %s emails, %s usernames; %s flagged owner)",
-			list.Path, count(s.Entries), count(s.IDs), count(s.Emails), count(s.Usernames), count(s.Owners))
-		fmt.Fprintf(w, "; duplicates %s, bad rows %s, rows recovered %s\n", count(s.Duplicates), count(s.Problems), count(s.Warnings))
+			list.Path, bulk.Count(s.Entries), bulk.Count(s.IDs), bulk.Count(s.Emails), bulk.Count(s.Usernames), bulk.Count(s.Owners))
+		fmt.Fprintf(w, "; duplicates %s, bad rows %s, rows recovered %s\n", bulk.Count(s.Duplicates), bulk.Count(s.Problems), bulk.Count(s.Warnings))
 	}
 	fmt.Fprintf(w, "Members   %s -> %s (owners %s -> %s)\n",
-		count(p.MembersBefore), count(p.MembersAfter), count(p.OwnersBefore), count(p.OwnersAfter))
+		bulk.Count(p.MembersBefore), bulk.Count(p.MembersAfter), bulk.Count(p.OwnersBefore), bulk.Count(p.OwnersAfter))
 	owners := 0
 	for _, it := range p.Actions {
 		if it.Owner {
 			owners++
 		}
 	}
-	change := fmt.Sprintf("%s to %s", count(len(p.Actions)), p.Mode)
+	change := fmt.Sprintf("%s to %s", bulk.Count(len(p.Actions)), p.Mode)
 	if p.Mode == bulk.ModeAdd && owners > 0 {
-		change += fmt.Sprintf(" (%s of them then made %s)", count(owners), plural(owners, "owner", "owners"))
+		change += fmt.Sprintf(" (%s of them then made %s)", bulk.Count(owners), plural(owners, "owner", "owners"))
 	}
 	aside := p.SetAside
 	if resume != nil {
 		change = fmt.Sprintf("%s (%s)", resume, p.Mode)
 		aside = resume.SetAside
 	}
-	fmt.Fprintf(w, "Changes   %s; %s set aside\n", change, count(len(aside)))
+	fmt.Fprintf(w, "Changes   %s; %s set aside\n", change, bulk.Count(len(aside)))
 	if counts := setAsideCounts(aside); counts != "" {
 		fmt.Fprintf(w, "Set aside %s\n", counts)
 	}
@@ -124,13 +124,13 @@ func setAsideCounts(items []bulk.Item) string {
 	var parts []string
 	for _, o := range setAsideOrder {
 		if n[o] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %s", o, count(n[o])))
+			parts = append(parts, fmt.Sprintf("%s %s", o, bulk.Count(n[o])))
 			delete(n, o)
 		}
 	}
 	var rest []string // outcomes this printer does not know yet
 	for o := range n {
-		rest = append(rest, fmt.Sprintf("%s %s", o, count(n[o])))
+		rest = append(rest, fmt.Sprintf("%s %s", o, bulk.Count(n[o])))
 	}
 	sort.Strings(rest)
 	return strings.Join(append(parts, rest...), ", ")
@@ -178,25 +178,25 @@ func printProblems(w io.Writer, p *bulk.Plan, list *csvsource.List) {
 	sort.SliceStable(all, func(i, j int) bool { return all[i].line < all[j].line })
 	shown := min(len(all), planProblemsShown)
 	if shown == len(all) {
-		fmt.Fprintf(w, "Problems  %s, by line\n", count(len(all)))
+		fmt.Fprintf(w, "Problems  %s, by line\n", bulk.Count(len(all)))
 	} else {
-		fmt.Fprintf(w, "Problems  %s (the first %d by line)\n", count(len(all)), shown)
+		fmt.Fprintf(w, "Problems  %s (the first %d by line)\n", bulk.Count(len(all)), shown)
 	}
 	for _, pr := range all[:shown] {
 		fmt.Fprintf(w, "  line %-6d %s\n", pr.line, pr.text)
 	}
 	if len(all) > shown {
-		fmt.Fprintf(w, "  ... and %s more; `roster check FILE` lists every row problem, the report every user\n", count(len(all)-shown))
+		fmt.Fprintf(w, "  ... and %s more; `roster check FILE` lists every row problem, the report every user\n", bulk.Count(len(all)-shown))
 	}
 }
 
 func paceText(p *bulk.Plan) string {
 	if p.MembersBefore <= bulk.PaceThreshold && p.MembersAfter <= bulk.PaceThreshold {
 		return fmt.Sprintf("no wait needed (the room stays at or under %d members); estimated %s",
-			bulk.PaceThreshold, humanDuration(p.Estimate))
+			bulk.PaceThreshold, bulk.FormatDuration(p.Estimate))
 	}
 	return fmt.Sprintf("one change every %s while the room has over %d members; estimated %s",
-		humanDuration(p.Interval), bulk.PaceThreshold, humanDuration(p.Estimate))
+		bulk.FormatDuration(p.Interval), bulk.PaceThreshold, bulk.FormatDuration(p.Estimate))
 }
 
 func windowText(win *bulk.Window) string {

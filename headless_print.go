@@ -47,7 +47,7 @@ func (p *eventPrinter) event(ev bulk.Event) {
 		if ev.Totals.Done > 0 {
 			fmt.Fprintf(p.w, "\n%s  started to %s. %s\n", at, p.plan.Mode, bulk.ResumeText(ev.Totals.Done, ev.Totals.Actions))
 		} else {
-			fmt.Fprintf(p.w, "\n%s  started: %s to %s\n", at, count(ev.Totals.Actions), p.plan.Mode)
+			fmt.Fprintf(p.w, "\n%s  started: %s to %s\n", at, bulk.Count(ev.Totals.Actions), p.plan.Mode)
 		}
 		if ev.Totals.Actions >= 20 { // a line every 10% of the whole run, resumed or not
 			p.step = ev.Totals.Actions / 10
@@ -94,10 +94,10 @@ func (p *eventPrinter) notePace(at string, interval time.Duration, members int) 
 	p.paceShown, p.interval = true, interval
 	if interval > 0 {
 		fmt.Fprintf(p.w, "%s  pace: one change every %s (the room has %s, over %d)\n",
-			at, humanDuration(interval), counted(members, "member", "members"), bulk.PaceThreshold)
+			at, bulk.FormatDuration(interval), bulk.Counted(members, "member", "members"), bulk.PaceThreshold)
 	} else {
 		fmt.Fprintf(p.w, "%s  pace: no wait between changes (the room has %s, at most %d)\n",
-			at, counted(members, "member", "members"), bulk.PaceThreshold)
+			at, bulk.Counted(members, "member", "members"), bulk.PaceThreshold)
 	}
 }
 
@@ -136,10 +136,10 @@ func (p *eventPrinter) progress(at string, t bulk.Totals) {
 		p.nextProgress += p.step
 	}
 	text := fmt.Sprintf("%s  progress: %s of %s done (%d%%): %s, %s already, %s failed; the room has %s",
-		at, count(t.Done), count(t.Actions), t.Done*100/max(t.Actions, 1), changedText(p.plan.Mode, t),
-		count(t.Already), count(t.Failed), counted(t.Members, "member", "members"))
+		at, bulk.Count(t.Done), bulk.Count(t.Actions), t.Done*100/max(t.Actions, 1), changedText(p.plan.Mode, t),
+		bulk.Count(t.Already), bulk.Count(t.Failed), bulk.Counted(t.Members, "member", "members"))
 	if p.interval > 0 {
-		text += "; about " + humanDuration(time.Duration(t.Actions-t.Done)*p.interval) + " left"
+		text += "; about " + bulk.FormatDuration(time.Duration(t.Actions-t.Done)*p.interval) + " left"
 	}
 	fmt.Fprintln(p.w, text)
 }
@@ -158,21 +158,21 @@ func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error) {
 	defer p.mu.Unlock()
 	w, t := p.w, s.Totals
 	if len(p.failures) > 0 {
-		fmt.Fprintf(w, "\nFailed (%s):\n", count(len(p.failures)+p.moreFailures))
+		fmt.Fprintf(w, "\nFailed (%s):\n", bulk.Count(len(p.failures)+p.moreFailures))
 		for _, r := range p.failures {
-			line := fmt.Sprintf("  line %-6d %-34s HTTP %d, %s", r.Item.Line, userText(r.Item), r.Status, counted(r.Attempts, "attempt", "attempts"))
+			line := fmt.Sprintf("  line %-6d %-34s HTTP %d, %s", r.Item.Line, userText(r.Item), r.Status, bulk.Counted(r.Attempts, "attempt", "attempts"))
 			if r.Message != "" {
 				line += ": " + r.Message
 			}
 			fmt.Fprintln(w, line)
 		}
 		if p.moreFailures > 0 {
-			fmt.Fprintf(w, "  ... and %s more in the report\n", count(p.moreFailures))
+			fmt.Fprintf(w, "  ... and %s more in the report\n", bulk.Count(p.moreFailures))
 		}
 	}
 	elapsed := ""
 	if !s.Started.IsZero() && !s.Finished.IsZero() {
-		elapsed = " after " + humanDuration(s.Finished.Sub(s.Started))
+		elapsed = " after " + bulk.FormatDuration(s.Finished.Sub(s.Started))
 	}
 	switch {
 	case s.StopReason != "":
@@ -184,10 +184,10 @@ func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error) {
 	default:
 		fmt.Fprintf(w, "\nFinished at %s%s.\n", stamp(s.Finished), elapsed)
 	}
-	fmt.Fprintf(w, "  %s of %s done: %s, %s already, %s failed", count(t.Done), count(t.Actions),
-		changedText(p.plan.Mode, t), count(t.Already), count(t.Failed))
+	fmt.Fprintf(w, "  %s of %s done: %s, %s already, %s failed", bulk.Count(t.Done), bulk.Count(t.Actions),
+		changedText(p.plan.Mode, t), bulk.Count(t.Already), bulk.Count(t.Failed))
 	if left := t.Actions - t.Done; left > 0 {
-		fmt.Fprintf(w, ", %s not done", count(left))
+		fmt.Fprintf(w, ", %s not done", bulk.Count(left))
 	}
 	// On resume the users the earlier run finished are in the room now, so
 	// the plan sets them aside as already there; they count as done, not as
@@ -196,10 +196,10 @@ func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error) {
 	if p.resume != nil {
 		setAside = len(p.resume.SetAside)
 	}
-	fmt.Fprintf(w, "; %s set aside by the plan\n", count(setAside))
-	fmt.Fprintf(w, "  the room has %s\n", counted(t.Members, "member", "members"))
+	fmt.Fprintf(w, "; %s set aside by the plan\n", bulk.Count(setAside))
+	fmt.Fprintf(w, "  the room has %s\n", bulk.Counted(t.Members, "member", "members"))
 	if p.resumedDone > 0 {
-		fmt.Fprintf(w, "  (a resumed run: the totals include the %s finished before, and so does the report)\n", counted(p.resumedDone, "user", "users"))
+		fmt.Fprintf(w, "  (a resumed run: the totals include the %s finished before, and so does the report)\n", bulk.Counted(p.resumedDone, "user", "users"))
 	}
 	if s.JournalPath != "" {
 		fmt.Fprintf(w, "Journal   %s\n", s.JournalPath)
@@ -214,11 +214,11 @@ func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error) {
 
 func changedText(m bulk.Mode, t bulk.Totals) string {
 	if m == bulk.ModeRemove {
-		return count(t.Removed) + " removed"
+		return bulk.Count(t.Removed) + " removed"
 	}
-	text := count(t.Added) + " added"
+	text := bulk.Count(t.Added) + " added"
 	if t.Promoted > 0 {
-		text += fmt.Sprintf(" (%s)", counted(t.Promoted, "made owner", "made owners"))
+		text += fmt.Sprintf(" (%s)", bulk.Counted(t.Promoted, "made owner", "made owners"))
 	}
 	return text
 }
@@ -271,49 +271,9 @@ func waitText(now, until time.Time) string {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	return humanDuration(until.Sub(now))
+	return bulk.FormatDuration(until.Sub(now))
 }
 
 func clock(d time.Duration) string {
 	return fmt.Sprintf("%02d:%02d", int(d.Hours())%24, int(d.Minutes())%60)
-}
-
-// humanDuration rounds a duration to what a reader needs.
-func humanDuration(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return "0s"
-	case d < time.Second:
-		return d.Round(time.Millisecond).String()
-	case d < time.Minute:
-		return d.Round(100 * time.Millisecond).String()
-	case d < time.Hour:
-		d = d.Round(time.Second)
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	}
-	d = d.Round(time.Minute)
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-}
-
-// counted is a count with its noun agreeing: "1 user", "1,200 users".
-func counted(n int, one, many string) string {
-	return count(n) + " " + plural(n, one, many)
-}
-
-// count prints a number with thousands separators.
-func count(n int) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }

@@ -154,26 +154,3 @@ func TestRunFlagsWindow(t *testing.T) {
 		t.Errorf("no window = %v, %v; want nil, nil", w, err)
 	}
 }
-
-func TestCount(t *testing.T) {
-	for in, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1200: "1,200", 1234567: "1,234,567", -4500: "-4,500"} {
-		if got := count(in); got != want {
-			t.Errorf("count(%d) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestHumanDuration(t *testing.T) {
-	for in, want := range map[time.Duration]string{
-		0:                                     "0s",
-		5 * time.Millisecond:                  "5ms",
-		3 * time.Second:                       "3s",
-		36 * time.Minute:                      "36m00s",
-		time.Hour + 2*time.Minute + 20e9:      "1h02m",
-		61*time.Second + 400*time.Millisecond: "1m01s",
-	} {
-		if got := humanDuration(in); got != want {
-			t.Errorf("humanDuration(%v) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -112,7 +112,7 @@ func (t *runTable) position() string {
 	}
 	first := t.first()
 	last := min(first+t.height, len(t.rows))
-	return fmt.Sprintf("rows %s-%s of %s · end: follow newest", thousands(first+1), thousands(last), thousands(len(t.rows)))
+	return fmt.Sprintf("rows %s-%s of %s · end: follow newest", bulk.Count(first+1), bulk.Count(last), bulk.Count(len(t.rows)))
 }
 
 // label is the user as listed, with the display name when both fit.

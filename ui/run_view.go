@@ -37,7 +37,7 @@ func (s *runScreen) titleLine() string {
 		}
 		name = s.sh.plan.Room.Name
 	}
-	line := st.Bold.Render(fmt.Sprintf("%s %s %s %q", verb, plural(s.totals.Actions, "user", "users"), prep, name))
+	line := st.Bold.Render(fmt.Sprintf("%s %s %s %q", verb, bulk.Counted(s.totals.Actions, "user", "users"), prep, name))
 	switch {
 	case s.aborting && s.running():
 		line += "  " + st.Bad.Bold(true).Render("ABORTING: cancelling the call…")
@@ -56,7 +56,7 @@ func (s *runScreen) progressLine() string {
 	if s.totals.Actions > 0 {
 		pct = float64(s.totals.Done) / float64(s.totals.Actions)
 	}
-	return progressBar(s.sh.styles, s.barW, pct) + fmt.Sprintf(" %s/%s %3.0f%%", thousands(s.totals.Done), thousands(s.totals.Actions), pct*100)
+	return progressBar(s.sh.styles, s.barW, pct) + fmt.Sprintf(" %s/%s %3.0f%%", bulk.Count(s.totals.Done), bulk.Count(s.totals.Actions), pct*100)
 }
 
 func (s *runScreen) countsLine() string {
@@ -64,26 +64,26 @@ func (s *runScreen) countsLine() string {
 	t := s.totals
 	var parts []string
 	if s.sh.plan == nil || s.sh.plan.Mode == bulk.ModeAdd {
-		parts = append(parts, st.Good.Render(fmt.Sprintf("added %s", thousands(t.Added))))
+		parts = append(parts, st.Good.Render(fmt.Sprintf("added %s", bulk.Count(t.Added))))
 	} else {
-		parts = append(parts, st.Good.Render(fmt.Sprintf("removed %s", thousands(t.Removed))))
+		parts = append(parts, st.Good.Render(fmt.Sprintf("removed %s", bulk.Count(t.Removed))))
 	}
 	if t.Promoted > 0 {
-		parts = append(parts, fmt.Sprintf("owners %s", thousands(t.Promoted)))
+		parts = append(parts, fmt.Sprintf("owners %s", bulk.Count(t.Promoted)))
 	}
-	parts = append(parts, st.Warn.Render(fmt.Sprintf("already %s", thousands(t.Already))))
-	failed := fmt.Sprintf("failed %s", thousands(t.Failed))
+	parts = append(parts, st.Warn.Render(fmt.Sprintf("already %s", bulk.Count(t.Already))))
+	failed := fmt.Sprintf("failed %s", bulk.Count(t.Failed))
 	if t.Failed > 0 {
 		failed = st.Bad.Bold(true).Render(failed)
 	}
-	parts = append(parts, failed, fmt.Sprintf("pending %s", thousands(max(t.Actions-t.Done, 0))))
+	parts = append(parts, failed, fmt.Sprintf("pending %s", bulk.Count(max(t.Actions-t.Done, 0))))
 	if aside := s.sh.setAside(); len(aside) > 0 {
-		parts = append(parts, st.Muted.Render(fmt.Sprintf("set aside %s", thousands(len(aside)))))
+		parts = append(parts, st.Muted.Render(fmt.Sprintf("set aside %s", bulk.Count(len(aside)))))
 	}
 	if ansi.StringWidth(strings.Join(parts, " · ")) > s.w && len(parts) > 1 {
 		parts = parts[:len(parts)-1] // set aside is on the preview and the summary
 	}
-	optional := []string{fmt.Sprintf("members %s", thousands(t.Members))}
+	optional := []string{fmt.Sprintf("members %s", bulk.Count(t.Members))}
 	line := strings.Join(parts, " · ")
 	for _, o := range optional {
 		if ansi.StringWidth(line+" · "+o) <= s.w {
@@ -97,7 +97,7 @@ func (s *runScreen) paceLine() string {
 	st := s.sh.styles
 	pace := "pace: none needed (500 members or fewer)"
 	if s.interval > 0 {
-		pace = "pace: one change every " + formatDuration(s.interval)
+		pace = "pace: one change every " + bulk.FormatDuration(s.interval)
 	}
 	parts := []string{pace, "ETA " + s.eta()}
 	if sp := s.spark.view(); sp != "" {
@@ -123,7 +123,7 @@ func (s *runScreen) eta() string {
 	if per <= 0 {
 		return "…"
 	}
-	return formatDuration(time.Duration(left) * per)
+	return countdown(time.Duration(left) * per)
 }
 
 // statusLine is the question, the wait or the reason the run stops.
@@ -139,13 +139,13 @@ func (s *runScreen) statusLine() string {
 	case s.wait != nil:
 		left := max(s.wait.Until.Sub(s.sh.now()).Round(time.Second), 0)
 		if s.wait.Kind == bulk.EventWindowWait {
-			return st.Warn.Render(fmt.Sprintf("Outside the run window: waiting %s (until %s)", formatDuration(left), s.wait.Until.Format("15:04")))
+			return st.Warn.Render(fmt.Sprintf("Outside the run window: waiting %s (until %s)", countdown(left), s.wait.Until.Format("15:04")))
 		}
 		why := s.wait.Message
 		if why == "" {
 			why = "the pod asked to slow down"
 		}
-		return st.Warn.Render(fmt.Sprintf("Retrying in %s (attempt %d): %s", formatDuration(left), s.wait.Attempt, why))
+		return st.Warn.Render(fmt.Sprintf("Retrying in %s (attempt %d): %s", countdown(left), s.wait.Attempt, why))
 	case s.starting && !s.started:
 		return st.Muted.Render("Opening the journal…")
 	case s.resumedDone > 0 && s.results == 0:

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"roster/csvsource"
+	"roster/symphony/bulk"
 )
 
 // csvStep picks the user list, reads it and shows what was read.
@@ -124,13 +125,13 @@ func (s *csvStep) view() string {
 func csvSummaryView(st Styles, l *csvsource.List, w, h int) string {
 	sum := l.Summary
 	var b strings.Builder
-	b.WriteString(st.Bold.Render(filepath.Base(l.Path)) + ": " + st.Good.Render(plural(sum.Entries, "user", "users")) + " to consider\n")
-	b.WriteString(fmt.Sprintf("  %s · %s · %s · %d marked owner\n", plural(sum.IDs, "user ID", "user IDs"),
-		plural(sum.Emails, "email", "emails"), plural(sum.Usernames, "username", "usernames"), sum.Owners))
+	b.WriteString(st.Bold.Render(filepath.Base(l.Path)) + ": " + st.Good.Render(bulk.Counted(sum.Entries, "user", "users")) + " to consider\n")
+	b.WriteString(fmt.Sprintf("  %s · %s · %s · %d marked owner\n", bulk.Counted(sum.IDs, "user ID", "user IDs"),
+		bulk.Counted(sum.Emails, "email", "emails"), bulk.Counted(sum.Usernames, "username", "usernames"), sum.Owners))
 	line := fmt.Sprintf("  %s · %s · %s",
-		plural(sum.Duplicates, "duplicate", "duplicates"),
-		plural(sum.Problems, "row dropped", "rows dropped"),
-		plural(sum.Warnings, "row repaired", "rows repaired"))
+		bulk.Counted(sum.Duplicates, "duplicate", "duplicates"),
+		bulk.Counted(sum.Problems, "row dropped", "rows dropped"),
+		bulk.Counted(sum.Warnings, "row repaired", "rows repaired"))
 	if sum.Problems > 0 {
 		b.WriteString(st.Warn.Render(line) + "\n")
 	} else {

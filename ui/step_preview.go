@@ -155,18 +155,18 @@ func (s *previewStep) view() string {
 	if s.resuming() {
 		b.WriteString(st.Bold.Render(fmt.Sprintf("%s · %s users %s %q", s.resumeInfo, strings.ToLower(verb), prep, p.Room.Name)) + "\n")
 	} else {
-		b.WriteString(st.Bold.Render(fmt.Sprintf("%s %s %s %q", verb, plural(len(p.Actions), "user", "users"), prep, p.Room.Name)) + "\n")
+		b.WriteString(st.Bold.Render(fmt.Sprintf("%s %s %s %q", verb, bulk.Counted(len(p.Actions), "user", "users"), prep, p.Room.Name)) + "\n")
 	}
 	b.WriteString(fmt.Sprintf("  members %s → %s · owners %d → %d · stream %s\n",
-		thousands(p.MembersBefore), thousands(p.MembersAfter), p.OwnersBefore, p.OwnersAfter, p.Room.ID))
+		bulk.Count(p.MembersBefore), bulk.Count(p.MembersAfter), p.OwnersBefore, p.OwnersAfter, p.Room.ID))
 	if aside := s.setAside(); len(aside) > 0 {
 		b.WriteString("  " + wrap("set aside: "+setAsideCounts(aside), s.w-2) + "\n")
 	}
 	pace := "no pacing needed (the room stays at or under 500 members)"
 	if p.Interval > 0 && (p.MembersBefore > bulk.PaceThreshold || p.MembersAfter > bulk.PaceThreshold) {
-		pace = fmt.Sprintf("one change every %s above 500 members", formatDuration(p.Interval))
+		pace = fmt.Sprintf("one change every %s above 500 members", bulk.FormatDuration(p.Interval))
 	}
-	b.WriteString(fmt.Sprintf("  pace: %s · estimated %s\n", pace, formatDuration(p.Estimate)))
+	b.WriteString(fmt.Sprintf("  pace: %s · estimated %s\n", pace, bulk.FormatDuration(p.Estimate)))
 	b.WriteString(truncate("  journal and report go to "+s.sh.outLabel, s.w) + "\n")
 	b.WriteString(s.warningsView())
 	if s.resumeInfo != nil {
@@ -229,7 +229,7 @@ func (s *previewStep) startLine() string {
 			return st.Warn.Bold(true).Render(fmt.Sprintf("Really resume now? %s · y: start · n: not yet",
 				strings.TrimPrefix(s.resumeInfo.String(), "Resuming: ")))
 		}
-		what := fmt.Sprintf("%s %s", verb, plural(len(p.Actions), "user", "users"))
+		what := fmt.Sprintf("%s %s", verb, bulk.Counted(len(p.Actions), "user", "users"))
 		return st.Warn.Bold(true).Render(fmt.Sprintf("Really %s in %q now? y: start · n: not yet", what, p.Room.Name))
 	case s.sh.opts.DryRun:
 		return st.Info.Render("Dry run: nothing will be changed.")

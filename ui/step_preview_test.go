@@ -2,6 +2,7 @@ package ui
 
 import (
 	"testing"
+	"time"
 
 	"roster/symphony/bulk"
 )
@@ -136,4 +137,14 @@ func TestPreviewEscWhileBuildingDropsTheLateAnswer(t *testing.T) {
 	if s.building || s.plan == nil || len(s.plan.Actions) != 4 {
 		t.Fatal("the current answer is shown")
 	}
+}
+
+// The preview prints the pace and the estimate as the headless plan and the
+// plan's own warnings do: a 2.5 s interval is not shown as 3s, nor an
+// estimate of 4.8 s as 5s next to a warning that says 4.8s.
+func TestPreviewPaceAndEstimateAreNotRoundedAway(t *testing.T) {
+	plan := syntheticPlan(40) // 480 -> 520 members: paced
+	plan.Interval, plan.Estimate = 2500*time.Millisecond, 4800*time.Millisecond
+	m, _ := previewWith(t, Options{}, 80, 24, plan, "", nil)
+	mustContain(t, m.View(), "one change every 2.5s", "estimated 4.8s")
 }

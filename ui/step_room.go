@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"roster/symphony/bulk"
 )
 
 // roomStep finds the room: a pasted stream ID, or a search by name.
@@ -180,9 +182,9 @@ func (s *roomStep) resultsView() string {
 	if len(s.results) == 0 {
 		return st.Muted.Render(fmt.Sprintf("No room matches %q.", s.searched)) + "\n"
 	}
-	head := plural(s.total, "room", "rooms")
+	head := bulk.Counted(s.total, "room", "rooms")
 	if s.searched != "" {
-		head = fmt.Sprintf("%s %q", plural(s.total, "room matches", "rooms match"), s.searched)
+		head = fmt.Sprintf("%s %q", bulk.Counted(s.total, "room matches", "rooms match"), s.searched)
 	}
 	b.WriteString(st.Muted.Render(head+" (↑/↓, enter to choose)") + "\n")
 	nameW := max(s.w-36, 16)
@@ -196,7 +198,7 @@ func (s *roomStep) resultsView() string {
 		r := s.results[i]
 		members := "?"
 		if r.Members >= 0 {
-			members = thousands(r.Members)
+			members = bulk.Count(r.Members)
 		}
 		access := "private"
 		if r.Room.Public {
@@ -231,7 +233,7 @@ func roomDetailsView(st Styles, r *RoomChoice, sh *shared) string {
 	}
 	row("state", state)
 	if r.Members >= 0 {
-		row("members", fmt.Sprintf("%s (%s)", thousands(r.Members), plural(r.Owners, "owner", "owners")))
+		row("members", fmt.Sprintf("%s (%s)", bulk.Count(r.Members), bulk.Counted(r.Owners, "owner", "owners")))
 	} else {
 		row("members", st.Warn.Render("cannot be read: "+r.MembersErr))
 	}

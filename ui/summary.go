@@ -86,27 +86,27 @@ func (s *summaryScreen) render(height, width int) string {
 	case sum.StopReason != "":
 		put(st.Bad.Bold(true).Render("The run stopped by itself: " + sum.StopReason))
 	case sum.Aborted:
-		put(st.Warn.Bold(true).Render(fmt.Sprintf("The run was aborted; %s left undone (pending in the report).", plural(sum.Totals.Actions-sum.Totals.Done, "user", "users"))))
+		put(st.Warn.Bold(true).Render(fmt.Sprintf("The run was aborted; %s left undone (pending in the report).", bulk.Counted(sum.Totals.Actions-sum.Totals.Done, "user", "users"))))
 	case sum.Totals.Failed > 0:
-		put(st.Warn.Bold(true).Render(fmt.Sprintf("The run finished; %s failed.", plural(sum.Totals.Failed, "user", "users"))))
+		put(st.Warn.Bold(true).Render(fmt.Sprintf("The run finished; %s failed.", bulk.Counted(sum.Totals.Failed, "user", "users"))))
 	default:
 		put(st.Good.Bold(true).Render("The run finished: every action succeeded."))
 	}
 	t := sum.Totals
-	changed := fmt.Sprintf("added %s", thousands(t.Added))
+	changed := fmt.Sprintf("added %s", bulk.Count(t.Added))
 	if s.mode == bulk.ModeRemove {
-		changed = fmt.Sprintf("removed %s", thousands(t.Removed))
+		changed = fmt.Sprintf("removed %s", bulk.Count(t.Removed))
 	}
 	put(fmt.Sprintf("  %s · made owner %s · already %s · failed %s · pending %s · set aside %s",
-		changed, thousands(t.Promoted), thousands(t.Already), thousands(t.Failed),
-		thousands(max(t.Actions-t.Done, 0)), thousands(s.setAside)))
+		changed, bulk.Count(t.Promoted), bulk.Count(t.Already), bulk.Count(t.Failed),
+		bulk.Count(max(t.Actions-t.Done, 0)), bulk.Count(s.setAside)))
 	put(fmt.Sprintf("  %s of %s actions done in %s; %q now has %s members",
-		thousands(t.Done), thousands(t.Actions), formatDuration(sum.Finished.Sub(sum.Started)), s.room, thousands(t.Members)))
+		bulk.Count(t.Done), bulk.Count(t.Actions), bulk.FormatDuration(sum.Finished.Sub(sum.Started)), s.room, bulk.Count(t.Members)))
 	if s.reasons != "" {
 		put(st.Muted.Render("  set aside (in the report too): " + s.reasons))
 	}
 	if s.resumed > 0 {
-		put(st.Muted.Render(fmt.Sprintf("  a resumed run: the totals include the %s finished before, and so does the report", plural(s.resumed, "user", "users"))))
+		put(st.Muted.Render(fmt.Sprintf("  a resumed run: the totals include the %s finished before, and so does the report", bulk.Counted(s.resumed, "user", "users"))))
 	}
 	if s.err != nil {
 		put(st.Bad.Render("  " + errText(s.err)))

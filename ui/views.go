@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"roster/symphony"
+	"roster/symphony/bulk"
 )
 
 // truncate cuts a (possibly styled) line to w cells.
@@ -56,48 +57,15 @@ func fixHint(err error) string {
 	return ""
 }
 
-// formatDuration is a duration for people: 45s, 3m20s, 2h05m.
-func formatDuration(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	switch {
-	case d < time.Second && d > 0:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute:
+// countdown is a wait the screen counts down once a second (a retry, the
+// run window, the ETA): whole seconds from 1s to a minute, so that a figure
+// between two ticks is not shown more precise than it is; otherwise as
+// bulk.FormatDuration prints it.
+func countdown(d time.Duration) string {
+	if d >= time.Second && d < time.Minute {
 		return fmt.Sprintf("%ds", int(d.Round(time.Second).Seconds()))
-	case d < time.Hour:
-		d = d.Round(time.Second)
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 	}
-	d = d.Round(time.Minute)
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-}
-
-// plural is "1 user", "2 users".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-// thousands formats 1234567 as 1,234,567.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return bulk.FormatDuration(d)
 }
 
 // padRight pads or cuts a plain string to exactly w cells.

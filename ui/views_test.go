@@ -7,7 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-func TestFormatDuration(t *testing.T) {
+func TestCountdown(t *testing.T) {
 	tests := []struct {
 		in   time.Duration
 		want string
@@ -22,24 +22,9 @@ func TestFormatDuration(t *testing.T) {
 		{1000 * 3 * time.Second, "50m00s"},
 	}
 	for _, tt := range tests {
-		if got := formatDuration(tt.in); got != tt.want {
-			t.Errorf("formatDuration(%v) = %q, want %q", tt.in, got, tt.want)
+		if got := countdown(tt.in); got != tt.want {
+			t.Errorf("countdown(%v) = %q, want %q", tt.in, got, tt.want)
 		}
-	}
-}
-
-func TestThousandsAndPlural(t *testing.T) {
-	tests := []struct {
-		n    int
-		want string
-	}{{0, "0"}, {999, "999"}, {1000, "1,000"}, {1234567, "1,234,567"}, {-4500, "-4,500"}}
-	for _, tt := range tests {
-		if got := thousands(tt.n); got != tt.want {
-			t.Errorf("thousands(%d) = %q, want %q", tt.n, got, tt.want)
-		}
-	}
-	if plural(1, "user", "users") != "1 user" || plural(2, "user", "users") != "2 users" || plural(0, "user", "users") != "0 users" {
-		t.Error("plural")
 	}
 }
 

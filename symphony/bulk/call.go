@@ -234,7 +234,7 @@ func (r *Runner) probe(ctx context.Context, c callResult) string {
 	}
 	if _, err := r.pod.RoomInfo(ctx, r.plan.StreamID); err != nil && ctx.Err() == nil {
 		return fmt.Sprintf("the pod is not answering: %s in %s failed (%s), and reading the room failed too (%s)",
-			plural(c.attempts, "attempt", "attempts"), approxDuration(c.retried), c.err.Error(), err.Error())
+			plural(c.attempts, "attempt", "attempts"), FormatDuration(c.retried), c.err.Error(), err.Error())
 	}
 	return ""
 }
@@ -289,7 +289,7 @@ func statusOf(err error) int {
 // failureText explains a failed call for the report.
 func failureText(c callResult) string {
 	if symphony.ClassOf(c.err) == symphony.ClassRetry {
-		return fmt.Sprintf("gave up after %s in %s: %s", plural(c.attempts, "attempt", "attempts"), approxDuration(c.retried), c.err.Error())
+		return fmt.Sprintf("gave up after %s in %s: %s", plural(c.attempts, "attempt", "attempts"), FormatDuration(c.retried), c.err.Error())
 	}
 	return c.err.Error()
 }

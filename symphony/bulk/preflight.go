@@ -2,7 +2,6 @@ package bulk
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -135,20 +134,6 @@ func callCount(actions []Item) int {
 	return n
 }
 
-// approxDuration prints a duration rounded to what a person reads: 125ms,
-// 7.5s, 1m16s, 3h20m.
-func approxDuration(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return d.Round(time.Millisecond).String()
-	case d < time.Minute:
-		return d.Round(100 * time.Millisecond).String()
-	case d < time.Hour:
-		return d.Round(time.Second).String()
-	}
-	return strings.TrimSuffix(d.Round(time.Minute).String(), "0s")
-}
-
 // warnings lists the facts the preview must show, most serious first.
 func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
 	var ws []Warning
@@ -172,8 +157,8 @@ func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
 		add(LevelWarn, "pace", "the room has (or will have) more than %d members: Symphony asks for one change every %s, "+
 			"so %d of the %s %s paced; the paced calls take at least %s; whole run: about %s",
 			PaceThreshold, p.Interval, p.PacedCalls, plural(callCount(p.Actions), "call", "calls"), plural0(p.PacedCalls, "is", "are"),
-			approxDuration(time.Duration(p.PacedCalls)*p.Interval),
-			approxDuration(p.Estimate))
+			FormatDuration(time.Duration(p.PacedCalls)*p.Interval),
+			FormatDuration(p.Estimate))
 	}
 	jumbo := peak > JumboThreshold && len(p.Actions) > 0
 	if jumbo {
@@ -218,10 +203,8 @@ func WorkingHours(t time.Time) bool {
 	return t.Hour() >= 8 && t.Hour() < 18
 }
 
-// plural is "1 owner", "2 owners": a count with its noun (and verb) agreeing.
-func plural(n int, one, many string) string {
-	return fmt.Sprintf("%d %s", n, plural0(n, one, many))
-}
+// plural is "1 owner", "1,200 owners": a count with its noun (and verb) agreeing.
+func plural(n int, one, many string) string { return Counted(n, one, many) }
 
 // plural0 is the word alone that agrees with n.
 func plural0(n int, one, many string) string {
