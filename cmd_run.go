@@ -126,10 +126,11 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 
 	switch {
 	case f.DryRun:
+		fmt.Fprintln(stdout, "\nDry run: nothing was changed.")
 		if plan.Blocked() {
-			fmt.Fprintf(stdout, "\nDry run: nothing was changed. The run would be refused: %s\n", blockReasons(plan))
-		} else {
-			fmt.Fprintln(stdout, "\nDry run: nothing was changed.")
+			// A blocked plan is exit 2 with or without --dry-run, so that a
+			// script checking the plan first does not go on to a refusal.
+			return fail(exitInput, "the run would be refused: %s", blockReasons(plan))
 		}
 		return exitOK
 	case plan.Blocked():

@@ -249,6 +249,7 @@ func TestHeadlessRefusesBadInput(t *testing.T) {
 		{"unknown room", []string{"--config", cfg, "--csv", list.path, "--stream", "AAAAAAAAAAAAAAAAAAAAAA"}, []string{"cannot plan the run", "Check --stream"}},
 		{"deactivated room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.demo.Deactivated, "--yes", "--out", dir}, []string{"the run cannot start"}},
 		{"forbidden room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.demo.Forbidden, "--yes", "--out", dir}, []string{"the run cannot start"}},
+		{"deactivated room, dry run", []string{"--config", cfg, "--csv", list.path, "--stream", pod.demo.Deactivated, "--dry-run", "--out", dir}, []string{"the run would be refused", "deactivated"}},
 		{"out is a file", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", aFile}, []string{"--out", "not-a-folder"}},
 		{"resume a folder", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", dir, "--resume", dir}, []string{"--resume", "is a folder"}},
 		{"resume file missing", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", dir, "--resume", filepath.Join(dir, "gone.jsonl")}, []string{"--resume", "gone.jsonl", "no such file"}},
