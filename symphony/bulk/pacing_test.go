@@ -108,14 +108,19 @@ func TestPaceStartsAtTheThreshold(t *testing.T) {
 	if out.err != nil || out.summary.Totals.Added != 40 || out.summary.Totals.Members != 520 {
 		t.Fatalf("run: %v %+v", out.err, out.summary.Totals)
 	}
-	if unpaced := log.starts[19].Sub(log.starts[0]); unpaced >= 19*interval {
-		t.Errorf("the 20 adds below the threshold took %v: they waited for the pace", unpaced)
+	// Which calls waited is read from the events, not from how long the
+	// first 20 took: a loaded machine may make those slow, and a call
+	// slower than the interval leaves the next one nothing to wait for.
+	for _, ev := range out.events {
+		if ev.Kind == EventPaceWait && ev.Totals.Members < PaceThreshold {
+			t.Errorf("a pace wait at %d members, under the threshold: %+v", ev.Totals.Members, ev)
+		}
 	}
 	if g := log.minGap(19); g < interval {
 		t.Errorf("a paced add started %v after the previous one; the interval is %v", g, interval)
 	}
-	if n := out.count(EventPaceWait); n < 19 || n > 20 {
-		t.Errorf("%d pace waits reported, want 19 or 20", n)
+	if n := out.count(EventPaceWait); n > 20 {
+		t.Errorf("%d pace waits reported for 20 paced adds", n)
 	}
 	if v := p.State().PacingViolations; v != 0 {
 		t.Errorf("%d pacing violations", v)
