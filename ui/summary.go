@@ -97,9 +97,16 @@ func (s *summaryScreen) render(height, width int) string {
 	if s.mode == bulk.ModeRemove {
 		changed = fmt.Sprintf("removed %s", bulk.Count(t.Removed))
 	}
-	put(fmt.Sprintf("  %s · made owner %s · already %s · failed %s · pending %s · set aside %s",
-		changed, bulk.Count(t.Promoted), bulk.Count(t.Already), bulk.Count(t.Failed),
-		bulk.Count(max(t.Actions-t.Done, 0)), bulk.Count(s.setAside)))
+	// Every count stays on screen: with a long list the line is split in
+	// two rather than cut at the terminal's edge.
+	counts := []string{changed, "made owner " + bulk.Count(t.Promoted), "already " + bulk.Count(t.Already),
+		"failed " + bulk.Count(t.Failed), "pending " + bulk.Count(max(t.Actions-t.Done, 0)), "set aside " + bulk.Count(s.setAside)}
+	if line := "  " + strings.Join(counts, " · "); ansi.StringWidth(line) <= width {
+		put(line)
+	} else {
+		put("  " + strings.Join(counts[:3], " · "))
+		put("  " + strings.Join(counts[3:], " · "))
+	}
 	put(fmt.Sprintf("  %s of %s actions done in %s; %q now has %s members",
 		bulk.Count(t.Done), bulk.Count(t.Actions), bulk.FormatDuration(sum.Finished.Sub(sum.Started)), s.room, bulk.Count(t.Members)))
 	if s.reasons != "" {

@@ -92,3 +92,14 @@ func TestRunThatCouldNotStartEndsOnTheSummary(t *testing.T) {
 		t.Fatalf("exit code %d", m.ExitCode())
 	}
 }
+
+// A 5,000-user run's counts do not fit one 80-column line: none of them is
+// cut off the summary.
+func TestSummaryKeepsEveryCountOfALongRunAt80Columns(t *testing.T) {
+	sum := &bulk.Summary{Totals: bulk.Totals{Actions: 5000, Done: 5000, Added: 4321, Promoted: 1000, Already: 300, Failed: 379, Members: 6321},
+		Started: fixedNow, Finished: fixedNow.Add(4 * time.Hour), JournalPath: "/out/j.jsonl", ReportPath: "/out/r.csv"}
+	m := finishedRun(t, 80, 24, sum)
+	v := m.View()
+	mustContain(t, v, "added 4,321", "made owner 1,000", "already 300", "failed 379", "pending 0", "set aside 3")
+	checkFits(t, v, 80, 24)
+}
