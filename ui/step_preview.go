@@ -162,7 +162,7 @@ func (s *previewStep) view() string {
 	if aside := s.setAside(); len(aside) > 0 {
 		b.WriteString("  " + wrap("set aside: "+setAsideCounts(aside), s.w-2) + "\n")
 	}
-	pace := "no pacing needed (the room stays at or under 500 members)"
+	pace := "none needed (500 members or fewer throughout)"
 	if p.Interval > 0 && (p.MembersBefore > bulk.PaceThreshold || p.MembersAfter > bulk.PaceThreshold) {
 		pace = fmt.Sprintf("one change every %s above 500 members", bulk.FormatDuration(p.Interval))
 	}

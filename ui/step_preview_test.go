@@ -148,3 +148,12 @@ func TestPreviewPaceAndEstimateAreNotRoundedAway(t *testing.T) {
 	m, _ := previewWith(t, Options{}, 80, 24, plan, "", nil)
 	mustContain(t, m.View(), "one change every 2.5s", "estimated 4.8s")
 }
+
+// In a room that stays small the pace line still ends with the estimate at
+// 80 columns, rather than cut before it.
+func TestPreviewShowsTheEstimateOfAnUnpacedRunAt80Columns(t *testing.T) {
+	plan := syntheticPlan(5) // 480 -> 485 members: no pace
+	plan.Estimate = 1200 * time.Millisecond
+	m, _ := previewWith(t, Options{}, 80, 24, plan, "", nil)
+	mustContain(t, m.View(), "pace: none needed", "estimated 1.2s")
+}
