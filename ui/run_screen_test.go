@@ -100,6 +100,9 @@ func TestRunScreenPauseResumeAndAbortAsk(t *testing.T) {
 
 	press(t, m, "x")
 	mustContain(t, m.View(), "Abort the run?")
+	// Control.Abort cancels the call in flight: the question must not promise otherwise
+	mustNotContain(t, m.View(), "call in flight finishes")
+	checkFits(t, m.View(), 80, 24)
 	press(t, m, "n")
 	if r.aborting {
 		t.Fatal("n keeps running")

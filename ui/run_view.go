@@ -131,7 +131,7 @@ func (s *runScreen) statusLine() string {
 	st := s.sh.styles
 	switch {
 	case s.confirmAbort:
-		return st.Bad.Bold(true).Render("Abort the run? The call in flight finishes and is journaled. y: abort · n: go on")
+		return st.Bad.Bold(true).Render("Abort the run? The call in flight is cancelled. y: abort · n: go on")
 	case s.stopReason != "":
 		return st.Bad.Render("Stopping: " + s.stopReason)
 	case s.note != "":
