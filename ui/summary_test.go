@@ -103,3 +103,20 @@ func TestSummaryKeepsEveryCountOfALongRunAt80Columns(t *testing.T) {
 	mustContain(t, v, "added 4,321", "made owner 1,000", "already 300", "failed 379", "pending 0", "set aside 3")
 	checkFits(t, v, 80, 24)
 }
+
+// An aborted or stopped run's summary says how to go on, as the headless
+// summary does (--resume).
+func TestSummaryOfAnUnfinishedRunSaysHowToGoOn(t *testing.T) {
+	for name, sum := range map[string]*bulk.Summary{
+		"aborted": {Aborted: true, Totals: bulk.Totals{Actions: 10, Done: 4, Added: 4}},
+		"stopped": {StopReason: "the room was deactivated", Totals: bulk.Totals{Actions: 10, Done: 4, Added: 4}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			sum.Started, sum.Finished, sum.ReportPath, sum.JournalPath = fixedNow, fixedNow.Add(time.Minute), "/out/r.csv", "/out/j.jsonl"
+			m := finishedRun(t, 80, 24, sum)
+			mustContain(t, m.View(), "it offers to resume")
+			checkFits(t, m.View(), 80, 24)
+			mustContain(t, m.FinalReport(), "it offers to resume")
+		})
+	}
+}
