@@ -31,6 +31,7 @@ type eventPrinter struct {
 	failures     []bulk.Result
 	moreFailures int
 	finished     *bulk.Summary
+	rate         bulk.Rate // the results so far, for the time left
 }
 
 func newEventPrinter(w io.Writer, plan *bulk.Plan, win *bulk.Window) *eventPrinter {
@@ -74,6 +75,7 @@ func (p *eventPrinter) event(ev bulk.Event) {
 		if ev.Result != nil {
 			p.result(*ev.Result)
 		}
+		p.rate.Result(ev.Time)
 		p.progress(at, ev.Totals)
 	case bulk.EventPaused:
 		fmt.Fprintf(p.w, "%s  paused\n", at)
@@ -138,8 +140,9 @@ func (p *eventPrinter) progress(at string, t bulk.Totals) {
 	text := fmt.Sprintf("%s  progress: %s of %s done (%d%%): %s, %s already, %s failed; the room has %s",
 		at, bulk.Count(t.Done), bulk.Count(t.Actions), t.Done*100/max(t.Actions, 1), changedText(p.plan.Mode, t),
 		bulk.Count(t.Already), bulk.Count(t.Failed), bulk.Counted(t.Members, "member", "members"))
-	if p.interval > 0 {
-		text += "; about " + bulk.FormatDuration(time.Duration(t.Actions-t.Done)*p.interval) + " left"
+	// the slower of the pace and the rate seen so far, as the run screen says it
+	if left := p.rate.Left(t.Actions-t.Done, p.interval); left > 0 {
+		text += "; about " + bulk.FormatDuration(left) + " left"
 	}
 	fmt.Fprintln(p.w, text)
 }

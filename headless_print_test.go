@@ -233,3 +233,23 @@ func TestResumeIsOneStoryInThePlanStartAndSummary(t *testing.T) {
 		t.Errorf("the output tells the rebuilt plan's count:\n%s", out)
 	}
 }
+
+// The time left is the slower of the pace and the rate seen so far, as the
+// run screen's ETA: a paced run whose calls come every 5 s (retries, slow
+// replies) is not told it has 3 s per user left.
+func TestEventPrinterTimeLeftFollowsTheRateSeen(t *testing.T) {
+	var buf bytes.Buffer
+	plan := testPlan(20)
+	plan.MembersBefore = 600
+	p := newEventPrinter(&buf, plan, nil)
+	p.event(bulk.Event{Kind: bulk.EventStarted, Time: at(22, 0, 0), Interval: 3 * time.Second, Totals: bulk.Totals{Actions: 20, Members: 600}})
+	for i := range 4 {
+		p.event(bulk.Event{Kind: bulk.EventResult, Time: at(22, 0, 5*i), Interval: 3 * time.Second,
+			Result: &bulk.Result{Item: plan.Actions[i], Outcome: bulk.OutcomeAdded, Attempts: 1},
+			Totals: bulk.Totals{Actions: 20, Done: i + 1, Added: i + 1, Members: 601 + i}})
+	}
+	out := buf.String()
+	if !strings.Contains(out, "progress: 4 of 20 done (20%)") || !strings.Contains(out, "about 1m20s left") {
+		t.Errorf("16 users left at one every 5 s seen: want about 1m20s left:\n%s", out)
+	}
+}

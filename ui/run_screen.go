@@ -20,25 +20,24 @@ type runScreen struct {
 	control *bulk.Control
 	events  <-chan bulk.Event
 
-	starting, started  bool
-	closed, returned   bool
-	paused, pausing    bool
-	confirmAbort       bool
-	aborting           bool
-	totals             bulk.Totals
-	interval           time.Duration
-	wait               *bulk.Event // the wait on screen, if any
-	tickGen            int
-	ticking            bool
-	stopReason         string
-	summary            *bulk.Summary
-	err                error
-	note               string
-	firstResult, lastT time.Time
-	results            int
-	resumedDone        int    // actions done before this run, when resuming
-	resumeFrom         string // the journal resumed, "" for a fresh run
-	w, h               int
+	starting, started bool
+	closed, returned  bool
+	paused, pausing   bool
+	confirmAbort      bool
+	aborting          bool
+	totals            bulk.Totals
+	interval          time.Duration
+	wait              *bulk.Event // the wait on screen, if any
+	tickGen           int
+	ticking           bool
+	stopReason        string
+	summary           *bulk.Summary
+	err               error
+	note              string
+	rate              bulk.Rate // the results so far, for the ETA
+	resumedDone       int       // actions done before this run, when resuming
+	resumeFrom        string    // the journal resumed, "" for a fresh run
+	w, h              int
 }
 
 func newRunScreen(sh *shared) *runScreen {
@@ -174,11 +173,7 @@ func (s *runScreen) apply(ev bulk.Event) tea.Cmd {
 			if t.IsZero() {
 				t = s.sh.now()
 			}
-			if s.results == 0 {
-				s.firstResult = t
-			}
-			s.lastT = t
-			s.results++
+			s.rate.Result(t)
 			s.spark.add(t)
 		}
 	case bulk.EventPaused:

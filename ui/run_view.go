@@ -115,15 +115,11 @@ func (s *runScreen) eta() string {
 	case s.paused:
 		return "paused"
 	}
-	// the pace is a floor; latency and retries make the rate seen so far slower
-	per := s.interval
-	if s.results > 1 {
-		per = max(per, s.lastT.Sub(s.firstResult)/time.Duration(s.results-1))
-	}
-	if per <= 0 {
+	d := s.rate.Left(left, s.interval)
+	if d <= 0 {
 		return "…"
 	}
-	return countdown(time.Duration(left) * per)
+	return countdown(d)
 }
 
 // statusLine is the question, the wait or the reason the run stops.
@@ -148,7 +144,7 @@ func (s *runScreen) statusLine() string {
 		return st.Warn.Render(fmt.Sprintf("Retrying in %s (attempt %d): %s", countdown(left), s.wait.Attempt, why))
 	case s.starting && !s.started:
 		return st.Muted.Render("Opening the journal…")
-	case s.resumedDone > 0 && s.results == 0:
+	case s.resumedDone > 0 && s.rate.Results() == 0:
 		return st.Info.Render(bulk.ResumeText(s.resumedDone, s.totals.Actions) + " (what is done is skipped)")
 	}
 	return ""
