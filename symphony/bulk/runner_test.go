@@ -67,3 +67,45 @@ func TestRunAddsAndPromotes(t *testing.T) {
 }
 
 func filepathBase(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
+
+// TestRunNeverWaitsForTheEventReader: a reader that stops reading (a screen
+// that froze, a printer stuck on a full pipe) must not hold the run: it
+// goes on to the end, journaled and reported, with more events than the
+// channel holds; and every event is still there, in order, for a late reader.
+func TestRunNeverWaitsForTheEventReader(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	ids := p.addUsers("u", eventBuffer+20) // more results than the channel buffers
+	room := p.room("Unread", nil)
+	plan := p.plan(t, room, ModeAdd, idList(ids), time.Millisecond)
+	r, err := NewRunner(p.client, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *Summary, 1)
+	go func() {
+		s, err := r.Run(testCtx(t))
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		done <- s
+	}()
+	var s *Summary
+	select {
+	case s = <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the run is held by a reader that does not read")
+	}
+	if s == nil || s.Totals.Added != len(ids) || len(readReport(t, s.ReportPath)) != len(ids) {
+		t.Fatalf("summary %+v", s)
+	}
+	results, last := 0, EventKind(-1)
+	for ev := range r.Events() {
+		if ev.Kind == EventResult {
+			results++
+		}
+		last = ev.Kind
+	}
+	if results != len(ids) || last != EventFinished {
+		t.Errorf("a late reader got %d results and last %v; want %d and %v", results, last, len(ids), EventFinished)
+	}
+}
