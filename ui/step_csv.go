@@ -138,15 +138,23 @@ func csvSummaryView(st Styles, l *csvsource.List, w, h int) string {
 		b.WriteString(line + "\n")
 	}
 	room := h - 4
+	// the problems not shown: those left out here, and those the reader
+	// counted but did not keep (Summary.Unlisted)
+	more := func(shown int) {
+		if n := len(l.Problems) - shown + sum.Unlisted; n > 0 {
+			b.WriteString(st.Muted.Render(fmt.Sprintf("  … and %s more (roster check %s lists them all)", bulk.Count(n), filepath.Base(l.Path))) + "\n")
+			room--
+		}
+	}
 	if len(l.Problems) > 0 && room > 1 {
-		b.WriteString("\nFirst problems:\n")
+		b.WriteString("\nProblems, by line:\n")
 		room -= 2
+		shown := 0
 		for i, p := range l.Problems {
 			if i >= room || i >= 8 {
-				b.WriteString(st.Muted.Render(fmt.Sprintf("  … and %d more (roster check %s lists them all)", len(l.Problems)-i, filepath.Base(l.Path))) + "\n")
-				room--
 				break
 			}
+			shown++
 			label := st.Bad.Render("dropped ")
 			if p.Warning {
 				label = st.Warn.Render("repaired")
@@ -155,6 +163,7 @@ func csvSummaryView(st Styles, l *csvsource.List, w, h int) string {
 			b.WriteString(text + "\n")
 			room -= strings.Count(text, "\n")
 		}
+		more(shown)
 		room -= min(len(l.Problems), 8)
 	}
 	if len(l.Duplicates) > 0 && room > 2 {

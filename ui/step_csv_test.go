@@ -3,6 +3,8 @@ package ui
 import (
 	"path/filepath"
 	"testing"
+
+	"roster/csvsource"
 )
 
 func TestCSVStepShowsCountsAndProblemsWithLinesBeforeGoingOn(t *testing.T) {
@@ -24,7 +26,7 @@ func TestCSVStepShowsCountsAndProblemsWithLinesBeforeGoingOn(t *testing.T) {
 		t.Fatal("the fixture has bad rows")
 	}
 	p := l.Problems[0]
-	mustContain(t, v, "First problems:", "line "+itoa(p.Line))
+	mustContain(t, v, "Problems, by line:", "line "+itoa(p.Line))
 	checkFits(t, v, 80, 24)
 
 	press(t, m, "enter")
@@ -72,4 +74,14 @@ func TestCSVStepEscOnSummaryChoosesAnotherFile(t *testing.T) {
 	if m.step != stepCSV {
 		t.Fatal("esc on the summary stays on the step")
 	}
+}
+
+// The problems the reader counted but did not keep (a file of many damaged
+// rows) are in the "more" count, and a short list is not called the first.
+func TestCSVSummaryCountsTheUnlistedProblems(t *testing.T) {
+	l := &csvsource.List{Path: "big.csv", Problems: []csvsource.Problem{{Line: 2, Message: "not a user"}, {Line: 3, Message: "not a user"}}}
+	l.Summary = csvsource.Summary{Entries: 10, Problems: 5002, Unlisted: 5000}
+	v := csvSummaryView(NewStyles(DefaultTheme), l, 80, 24)
+	mustContain(t, v, "line 2", "line 3", "… and 5,000 more (roster check big.csv lists them all)")
+	mustNotContain(t, v, "First problems")
 }
