@@ -172,21 +172,26 @@ func printProblems(w io.Writer, p *bulk.Plan, list *csvsource.List) {
 			all = append(all, problem{pr.Line, tag + ": " + pr.Message})
 		}
 	}
-	if len(all) == 0 {
+	// the rows the reader counted but did not keep count too
+	total := len(all)
+	if list != nil {
+		total += list.Summary.Unlisted
+	}
+	if total == 0 {
 		return
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].line < all[j].line })
 	shown := min(len(all), planProblemsShown)
-	if shown == len(all) {
-		fmt.Fprintf(w, "Problems  %s, by line\n", bulk.Count(len(all)))
+	if shown == total {
+		fmt.Fprintf(w, "Problems  %s, by line\n", bulk.Count(total))
 	} else {
-		fmt.Fprintf(w, "Problems  %s (the first %d by line)\n", bulk.Count(len(all)), shown)
+		fmt.Fprintf(w, "Problems  %s (the first %d by line)\n", bulk.Count(total), shown)
 	}
 	for _, pr := range all[:shown] {
 		fmt.Fprintf(w, "  line %-6d %s\n", pr.line, pr.text)
 	}
-	if len(all) > shown {
-		fmt.Fprintf(w, "  ... and %s more; `roster check FILE` lists every row problem, the report every user\n", bulk.Count(len(all)-shown))
+	if total > shown {
+		fmt.Fprintf(w, "  ... and %s more; `roster check FILE` lists every row problem, the report every user\n", bulk.Count(total-shown))
 	}
 }
 

@@ -253,3 +253,18 @@ func TestEventPrinterTimeLeftFollowsTheRateSeen(t *testing.T) {
 		t.Errorf("16 users left at one every 5 s seen: want about 1m20s left:\n%s", out)
 	}
 }
+
+// The rows the CSV reader counted but did not keep (Summary.Unlisted) are
+// in the plan's problem count, not left out of it.
+func TestPrintProblemsCountsTheUnlistedRows(t *testing.T) {
+	list := &csvsource.List{Path: "big.csv", Problems: []csvsource.Problem{{Line: 2, Message: "not a user"}}}
+	list.Summary = csvsource.Summary{Problems: 5001, Unlisted: 5000}
+	var buf bytes.Buffer
+	printProblems(&buf, testPlan(1), list)
+	out := buf.String()
+	for _, want := range []string{"Problems  5,001 (the first 1 by line)", "line 2", "... and 5,000 more"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q:\n%s", want, out)
+		}
+	}
+}
