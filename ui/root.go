@@ -285,7 +285,12 @@ func (m *Model) footer() string {
 // ExitCode is the CLI contract's code for how the wizard ended.
 func (m *Model) ExitCode() int {
 	if m.summary.sum != nil {
-		return m.summary.sum.ExitCode()
+		// A run that could not keep its journal or write its report is not
+		// a success, whatever its counts: 3, as the headless run says it.
+		if code := m.summary.sum.ExitCode(); code != 0 || m.summary.err == nil {
+			return code
+		}
+		return 3
 	}
 	if m.summary.err != nil {
 		return 3

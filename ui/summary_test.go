@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +119,22 @@ func TestSummaryOfAnUnfinishedRunSaysHowToGoOn(t *testing.T) {
 			checkFits(t, m.View(), 80, 24)
 			mustContain(t, m.FinalReport(), "it offers to resume")
 		})
+	}
+}
+
+// A run whose report could not be written exits 3 even when every user was
+// added, as the headless run does; the error is on the summary.
+func TestSummaryOfARunWithAnErrorExits3(t *testing.T) {
+	sum := &bulk.Summary{Totals: bulk.Totals{Actions: 2, Done: 2, Added: 2}, Started: fixedNow, Finished: fixedNow.Add(time.Second)}
+	m, _ := runningAt(t, 80, 24, syntheticPlan(2))
+	send(m, bulk.Event{Kind: bulk.EventFinished, Summary: sum, Totals: sum.Totals})
+	settle(t, m, runClosedMsg{})
+	settle(t, m, runReturnedMsg{summary: sum, err: errors.New("report: disk full")})
+	if m.step != stepSummary {
+		t.Fatalf("step = %d", m.step)
+	}
+	mustContain(t, m.View(), "disk full")
+	if m.ExitCode() != 3 {
+		t.Fatalf("exit code %d, want 3", m.ExitCode())
 	}
 }
