@@ -110,7 +110,7 @@ func TestDemoInTmux(t *testing.T) {
 	s.keys("Enter")
 	s.waitText("Step 2", "demo-users.csv")
 	s.keys("Enter")
-	s.waitText("users to consider", "First problems:")
+	s.waitText("users to consider", "Problems, by line:")
 	s.keys("Enter")
 	s.waitText("Step 3", "MEMBERS", "enter to choose")
 	s.keys("Enter")
