@@ -117,6 +117,7 @@ func startDemo(dir, outDir string) (ui.Options, func(), error) {
 		Interval:     demoPace,
 		OutDir:       outDir,
 		Banner:       demoBanner,
+		Ephemeral:    true,
 		// A few 429s and 503s once the run starts, so the retries show.
 		OnRunStart: func() {
 			srv.SetFaults(podsim.Faults{Rate429: 0.08, RetryAfter: time.Second, Rate5xx: 0.03, Burst5xx: 1, Seed: 7})

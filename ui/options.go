@@ -32,6 +32,10 @@ type Options struct {
 
 	// Banner, when set, is shown on every screen (the demo says it is one).
 	Banner string
+	// Ephemeral says the pod lives only as long as the program (roster
+	// demo): an unfinished run cannot be resumed later, and the summary
+	// does not offer it.
+	Ephemeral bool
 	// OnRunStart is called when a run starts (the demo turns on its faults then).
 	OnRunStart func()
 

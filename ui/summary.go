@@ -121,7 +121,7 @@ func (s *summaryScreen) render(height, width int) string {
 	put("")
 	putPath("Report:  ", sum.ReportPath)
 	putPath("Journal: ", sum.JournalPath)
-	if (sum.Aborted || sum.StopReason != "") && t.Done < t.Actions {
+	if (sum.Aborted || sum.StopReason != "") && t.Done < t.Actions && !s.sh.opts.Ephemeral {
 		put("To go on, run roster again with the same list and room: it offers to resume.")
 	}
 	put(st.Muted.Render(fmt.Sprintf("Exit code %d.", sum.ExitCode())))

@@ -138,3 +138,16 @@ func TestSummaryOfARunWithAnErrorExits3(t *testing.T) {
 		t.Fatalf("exit code %d, want 3", m.ExitCode())
 	}
 }
+
+// The demo's pod goes away with the program: its summary does not offer a
+// resume that cannot happen.
+func TestSummaryOfAnAbortedDemoOffersNoResume(t *testing.T) {
+	sum := &bulk.Summary{Aborted: true, Totals: bulk.Totals{Actions: 10, Done: 4, Added: 4}, Started: fixedNow, Finished: fixedNow.Add(time.Second)}
+	m, _ := runningAt(t, 80, 24, syntheticPlan(10))
+	m.sh.opts.Ephemeral = true
+	send(m, bulk.Event{Kind: bulk.EventFinished, Summary: sum, Totals: sum.Totals})
+	settle(t, m, runClosedMsg{})
+	settle(t, m, runReturnedMsg{summary: sum})
+	mustContain(t, m.View(), "The run was aborted")
+	mustNotContain(t, m.View(), "offers to resume")
+}
