@@ -154,9 +154,15 @@ func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
 	if peak > PaceThreshold && len(p.Actions) > 0 {
 		// Two durations, each labelled: what the pace itself costs (the
 		// paced calls cannot go faster than this) and the whole run.
-		add(LevelWarn, "pace", "the room has (or will have) more than %d members: Symphony asks for one change every %s, "+
+		// What Symphony asks for is 3 s, whatever this run was told: a
+		// line saying "Symphony asks for one change every 1ms" would be false.
+		pace := "Symphony asks for one change every " + FormatDuration(DefaultInterval)
+		if p.Interval != DefaultInterval {
+			pace += "; this run makes one every " + FormatDuration(p.Interval)
+		}
+		add(LevelWarn, "pace", "the room has (or will have) more than %d members: %s, "+
 			"so %d of the %s %s paced; the paced calls take at least %s; whole run: about %s",
-			PaceThreshold, p.Interval, p.PacedCalls, plural(callCount(p.Actions), "call", "calls"), plural0(p.PacedCalls, "is", "are"),
+			PaceThreshold, pace, p.PacedCalls, plural(callCount(p.Actions), "call", "calls"), plural0(p.PacedCalls, "is", "are"),
 			FormatDuration(time.Duration(p.PacedCalls)*p.Interval),
 			FormatDuration(p.Estimate))
 	}

@@ -124,7 +124,7 @@ func TestPaceWarningSaysWhatItCounts(t *testing.T) {
 		notWanted []string
 	}{
 		{"fast pace, slow calls", 5 * time.Millisecond, 250 * time.Millisecond,
-			[]string{"25 of the 30 calls", "one change every 5ms", "the paced calls take at least 125ms", "whole run: about 7.5s"}, []string{"in all"}},
+			[]string{"25 of the 30 calls", "this run makes one every 5ms", "the paced calls take at least 125ms", "whole run: about 7.5s"}, []string{"in all"}},
 		{"real pace", DefaultInterval, 250 * time.Millisecond,
 			[]string{"25 of the 30 calls", "the paced calls take at least " + (25 * DefaultInterval).String(), "whole run: about"}, nil},
 	}
@@ -196,6 +196,38 @@ func TestPreflightWarningsAgreeInNumber(t *testing.T) {
 	for _, bad := range []string{"1 external users", "1 users", "owner(s)"} {
 		if strings.Contains(text, bad) {
 			t.Errorf("the warnings say %q:\n%s", bad, text)
+		}
+	}
+}
+
+// The pace warning says what Symphony asks for (3 s) and, when the run was
+// told another pace, that pace beside it: never "Symphony asks for 1ms".
+func TestPaceWarningSaysWhatSymphonyAsksAndWhatTheRunDoes(t *testing.T) {
+	for _, tt := range []struct {
+		interval  time.Duration
+		want, not string
+	}{
+		{DefaultInterval, "Symphony asks for one change every 3s, so", "this run makes"},
+		{time.Millisecond, "Symphony asks for one change every 3s; this run makes one every 1ms, so", "asks for one change every 1ms"},
+		{5 * time.Second, "Symphony asks for one change every 3s; this run makes one every 5s, so", "asks for one change every 5s"},
+	} {
+		p := &Plan{Room: symphony.Room{Name: "R", Active: true}, Mode: ModeAdd, Interval: tt.interval, Caller: symphony.SessionInfo{UserID: 1}}
+		var ms []symphony.Member
+		for i := 0; i < 600; i++ {
+			ms = append(ms, symphony.Member{UserID: int64(1 + i), Owner: i < 2})
+		}
+		p.Actions = []Item{{UserID: 100000, Outcome: OutcomePending}}
+		roster := memberIndex(ms)
+		p.MembersBefore, p.OwnersBefore = len(ms), roster.owners
+		p.preflight(roster, time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC))
+		var msg string
+		for _, w := range p.Warnings {
+			if w.Code == "pace" {
+				msg = w.Message
+			}
+		}
+		if !strings.Contains(msg, tt.want) || strings.Contains(msg, tt.not) {
+			t.Errorf("interval %v: pace warning %q; want it to say %q and not %q", tt.interval, msg, tt.want, tt.not)
 		}
 	}
 }
