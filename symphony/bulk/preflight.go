@@ -168,8 +168,8 @@ func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
 	}
 	jumbo := peak > JumboThreshold && len(p.Actions) > 0
 	if jumbo {
-		add(LevelWarn, "jumbo", "a jumbo room (over %d members): run off hours, tell Symphony support before you start, and keep at least 2 owners (it has %d now)",
-			JumboThreshold, p.OwnersBefore)
+		add(LevelWarn, "jumbo", "a jumbo room (over %s members): run off hours, tell Symphony support before you start, and keep at least 2 owners (it has %d now)",
+			Count(JumboThreshold), p.OwnersBefore)
 		if WorkingHours(now) {
 			add(LevelWarn, "working-hours", "it is working hours now (%s, Monday to Friday 08:00-18:00 local time): Symphony asks for jumbo room changes off hours",
 				now.Format("Mon 15:04"))

@@ -72,6 +72,9 @@ func TestPreflightWarnings(t *testing.T) {
 				if w.Code == "jumbo" && !strings.Contains(w.Message, "it has "+itoa(int64(tt.owners))+" now") {
 					t.Errorf("the jumbo warning does not give the owner count: %q", w.Message)
 				}
+				if w.Code == "jumbo" && !strings.Contains(w.Message, "over 1,000 members") {
+					t.Errorf("the jumbo warning does not write its threshold as every other count is (1,000): %q", w.Message)
+				}
 			}
 		})
 	}
