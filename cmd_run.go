@@ -48,7 +48,7 @@ func isTerminal(v any) bool {
 }
 
 // runHeadless prints the plan, changes nothing without --yes, then runs the
-// plan printing one line per outcome. It handles SIGINT and SIGTERM itself:
+// plan printing one line per outcome. It handles SIGINT, SIGTERM and SIGHUP itself:
 // the first aborts cleanly (report written, exit 3), a second stops at once.
 func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	fail := func(code int, format string, a ...any) int {
@@ -315,7 +315,7 @@ func statReason(err error) string {
 	return err.Error()
 }
 
-// signalAbort turns SIGINT and SIGTERM into a clean abort: the first cancels
+// signalAbort turns SIGINT, SIGTERM and SIGHUP into a clean abort: the first cancels
 // planning or aborts the run through its Control (the runner then writes the
 // report); a second stops the process at once, since the journal is already
 // on disk up to the last finished user.
@@ -334,6 +334,12 @@ type signalAbort struct {
 func newSignalAbort(stderr io.Writer) *signalAbort {
 	s := newAbortOn(make(chan os.Signal, 2), stderr, os.Exit)
 	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
+	// A dropped SSH session hangs the run up: abort it cleanly too, so the
+	// report is written. Under nohup the hangup is ignored, and stays so:
+	// Notify would undo that.
+	if !signal.Ignored(syscall.SIGHUP) {
+		signal.Notify(s.ch, syscall.SIGHUP)
+	}
 	return s
 }
 

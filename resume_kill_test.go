@@ -136,7 +136,7 @@ func TestKilledRunsResumeWithoutRepeatingAdds(t *testing.T) {
 // without --resume refuses to start over; with --resume JOURNAL it finishes
 // the rest.
 func TestTerminatedRunWritesReportThenResumes(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) { testAbortThenResume(t, sig) })
 	}
 }
