@@ -72,25 +72,11 @@ func printPlan(w io.Writer, p *bulk.Plan, list *csvsource.List, f runFlags, win 
 }
 
 func roomTraits(p *bulk.Plan) string {
-	traits := []string{"active"}
+	state := "active"
 	if !p.Room.Active {
-		traits[0] = "DEACTIVATED"
+		state = "DEACTIVATED"
 	}
-	if p.Room.Public {
-		traits = append(traits, "public")
-	} else {
-		traits = append(traits, "private")
-	}
-	if p.Room.CrossPod {
-		traits = append(traits, "external users allowed")
-	}
-	if p.Room.MembersCanInvite {
-		traits = append(traits, "members can invite")
-	}
-	if p.Room.ReadOnly {
-		traits = append(traits, "read-only")
-	}
-	return strings.Join(traits, ", ")
+	return strings.Join(append([]string{state}, bulk.RoomSettings(p.Room)...), ", ")
 }
 
 func permissionText(perm bulk.Permission) string {

@@ -237,21 +237,7 @@ func roomDetailsView(st Styles, r *RoomChoice, sh *shared) string {
 	} else {
 		row("members", st.Warn.Render("cannot be read: "+r.MembersErr))
 	}
-	access := "private"
-	if r.Room.Public {
-		access = "public"
-	}
-	extras := []string{access}
-	if r.Room.MembersCanInvite {
-		extras = append(extras, "members can invite")
-	}
-	if r.Room.CrossPod {
-		extras = append(extras, "cross-pod (external users allowed)")
-	}
-	if r.Room.ReadOnly {
-		extras = append(extras, "read-only")
-	}
-	row("settings", strings.Join(extras, " · "))
+	row("settings", strings.Join(bulk.RoomSettings(r.Room), " · "))
 	role := "not a member"
 	switch {
 	case r.CallerOwner:
