@@ -123,7 +123,11 @@ func TestSimRefusesBadFlags(t *testing.T) {
 		{[]string{"--dir", t.TempDir(), "--addr", "256.0.0.1:0"}, "--addr"},
 	} {
 		var stdout, stderr simOutput
-		code := serveSim(context.Background(), tt.args, &stdout, &stderr)
+		// A bad flag that slipped through would serve until the context ends:
+		// bound it, so the test fails instead of hanging.
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		code := serveSim(ctx, tt.args, &stdout, &stderr)
+		cancel()
 		if code != exitInput || !strings.Contains(stderr.String(), tt.msg) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, code, stderr.String(), tt.msg)
 		}
