@@ -54,5 +54,15 @@ type bindings struct {
 	full  [][]key.Binding
 }
 
+// oneLine is help whose full form is its short line.
+func oneLine(bs ...key.Binding) bindings { return bindings{short: bs, full: [][]key.Binding{bs}} }
+
+// cancelHelp is the help of a step busy loading: esc cancels it.
+func (k KeyMap) cancelHelp() bindings {
+	cancel := k.Back
+	cancel.SetHelp("esc", "cancel")
+	return oneLine(cancel)
+}
+
 func (b bindings) ShortHelp() []key.Binding  { return b.short }
 func (b bindings) FullHelp() [][]key.Binding { return b.full }

@@ -248,7 +248,7 @@ func (s *runScreen) help() bindings {
 	k := s.sh.keys
 	if s.confirmAbort {
 		short := []key.Binding{k.Confirm, k.Cancel}
-		return bindings{short: short, full: [][]key.Binding{short}}
+		return oneLine(short...)
 	}
 	run := s.running()
 	ctl := []key.Binding{

@@ -132,19 +132,17 @@ func (s *configStep) setSize(w, h int) {
 
 func (s *configStep) help() bindings {
 	if s.loading != "" {
-		cancel := s.sh.keys.Back
-		cancel.SetHelp("esc", "cancel")
-		return bindings{short: []key.Binding{cancel}, full: [][]key.Binding{{cancel}}}
+		return s.sh.keys.cancelHelp()
 	}
 	if s.warned {
 		cont, other := s.sh.keys.Select, s.sh.keys.Back
 		cont.SetHelp("enter", "go on")
 		other.SetHelp("esc", "another config")
 		short := []key.Binding{cont, other}
-		return bindings{short: short, full: [][]key.Binding{short}}
+		return oneLine(short...)
 	}
 	short := s.chooser.help()
-	return bindings{short: short, full: [][]key.Binding{short}}
+	return oneLine(short...)
 }
 
 func (s *configStep) typing() bool { return false }

@@ -187,9 +187,7 @@ func (s *csvStep) setSize(w, h int) {
 func (s *csvStep) help() bindings {
 	k := s.sh.keys
 	if s.loading != "" {
-		cancel := s.sh.keys.Back
-		cancel.SetHelp("esc", "cancel")
-		return bindings{short: []key.Binding{cancel}, full: [][]key.Binding{{cancel}}}
+		return s.sh.keys.cancelHelp()
 	}
 	if s.list != nil {
 		cont := k.Select
@@ -197,13 +195,13 @@ func (s *csvStep) help() bindings {
 		other := k.Back
 		other.SetHelp("esc", "another file")
 		short := []key.Binding{cont, other}
-		return bindings{short: short, full: [][]key.Binding{short}}
+		return oneLine(short...)
 	}
 	short := s.chooser.help()
 	if !s.chooser.browsing {
 		short = append(short, k.Back)
 	}
-	return bindings{short: short, full: [][]key.Binding{short}}
+	return oneLine(short...)
 }
 
 func (s *csvStep) typing() bool { return false }

@@ -281,11 +281,11 @@ func (s *previewStep) setSize(w, h int) { s.w, s.h = w, h }
 func (s *previewStep) help() bindings {
 	k := s.sh.keys
 	if s.building {
-		return bindings{short: []key.Binding{k.Back}, full: [][]key.Binding{{k.Back}}}
+		return oneLine(k.Back)
 	}
 	if s.confirming {
 		short := []key.Binding{k.Confirm, k.Cancel}
-		return bindings{short: short, full: [][]key.Binding{short}}
+		return oneLine(short...)
 	}
 	mode := k.ToggleMode
 	if s.sh.mode == bulk.ModeAdd {
@@ -295,7 +295,7 @@ func (s *previewStep) help() bindings {
 	}
 	short := []key.Binding{enabled(k.Start, s.startable()), enabled(k.Retry, s.err != nil), mode,
 		enabled(k.ToggleResume, s.resumeInfo != nil), k.Back}
-	return bindings{short: short, full: [][]key.Binding{short}}
+	return oneLine(short...)
 }
 
 func (s *previewStep) typing() bool { return false }

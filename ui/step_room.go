@@ -260,9 +260,7 @@ func (s *roomStep) setSize(w, h int) {
 func (s *roomStep) help() bindings {
 	k := s.sh.keys
 	if s.busy != "" {
-		cancel := k.Back
-		cancel.SetHelp("esc", "cancel")
-		return bindings{short: []key.Binding{cancel}, full: [][]key.Binding{{cancel}}}
+		return k.cancelHelp()
 	}
 	if s.details != nil {
 		cont := k.Select
@@ -270,7 +268,7 @@ func (s *roomStep) help() bindings {
 		back := k.Back
 		back.SetHelp("esc", "another room")
 		short := []key.Binding{cont, back}
-		return bindings{short: short, full: [][]key.Binding{short}}
+		return oneLine(short...)
 	}
 	up, down := k.Up, k.Down
 	up.SetHelp("↑", "up")
@@ -280,7 +278,7 @@ func (s *roomStep) help() bindings {
 		search.SetHelp("enter", "choose")
 	}
 	short := []key.Binding{search, enabled(up, len(s.results) > 1), enabled(down, len(s.results) > 1), k.Back}
-	return bindings{short: short, full: [][]key.Binding{short}}
+	return oneLine(short...)
 }
 
 // typing: the search field takes letters while no room is chosen.
