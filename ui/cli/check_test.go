@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 )
 
 // fixture is a user list from csvsource's test fixtures.
-func fixture(name string) string { return filepath.Join("csvsource", "testdata", name) }
+func fixture(name string) string { return filepath.Join("..", "..", "csvsource", "testdata", name) }
 
 func runCheck(args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer

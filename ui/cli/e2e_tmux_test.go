@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -91,7 +91,7 @@ func TestDemoInTmux(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "roster")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "roster").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	work := filepath.Join(dir, "work")
