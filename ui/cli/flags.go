@@ -18,8 +18,8 @@ import (
 type runFlags struct {
 	Config, Auth, CSV, Column, Stream string
 	Remove                            bool
-	Interval                          string
-	Window                            string
+	Interval                          time.Duration // parsed once by parseRunFlags; 0 is the default pace
+	Window                            *bulk.Window  // --window with --weekends; nil when none is set
 	Weekends                          bool
 	Out                               string
 	Resume                            string // "" none, "auto" find it, else a journal path
@@ -44,11 +44,11 @@ func parseRunFlags(args []string) (runFlags, error) {
 	fs.StringVar(&f.CSV, "csv", "", "")
 	fs.StringVar(&f.Column, "column", "", "")
 	fs.StringVar(&f.Stream, "stream", "", "")
-	var room string
+	var room, interval, window string
 	fs.StringVar(&room, "room", "", "") // alias of --stream
 	fs.BoolVar(&f.Remove, "remove", false, "")
-	fs.StringVar(&f.Interval, "interval", "", "")
-	fs.StringVar(&f.Window, "window", "", "")
+	fs.StringVar(&interval, "interval", "", "")
+	fs.StringVar(&window, "window", "", "")
 	fs.BoolVar(&f.Weekends, "weekends", false, "")
 	fs.StringVar(&f.Out, "out", "", "")
 	fs.Var((*resumeValue)(&f.Resume), "resume", "")
@@ -75,7 +75,16 @@ func parseRunFlags(args []string) (runFlags, error) {
 	if fs.NArg() > 0 {
 		return f, fmt.Errorf("unexpected argument %q: every value follows its flag, as in --csv users.csv", fs.Arg(0))
 	}
-	return f, f.check()
+	if err := f.check(); err != nil {
+		return f, err
+	}
+	if f.Interval, err = parseInterval(interval); err != nil {
+		return f, err
+	}
+	if f.Window, err = parseWindow(window, f.Weekends); err != nil {
+		return f, err
+	}
+	return f, nil
 }
 
 // normaliseRunArgs gives the flag package what it can parse: it turns
@@ -150,24 +159,18 @@ func (f *runFlags) check() error {
 	default:
 		return fmt.Errorf("--auth %q: expected rsa or cert (or leave it out: the config says which)", f.Auth)
 	}
-	if _, err := f.interval(); err != nil {
-		return err
-	}
-	if _, err := f.window(); err != nil {
-		return err
-	}
 	return nil
 }
 
-// interval is --interval as a duration: a Go duration ("3s", "500ms") or
+// parseInterval reads --interval as a duration: a Go duration ("3s", "500ms") or
 // plain seconds ("3", "0.5"), as the seed script's users may write it. 0
 // means the default pace.
-func (f runFlags) interval() (time.Duration, error) {
-	s := strings.TrimSpace(f.Interval)
+func parseInterval(raw string) (time.Duration, error) {
+	s := strings.TrimSpace(raw)
 	if s == "" {
 		return 0, nil
 	}
-	bad := fmt.Errorf("--interval %q: expected a duration such as 3s or 500ms, or plain seconds such as 3", f.Interval)
+	bad := fmt.Errorf("--interval %q: expected a duration such as 3s or 500ms, or plain seconds such as 3", raw)
 	var d time.Duration
 	if secs, err := strconv.ParseFloat(s, 64); err == nil {
 		if math.IsNaN(secs) || math.IsInf(secs, 0) || secs > 24*3600 {
@@ -179,23 +182,23 @@ func (f runFlags) interval() (time.Duration, error) {
 	}
 	if d <= 0 {
 		return 0, fmt.Errorf("--interval %q: the pace must be more than zero (Symphony asks for 3s in rooms over %d members)",
-			f.Interval, bulk.PaceThreshold)
+			raw, bulk.PaceThreshold)
 	}
 	if d > 24*time.Hour {
-		return 0, fmt.Errorf("--interval %q: more than a day between changes; expected something like 3s", f.Interval)
+		return 0, fmt.Errorf("--interval %q: more than a day between changes; expected something like 3s", raw)
 	}
 	return d, nil
 }
 
-// window is --window and --weekends; nil when no window is set.
-func (f runFlags) window() (*bulk.Window, error) {
-	if strings.TrimSpace(f.Window) == "" {
-		if f.Weekends {
+// parseWindow reads --window and --weekends; nil when no window is set.
+func parseWindow(raw string, weekends bool) (*bulk.Window, error) {
+	if strings.TrimSpace(raw) == "" {
+		if weekends {
 			return nil, errors.New("--weekends only applies with --window HH:MM-HH:MM")
 		}
 		return nil, nil
 	}
-	w, err := bulk.ParseWindow(strings.TrimSpace(f.Window), f.Weekends)
+	w, err := bulk.ParseWindow(strings.TrimSpace(raw), weekends)
 	if err != nil {
 		return nil, fmt.Errorf("--window: %v", err) // it quotes the value and says what is expected
 	}

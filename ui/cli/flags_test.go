@@ -62,7 +62,7 @@ func TestParseRunFlags(t *testing.T) {
 		{
 			name: "interval, column and out",
 			args: []string{"--interval", "3", "--column", "Email Address", "--out", "runs"},
-			want: runFlags{Interval: "3", Column: "Email Address", Out: "runs"},
+			want: runFlags{Interval: 3 * time.Second, Column: "Email Address", Out: "runs"},
 		},
 	}
 	for _, tt := range tests {
@@ -132,7 +132,7 @@ func TestRunFlagsInterval(t *testing.T) {
 		{" 2m ", 2 * time.Minute},
 	}
 	for _, tt := range tests {
-		got, err := runFlags{Interval: tt.in}.interval()
+		got, err := parseInterval(tt.in)
 		if err != nil || got != tt.want {
 			t.Errorf("interval(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
 		}
@@ -140,17 +140,30 @@ func TestRunFlagsInterval(t *testing.T) {
 }
 
 func TestRunFlagsWindow(t *testing.T) {
-	w, err := runFlags{Window: "18:00-08:00", Weekends: true}.window()
+	w, err := parseWindow("18:00-08:00", true)
 	if err != nil {
 		t.Fatalf("window: %v", err)
 	}
 	if w == nil || w.Start != 18*time.Hour || w.End != 8*time.Hour || !w.Weekends {
 		t.Errorf("window = %+v, want 18:00-08:00 with weekends", w)
 	}
-	if _, err := (runFlags{Window: "25:00-08:00"}).window(); err == nil || !strings.Contains(err.Error(), "--window") {
+	if _, err := parseWindow("25:00-08:00", false); err == nil || !strings.Contains(err.Error(), "--window") {
 		t.Errorf("window(25:00-08:00) error = %v, want one naming --window", err)
 	}
-	if w, err := (runFlags{}).window(); w != nil || err != nil {
+	if w, err := parseWindow("", false); w != nil || err != nil {
 		t.Errorf("no window = %v, %v; want nil, nil", w, err)
+	}
+}
+
+func TestParseRunFlagsParsesPaceAndWindowOnce(t *testing.T) {
+	f, err := parseRunFlags([]string{"--interval", "500ms", "--window", "18:00-08:00", "--weekends"})
+	if err != nil {
+		t.Fatalf("parseRunFlags: %v", err)
+	}
+	if f.Interval != 500*time.Millisecond {
+		t.Errorf("Interval = %v, want 500ms", f.Interval)
+	}
+	if f.Window == nil || f.Window.Start != 18*time.Hour || f.Window.End != 8*time.Hour || !f.Window.Weekends {
+		t.Errorf("Window = %+v, want 18:00-08:00 with weekends", f.Window)
 	}
 }

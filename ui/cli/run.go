@@ -63,8 +63,7 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 		return fail(exitInput, "%s %s needed to run without the wizard, as in:\n  roster --config config.json --csv users.csv --stream ID --yes\n%s",
 			strings.Join(missing, ", "), verb, runHint)
 	}
-	interval, _ := f.interval() // checked by parseRunFlags
-	window, _ := f.window()
+	interval, window := f.Interval, f.Window // parsed by parseRunFlags
 	streamID, err := symphony.ParseStreamID(f.Stream)
 	if err != nil {
 		return fail(exitInput, "--stream: %v", err)

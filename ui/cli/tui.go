@@ -16,16 +16,7 @@ import (
 
 // runTUI opens the wizard with whatever the flags fill in.
 func runTUI(f runFlags, stdout, stderr io.Writer) int {
-	interval, err := f.interval()
-	if err != nil {
-		fmt.Fprintf(stderr, "roster: %v\n", err)
-		return exitInput
-	}
-	window, err := f.window()
-	if err != nil {
-		fmt.Fprintf(stderr, "roster: %v\n", err)
-		return exitInput
-	}
+	interval, window := f.Interval, f.Window // parsed by parseRunFlags
 	opts := ui.Options{ConfigPath: f.Config, Auth: f.Auth, CSVPath: f.CSV, Column: f.Column, Stream: f.Stream,
 		Interval: interval, Window: window, OutDir: f.Out, Resume: f.Resume, DryRun: f.DryRun}
 	if f.Remove {
