@@ -41,7 +41,7 @@ func TestSeedConfigAgainstPodsim(t *testing.T) {
 	}
 	m["truststorePath"] = "ca.pem" // the rest (./rsa/ + privatekey.pem, the bot's name) is as the article has it
 	out, _ := json.Marshal(m)
-	path := filepath.Join(p.dir, "config.json")
+	path := filepath.Join(p.Dir, "config.json")
 	writeFile(t, path, out)
 
 	c := p.client(t, path, Options{})
@@ -50,8 +50,8 @@ func TestSeedConfigAgainstPodsim(t *testing.T) {
 	if err != nil {
 		t.Fatalf("SessionInfo: %v", err)
 	}
-	if info.Username != testBot || info.UserID != p.botID || !info.HasRole("user_provisioning") {
-		t.Errorf("SessionInfo = %+v; want the bot %d with USER_PROVISIONING", info, p.botID)
+	if info.Username != testBot || info.UserID != p.BotID || !info.HasRole("user_provisioning") {
+		t.Errorf("SessionInfo = %+v; want the bot %d with USER_PROVISIONING", info, p.BotID)
 	}
 	user := p.AddUser(podsim.User{Username: "ann", Email: "ann@example.com", Active: true})
 	room := p.room("Seed room")
@@ -59,14 +59,14 @@ func TestSeedConfigAgainstPodsim(t *testing.T) {
 	if err != nil || ch.Outcome != Changed || ch.Status != 200 {
 		t.Fatalf("AddMember = %+v, %v", ch, err)
 	}
-	if !contains(p.roomState(t, room).Members, user) {
+	if !contains(p.Room(t, room).Members, user) {
 		t.Errorf("the pod does not list user %d in the room after the add", user)
 	}
 }
 
 func TestBDKConfigAgainstPodsim(t *testing.T) {
 	p := startPod(t, podsim.Options{})
-	t.Setenv("ROSTER_TEST_BOT_KEY", string(p.keyPEM))
+	t.Setenv("ROSTER_TEST_BOT_KEY", string(p.BotKeyPEM))
 	cases := []struct{ name, yaml string }{
 		{"key path", "bot:\n  username: " + testBot + "\n  privateKey:\n    path: rsa/privatekey.pem\n"},
 		{"inline key from the environment", "bot:\n  username: " + testBot + "\n  privateKey:\n    content: ${ROSTER_TEST_BOT_KEY}\n"},
@@ -75,7 +75,7 @@ func TestBDKConfigAgainstPodsim(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			yaml := "scheme: https\nhost: " + p.Host() + "\nport: " + itoa(p.Port()) + "\n" + c.yaml +
 				"ssl:\n  trustStore:\n    path: ca.pem\nretry:\n  maxAttempts: 3\n  initialIntervalMillis: 5\n"
-			path := filepath.Join(p.dir, "config.yaml")
+			path := filepath.Join(p.Dir, "config.yaml")
 			writeFile(t, path, []byte(yaml))
 			cfg, err := LoadConfig(path)
 			if err != nil {
@@ -120,10 +120,10 @@ func TestCertificateAuthentication(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(p.dir, "certs", "bot.p12"), p12)
-	writeFile(t, filepath.Join(p.dir, "certs", "bot-both.pem"), append(append([]byte{}, certPEM...), keyPEM...))
-	writeFile(t, filepath.Join(p.dir, "certs", "bot-cert.pem"), certPEM)
-	writeFile(t, filepath.Join(p.dir, "certs", "bot-key.pem"), keyPEM)
+	writeFile(t, filepath.Join(p.Dir, "certs", "bot.p12"), p12)
+	writeFile(t, filepath.Join(p.Dir, "certs", "bot-both.pem"), append(append([]byte{}, certPEM...), keyPEM...))
+	writeFile(t, filepath.Join(p.Dir, "certs", "bot-cert.pem"), certPEM)
+	writeFile(t, filepath.Join(p.Dir, "certs", "bot-key.pem"), keyPEM)
 	t.Setenv("ROSTER_TEST_P12_PASSWORD", "p12-secret")
 
 	noRSA := map[string]any{"botRSAPath": nil, "botRSAName": nil, "botCertPath": "certs"}
@@ -160,7 +160,7 @@ func TestCertificateAuthentication(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeFile(t, filepath.Join(p.dir, "certs", "other-key.pem"), otherKey)
+		writeFile(t, filepath.Join(p.Dir, "certs", "other-key.pem"), otherKey)
 		cfg, err := LoadConfig(p.legacyConfig(t, map[string]any{"botRSAPath": nil, "botRSAName": nil,
 			"botCertPath": "certs", "botCertName": "bot-cert.pem", "botCertKeyPath": "certs/other-key.pem"}))
 		if err != nil {
@@ -206,7 +206,7 @@ func TestCertificateAuthentication(t *testing.T) {
 
 func TestRSAKeyFormats(t *testing.T) {
 	p := startPod(t, podsim.Options{})
-	block, _ := pem.Decode(p.keyPEM)
+	block, _ := pem.Decode(p.BotKeyPEM)
 	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 	if err != nil {
 		t.Fatal(err)
@@ -218,18 +218,18 @@ func TestRSAKeyFormats(t *testing.T) {
 		t.Fatal(err)
 	}
 	encrypted := pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: enc})
-	writeFile(t, filepath.Join(p.dir, "keys", "pkcs1.pem"), pkcs1)
-	writeFile(t, filepath.Join(p.dir, "keys", "encrypted.pem"), encrypted)
+	writeFile(t, filepath.Join(p.Dir, "keys", "pkcs1.pem"), pkcs1)
+	writeFile(t, filepath.Join(p.Dir, "keys", "encrypted.pem"), encrypted)
 	other, _ := rsa.GenerateKey(rand.Reader, 2048)
 	otherPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(other)})
-	writeFile(t, filepath.Join(p.dir, "keys", "other.pem"), otherPEM)
+	writeFile(t, filepath.Join(p.Dir, "keys", "other.pem"), otherPEM)
 	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	ecDER, _ := x509.MarshalPKCS8PrivateKey(ecKey)
-	writeFile(t, filepath.Join(p.dir, "keys", "ec.pem"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: ecDER}))
-	writeFile(t, filepath.Join(p.dir, "keys", "legacy-enc.pem"), pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY",
+	writeFile(t, filepath.Join(p.Dir, "keys", "ec.pem"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: ecDER}))
+	writeFile(t, filepath.Join(p.Dir, "keys", "legacy-enc.pem"), pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY",
 		Headers: map[string]string{"Proc-Type": "4,ENCRYPTED", "DEK-Info": "AES-256-CBC,00000000000000000000000000000000"}, Bytes: []byte{1, 2, 3}}))
 	pub, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	writeFile(t, filepath.Join(p.dir, "keys", "public.pem"), pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}))
+	writeFile(t, filepath.Join(p.Dir, "keys", "public.pem"), pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}))
 
 	ok := []struct {
 		name  string
@@ -341,7 +341,7 @@ func TestSessionExpiresMidRun(t *testing.T) {
 	if c.Logins() != 2 {
 		t.Errorf("logins = %d, want 2 (the first and one re-authentication)", c.Logins())
 	}
-	if got := p.roomState(t, room).Members; len(got) != 1+len(users) {
+	if got := p.Room(t, room).Members; len(got) != 1+len(users) {
 		t.Errorf("room has %d members, want %d", len(got), 1+len(users))
 	}
 }
@@ -438,11 +438,11 @@ func TestRefreshAheadOfTime(t *testing.T) {
 func TestLoginHost(t *testing.T) {
 	p := startPod(t, podsim.Options{})
 	certPEM, keyPEM := certFiles(t, p)
-	writeFile(t, filepath.Join(p.dir, "bot.pem"), append(append([]byte{}, certPEM...), keyPEM...))
+	writeFile(t, filepath.Join(p.Dir, "bot.pem"), append(append([]byte{}, certPEM...), keyPEM...))
 	deadAddr := closedAddr(t)
 	dead, deadPort := hostOf(t, deadAddr), portOf(t, deadAddr)
 	other := startPod(t, podsim.Options{}) // a pod that does not know this bot's key
-	writeFile(t, filepath.Join(p.dir, "ca.pem"), append(append([]byte{}, p.CAPEM()...), other.CAPEM()...))
+	writeFile(t, filepath.Join(p.Dir, "ca.pem"), append(append([]byte{}, p.CAPEM()...), other.CAPEM()...))
 	bdk := func(bot string, sessionAuth string) string {
 		return "host: " + p.Host() + "\nport: " + itoa(p.Port()) + "\nsessionAuth:\n  " + sessionAuth +
 			"\nbot:\n  username: " + testBot + "\n" + bot + "ssl:\n  trustStore:\n    path: ca.pem\n"
@@ -465,7 +465,7 @@ func TestLoginHost(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			path := filepath.Join(p.dir, "config.yaml")
+			path := filepath.Join(p.Dir, "config.yaml")
 			if c.legacy != nil {
 				path = p.legacyConfig(t, c.legacy)
 			} else {

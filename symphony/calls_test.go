@@ -74,10 +74,10 @@ func TestRoomCalls(t *testing.T) {
 	ann := p.AddUser(podsim.User{Username: "ann", Active: true})
 	bob := p.AddUser(podsim.User{Username: "bob", Active: true})
 	room := p.AddRoom(podsim.Room{Name: "Trading desk", Description: "Rates", Active: true, MembersCanInvite: true, CrossPod: true,
-		Members: []podsim.Member{{UserID: p.botID, Owner: true}, {UserID: ann}}})
+		Members: []podsim.Member{{UserID: p.BotID, Owner: true}, {UserID: ann}}})
 	for i := 0; i < 5; i++ {
 		p.AddRoom(podsim.Room{Name: fmt.Sprintf("Trading floor %d", i), Active: true,
-			Members: []podsim.Member{{UserID: p.botID, Owner: true}}})
+			Members: []podsim.Member{{UserID: p.BotID, Owner: true}}})
 	}
 
 	r, err := c.RoomInfo(ctx, room)
@@ -95,7 +95,7 @@ func TestRoomCalls(t *testing.T) {
 	for _, m := range members {
 		owners[m.UserID] = m.Owner
 	}
-	if len(members) != 2 || !owners[p.botID] || owners[ann] {
+	if len(members) != 2 || !owners[p.BotID] || owners[ann] {
 		t.Errorf("Members = %+v; want the bot as owner and ann as member", members)
 	}
 
@@ -130,8 +130,8 @@ func TestRoomCalls(t *testing.T) {
 		if err != nil || ch.Outcome != Changed || ch.Status != 200 {
 			t.Errorf("%s = %+v, %v", s.name, ch, err)
 		}
-		if !s.check(p.roomState(t, room)) {
-			t.Errorf("after %s the pod's state is %+v", s.name, p.roomState(t, room))
+		if !s.check(p.Room(t, room)) {
+			t.Errorf("after %s the pod's state is %+v", s.name, p.Room(t, room))
 		}
 	}
 }

@@ -68,7 +68,7 @@ func TestRSALoginWireFormat(t *testing.T) {
 	srv, rec, ca := recordingLogin(t, p.CAPEM())
 	now := time.Unix(1_900_000_000, 0)
 	cfg := &Config{Path: "test", Format: "bdk", Pod: endpointOf(t, srv), BotUsername: testBot,
-		PrivateKeyPEM: p.keyPEM, TrustStorePath: ca}
+		PrivateKeyPEM: p.BotKeyPEM, TrustStorePath: ca}
 	c, err := NewClient(cfg, Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +150,7 @@ func TestContextPathAndSessionHeader(t *testing.T) {
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "ca.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
-	writeFile(t, filepath.Join(dir, "key.pem"), p.keyPEM)
+	writeFile(t, filepath.Join(dir, "key.pem"), p.BotKeyPEM)
 	ep := endpointOf(t, srv)
 	yaml := "host: " + ep.Host + "\nport: " + itoa(ep.Port) + "\ncontext: /global\npod:\n  context: /pod-ctx/\n" +
 		"bot:\n  username: " + testBot + "\n  privateKey:\n    path: key.pem\nssl:\n  trustStore:\n    path: ca.pem\n"
@@ -200,7 +200,7 @@ func TestRefusedLoginDoesNotEchoTheJWT(t *testing.T) {
 	ca := filepath.Join(t.TempDir(), "server-ca.pem")
 	writeFile(t, ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
 	cfg := &Config{Path: "test", Format: "bdk", Pod: endpointOf(t, srv), BotUsername: testBot,
-		PrivateKeyPEM: p.keyPEM, TrustStorePath: ca}
+		PrivateKeyPEM: p.BotKeyPEM, TrustStorePath: ca}
 	c, err := NewClient(cfg, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -18,48 +18,32 @@ import (
 	"time"
 
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
 // testBot is the service user the client tests log in as.
 const testBot = "roster-bot"
 
-// pod is a running simulated pod with the files a client needs.
+// pod is a simulated pod for the client tests: empty but for the test bot,
+// its config folder in Dir (podsimtest), and the helpers below.
 type pod struct {
-	*podsim.Server
-	dir    string // holds ca.pem and the bot's key
-	caPath string
-	botID  int64
-	keyPEM []byte // the bot's PKCS#8 key
+	*podsimtest.Pod
 }
 
 // startPod serves a simulated pod on loopback with the test bot (a User
-// Provisioning service user) and writes its CA and the bot's key to a folder.
+// Provisioning service user).
 func startPod(t testing.TB, opts podsim.Options) *pod {
 	t.Helper()
 	return startPodAs(t, opts, "USER_PROVISIONING")
 }
 
-// startPodAs is startPod with the bot's roles chosen.
+// startPodAs is startPod with the bot's roles chosen. The bot's key is also
+// written to Dir/rsa/privatekey.pem, where Symphony's article puts it and
+// legacyConfig looks for it.
 func startPodAs(t testing.TB, opts podsim.Options, roles ...string) *pod {
 	t.Helper()
-	s, err := podsim.New(opts)
-	if err != nil {
-		t.Fatalf("podsim.New: %v", err)
-	}
-	if err := s.Start("127.0.0.1:0"); err != nil {
-		t.Fatalf("podsim Start: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	p := &pod{Server: s, dir: t.TempDir()}
-	p.caPath = filepath.Join(p.dir, "ca.pem")
-	if err := os.WriteFile(p.caPath, s.CAPEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p.botID, p.keyPEM, err = s.AddServiceUser(testBot, roles...)
-	if err != nil {
-		t.Fatalf("AddServiceUser: %v", err)
-	}
-	writeFile(t, filepath.Join(p.dir, "rsa", "privatekey.pem"), p.keyPEM)
+	p := &pod{podsimtest.Start(t, opts, podsimtest.Empty(), podsimtest.Bot(testBot, roles...))}
+	writeFile(t, filepath.Join(p.Dir, "rsa", "privatekey.pem"), p.BotKeyPEM)
 	return p
 }
 
@@ -73,8 +57,9 @@ func writeFile(t testing.TB, path string, data []byte) {
 	}
 }
 
-// legacyConfig writes a legacy config.json for the pod: keys are merged
-// over the hosts, ports, bot, key and truststore of the pod.
+// legacyConfig writes Dir/config.json over podsimtest's, in the layout of
+// Symphony's article (rsa/privatekey.pem): keys are merged over the hosts,
+// ports, bot, key and truststore of the pod.
 func (p *pod) legacyConfig(t testing.TB, extra map[string]any) string {
 	t.Helper()
 	m := map[string]any{
@@ -96,7 +81,7 @@ func (p *pod) legacyConfig(t testing.TB, extra map[string]any) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(p.dir, "config.json")
+	path := p.ConfigPath()
 	writeFile(t, path, data)
 	return path
 }
@@ -124,23 +109,11 @@ func (p *pod) rsaClient(t testing.TB) *Client {
 
 // room adds a room the bot owns, with the given extra members.
 func (p *pod) room(name string, members ...int64) string {
-	ms := []podsim.Member{{UserID: p.botID, Owner: true}}
+	ms := []podsim.Member{{UserID: p.BotID, Owner: true}}
 	for _, id := range members {
 		ms = append(ms, podsim.Member{UserID: id})
 	}
 	return p.AddRoom(podsim.Room{Name: name, Active: true, Members: ms})
-}
-
-// roomState finds a room in the pod's state.
-func (p *pod) roomState(t testing.TB, id string) podsim.RoomState {
-	t.Helper()
-	for _, r := range p.State().Rooms {
-		if r.ID == id {
-			return r
-		}
-	}
-	t.Fatalf("room %s not in the pod's state", id)
-	return podsim.RoomState{}
 }
 
 func contains(ids []int64, id int64) bool {

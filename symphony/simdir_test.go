@@ -5,29 +5,16 @@ import (
 	"testing"
 
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
 // The configs that `roster sim` writes load without warnings and work.
 func TestSimDirConfigs(t *testing.T) {
-	s, err := podsim.New(podsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	demo, err := s.SeedDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := s.WriteDir(dir, demo); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"config.json", "config.yaml"} {
-		t.Run(name, func(t *testing.T) {
-			cfg, err := LoadConfig(filepath.Join(dir, name))
+	p := podsimtest.Start(t, podsim.Options{})
+	demo := p.Demo
+	for _, path := range []string{p.ConfigPath(), p.YAMLConfigPath()} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			cfg, err := LoadConfig(path)
 			if err != nil {
 				t.Fatal(err)
 			}

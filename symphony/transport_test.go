@@ -35,7 +35,7 @@ func TestProxyWithCredentials(t *testing.T) {
 		yaml := "host: " + p.Host() + "\nport: " + itoa(p.Port()) + "\nproxy:\n  host: " + host + "\n  port: " + port +
 			"\n  username: proxy-user\n  password: ${ROSTER_TEST_PROXY_PASSWORD}\n" +
 			"bot:\n  username: " + testBot + "\n  privateKey:\n    path: rsa/privatekey.pem\nssl:\n  trustStore:\n    path: ca.pem\n"
-		path := filepath.Join(p.dir, "config.yaml")
+		path := filepath.Join(p.Dir, "config.yaml")
 		writeFile(t, path, []byte(yaml))
 		before := proxy.connects.Load()
 		if _, err := p.client(t, path, Options{}).SessionInfo(ctx); err != nil {
@@ -65,8 +65,8 @@ func TestProxyWithCredentials(t *testing.T) {
 func TestTrustStore(t *testing.T) {
 	p := startPod(t, podsim.Options{})
 	other := startPod(t, podsim.Options{}) // another CA
-	writeFile(t, filepath.Join(p.dir, "other-ca.pem"), other.CAPEM())
-	writeFile(t, filepath.Join(p.dir, "empty.pem"), []byte("no certificates here\n"))
+	writeFile(t, filepath.Join(p.Dir, "other-ca.pem"), other.CAPEM())
+	writeFile(t, filepath.Join(p.Dir, "empty.pem"), []byte("no certificates here\n"))
 	ctx := testCtx(t)
 
 	t.Run("the pod's CA", func(t *testing.T) {
