@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -21,14 +22,16 @@ const checkUsage = `Usage: roster check FILE [--column NAME] [--json]
 Prints what roster would read from a user list (counts, then each problem with
 its line) without touching any pod. Exit 0 when the file is usable, 2 when not.
 
+Flags (before or after FILE):
   --column NAME   the user column's header, when it is not found by itself
   --json          print one JSON object instead of text
+  -h, --help      print this help
 `
 
 // checkArgs are the parsed arguments of roster check.
 type checkArgs struct {
-	file, column          string
-	json, help, hasColumn bool
+	file, column string
+	json         bool
 }
 
 // checkResult is what reading the file gave, for either output form.
@@ -44,13 +47,12 @@ type checkResult struct {
 // cmdCheck prints what would be read from a user list (roster check).
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	a, err := parseCheckArgs(args)
-	if err != nil {
-		fmt.Fprintf(stderr, "roster check: %v\n\n%s", err, checkUsage)
-		return exitInput
-	}
-	if a.help {
+	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, checkUsage)
 		return exitOK
+	}
+	if err != nil {
+		return usageFailed(stderr, "roster check", err)
 	}
 	res := readForCheck(a.file, csvsource.Options{Column: a.column})
 	if a.json {
@@ -65,47 +67,22 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// parseCheckArgs accepts flags before or after FILE, as -flag or --flag,
-// with the value as the next argument or after "=".
+// parseCheckArgs reads FILE and the flags (before or after it) as every
+// command reads its flags; see flagSet.
 func parseCheckArgs(args []string) (checkArgs, error) {
 	var a checkArgs
-	var files []string
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		switch {
-		case arg == "--":
-			files = append(files, args[i+1:]...)
-			i = len(args)
-		case !strings.HasPrefix(arg, "-") || arg == "-":
-			files = append(files, arg)
-		case name == "json" && !hasValue:
-			a.json = true
-		case name == "h" || name == "help":
-			a.help = true
-		case name == "column" && hasValue:
-			a.column, a.hasColumn = value, true
-		case name == "column":
-			if i+1 >= len(args) {
-				return a, errors.New("--column needs the name of the user column")
-			}
-			i++
-			a.column, a.hasColumn = args[i], true
-		default:
-			return a, fmt.Errorf("unknown flag %s", arg)
-		}
-	}
-	if a.help {
-		return a, nil
+	fs := newFlagSet()
+	fs.str("column", " (the user column's header)", &a.column)
+	fs.boolean("json", &a.json)
+	files, err := fs.parse(args)
+	if err != nil {
+		return a, err
 	}
 	switch {
 	case len(files) == 0:
 		return a, errors.New("give the user list to check: roster check FILE")
 	case len(files) > 1:
 		return a, fmt.Errorf("give one file to check, not %d (%s)", len(files), strings.Join(files, ", "))
-	}
-	if a.hasColumn && strings.TrimSpace(a.column) == "" {
-		return a, errors.New("--column needs the name of the user column")
 	}
 	a.file = files[0]
 	return a, nil

@@ -218,12 +218,16 @@ func TestCheckArguments(t *testing.T) {
 		{[]string{"-column", "User ID", named}, exitOK, `user column "User_ID", owner`, ""},
 		{[]string{"--", named}, exitOK, "usable, 2 users", ""},
 		{[]string{"--help"}, exitOK, "Usage: roster check FILE", ""},
-		{nil, exitInput, "", "give the user list to check"},
+		{[]string{named, "-h"}, exitOK, "Usage: roster check FILE", ""},
+		{[]string{"--colum", "x", "-help"}, exitOK, "Usage: roster check FILE", ""}, // help wins over a wrong flag
+		{nil, exitInput, "", "roster check: give the user list to check"},
 		{[]string{named, named}, exitInput, "", "give one file to check, not 2"},
-		{[]string{named, "--column"}, exitInput, "", "--column needs the name of the user column"},
-		{[]string{named, "--column="}, exitInput, "", "--column needs the name"},
-		{[]string{named, "--colum", "x"}, exitInput, "", "unknown flag --colum"},
-		{[]string{"--json=yes", named}, exitInput, "", "unknown flag --json=yes"},
+		{[]string{named, "--column"}, exitInput, "", "roster check: --column needs a value (the user column's header)"},
+		{[]string{named, "--column="}, exitInput, "", "--column needs a value"},
+		{[]string{"--column", "--json", named}, exitInput, "", "--column needs a value"},
+		{[]string{named, "--colum", "x"}, exitInput, "", "unknown flag --colum (did you mean --column?)"},
+		{[]string{"--json=yes", named}, exitInput, "", `--json "yes": expected true or false, or --json alone`},
+		{[]string{"--json=false", named}, exitOK, "usable, 2 users", ""},
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -231,8 +235,11 @@ func TestCheckArguments(t *testing.T) {
 			if code != tc.code || !strings.Contains(out, tc.stdoutHas) || !strings.Contains(errOut, tc.stderrHas) {
 				t.Errorf("exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
 			}
-			if tc.code == exitInput && !strings.Contains(errOut, "Usage: roster check") {
-				t.Errorf("a usage error does not show the usage:\n%s", errOut)
+			if tc.code == exitInput && !strings.HasSuffix(errOut, "\nRun `roster check --help` to see its flags.\n") {
+				t.Errorf("a usage error does not end with the hint to the help:\n%s", errOut)
+			}
+			if tc.code == exitOK && errOut != "" {
+				t.Errorf("stderr on success:\n%s", errOut)
 			}
 		})
 	}

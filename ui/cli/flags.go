@@ -2,9 +2,7 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -32,39 +30,49 @@ const resumeAuto = "auto"
 // runHint ends every flag error, so that the reader knows where the list is.
 const runHint = "Run `roster help` to see every flag."
 
-// parseRunFlags reads the run flags as -flag or --flag, with a value after
-// "=" or as the next argument, as the seed script took them. It checks the
-// values that need no file or network (auth, interval, window).
+// parseRunFlags reads the run flags as every command reads its flags (see
+// flagSet): -flag or --flag, with a value after "=" or as the next argument,
+// as the seed script took them. It parses and checks the values that need no
+// file or network (auth, interval, window) once, into typed fields.
 func parseRunFlags(args []string) (runFlags, error) {
 	var f runFlags
-	fs := flag.NewFlagSet("roster", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // errors are ours to word
-	fs.StringVar(&f.Config, "config", "", "")
-	fs.StringVar(&f.Auth, "auth", "", "")
-	fs.StringVar(&f.CSV, "csv", "", "")
-	fs.StringVar(&f.Column, "column", "", "")
-	fs.StringVar(&f.Stream, "stream", "", "")
-	var room, interval, window string
-	fs.StringVar(&room, "room", "", "") // alias of --stream
-	fs.BoolVar(&f.Remove, "remove", false, "")
-	fs.StringVar(&interval, "interval", "", "")
-	fs.StringVar(&window, "window", "", "")
-	fs.BoolVar(&f.Weekends, "weekends", false, "")
-	fs.StringVar(&f.Out, "out", "", "")
-	fs.Var((*resumeValue)(&f.Resume), "resume", "")
-	fs.BoolVar(&f.DryRun, "dry-run", false, "")
-	fs.BoolVar(&f.Yes, "yes", false, "")
-	fs.BoolVar(&f.NoTUI, "no-tui", false, "")
+	var room, window string
+	fs := newFlagSet()
+	fs.str("config", " (the bot's config.json or config.yaml)", &f.Config)
+	fs.value("auth", ": rsa or cert", func(v string) error {
+		f.Auth = v
+		return f.check()
+	})
+	fs.str("csv", " (the user list, such as users.csv)", &f.CSV)
+	fs.str("column", " (the user column's header)", &f.Column)
+	fs.str("stream", " (the room's stream ID)", &f.Stream)
+	fs.str("room", " (the room's stream ID)", &room) // alias of --stream
+	fs.boolean("remove", &f.Remove)
+	fs.value("interval", " such as 3s or 3", func(v string) (err error) {
+		f.Interval, err = parseInterval(v)
+		return err
+	})
+	fs.str("window", " such as 18:00-08:00", &window)
+	fs.boolean("weekends", &f.Weekends)
+	fs.str("out", " (a folder)", &f.Out)
+	fs.optional("resume", func() { f.Resume = resumeAuto }, func(v string) error {
+		switch v {
+		case "":
+			return flagError("--resume= needs a journal path, or leave out the '=' to find the journal by itself")
+		case resumeAuto:
+			f.Resume = "./" + resumeAuto // a file really named "auto"
+		default:
+			f.Resume = v
+		}
+		return nil
+	})
+	fs.boolean("dry-run", &f.DryRun)
+	fs.boolean("yes", &f.Yes)
+	fs.boolean("no-tui", &f.NoTUI)
 
-	norm, err := normaliseRunArgs(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
 		return f, err
-	}
-	if err := fs.Parse(norm); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return f, err
-		}
-		return f, fmt.Errorf("%v", strings.Replace(err.Error(), " -", " --", 1))
 	}
 	if room != "" {
 		if f.Stream != "" && f.Stream != room {
@@ -72,14 +80,8 @@ func parseRunFlags(args []string) (runFlags, error) {
 		}
 		f.Stream = room
 	}
-	if fs.NArg() > 0 {
-		return f, fmt.Errorf("unexpected argument %q: every value follows its flag, as in --csv users.csv", fs.Arg(0))
-	}
-	if err := f.check(); err != nil {
-		return f, err
-	}
-	if f.Interval, err = parseInterval(interval); err != nil {
-		return f, err
+	if len(rest) > 0 {
+		return f, fmt.Errorf("unexpected argument %q: every value follows its flag, as in --csv users.csv", rest[0])
 	}
 	if f.Window, err = parseWindow(window, f.Weekends); err != nil {
 		return f, err
@@ -87,77 +89,13 @@ func parseRunFlags(args []string) (runFlags, error) {
 	return f, nil
 }
 
-// normaliseRunArgs gives the flag package what it can parse: it turns
-// "--resume FILE" into "--resume=FILE" (the flag package has no optional
-// values), and words unknown flags and missing values itself.
-func normaliseRunArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	out := make([]string, 0, len(args))
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		if arg == "--" || arg == "-" || !strings.HasPrefix(arg, "-") {
-			return append(out, args[i:]...), nil // the flag package stops here too
-		}
-		name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		out = append(out, arg)
-		if name == "h" || name == "help" {
-			continue
-		}
-		fl := fs.Lookup(name)
-		if fl == nil {
-			return nil, fmt.Errorf("unknown flag %s", arg)
-		}
-		if hasValue {
-			continue
-		}
-		if name == "resume" {
-			if i+1 < len(args) && args[i+1] != "" && !strings.HasPrefix(args[i+1], "-") {
-				out[len(out)-1] = "--resume=" + args[i+1]
-				i++
-			}
-			continue
-		}
-		if b, ok := fl.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
-			continue
-		}
-		if i+1 >= len(args) {
-			return nil, fmt.Errorf("--%s needs a value%s", name, flagValueExample(name))
-		}
-		out = append(out, args[i+1])
-		i++
-	}
-	return out, nil
-}
-
-// flagValueExample shows what a value flag expects, for error messages.
-func flagValueExample(name string) string {
-	switch name {
-	case "config":
-		return " (the bot's config.json or config.yaml)"
-	case "csv":
-		return " (the user list, such as users.csv)"
-	case "stream", "room":
-		return " (the room's stream ID)"
-	case "auth":
-		return ": rsa or cert"
-	case "interval":
-		return " such as 3s or 3"
-	case "window":
-		return " such as 18:00-08:00"
-	case "out":
-		return " (a folder)"
-	case "column":
-		return " (the user column's header)"
-	}
-	return ""
-}
-
-// check validates the values that need no file or network.
+// check validates --auth, which the config may also give.
 func (f *runFlags) check() error {
 	f.Auth = strings.ToLower(strings.TrimSpace(f.Auth))
 	switch f.Auth {
 	case "", string(symphony.AuthRSA), string(symphony.AuthCert):
 	default:
-		return fmt.Errorf("--auth %q: expected rsa or cert (or leave it out: the config says which)", f.Auth)
+		return flagErrorf("--auth %q: expected rsa or cert (or leave it out: the config says which)", f.Auth)
 	}
 	return nil
 }
@@ -170,7 +108,7 @@ func parseInterval(raw string) (time.Duration, error) {
 	if s == "" {
 		return 0, nil
 	}
-	bad := fmt.Errorf("--interval %q: expected a duration such as 3s or 500ms, or plain seconds such as 3", raw)
+	bad := flagErrorf("--interval %q: expected a duration such as 3s or 500ms, or plain seconds such as 3", raw)
 	var d time.Duration
 	if secs, err := strconv.ParseFloat(s, 64); err == nil {
 		if math.IsNaN(secs) || math.IsInf(secs, 0) || secs > 24*3600 {
@@ -181,11 +119,11 @@ func parseInterval(raw string) (time.Duration, error) {
 		return 0, bad
 	}
 	if d <= 0 {
-		return 0, fmt.Errorf("--interval %q: the pace must be more than zero (Symphony asks for 3s in rooms over %d members)",
+		return 0, flagErrorf("--interval %q: the pace must be more than zero (Symphony asks for 3s in rooms over %d members)",
 			raw, bulk.PaceThreshold)
 	}
 	if d > 24*time.Hour {
-		return 0, fmt.Errorf("--interval %q: more than a day between changes; expected something like 3s", raw)
+		return 0, flagErrorf("--interval %q: more than a day between changes; expected something like 3s", raw)
 	}
 	return d, nil
 }
@@ -204,33 +142,3 @@ func parseWindow(raw string, weekends bool) (*bulk.Window, error) {
 	}
 	return w, nil
 }
-
-// resumeValue is --resume: a flag that may stand alone (find the journal)
-// or take a journal path.
-type resumeValue string
-
-func (r *resumeValue) String() string {
-	if r == nil {
-		return ""
-	}
-	return string(*r)
-}
-
-func (r *resumeValue) Set(v string) error {
-	switch v {
-	case "true":
-		*r = resumeAuto
-	case "false":
-		*r = ""
-	case "":
-		return errors.New("--resume= needs a journal path, or leave out the '=' to find the journal by itself")
-	case resumeAuto:
-		*r = "./" + resumeAuto // a file really named "auto"
-	default:
-		*r = resumeValue(v)
-	}
-	return nil
-}
-
-// IsBoolFlag lets a bare --resume parse.
-func (r *resumeValue) IsBoolFlag() bool { return true }

@@ -23,6 +23,33 @@ func cmdSim(args []string, stdout, stderr io.Writer) int {
 	return serveSim(ctx, args, stdout, stderr)
 }
 
+const simUsage = `Usage: roster sim --dir DIR [flags]
+
+Serves a simulated Symphony pod on localhost until Ctrl+C, and writes a working
+config.json, config.yaml, bot key, CA and sample users.csv into DIR.
+
+Flags:
+  --dir DIR            folder for the config, key, CA and users.csv (created if missing)
+  --addr HOST:PORT     address to listen on (default 127.0.0.1:0, port 0: any free port)
+  --latency D          delay added to every reply, such as 50ms (default 0)
+  --pace D             the pod's pace: minimum gap between changes in rooms over 500
+                       members (default 3s)
+  --pace-reject        answer changes that come faster than --pace with 429 (otherwise
+                       they are only counted)
+  --session D          session lifetime (default 1h)
+  --rate-429 P         probability (0 to 1) that a /pod call answers 429 (default 0)
+  --retry-after D      Retry-After of the injected 429s (default 1s)
+  --rate-5xx P         probability (0 to 1) that a /pod call starts a burst of 503s (default 0)
+  --burst-5xx N        503s in a burst (default 1)
+  --drop P             probability (0 to 1) that a /pod call's connection is closed with
+                       no reply (default 0)
+  --kill-sessions D    invalidate every session this often (default 0: never)
+  --seed N             random seed of the faults, for reproducible runs (default 0: from
+                       the clock)
+  --log                print one line per request (method, path, status; never tokens)
+  -h, --help           print this help
+`
+
 // simFlags are the options of roster sim.
 type simFlags struct {
 	dir, addr string
@@ -31,74 +58,82 @@ type simFlags struct {
 	faults    podsim.Faults
 }
 
-func parseSimFlags(args []string, stderr io.Writer) (*simFlags, error) {
-	f := &simFlags{}
-	fs := flag.NewFlagSet("roster sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: roster sim --dir DIR [--addr 127.0.0.1:0] [flags]")
-		fmt.Fprintln(stderr, "Serves a simulated Symphony pod on localhost and writes a working config, key, CA and sample CSV into DIR.")
-		fs.PrintDefaults()
-	}
-	fs.StringVar(&f.dir, "dir", "", "folder for config.json, config.yaml, bot-key.pem, ca.pem and users.csv (created if missing)")
-	fs.StringVar(&f.addr, "addr", "127.0.0.1:0", "address to listen on (port 0: any free port)")
-	fs.DurationVar(&f.opts.Latency, "latency", 0, "delay added to every reply, e.g. 50ms")
-	fs.DurationVar(&f.opts.PaceGap, "pace", 3*time.Second, "the pod's pace: minimum gap between changes in rooms over 500 members")
-	fs.BoolVar(&f.opts.PaceReject, "pace-reject", false, "answer changes that come faster than --pace with 429 (otherwise only counted)")
-	fs.DurationVar(&f.opts.SessionLifetime, "session", time.Hour, "session lifetime")
-	fs.Float64Var(&f.faults.Rate429, "rate-429", 0, "probability (0 to 1) that a /pod call answers 429")
-	fs.DurationVar(&f.faults.RetryAfter, "retry-after", time.Second, "Retry-After of injected 429s")
-	fs.Float64Var(&f.faults.Rate5xx, "rate-5xx", 0, "probability (0 to 1) that a /pod call starts a burst of 503s")
-	fs.IntVar(&f.faults.Burst5xx, "burst-5xx", 1, "503s in a burst")
-	fs.Float64Var(&f.faults.DropRate, "drop", 0, "probability (0 to 1) that a /pod call's connection is closed with no reply")
-	fs.DurationVar(&f.faults.KillSessionsEvery, "kill-sessions", 0, "invalidate every session this often (0: never)")
-	fs.BoolVar(&f.log, "log", false, "print one line per request (method, path, status; never tokens)")
-	fs.Int64Var(&f.faults.Seed, "seed", 0, "random seed of the faults, for reproducible runs (0: from the clock)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
+// parseSimFlags reads roster sim's flags as every command reads its flags
+// (see flagSet), checking each value as it comes.
+func parseSimFlags(args []string) (*simFlags, error) {
+	f := &simFlags{addr: "127.0.0.1:0"}
+	f.opts.PaceGap = 3 * time.Second
+	f.opts.SessionLifetime = time.Hour
+	f.faults.RetryAfter = time.Second
+	f.faults.Burst5xx = 1
+
+	notNegative := func(d time.Duration) error {
+		if d < 0 {
+			return errors.New("must not be negative")
 		}
-		return nil, fmt.Errorf("roster sim: %w", err)
+		return nil
 	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("roster sim: unexpected argument %q (flags only; see roster sim --help)", fs.Arg(0))
+	// The pod reads 0 as its default (3 s, 1 hour): refuse it rather than
+	// print a banner with a pace the pod does not keep.
+	positive := func(example string) func(time.Duration) error {
+		return func(d time.Duration) error {
+			if d <= 0 {
+				return errors.New("must be more than zero, such as " + example)
+			}
+			return nil
+		}
+	}
+	probability := func(p float64) error {
+		if !(p >= 0 && p <= 1) { // NaN too
+			return errors.New("expected a probability between 0 and 1, such as 0.1")
+		}
+		return nil
+	}
+	fs := newFlagSet()
+	fs.str("dir", " (a folder)", &f.dir)
+	fs.str("addr", " such as 127.0.0.1:0", &f.addr)
+	fs.duration("latency", &f.opts.Latency, notNegative)
+	fs.duration("pace", &f.opts.PaceGap, positive("10ms"))
+	fs.boolean("pace-reject", &f.opts.PaceReject)
+	fs.duration("session", &f.opts.SessionLifetime, positive("1h"))
+	fs.float("rate-429", " between 0 and 1, such as 0.1", &f.faults.Rate429, probability)
+	fs.duration("retry-after", &f.faults.RetryAfter, notNegative)
+	fs.float("rate-5xx", " between 0 and 1, such as 0.1", &f.faults.Rate5xx, probability)
+	var burst int64 = 1
+	fs.integer("burst-5xx", " such as 1 or 3", &burst, func(n int64) error {
+		if n < 1 || n > 1000 {
+			return errors.New("expected a whole number from 1 to 1000")
+		}
+		return nil
+	})
+	fs.float("drop", " between 0 and 1, such as 0.1", &f.faults.DropRate, probability)
+	fs.duration("kill-sessions", &f.faults.KillSessionsEvery, notNegative)
+	fs.boolean("log", &f.log)
+	fs.integer("seed", " such as 7", &f.faults.Seed, nil)
+
+	rest, err := fs.parse(args)
+	if err != nil {
+		return nil, err
+	}
+	f.faults.Burst5xx = int(burst)
+	if len(rest) > 0 {
+		return nil, fmt.Errorf("unexpected argument %q: roster sim takes flags only, as in --dir %s", rest[0], rest[0])
 	}
 	if f.dir == "" {
-		return nil, errors.New("roster sim: --dir is required: the folder where the config, key, CA and sample CSV go")
-	}
-	for name, p := range map[string]float64{"--rate-429": f.faults.Rate429, "--rate-5xx": f.faults.Rate5xx, "--drop": f.faults.DropRate} {
-		if p < 0 || p > 1 {
-			return nil, fmt.Errorf("roster sim: %s %v: a probability is between 0 and 1, e.g. 0.1", name, p)
-		}
-	}
-	for name, d := range map[string]time.Duration{"--latency": f.opts.Latency, "--pace": f.opts.PaceGap,
-		"--session": f.opts.SessionLifetime, "--retry-after": f.faults.RetryAfter, "--kill-sessions": f.faults.KillSessionsEvery} {
-		if d < 0 {
-			return nil, fmt.Errorf("roster sim: %s %v: must not be negative", name, d)
-		}
-	}
-	// The pod reads 0 as its default (3 s, 1 hour): say so rather than
-	// print a banner with a pace the pod does not keep.
-	for name, d := range map[string]time.Duration{"--pace": f.opts.PaceGap, "--session": f.opts.SessionLifetime} {
-		if d == 0 {
-			return nil, fmt.Errorf("roster sim: %s %v: must be positive, e.g. 10ms", name, d)
-		}
-	}
-	if f.faults.Burst5xx < 1 {
-		return nil, fmt.Errorf("roster sim: --burst-5xx %d: must be at least 1", f.faults.Burst5xx)
+		return nil, errors.New("--dir is required: the folder where the config, key, CA and sample CSV go")
 	}
 	return f, nil
 }
 
 // serveSim is roster sim until ctx ends.
 func serveSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	f, err := parseSimFlags(args, stderr)
+	f, err := parseSimFlags(args)
 	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, simUsage)
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitInput
+		return usageFailed(stderr, "roster sim", err)
 	}
 	if f.log {
 		f.opts.RequestLog = stdout

@@ -107,20 +107,25 @@ func TestSimServesAndWritesFiles(t *testing.T) {
 func TestSimRefusesBadFlags(t *testing.T) {
 	for _, tt := range []struct {
 		args []string
-		msg  string
+		msg  string // the whole first line of stderr, after "roster sim: "
 	}{
-		{nil, "--dir is required"},
-		{[]string{"--dir", t.TempDir(), "--rate-429", "1.5"}, "--rate-429"},
-		{[]string{"--dir", t.TempDir(), "--drop", "-0.1"}, "--drop"},
-		{[]string{"--dir", t.TempDir(), "--latency", "-1s"}, "--latency"},
-		{[]string{"--dir", t.TempDir(), "--burst-5xx", "0"}, "--burst-5xx"},
-		{[]string{"--dir", t.TempDir(), "--pace", "soon"}, "invalid value"},
+		{nil, "--dir is required: the folder where the config, key, CA and sample CSV go"},
+		{[]string{"--dir", t.TempDir(), "--rate-429", "1.5"}, `--rate-429 "1.5": expected a probability between 0 and 1, such as 0.1`},
+		{[]string{"--dir", t.TempDir(), "--drop", "-0.1"}, `--drop "-0.1": expected a probability between 0 and 1, such as 0.1`},
+		{[]string{"--dir", t.TempDir(), "--rate-5xx=NaN"}, `--rate-5xx "NaN": expected a probability between 0 and 1, such as 0.1`},
+		{[]string{"--dir", t.TempDir(), "--latency", "-1s"}, `--latency "-1s": must not be negative`},
+		{[]string{"--dir", t.TempDir(), "--burst-5xx", "0"}, `--burst-5xx "0": expected a whole number from 1 to 1000`},
+		{[]string{"--dir", t.TempDir(), "--burst-5xx", "two"}, `--burst-5xx "two": expected a whole number such as 1 or 3`},
+		{[]string{"--dir", t.TempDir(), "--pace", "soon"}, `--pace "soon": expected a duration such as 500ms, 3s or 1m`},
 		// The pod would read 0 as its default (3 s, 1 hour) while the banner said 0s.
-		{[]string{"--dir", t.TempDir(), "--pace", "0"}, "--pace 0s: must be positive"},
-		{[]string{"--dir", t.TempDir(), "--session", "0s"}, "--session 0s: must be positive"},
-		{[]string{"--dir", t.TempDir(), "--bogus"}, "bogus"},
-		{[]string{"--dir", t.TempDir(), "extra"}, "unexpected argument"},
-		{[]string{"--dir", t.TempDir(), "--addr", "256.0.0.1:0"}, "--addr"},
+		{[]string{"--dir", t.TempDir(), "--pace", "0"}, `--pace "0": must be more than zero, such as 10ms`},
+		{[]string{"--dir", t.TempDir(), "--session", "0s"}, `--session "0s": must be more than zero, such as 1h`},
+		{[]string{"--dir", t.TempDir(), "--bogus"}, "unknown flag --bogus"},
+		{[]string{"--dir", t.TempDir(), "--pase", "1s"}, "unknown flag --pase (did you mean --pace?)"},
+		{[]string{"--dir", t.TempDir(), "--seed"}, "--seed needs a value such as 7"},
+		{[]string{"--dir", "--log"}, "--dir needs a value (a folder)"},
+		{[]string{"--dir", t.TempDir(), "--log=sometimes"}, `--log "sometimes": expected true or false, or --log alone`},
+		{[]string{"--dir", t.TempDir(), "extra"}, `unexpected argument "extra": roster sim takes flags only, as in --dir extra`},
 	} {
 		var stdout, stderr simOutput
 		// A bad flag that slipped through would serve until the context ends:
@@ -128,11 +133,40 @@ func TestSimRefusesBadFlags(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		code := serveSim(ctx, tt.args, &stdout, &stderr)
 		cancel()
-		if code != exitInput || !strings.Contains(stderr.String(), tt.msg) {
-			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, code, stderr.String(), tt.msg)
+		want := "roster sim: " + tt.msg + "\nRun `roster sim --help` to see its flags.\n"
+		if code != exitInput || stderr.String() != want || stdout.String() != "" {
+			t.Errorf("%v: exit %d, stdout %q\nstderr %q\n  want %q (exit 2)", tt.args, code, stdout.String(), stderr.String(), want)
 		}
-		if strings.Contains(stderr.String(), "goroutine") {
-			t.Errorf("%v: a stack trace", tt.args)
-		}
+	}
+}
+
+// A port that cannot be listened on is no usage error: no hint to the help.
+func TestSimRefusesABadAddress(t *testing.T) {
+	var stdout, stderr simOutput
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	code := serveSim(ctx, []string{"--dir", t.TempDir(), "--addr", "256.0.0.1:0"}, &stdout, &stderr)
+	if code != exitInput || !strings.HasPrefix(stderr.String(), "roster sim: --addr 256.0.0.1:0: ") || strings.Contains(stderr.String(), "goroutine") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+func TestSimFlagsDefaultsAndValues(t *testing.T) {
+	f, err := parseSimFlags([]string{"-dir=pod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.dir != "pod" || f.addr != "127.0.0.1:0" || f.opts.PaceGap != 3*time.Second || f.opts.SessionLifetime != time.Hour ||
+		f.faults.RetryAfter != time.Second || f.faults.Burst5xx != 1 || f.log || f.opts.PaceReject {
+		t.Errorf("defaults: %+v", f)
+	}
+	f, err = parseSimFlags([]string{"--pace", "10ms", "--dir", "pod", "--pace-reject", "--rate-429=0.25", "-burst-5xx", "3",
+		"--seed", "-7", "--kill-sessions", "2m", "--log", "--addr", "127.0.0.1:9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.opts.PaceGap != 10*time.Millisecond || !f.opts.PaceReject || f.faults.Rate429 != 0.25 || f.faults.Burst5xx != 3 ||
+		f.faults.Seed != -7 || f.faults.KillSessionsEvery != 2*time.Minute || !f.log || f.addr != "127.0.0.1:9" {
+		t.Errorf("values: %+v", f)
 	}
 }
