@@ -52,7 +52,7 @@ func (s *Server) WriteDir(dir string, d *Demo) error {
 		{FileBDKConfig, bdk},
 		{FileBotKey, d.BotKeyPEM},
 		{FileCA, s.CAPEM()},
-		{FileUsersCSV, sampleCSV(d, s.State())},
+		{FileUsersCSV, []byte(SampleCSV(d, s.State()))},
 	}
 	for _, f := range files {
 		if err := writeFile0600(filepath.Join(dir, f.name), f.data); err != nil {
@@ -138,53 +138,65 @@ func (s *Server) bdkConfig(d *Demo) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// sampleCSV is a user list as administrators really send them: a header,
-// mostly user IDs, some emails and usernames, an owner flag, a couple of
-// duplicates, a member of the small room, an inactive, an external and an
-// unknown user, and one row that is no user at all.
-func sampleCSV(d *Demo, st State) []byte {
+// SampleCSV is the sample user list of the demo world, as administrators
+// really send them: a header, mostly user IDs with some emails and usernames
+// among them, an owner flag, duplicates (the same ID twice, an email again in
+// capitals), users already in the small and the medium room, an inactive
+// user, an external user (by ID and by email), an unknown user, and rows that
+// are no user at all. WriteDir writes it as users.csv; roster demo offers it.
+// st is the pod's state after SeedDemo (for the rooms' members).
+func SampleCSV(d *Demo, st State) string {
 	var b strings.Builder
 	b.WriteString("user,owner\n")
 	row := func(v string, owner bool) {
 		b.WriteString(v)
 		if owner {
 			b.WriteString(",yes")
+		} else {
+			b.WriteString(",")
 		}
 		b.WriteString("\n")
 	}
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	c := d.Candidates
-	n := min(len(c), 30)
+	n := min(len(c), 34)
 	for i := 0; i < n; i++ {
 		switch {
-		case i == 0:
-			row(strconv.FormatInt(c[i].ID, 10), true)
 		case i%7 == 3:
 			row(c[i].Email, false)
 		case i%9 == 5:
 			row(c[i].Username, false)
 		default:
-			row(strconv.FormatInt(c[i].ID, 10), false)
+			row(id(c[i].ID), i == 1)
 		}
 	}
-	if n > 2 {
-		row(strconv.FormatInt(c[1].ID, 10), false) // a duplicate ID
-		row(strings.ToUpper(c[3].Email), false)    // the same email in capitals
+	if n > 3 {
+		row(id(c[0].ID), false)                 // a duplicate ID
+		row(strings.ToUpper(c[3].Email), false) // the same email in capitals
 	}
-	if small, ok := st.Room(d.Small); ok {
-		for _, id := range small.Members {
-			if id != d.BotID {
-				row(strconv.FormatInt(id, 10), false) // already in the small room
-				break
+	for _, roomID := range []string{d.Small, d.Medium} {
+		r, ok := st.Room(roomID)
+		if !ok {
+			continue
+		}
+		added := 0
+		for _, m := range r.Members {
+			if m != d.BotID && added < 2 {
+				row(id(m), false) // already in the room
+				added++
 			}
 		}
 	}
 	if len(d.Inactive) > 0 {
-		row(strconv.FormatInt(d.Inactive[0].ID, 10), false)
+		row(id(d.Inactive[0].ID), false)
 	}
 	if len(d.External) > 0 {
-		row(d.External[0].Email, false)
+		row(id(d.External[0].ID), false)
+		row(d.External[len(d.External)-1].Email, false)
 	}
 	row("departed.colleague@"+podDomain, false) // no such user
-	row("#N/A", false)
-	return []byte(b.String())
+	row("#N/A", false)                          // no user at all
+	row("not an id", false)
+	row("-42", false)
+	return b.String()
 }
