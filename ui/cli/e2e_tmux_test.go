@@ -100,8 +100,10 @@ func TestDemoInTmux(t *testing.T) {
 	}
 	s := &tmuxSession{t: t, tmux: tmuxPath, socket: fmt.Sprintf("roster-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	t.Cleanup(func() { s.run("kill-server") })
+	// The demo's files go to the user's cache folder: a test's own, here.
+	cache := filepath.Join(dir, "cache")
 	// The shell line keeps the pane after roster exits, to read what it printed.
-	cmdline := fmt.Sprintf("cd %q && %q demo; echo ROSTER-EXIT=$?; sleep 600", work, bin)
+	cmdline := fmt.Sprintf("cd %q && XDG_CACHE_HOME=%q HOME=%q %q demo; echo ROSTER-EXIT=$?; sleep 600", work, cache, cache, bin)
 	if out, err := s.run("new-session", "-d", "-s", "roster", "-x", "120", "-y", "40", "sh", "-c", cmdline); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
@@ -147,14 +149,21 @@ func TestDemoInTmux(t *testing.T) {
 	if _, err := os.Stat(report); err != nil {
 		t.Fatalf("the report the summary names: %v", err)
 	}
-	if !strings.HasPrefix(report, filepath.Join(work, "roster-demo-out")) {
-		t.Fatalf("the demo's report %s is not in ./roster-demo-out", report)
+	outDir := filepath.Join(cache, "roster", "demo")
+	if !strings.HasPrefix(report, outDir+string(filepath.Separator)) {
+		t.Fatalf("the demo's report %s is not in %s", report, outDir)
 	}
 
 	s.keys("q")
 	sc = s.waitText("ROSTER-EXIT=")
 	if !strings.Contains(sc, "The run finished") || !strings.Contains(sc, "Report:") {
 		t.Fatalf("the summary does not stay on the normal screen:\n%s", sc)
+	}
+	if !strings.Contains(sc, "journal and report are kept in "+outDir) {
+		t.Fatalf("the exit does not say where the demo's files are:\n%s", sc)
+	}
+	if entries, _ := os.ReadDir(work); len(entries) != 0 {
+		t.Fatalf("the demo left %d entries in the folder it ran in (%s)", len(entries), entries[0].Name())
 	}
 	code := number(t, sc, `ROSTER-EXIT=(\d+)`)
 	if want := map[bool]int{true: 1, false: 0}[failed > 0]; code != want {
