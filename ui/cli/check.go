@@ -71,10 +71,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 // command reads its flags; see flagSet.
 func parseCheckArgs(args []string) (checkArgs, error) {
 	var a checkArgs
-	fs := newFlagSet()
-	fs.str("column", " (the user column's header)", &a.column)
-	fs.boolean("json", &a.json)
-	files, err := fs.parse(args)
+	files, err := checkFlagSet(&a).parse(args)
 	if err != nil {
 		return a, err
 	}
@@ -86,6 +83,14 @@ func parseCheckArgs(args []string) (checkArgs, error) {
 	}
 	a.file = files[0]
 	return a, nil
+}
+
+// checkFlagSet is roster check's flags, set into a.
+func checkFlagSet(a *checkArgs) *flagSet {
+	fs := newFlagSet()
+	fs.str("column", " (the user column's header)", &a.column)
+	fs.boolean("json", &a.json)
+	return fs
 }
 
 // readForCheck reads the whole file as a run would, keeping only the counts,

@@ -5,6 +5,8 @@
 package cli
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 )
@@ -28,12 +30,63 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return cmdSim(args[1:], stdout, stderr)
 		case "check":
 			return cmdCheck(args[1:], stdout, stderr)
-		case "help", "-h", "-help", "--help":
-			fmt.Fprint(stdout, usage)
-			return exitOK
+		case "help":
+			return cmdHelp(args[1:], stdout, stderr)
+		case "version":
+			return cmdVersion(args[1:], stdout, stderr)
 		}
 	}
+	if asksVersion(args) {
+		return cmdVersion(nil, stdout, stderr)
+	}
 	return cmdRun(args, stdin, stdout, stderr)
+}
+
+// asksVersion reports whether the run's flags hold -version or --version.
+func asksVersion(args []string) bool {
+	for _, arg := range args {
+		if arg == "--" {
+			return false
+		}
+		if name, _, hasValue, ok := splitFlag(arg); ok && name == "version" && !hasValue {
+			return true
+		}
+	}
+	return false
+}
+
+// cmdVersion prints roster's version (roster version, roster --version).
+func cmdVersion(args []string, stdout, stderr io.Writer) int {
+	rest, err := newFlagSet().parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, "Usage: roster version (or roster --version)\n\nPrints roster's version.\n")
+		return exitOK
+	}
+	if err == nil && len(rest) > 0 {
+		err = fmt.Errorf("unexpected argument %q: roster version takes none", rest[0])
+	}
+	if err != nil {
+		return usageFailed(stderr, "roster version", err)
+	}
+	fmt.Fprintf(stdout, "roster %s\n", versionString())
+	return exitOK
+}
+
+// cmdHelp prints the usage (roster help), or a command's (roster help check).
+func cmdHelp(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	switch args[0] {
+	case "demo", "sim", "check", "version":
+		return Main([]string{args[0], "--help"}, nil, stdout, stderr)
+	case "run", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "roster help: no command %q: the commands are demo, sim, check and version\n%s\n", args[0], runHint)
+	return exitInput
 }
 
 const usage = `roster adds users to a Symphony room (or removes them) from a CSV, safely paced.
@@ -43,6 +96,8 @@ Usage:
   roster demo                    the whole wizard against a built-in simulated pod
   roster sim --dir DIR           serve a simulated pod and write a working config into DIR
   roster check FILE              show what would be read from a user list
+  roster version                 print roster's version (also roster --version)
+  roster help [COMMAND]          print this help, or a command's (also roster COMMAND --help)
 
 Run flags:
   --config FILE      legacy config.json or BDK 2.0 config.yaml
@@ -59,6 +114,11 @@ Run flags:
   --dry-run          print the plan and change nothing
   --yes              change members without asking (needed with no terminal)
   --no-tui           never open the wizard
+  --version          print roster's version
+  -h, --help         print this help
+
+Every command reads its flags alike: -flag or --flag, the value after "=" or as
+the next argument.
 
 Exit codes: 0 all done, 1 some users failed, 2 bad input or config, 3 aborted.
 `

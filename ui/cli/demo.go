@@ -42,9 +42,7 @@ Flags:
 func cmdDemo(args []string, stdout, stderr io.Writer) int {
 	const cmd = "roster demo"
 	var out string
-	fs := newFlagSet()
-	fs.str("out", " (a folder)", &out)
-	rest, err := fs.parse(args)
+	rest, err := demoFlagSet(&out).parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, demoUsageText())
 		return exitOK
@@ -82,6 +80,13 @@ func cmdDemo(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprint(stdout, demoExitNote(outDir, dir))
 	return code
+}
+
+// demoFlagSet is roster demo's flags.
+func demoFlagSet(out *string) *flagSet {
+	fs := newFlagSet()
+	fs.str("out", " (a folder)", out)
+	return fs
 }
 
 // demoExitNote is what roster demo prints when the wizard has closed.

@@ -37,40 +37,7 @@ const runHint = "Run `roster help` to see every flag."
 func parseRunFlags(args []string) (runFlags, error) {
 	var f runFlags
 	var room, window string
-	fs := newFlagSet()
-	fs.str("config", " (the bot's config.json or config.yaml)", &f.Config)
-	fs.value("auth", ": rsa or cert", func(v string) error {
-		f.Auth = v
-		return f.check()
-	})
-	fs.str("csv", " (the user list, such as users.csv)", &f.CSV)
-	fs.str("column", " (the user column's header)", &f.Column)
-	fs.str("stream", " (the room's stream ID)", &f.Stream)
-	fs.str("room", " (the room's stream ID)", &room) // alias of --stream
-	fs.boolean("remove", &f.Remove)
-	fs.value("interval", " such as 3s or 3", func(v string) (err error) {
-		f.Interval, err = parseInterval(v)
-		return err
-	})
-	fs.str("window", " such as 18:00-08:00", &window)
-	fs.boolean("weekends", &f.Weekends)
-	fs.str("out", " (a folder)", &f.Out)
-	fs.optional("resume", func() { f.Resume = resumeAuto }, func(v string) error {
-		switch v {
-		case "":
-			return flagError("--resume= needs a journal path, or leave out the '=' to find the journal by itself")
-		case resumeAuto:
-			f.Resume = "./" + resumeAuto // a file really named "auto"
-		default:
-			f.Resume = v
-		}
-		return nil
-	})
-	fs.boolean("dry-run", &f.DryRun)
-	fs.boolean("yes", &f.Yes)
-	fs.boolean("no-tui", &f.NoTUI)
-
-	rest, err := fs.parse(args)
+	rest, err := runFlagSet(&f, &room, &window).parse(args)
 	if err != nil {
 		return f, err
 	}
@@ -87,6 +54,44 @@ func parseRunFlags(args []string) (runFlags, error) {
 		return f, err
 	}
 	return f, nil
+}
+
+// runFlagSet is the run's flags, set into f; --room and --window are kept
+// as given, for parseRunFlags to check with the others.
+func runFlagSet(f *runFlags, room, window *string) *flagSet {
+	fs := newFlagSet()
+	fs.str("config", " (the bot's config.json or config.yaml)", &f.Config)
+	fs.value("auth", ": rsa or cert", func(v string) error {
+		f.Auth = v
+		return f.check()
+	})
+	fs.str("csv", " (the user list, such as users.csv)", &f.CSV)
+	fs.str("column", " (the user column's header)", &f.Column)
+	fs.str("stream", " (the room's stream ID)", &f.Stream)
+	fs.str("room", " (the room's stream ID)", room) // alias of --stream
+	fs.boolean("remove", &f.Remove)
+	fs.value("interval", " such as 3s or 3", func(v string) (err error) {
+		f.Interval, err = parseInterval(v)
+		return err
+	})
+	fs.str("window", " such as 18:00-08:00", window)
+	fs.boolean("weekends", &f.Weekends)
+	fs.str("out", " (a folder)", &f.Out)
+	fs.optional("resume", func() { f.Resume = resumeAuto }, func(v string) error {
+		switch v {
+		case "":
+			return flagError("--resume= needs a journal path, or leave out the '=' to find the journal by itself")
+		case resumeAuto:
+			f.Resume = "./" + resumeAuto // a file really named "auto"
+		default:
+			f.Resume = v
+		}
+		return nil
+	})
+	fs.boolean("dry-run", &f.DryRun)
+	fs.boolean("yes", &f.Yes)
+	fs.boolean("no-tui", &f.NoTUI)
+	return fs
 }
 
 // check validates --auth, which the config may also give.

@@ -97,7 +97,11 @@ func TestParseRunFlagsRefuses(t *testing.T) {
 		{[]string{"--window", "18:00"}, `--window: run window "18:00"`},
 		{[]string{"--csv", "u.csv", "extra.csv"}, `unexpected argument "extra.csv"`},
 		{[]string{"--resume="}, "--resume= needs a journal path"},
-		{[]string{"--yes=maybe"}, "maybe"},
+		{[]string{"--yes=maybe"}, `--yes "maybe": expected true or false, or --yes alone`},
+		{[]string{"--csv", "--yes"}, "--csv needs a value (the user list, such as users.csv)"},
+		{[]string{"--csv="}, "--csv needs a value"},
+		{[]string{"--stram", "X"}, "unknown flag --stram (did you mean --stream?)"},
+		{[]string{"-dryrun"}, "unknown flag --dryrun (did you mean --dry-run?)"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -113,8 +117,12 @@ func TestParseRunFlagsRefuses(t *testing.T) {
 }
 
 func TestParseRunFlagsHelp(t *testing.T) {
-	for _, arg := range []string{"-h", "--help"} {
+	for _, arg := range []string{"-h", "--help", "-help"} {
 		if _, err := parseRunFlags([]string{"--csv", "u.csv", arg}); !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("parseRunFlags(%s) = %v, want flag.ErrHelp", arg, err)
+		}
+		// Help wins over a wrong flag.
+		if _, err := parseRunFlags([]string{"--cvs", arg, "--interval", "fast"}); !errors.Is(err, flag.ErrHelp) {
 			t.Errorf("parseRunFlags(%s) = %v, want flag.ErrHelp", arg, err)
 		}
 	}

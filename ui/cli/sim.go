@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -59,14 +61,28 @@ type simFlags struct {
 }
 
 // parseSimFlags reads roster sim's flags as every command reads its flags
-// (see flagSet), checking each value as it comes.
+// (see flagSet).
 func parseSimFlags(args []string) (*simFlags, error) {
 	f := &simFlags{addr: "127.0.0.1:0"}
 	f.opts.PaceGap = 3 * time.Second
 	f.opts.SessionLifetime = time.Hour
 	f.faults.RetryAfter = time.Second
 	f.faults.Burst5xx = 1
+	rest, err := simFlagSet(f).parse(args)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) > 0 {
+		return nil, fmt.Errorf("unexpected argument %q: roster sim takes flags only, as in --dir %s", rest[0], rest[0])
+	}
+	if f.dir == "" {
+		return nil, errors.New("--dir is required: the folder where the config, key, CA and sample CSV go")
+	}
+	return f, nil
+}
 
+// simFlagSet is roster sim's flags, set into f, each value checked as it comes.
+func simFlagSet(f *simFlags) *flagSet {
 	notNegative := func(d time.Duration) error {
 		if d < 0 {
 			return errors.New("must not be negative")
@@ -99,30 +115,19 @@ func parseSimFlags(args []string) (*simFlags, error) {
 	fs.float("rate-429", " between 0 and 1, such as 0.1", &f.faults.Rate429, probability)
 	fs.duration("retry-after", &f.faults.RetryAfter, notNegative)
 	fs.float("rate-5xx", " between 0 and 1, such as 0.1", &f.faults.Rate5xx, probability)
-	var burst int64 = 1
-	fs.integer("burst-5xx", " such as 1 or 3", &burst, func(n int64) error {
-		if n < 1 || n > 1000 {
-			return errors.New("expected a whole number from 1 to 1000")
+	fs.value("burst-5xx", " such as 1 or 3", func(v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > 1000 {
+			return errors.New("expected a whole number from 1 to 1000, such as 3")
 		}
+		f.faults.Burst5xx = n
 		return nil
 	})
 	fs.float("drop", " between 0 and 1, such as 0.1", &f.faults.DropRate, probability)
 	fs.duration("kill-sessions", &f.faults.KillSessionsEvery, notNegative)
 	fs.boolean("log", &f.log)
 	fs.integer("seed", " such as 7", &f.faults.Seed, nil)
-
-	rest, err := fs.parse(args)
-	if err != nil {
-		return nil, err
-	}
-	f.faults.Burst5xx = int(burst)
-	if len(rest) > 0 {
-		return nil, fmt.Errorf("unexpected argument %q: roster sim takes flags only, as in --dir %s", rest[0], rest[0])
-	}
-	if f.dir == "" {
-		return nil, errors.New("--dir is required: the folder where the config, key, CA and sample CSV go")
-	}
-	return f, nil
+	return fs
 }
 
 // serveSim is roster sim until ctx ends.

@@ -114,8 +114,8 @@ func TestSimRefusesBadFlags(t *testing.T) {
 		{[]string{"--dir", t.TempDir(), "--drop", "-0.1"}, `--drop "-0.1": expected a probability between 0 and 1, such as 0.1`},
 		{[]string{"--dir", t.TempDir(), "--rate-5xx=NaN"}, `--rate-5xx "NaN": expected a probability between 0 and 1, such as 0.1`},
 		{[]string{"--dir", t.TempDir(), "--latency", "-1s"}, `--latency "-1s": must not be negative`},
-		{[]string{"--dir", t.TempDir(), "--burst-5xx", "0"}, `--burst-5xx "0": expected a whole number from 1 to 1000`},
-		{[]string{"--dir", t.TempDir(), "--burst-5xx", "two"}, `--burst-5xx "two": expected a whole number such as 1 or 3`},
+		{[]string{"--dir", t.TempDir(), "--burst-5xx", "0"}, `--burst-5xx "0": expected a whole number from 1 to 1000, such as 3`},
+		{[]string{"--dir", t.TempDir(), "--burst-5xx", "two"}, `--burst-5xx "two": expected a whole number from 1 to 1000, such as 3`},
 		{[]string{"--dir", t.TempDir(), "--pace", "soon"}, `--pace "soon": expected a duration such as 500ms, 3s or 1m`},
 		// The pod would read 0 as its default (3 s, 1 hour) while the banner said 0s.
 		{[]string{"--dir", t.TempDir(), "--pace", "0"}, `--pace "0": must be more than zero, such as 10ms`},
