@@ -103,7 +103,7 @@ func BenchmarkJournalRecord(b *testing.B) {
 		defer j.Close()
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			if err := j.result(res, "add"); err != nil {
+			if err := j.result(res, ActionAdd); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -28,11 +28,7 @@ func (r *Runner) execute(ctx context.Context, t task) (*Result, string) {
 	it := t.item
 	res := &Result{Index: t.index, Item: it}
 	if !t.promoteOnly {
-		action := "add"
-		if r.plan.Mode == ModeRemove {
-			action = "remove"
-		}
-		c := r.call(ctx, it, action)
+		c := r.call(ctx, it, r.plan.Mode.change())
 		res.Attempts = c.attempts
 		switch {
 		case c.aborted:
@@ -72,7 +68,7 @@ func (r *Runner) execute(ctx context.Context, t task) (*Result, string) {
 		}
 	}
 	if r.plan.Mode == ModeAdd && it.Owner && (res.Outcome == OutcomeAdded || res.Outcome == OutcomeAlreadyMember) {
-		c := r.call(ctx, it, "promote")
+		c := r.call(ctx, it, ActionPromote)
 		res.Attempts += c.attempts
 		switch {
 		case c.aborted:
@@ -116,9 +112,15 @@ func (r *Runner) applied(c callResult) Outcome {
 // call makes one membership call, retrying what can be retried. Every
 // attempt waits for the pace when the room is over the threshold, and a
 // pause asked for during a wait holds the run before the attempt.
-func (r *Runner) call(ctx context.Context, it Item, action string) callResult {
+func (r *Runner) call(ctx context.Context, it Item, action Action) callResult {
 	var c callResult
-	promote := action == "promote"
+	if !action.valid() {
+		// Never taken for another call: a value that is not an action is
+		// a fault of this program, and no user's call can be trusted.
+		c.stop = fmt.Sprintf("internal error: %v is not a membership call (add, remove or promote); nothing was called for %s", action, it.Input)
+		return c
+	}
+	promote := action == ActionPromote
 	// The start record is written before the wait for the pace, so that
 	// its fsync does not delay the call's start: the pace is measured from
 	// the previous start, so any delay after the wait would add up.
@@ -143,11 +145,11 @@ func (r *Runner) call(ctx context.Context, it Item, action string) callResult {
 		c.attempts = attempt
 		var err error
 		switch action {
-		case "add":
+		case ActionAdd:
 			c.change, err = r.pod.AddMember(ctx, r.plan.StreamID, it.UserID)
-		case "remove":
+		case ActionRemove:
 			c.change, err = r.pod.RemoveMember(ctx, r.plan.StreamID, it.UserID)
-		default:
+		case ActionPromote:
 			c.change, err = r.pod.PromoteOwner(ctx, r.plan.StreamID, it.UserID)
 		}
 		if err == nil {

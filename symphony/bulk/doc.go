@@ -60,6 +60,15 @@ package bulk
 //   - An add answered "already part of the room" on a retry counts as added
 //     (an earlier attempt's reply was lost); a removal answered "not a
 //     member" on a retry counts as removed.
+//   - Actions. The calls a run makes are an Action: ActionAdd,
+//     ActionRemove or ActionPromote, written in the journal's "action"
+//     field as "add", "remove" and "promote", the words of the journal's
+//     first version, so that journals already on disk read and resume the
+//     same. Anything else is an error where it shows up, never taken for
+//     another call: a call for it stops the run before reaching the pod, the
+//     journal refuses to write it, and a journal line naming another word
+//     is an unreadable line. (A value that is not an action once fell
+//     through to a promotion to owner.)
 //   - Journal. Records are fsync'ed one by one (about 0.2 ms each, see
 //     BenchmarkJournalRecord). The "start" record of a call is written
 //     before the wait for the pace, so its fsync never delays a paced

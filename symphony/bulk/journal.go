@@ -60,7 +60,7 @@ type record struct {
 	Kind     string `json:"kind,omitempty"`
 	UserID   int64  `json:"userId,omitempty"`
 	Name     string `json:"name,omitempty"`
-	Action   string `json:"action,omitempty"` // add, remove, promote
+	Action   Action `json:"action,omitempty"` // add, remove, promote; none in other records
 	Owner    bool   `json:"owner,omitempty"`
 	Outcome  string `json:"outcome,omitempty"`
 	Promoted bool   `json:"promoted,omitempty"`
@@ -188,13 +188,19 @@ func (j *Journal) write(r record) error {
 }
 
 // start records that the call for an action is about to be made.
-func (j *Journal) start(it Item, action string, at time.Time) error {
+func (j *Journal) start(it Item, action Action, at time.Time) error {
+	if !action.valid() {
+		return fmt.Errorf("journal %s: %v is not an action; nothing was written", j.path, action)
+	}
 	return j.write(record{Type: recStart, Time: at.UTC(), Line: it.Line, Input: it.Input, Kind: kindText(it.Kind),
 		UserID: it.UserID, Name: it.Name, Action: action, Owner: it.Owner})
 }
 
 // result records a user's final outcome.
-func (j *Journal) result(r Result, action string) error {
+func (j *Journal) result(r Result, action Action) error {
+	if !action.valid() {
+		return fmt.Errorf("journal %s: %v is not an action; nothing was written", j.path, action)
+	}
 	return j.write(record{Type: recResult, Time: r.Time.UTC(), Line: r.Item.Line, Input: r.Item.Input,
 		Kind: kindText(r.Item.Kind), UserID: r.Item.UserID, Name: r.Item.Name, Action: action, Owner: r.Item.Owner,
 		Outcome: string(r.Outcome), Promoted: r.Promoted, Status: r.Status, Message: r.Message, Attempts: r.Attempts})

@@ -1,6 +1,9 @@
 package bulk
 
 import (
+	"bytes"
+	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,13 +36,13 @@ func TestJournalRoundTrip(t *testing.T) {
 		t.Errorf("mode %v", st.Mode().Perm())
 	}
 	res := Result{Time: started.Add(time.Second), Item: p.Actions[0], Outcome: OutcomeAdded, Status: 200, Message: "Member added", Attempts: 2}
-	if err := j.start(p.Actions[0], "add", started); err != nil {
+	if err := j.start(p.Actions[0], ActionAdd, started); err != nil {
 		t.Fatal(err)
 	}
-	if err := j.result(res, "add"); err != nil {
+	if err := j.result(res, ActionAdd); err != nil {
 		t.Fatal(err)
 	}
-	if err := j.start(p.Actions[1], "add", started); err != nil {
+	if err := j.start(p.Actions[1], ActionAdd, started); err != nil {
 		t.Fatal(err)
 	}
 	j.Close()
@@ -79,7 +82,7 @@ func TestJournalTornAndDamaged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j.result(Result{Time: time.Now(), Item: p.Actions[0], Outcome: OutcomeAdded}, "add")
+	j.result(Result{Time: time.Now(), Item: p.Actions[0], Outcome: OutcomeAdded}, ActionAdd)
 	j.Close()
 	whole, _ := os.ReadFile(j.Path())
 	os.WriteFile(j.Path(), append(append([]byte(nil), whole...), `{"type":"result","userId":11,"outc`...), 0o600)
@@ -119,7 +122,7 @@ func TestFindResumable(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := 0; i < done; i++ {
-			j.result(Result{Time: started, Item: Item{UserID: int64(100 + i)}, Outcome: OutcomeAdded}, "add")
+			j.result(Result{Time: started, Item: Item{UserID: int64(100 + i)}, Outcome: OutcomeAdded}, ActionAdd)
 		}
 		if finished {
 			j.mark(recEnd, started, "", Totals{})
@@ -148,5 +151,92 @@ func TestFindResumable(t *testing.T) {
 	write(t0.Add(3*time.Hour), p, 2, true)
 	if path, _, _ := FindResumable(dir, p); path != "" {
 		t.Fatalf("a finished newest run still offers %q", path)
+	}
+}
+
+// The journals in testdata were written by roster before actions had a type
+// (journal version 1): an add run with a promote-only owner aborted with a
+// call in flight, an add run aborted and resumed to its end, and a removal.
+var v1Journals = []string{"testdata/journal-v1-aborted.jsonl", "testdata/journal-v1-resumed.jsonl", "testdata/journal-v1-remove.jsonl"}
+
+// TestJournalV1LinesReadTheSame: every line of a journal already on disk
+// reads, and writes back byte for byte, so that a resumed run appends to it
+// in the same format; its actions read as what they were written as.
+func TestJournalV1LinesReadTheSame(t *testing.T) {
+	actions := map[string]int{}
+	for _, path := range v1Journals {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readJournal(path); err != nil {
+			t.Fatalf("readJournal: %v", err)
+		}
+		for n, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+			var rec record
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatalf("%s line %d: %v", path, n+1, err)
+			}
+			again, err := json.Marshal(rec)
+			if err != nil || string(again) != line {
+				t.Errorf("%s line %d written back differs (%v):\n got %s\nwant %s", path, n+1, err, again, line)
+			}
+			if rec.Action != actionNone {
+				actions[rec.Type+" "+rec.Action.String()]++
+			}
+			if hasAction := strings.Contains(line, `"action":`); hasAction != (rec.Action != actionNone) {
+				t.Errorf("%s line %d: action %v read from %s", path, n+1, rec.Action, line)
+			}
+		}
+	}
+	want := map[string]int{"start add": 6, "result add": 4, "start promote": 3, "result promote": 1,
+		"start remove": 2, "result remove": 2}
+	if !maps.Equal(actions, want) {
+		t.Errorf("actions read: %v; want %v", actions, want)
+	}
+
+	st, err := readJournal(v1Journals[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, u0, u1 := int64(9100000000001), int64(9100000000002), int64(9100000000003)
+	if st.results[m].Action != ActionPromote || st.results[u0].Action != ActionAdd || !st.results[u0].Promoted ||
+		st.inFlight[u1].Action != ActionAdd || len(st.inFlight) != 1 || st.finished {
+		t.Errorf("the aborted journal reads as: results %+v, in flight %+v", st.results, st.inFlight)
+	}
+}
+
+// TestJournalRefusesAnUnknownAction: a value that is not an action cannot be
+// journaled, and a journal line naming an action roster does not make is an
+// error that names the line, not a call of another kind.
+func TestJournalRefusesAnUnknownAction(t *testing.T) {
+	dir := t.TempDir()
+	p := journalPlan()
+	j, err := createJournal(dir, p, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(j.Path())
+	for _, a := range []Action{actionNone, Action(99)} {
+		if err := j.start(p.Actions[0], a, time.Now()); err == nil {
+			t.Errorf("start with %v: no error", a)
+		}
+		if err := j.result(Result{Time: time.Now(), Item: p.Actions[0], Outcome: OutcomeAdded}, a); err == nil {
+			t.Errorf("result with %v: no error", a)
+		}
+	}
+	j.Close()
+	if after, _ := os.ReadFile(j.Path()); !bytes.Equal(after, before) {
+		t.Errorf("records with unknown actions were written:\n%s", after[len(before):])
+	}
+
+	header := strings.SplitAfter(string(before), "\n")[0]
+	for _, word := range []string{"demote", "", "Promote", "owner"} {
+		bad := filepath.Join(dir, "roster-unknown.jsonl")
+		line := `{"type":"start","time":"2026-11-23T07:15:01Z","line":2,"userId":10,"action":"` + word + `"}` + "\n"
+		os.WriteFile(bad, []byte(header+line), 0o600)
+		if _, err := readJournal(bad); err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "not an action") {
+			t.Errorf("a start record with the action %q: %v; want an error naming line 2", word, err)
+		}
 	}
 }

@@ -81,7 +81,11 @@ func readJournal(path string) (*journalState, error) {
 			return nil, fmt.Errorf("journal %s line %d: a record of %d bytes is not a journal record", path, n, len(line))
 		}
 		var rec record
-		if err := json.Unmarshal(line, &rec); err != nil || rec.Type == "" {
+		err = json.Unmarshal(line, &rec)
+		if unknown := (*unknownActionError)(nil); errors.As(err, &unknown) {
+			return nil, fmt.Errorf("journal %s line %d: %v; was the journal written by another version of roster?", path, n, unknown)
+		}
+		if err != nil || rec.Type == "" {
 			return nil, fmt.Errorf("journal %s line %d: not a journal record; is this a roster journal?", path, n)
 		}
 		if n == 1 && rec.Type != recHeader {

@@ -207,14 +207,7 @@ func (r *Runner) loop(ctx context.Context) (string, error) {
 // finishTask journals a result, counts it and reports it, in that order:
 // nothing is shown that the journal does not hold.
 func (r *Runner) finishTask(t task, res Result) error {
-	action := "add"
-	switch {
-	case t.promoteOnly:
-		action = "promote"
-	case r.plan.Mode == ModeRemove:
-		action = "remove"
-	}
-	if err := r.journal.result(res, action); err != nil {
+	if err := r.journal.result(res, t.action(r.plan.Mode)); err != nil {
 		return fmt.Errorf("the journal cannot be written, so the run stops rather than lose track: %w", err)
 	}
 	r.results[res.Item.UserID] = res
