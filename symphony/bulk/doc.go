@@ -87,7 +87,15 @@ package bulk
 //     before as already members. InspectResume gives a front end those
 //     counts before the run (ResumeInfo, and ResumeText for the one
 //     wording: "Resuming: 2 of 60 done, 58 to go"), and the set-aside
-//     items that are not the journal's run.
+//     items that are not the journal's run. InspectResume and the runner
+//     count from the same functions: loadResumable reads and checks the
+//     journal, unanswered lists the calls in flight, and resumeLeft lists
+//     what is left (the plan's actions the journal does not show finished,
+//     then the users in flight whom the plan sets aside but whose call took
+//     effect). They differ only in what says a call took effect: the member
+//     list the runner reads on resume, or, before the run, the plan's view
+//     of the room (its users set aside as already a member, or as not a
+//     member for a removal).
 //   - Report. Every entry of the list has a row, sorted by input line; the
 //     owner column says "promoted" or "requested". Text cells that a
 //     spreadsheet would run as a formula get a leading apostrophe. The

@@ -195,34 +195,142 @@ func FindResumable(dir string, plan *Plan) (path string, done int, err error) {
 	return "", 0, nil
 }
 
+// loadResumable reads a journal to resume with the plan. It fails when the
+// journal cannot be read, is of another run, or is of a run that finished.
+// NewRunner and InspectResume both read a journal through it.
+func loadResumable(path string, plan *Plan) (*journalState, error) {
+	st, err := readJournal(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.matches(plan) {
+		return nil, fmt.Errorf("the journal %s is of another run: %s", path, st.mismatch(plan))
+	}
+	if st.finished {
+		return nil, fmt.Errorf("the journal %s is of a run that finished; there is nothing to resume", path)
+	}
+	return st, nil
+}
+
+// unanswered are the records of the calls the journal shows started with
+// no result for their user: the calls in flight when the earlier process
+// stopped, by input line. A finished user in flight again (their promotion)
+// is not among them: the promotions owed settle them.
+func (s *journalState) unanswered() []record {
+	var recs []record
+	for id, rec := range s.inFlight {
+		if _, done := s.results[id]; !done {
+			recs = append(recs, rec)
+		}
+	}
+	sort.Slice(recs, func(i, j int) bool {
+		if recs[i].Line != recs[j].Line {
+			return recs[i].Line < recs[j].Line
+		}
+		return recs[i].UserID < recs[j].UserID
+	})
+	return recs
+}
+
+// resumeUser is a user a resumed run has left: to settle from the member
+// list, or to call.
+type resumeUser struct {
+	index  int  // in Plan.Actions; -1 for a user the plan no longer lists
+	item   Item //
+	flying bool // the journal shows their call started, with no result
+}
+
+// resumeLeft lists what a resumed run has left, in the order it goes: every
+// action of the plan that the journal does not show finished, then every
+// user in flight whom the plan no longer lists (it sets them aside, as
+// already a member say) and whose call took effect (took(id): the member
+// list says so), so that the report says what the earlier run did. Each is
+// one action of the run. The runner and InspectResume both count from it;
+// they differ only in took: the member list read on resume, or the plan's
+// view of the room.
+func resumeLeft(st *journalState, plan *Plan, took func(id int64) bool) []resumeUser {
+	var left []resumeUser
+	inPlan := make(map[int64]bool, len(plan.Actions))
+	for i, it := range plan.Actions {
+		inPlan[it.UserID] = true
+		if _, done := st.results[it.UserID]; done {
+			continue
+		}
+		_, flying := st.inFlight[it.UserID]
+		left = append(left, resumeUser{index: i, item: it, flying: flying})
+	}
+	for _, rec := range st.unanswered() {
+		if !inPlan[rec.UserID] && took(rec.UserID) {
+			left = append(left, resumeUser{index: -1, item: resultOf(rec).Item, flying: true})
+		}
+	}
+	return left
+}
+
+// resumeActions counts the actions of a resumed run: what the journal shows
+// finished, and what resumeLeft says is left.
+func resumeActions(st *journalState, plan *Plan, took func(id int64) bool) int {
+	return st.done() + len(resumeLeft(st, plan, took))
+}
+
 // prepareResume takes the run up where the journal left it. It reads the
 // member list once: a user whose call was in flight when the earlier run
 // was interrupted is checked against it rather than called again, and so is
 // every user still to do (someone may have changed the room meanwhile).
-// It returns the outcomes the member list settles, to be journaled.
+// It returns the outcomes the member list settles, to be journaled; what
+// is still to call goes to r.work.
 func (r *Runner) prepareResume(ctx context.Context) ([]settled, error) {
-	st := r.prior
-	var confirmed []settled
 	// What the journal shows done counts first, so that a run that cannot
 	// go on still reports it.
-	for _, id := range st.order {
-		res := resultOf(st.results[id])
+	r.countJournaled()
+	if err := r.journal.mark(recResume, r.now(), "", r.totals); err != nil {
+		return nil, err
+	}
+	roster, err := r.readMembers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	confirmed := r.owedPromotions(roster)
+	add := r.plan.Mode == ModeAdd
+	took := func(id int64) bool { return roster.has(id) == add }
+	for _, u := range resumeLeft(r.prior, r.plan, took) {
+		if s, ok := r.settle(u, roster); ok {
+			confirmed = append(confirmed, s)
+		}
+	}
+	return confirmed, nil
+}
+
+// countJournaled takes the journal's finished users into the run's results
+// and totals.
+func (r *Runner) countJournaled() {
+	for _, id := range r.prior.order {
+		res := resultOf(r.prior.results[id])
 		r.results[id] = res
 		r.totals.Done++
 		r.count(res.Outcome)
 	}
-	if err := r.journal.mark(recResume, r.now(), "", r.totals); err != nil {
-		return nil, err
-	}
+}
+
+// readMembers reads the room's member list once, for the resume to check
+// against, and starts the live member count from it.
+func (r *Runner) readMembers(ctx context.Context) (roomMembers, error) {
 	members, err := r.pod.Members(ctx, r.plan.StreamID)
 	if err != nil {
-		return nil, err
+		return roomMembers{}, err
 	}
-	roster := memberIndex(members)
 	r.totals.Members = len(members)
-	add := r.plan.Mode == ModeAdd
+	return memberIndex(members), nil
+}
 
-	for _, id := range st.order {
+// owedPromotions counts the journal's promotions and settles those it
+// owes: the member list confirms a promotion whose reply was lost, and a
+// promotion never made is queued (a task "again": the user is counted in
+// Done already).
+func (r *Runner) owedPromotions(roster roomMembers) []settled {
+	var confirmed []settled
+	add := r.plan.Mode == ModeAdd
+	for _, id := range r.prior.order {
 		res := r.results[id]
 		switch {
 		case res.Promoted:
@@ -241,59 +349,36 @@ func (r *Runner) prepareResume(ctx context.Context) ([]settled, error) {
 			r.totals.PromoteFailed++
 		}
 	}
+	return confirmed
+}
 
-	settle := func(index int, it Item, flying bool) {
-		member := roster.has(it.UserID)
-		var res Result
-		switch {
-		case add && member && flying:
-			res.Outcome, res.Message = OutcomeAdded, "added: the call was in flight when the earlier run stopped, and the member list shows the user in the room"
-		case add && member:
-			res.Outcome, res.Message = OutcomeAlreadyMember, "already a member when the run was resumed"
-		case !add && !member && flying:
-			res.Outcome, res.Message = OutcomeRemoved, "removed: the call was in flight when the earlier run stopped, and the member list no longer shows the user"
-		case !add && !member:
-			res.Outcome, res.Message = OutcomeNotMember, "not a member when the run was resumed"
-		default:
-			it.PromoteOnly = false
-			r.work = append(r.work, task{index: index, item: it})
-			return
-		}
-		if add && it.Owner && !roster.owner[it.UserID] {
-			r.work = append(r.work, task{index: index, item: it, promoteOnly: true, outcome: res.Outcome})
-			return
-		}
-		res.Index, res.Item, res.Time = index, it, r.now()
-		confirmed = append(confirmed, settled{task{index: index, item: it}, res})
+// settle decides a user the resumed run has left from the member list: an
+// outcome it settles without a call (ok), or a task queued on r.work (an
+// add or removal, or the promotion an owner still needs).
+func (r *Runner) settle(u resumeUser, roster roomMembers) (settled, bool) {
+	it, add := u.item, r.plan.Mode == ModeAdd
+	member := roster.has(it.UserID)
+	var res Result
+	switch {
+	case add && member && u.flying:
+		res.Outcome, res.Message = OutcomeAdded, "added: the call was in flight when the earlier run stopped, and the member list shows the user in the room"
+	case add && member:
+		res.Outcome, res.Message = OutcomeAlreadyMember, "already a member when the run was resumed"
+	case !add && !member && u.flying:
+		res.Outcome, res.Message = OutcomeRemoved, "removed: the call was in flight when the earlier run stopped, and the member list no longer shows the user"
+	case !add && !member:
+		res.Outcome, res.Message = OutcomeNotMember, "not a member when the run was resumed"
+	default:
+		it.PromoteOnly = false
+		r.work = append(r.work, task{index: u.index, item: it})
+		return settled{}, false
 	}
-	inPlan := map[int64]bool{}
-	for i, it := range r.plan.Actions {
-		inPlan[it.UserID] = true
-		if _, done := r.results[it.UserID]; done {
-			continue
-		}
-		_, flying := st.inFlight[it.UserID]
-		settle(i, it, flying)
+	if add && it.Owner && !roster.owner[it.UserID] {
+		r.work = append(r.work, task{index: u.index, item: it, promoteOnly: true, outcome: res.Outcome})
+		return settled{}, false
 	}
-	// A user in flight whom the new plan sets aside (as already a member,
-	// say) is settled by the member list too, so that the report says
-	// what the earlier run did.
-	var orphans []record
-	for id, rec := range st.inFlight {
-		// A finished user in flight again (their promotion) is settled
-		// above, with the promotions owed.
-		if _, done := st.results[id]; !inPlan[id] && !done {
-			orphans = append(orphans, rec)
-		}
-	}
-	sort.Slice(orphans, func(i, j int) bool { return orphans[i].Line < orphans[j].Line })
-	for _, rec := range orphans {
-		it := resultOf(rec).Item
-		if member := roster.has(it.UserID); member == add {
-			settle(-1, it, true)
-		}
-	}
-	return confirmed, nil
+	res.Index, res.Item, res.Time = u.index, it, r.now()
+	return settled{task{index: u.index, item: it}, res}, true
 }
 
 // settled is an outcome that the member list settles on resume, without a call.

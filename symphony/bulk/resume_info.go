@@ -38,73 +38,60 @@ func ResumeText(done, actions int) string {
 // will do, without calling the pod: the plan's view of the room stands in
 // for the member list the runner reads when it starts. It fails as
 // NewRunner would: an unreadable journal, one of another run, or one of a
-// run that finished.
+// run that finished. Its counts come from the functions the runner counts
+// with (resumeLeft, unanswered).
 func InspectResume(path string, plan *Plan) (*ResumeInfo, error) {
 	if plan == nil {
 		return nil, fmt.Errorf("inspect the journal %s: no plan", path)
 	}
-	st, err := readJournal(path)
+	st, err := loadResumable(path, plan)
 	if err != nil {
 		return nil, err
 	}
-	if !st.matches(plan) {
-		return nil, fmt.Errorf("the journal %s is of another run: %s", path, st.mismatch(plan))
+	return &ResumeInfo{Path: path, Done: st.done(), InFlight: len(st.unanswered()),
+		Actions: resumeActions(st, plan, settledAside(plan)), SetAside: resumeSetAside(st, plan)}, nil
+}
+
+// settledOutcome is what the plan sets aside a user as when the room is
+// already as the run would make it: already a member for an add, not a
+// member for a removal.
+func settledOutcome(m Mode) Outcome {
+	if m == ModeRemove {
+		return OutcomeNotMember
 	}
-	if st.finished {
-		return nil, fmt.Errorf("the journal %s is of a run that finished; there is nothing to resume", path)
-	}
-	// What the plan sets aside as already done (a member, for an add) is
-	// what the member list will show: a call in flight for such a user
-	// took effect, and the runner counts it.
-	settledAside := map[int64]bool{}
-	want := OutcomeAlreadyMember
-	if plan.Mode == ModeRemove {
-		want = OutcomeNotMember
-	}
+	return OutcomeAlreadyMember
+}
+
+// settledAside stands in, before the run, for the member list's word on a
+// call in flight: the plan sets aside as already done (a member, for an
+// add) what the member list will show, so such a call took effect.
+func settledAside(plan *Plan) func(id int64) bool {
+	aside := map[int64]bool{}
+	want := settledOutcome(plan.Mode)
 	for _, it := range plan.SetAside {
 		if it.Outcome == want && it.UserID != 0 {
-			settledAside[it.UserID] = true
+			aside[it.UserID] = true
 		}
 	}
-	info := &ResumeInfo{Path: path, Done: st.done()}
-	for id := range st.inFlight {
-		if _, done := st.results[id]; !done {
-			info.InFlight++
-		}
-	}
-	info.Actions = resumeActions(st, plan, func(id int64) bool { return settledAside[id] })
+	return func(id int64) bool { return aside[id] }
+}
+
+// resumeSetAside are the plan's set-aside items that are not the journal's
+// run. Only the rows set aside as already done are the journal's when it
+// finished or had in flight their user; a duplicate row of a user it
+// finished stays set aside.
+func resumeSetAside(st *journalState, plan *Plan) []Item {
+	var aside []Item
+	want := settledOutcome(plan.Mode)
 	for _, it := range plan.SetAside {
-		// Only the rows set aside as already done are the journal's;
-		// a duplicate row of a user it finished stays set aside.
 		_, done := st.results[it.UserID]
 		_, flying := st.inFlight[it.UserID]
 		if it.Outcome == want && it.UserID != 0 && (done || flying) {
 			continue
 		}
-		info.SetAside = append(info.SetAside, it)
+		aside = append(aside, it)
 	}
-	return info, nil
-}
-
-// resumeActions counts the actions of a resumed run as the runner does:
-// what the journal shows finished, every action of the plan it does not,
-// and every user in flight whom the plan no longer lists but whose call
-// took effect (took(id): the member list says so).
-func resumeActions(st *journalState, plan *Plan, took func(id int64) bool) int {
-	n := st.done()
-	inPlan := map[int64]bool{}
-	for _, it := range plan.Actions {
-		inPlan[it.UserID] = true
-		if _, done := st.results[it.UserID]; !done {
-			n++
-		}
-	}
-	for id := range st.inFlight {
-		if _, done := st.results[id]; !done && !inPlan[id] && took(id) {
-			n++
-		}
-	}
-	return n
+	return aside
 }
 
 // groupDigits prints 12345 as 12,345.

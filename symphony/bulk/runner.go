@@ -92,15 +92,9 @@ func NewRunner(pod Pod, plan *Plan, opts RunOptions) (*Runner, error) {
 		dir = "."
 	}
 	if opts.ResumeFrom != "" {
-		st, err := readJournal(opts.ResumeFrom)
+		st, err := loadResumable(opts.ResumeFrom, plan)
 		if err != nil {
 			return nil, fmt.Errorf("resume: %w", err)
-		}
-		if !st.matches(plan) {
-			return nil, fmt.Errorf("resume: the journal %s is of another run: %s", opts.ResumeFrom, st.mismatch(plan))
-		}
-		if st.finished {
-			return nil, fmt.Errorf("resume: the journal %s is of a run that finished; there is nothing to resume", opts.ResumeFrom)
 		}
 		if r.journal, err = appendJournal(opts.ResumeFrom, st.validEnd); err != nil {
 			return nil, err
