@@ -1,9 +1,6 @@
 package bulk
 
-import (
-	"fmt"
-	"strconv"
-)
+import "fmt"
 
 // ResumeInfo is what resuming a journal will do, counted as the resumed run
 // counts it. The journal's run is what a resume executes: the users it
@@ -31,7 +28,7 @@ func (r *ResumeInfo) String() string { return ResumeText(r.Done, r.Actions) }
 // ResumeText is the one wording of a resume's progress, for every front
 // end: "Resuming: 2 of 60 done, 58 to go".
 func ResumeText(done, actions int) string {
-	return fmt.Sprintf("Resuming: %s of %s done, %s to go", groupDigits(done), groupDigits(actions), groupDigits(max(actions-done, 0)))
+	return fmt.Sprintf("Resuming: %s of %s done, %s to go", Count(done), Count(actions), Count(max(actions-done, 0)))
 }
 
 // InspectResume reads a journal and says what resuming it with the plan
@@ -92,21 +89,4 @@ func resumeSetAside(st *journalState, plan *Plan) []Item {
 		aside = append(aside, it)
 	}
 	return aside
-}
-
-// groupDigits prints 12345 as 12,345.
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	start := 0
-	if n < 0 {
-		start = 1
-	}
-	out := []byte(s[:start])
-	for i := start; i < len(s); i++ {
-		if i > start && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
 }
