@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 )
 
 // Exit codes of the CLI contract.
@@ -42,14 +43,17 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return cmdRun(args, stdin, stdout, stderr)
 }
 
-// asksVersion reports whether the run's flags hold -version or --version.
+// asksVersion reports whether the run's flags hold -version or --version
+// (or --version=true).
 func asksVersion(args []string) bool {
 	for _, arg := range args {
 		if arg == "--" {
 			return false
 		}
-		if name, _, hasValue, ok := splitFlag(arg); ok && name == "version" && !hasValue {
-			return true
+		if name, value, hasValue, ok := splitFlag(arg); ok && name == "version" {
+			if on, err := strconv.ParseBool(value); !hasValue || (err == nil && on) {
+				return true
+			}
 		}
 	}
 	return false

@@ -117,7 +117,7 @@ func TestEveryUsageListsItsFlags(t *testing.T) {
 		usage string
 		more  []string // flags the usage names that are no flag of the set
 	}{
-		{"roster", runFlagSet(&rf, &room, &win), usage, []string{"version", "help"}},
+		{"roster", runFlagSet(&rf, &room, &win), usage, definedHelp},
 		{"roster check", checkFlagSet(&ca), checkUsage, definedHelp},
 		{"roster sim", simFlagSet(&sf), simUsage, definedHelp},
 		{"roster demo", demoFlagSet(&out), demoUsageText(), definedHelp},

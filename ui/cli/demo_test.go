@@ -122,6 +122,7 @@ func TestPrepareDemoOutUsesTheCacheFolder(t *testing.T) {
 	cache := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", cache) // os.UserCacheDir on Linux and the BSDs
 	t.Setenv("HOME", t.TempDir())     // and macOS: ~/Library/Caches
+	t.Setenv("LocalAppData", cache)   // and Windows
 	want := demoCacheOut()
 	if want == "" || !filepath.IsAbs(want) || filepath.Base(want) != "demo" || filepath.Base(filepath.Dir(want)) != "roster" {
 		t.Fatalf("demoCacheOut() = %q, want an absolute .../roster/demo", want)
@@ -147,7 +148,9 @@ func TestPrepareDemoOutUsesTheCacheFolder(t *testing.T) {
 // files go to a new folder in the temporary folder.
 func TestPrepareDemoOutFallsBackToATempFolder(t *testing.T) {
 	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp)
+	for _, v := range []string{"TMPDIR", "TMP", "TEMP"} { // os.TempDir
+		t.Setenv(v, tmp)
+	}
 	t.Setenv("XDG_CACHE_HOME", "")
 	t.Setenv("HOME", "")
 	t.Setenv("LocalAppData", "")

@@ -91,6 +91,7 @@ func runFlagSet(f *runFlags, room, window *string) *flagSet {
 	fs.boolean("dry-run", &f.DryRun)
 	fs.boolean("yes", &f.Yes)
 	fs.boolean("no-tui", &f.NoTUI)
+	fs.boolean("version", new(bool)) // Main prints the version before the run (see asksVersion)
 	return fs
 }
 

@@ -66,7 +66,7 @@ func TestVersionSetByLdflags(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build -ldflags: %v\n%s", err, out)
 	}
-	for _, args := range [][]string{{"--version"}, {"-version"}, {"version"}, {"--no-tui", "--version"}} {
+	for _, args := range [][]string{{"--version"}, {"-version"}, {"version"}, {"--no-tui", "--version"}, {"--version=true"}} {
 		r := runBinary(t, bin, "", nil, args...)
 		if r.code != exitOK || r.stdout != "roster v9.8.7-test\n" || r.stderr != "" {
 			t.Errorf("roster %s: %s", strings.Join(args, " "), r)
@@ -85,6 +85,11 @@ func TestVersionFromBuildInfo(t *testing.T) {
 	r2 := runBinary(t, bin, "", nil, "version")
 	if r2.stdout != r.stdout || r2.code != exitOK {
 		t.Errorf("roster version printed %q, roster --version %q", r2.stdout, r.stdout)
+	}
+	// --version=false asks for no version: the run goes on (and wants its flags).
+	if r := runBinary(t, bin, "", nil, "--version=false"); r.code != exitInput || r.stdout != "" ||
+		!strings.Contains(r.stderr, "needed to run without the wizard") {
+		t.Errorf("roster --version=false: %s", r)
 	}
 	if r := runBinary(t, bin, "", nil, "version", "extra"); r.code != exitInput ||
 		r.stderr != "roster version: unexpected argument \"extra\": roster version takes none\nRun `roster version --help` to see its flags.\n" {
