@@ -1,6 +1,7 @@
-// Package cli holds roster's commands (the run, check, sim and demo), their
-// flags, signals and exit codes, and the headless face: the line printer a run
-// prints through when there is no terminal. It does not import Bubble Tea:
+// Package cli holds roster's commands (the run, check, sim, demo, version and
+// help), their flags (one parser for all, see flagSet), signals and exit
+// codes, and the headless face: the line printer a run prints through when
+// there is no terminal. It does not import Bubble Tea:
 // the wizard is package ui, which the run opens when there is a terminal.
 package cli
 
