@@ -47,14 +47,18 @@ type APIError struct {
 	Err        error         // underlying cause, if any
 }
 
+// Error is the message, with the HTTP status added when the message does
+// not give it, so that no caller needs to add it.
 func (e *APIError) Error() string {
-	if e.Message != "" {
-		return e.Message
-	}
-	if e.Status != 0 {
+	switch {
+	case e.Message == "" && e.Status != 0:
 		return fmt.Sprintf("%s: HTTP %d %s", e.Op, e.Status, http.StatusText(e.Status))
+	case e.Message == "":
+		return e.Op + ": failed"
+	case e.Status != 0 && !strings.Contains(e.Message, "HTTP "+strconv.Itoa(e.Status)):
+		return fmt.Sprintf("%s (HTTP %d)", e.Message, e.Status)
 	}
-	return e.Op + ": failed"
+	return e.Message
 }
 
 func (e *APIError) Unwrap() error { return e.Err }

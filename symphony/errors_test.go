@@ -54,8 +54,8 @@ func TestHTTPErrorClassAndBody(t *testing.T) {
 				t.Errorf("got status %d class %v code %d message %q retryAfter %v; want %d %v %d %q %v",
 					e.Status, e.Class, e.Code, e.Message, e.RetryAfter, c.status, c.class, c.code, c.message, c.retryAfter)
 			}
-			if e.Error() != c.message {
-				t.Errorf("Error() = %q, want the message", e.Error())
+			if got, status := e.Error(), fmt.Sprintf("HTTP %d", c.status); !strings.HasPrefix(got, c.message) || strings.Count(got, status) != 1 {
+				t.Errorf("Error() = %q; want the message with %q once", got, status)
 			}
 		})
 	}
@@ -105,6 +105,26 @@ func TestClassOf(t *testing.T) {
 	for c, s := range map[ErrorClass]string{ClassRetry: "retry", ClassReauth: "reauth", ClassPermanent: "permanent"} {
 		if c.String() != s {
 			t.Errorf("%d.String() = %q, want %q", c, c.String(), s)
+		}
+	}
+}
+
+// Error gives the HTTP status when the message does not, and never twice.
+func TestAPIErrorNamesTheStatus(t *testing.T) {
+	cases := []struct {
+		e    APIError
+		want string
+	}{
+		{APIError{Op: "GET /pod/x", Status: 400, Message: "Stream not found."}, "Stream not found. (HTTP 400)"},
+		{APIError{Op: "GET /pod/x", Status: 404, Message: "HTTP 404 Not Found"}, "HTTP 404 Not Found"},
+		{APIError{Op: "GET /pod/x", Status: 403}, "GET /pod/x: HTTP 403 Forbidden"},
+		{APIError{Op: "GET /pod/x", Status: 401, Message: "user 401 is not allowed"}, "user 401 is not allowed (HTTP 401)"},
+		{APIError{Op: "GET /pod/x", Message: "GET /pod/x: connection to h:1 failed: refused"}, "GET /pod/x: connection to h:1 failed: refused"},
+		{APIError{Op: "GET /pod/x"}, "GET /pod/x: failed"},
+	}
+	for _, c := range cases {
+		if got := c.e.Error(); got != c.want {
+			t.Errorf("Error() = %q, want %q", got, c.want)
 		}
 	}
 }
