@@ -2,10 +2,8 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -169,14 +167,11 @@ func countdownTick(gen int) tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return countdownTickMsg{gen: gen} })
 }
 
-// errText is an error's message for the screen.
+// errText is an error's message for the screen; the client's errors give
+// their HTTP status themselves.
 func errText(err error) string {
 	if err == nil {
 		return ""
-	}
-	var api *symphony.APIError
-	if errors.As(err, &api) && api.Status != 0 && !strings.Contains(err.Error(), fmt.Sprint(api.Status)) {
-		return fmt.Sprintf("%s (HTTP %d)", err.Error(), api.Status)
 	}
 	return err.Error()
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -30,32 +29,10 @@ func errorBox(st Styles, title string, err error, width int) string {
 	return st.ErrorBox.Width(inner + 2).Render(text)
 }
 
-// fixHint says how to fix the errors operators meet most.
-func fixHint(err error) string {
-	var api *symphony.APIError
-	if errors.As(err, &api) {
-		switch api.Status {
-		case 401:
-			return "the pod refused the bot's credentials: check the bot's username and that the pod holds the public key of its private key (or the certificate's CN)."
-		case 403:
-			return "the bot lacks a permission: it must own the room, or be a member of a room whose members can invite, or have the User Provisioning role."
-		case 404:
-			return "check the stream ID (either base64 form works) and that the bot can see the room."
-		case 429:
-			return "the pod is limiting calls; wait a minute and try again."
-		}
-	}
-	msg := strings.ToLower(errText(err))
-	switch {
-	case strings.Contains(msg, "truststore"):
-		return "" // the client already says what to set
-	case strings.Contains(msg, "x509") || strings.Contains(msg, "unknown authority") || strings.Contains(msg, "certificate signed by unknown authority"):
-		return "the pod's TLS certificate is not trusted: set truststorePath (config.json) or ssl.trustStore.path (config.yaml) to your CA bundle."
-	case strings.Contains(msg, "connection refused") || strings.Contains(msg, "no such host"):
-		return "the pod cannot be reached: check podHost/podPort (host/port in config.yaml) and the proxy settings."
-	}
-	return ""
-}
+// fixHint says what to do about an error: the client's own advice, which
+// names the config keys to check. The screen reads no HTTP status and
+// matches no error text.
+func fixHint(err error) string { return symphony.Advice(err) }
 
 // countdown is a wait the screen counts down once a second (a retry, the
 // run window, the ETA): whole seconds from 1s to a minute, so that a figure

@@ -1,10 +1,16 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"roster/symphony"
 )
 
 func TestCountdown(t *testing.T) {
@@ -59,5 +65,25 @@ func TestRootFullHelpFitsAt80x24OnEveryStep(t *testing.T) {
 	for _, s := range []step{stepConfig, stepCSV, stepPreview, stepRun, stepSummary} {
 		atStep(t, m, s, syntheticPlan(3))
 		checkFits(t, m.View(), 80, 24)
+	}
+}
+
+// The error box says what the client advises, and adds nothing of its own:
+// the screen reads no HTTP status and matches no error text.
+func TestErrorBoxShowsTheClientsAdvice(t *testing.T) {
+	st := NewStyles(DefaultTheme)
+	refused := fmt.Errorf("build the plan: %w", &symphony.APIError{Op: "POST /pod/v1/room/{id}/membership/add", Status: 403,
+		Message: "The user lacks the required entitlement to perform this operation", Class: symphony.ClassPermanent})
+	box := ansi.Strip(errorBox(st, "Could not prepare the change", refused, 400))
+	advice := symphony.Advice(refused)
+	if advice == "" || !strings.Contains(box, "What to do: "+advice) {
+		t.Errorf("the box does not show the client's advice %q:\n%s", advice, box)
+	}
+	if n := strings.Count(box, "HTTP 403"); n != 1 {
+		t.Errorf("the box names HTTP 403 %d times, want once:\n%s", n, box)
+	}
+	plain := ansi.Strip(errorBox(st, "Could not read users.csv", errors.New("users.csv: line 3: no user"), 200))
+	if strings.Contains(plain, "What to do") {
+		t.Errorf("advice for an error the client does not know:\n%s", plain)
 	}
 }
