@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
 // readReport parses a report into rows keyed by user ID (rows without an
@@ -69,8 +70,8 @@ func TestRunOutlastsAHostilePod(t *testing.T) {
 	if out.count(EventRetryWait) == 0 || p.client.Logins() < 2 {
 		t.Errorf("%d retry waits, %d logins: were the faults on?", out.count(EventRetryWait), p.client.Logins())
 	}
-	rs := p.roomState(t, room)
-	members := memberSet(rs)
+	rs := p.Room(t, room)
+	members := podsimtest.MemberSet(rs)
 	st := p.State()
 	for _, id := range ids {
 		if !members[id] {
@@ -117,7 +118,7 @@ func TestRunOutlastsAHostilePod(t *testing.T) {
 	if tot := out.summary.Totals; out.err != nil || tot.Removed != len(gone) || tot.Failed != 0 {
 		t.Fatalf("removal: %v, totals %+v, stop %q", out.err, tot, out.summary.StopReason)
 	}
-	members = memberSet(p.roomState(t, room))
+	members = p.MemberSet(t, room)
 	report = readReport(t, out.summary.ReportPath)
 	for _, id := range gone {
 		if members[id] || report[id][5] != string(OutcomeRemoved) {
@@ -132,7 +133,7 @@ func TestRunOutlastsAHostilePod(t *testing.T) {
 // noSecrets checks that no key material or session token reached a file.
 func noSecrets(t *testing.T, p *simPod, paths ...string) {
 	t.Helper()
-	key, err := os.ReadFile(p.dir + "/bot-key.pem")
+	key, err := os.ReadFile(p.KeyPath())
 	if err != nil {
 		t.Fatal(err)
 	}

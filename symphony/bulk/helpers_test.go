@@ -3,8 +3,6 @@ package bulk
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -12,49 +10,29 @@ import (
 	"roster/csvsource"
 	"roster/symphony"
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
 // testBot is the service user the runs act as.
 const testBot = "roster-bulk-bot"
 
-// simPod is a simulated pod on loopback with a client logged in as the bot.
+// simPod is a simulated pod, empty but for the bot (podsimtest), with a real
+// client logged in as the bot.
 type simPod struct {
-	*podsim.Server
+	*podsimtest.Pod
 	client *symphony.Client
-	botID  int64
-	dir    string
 }
 
 // startSim serves a simulated pod and builds a real client for it over
 // HTTPS (RSA login, the pod's CA as truststore). roles are the bot's.
 func startSim(t testing.TB, opts podsim.Options, roles ...string) *simPod {
 	t.Helper()
-	s, err := podsim.New(opts)
-	if err != nil {
-		t.Fatalf("podsim.New: %v", err)
-	}
-	if err := s.Start("127.0.0.1:0"); err != nil {
-		t.Fatalf("podsim Start: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	p := &simPod{Server: s, dir: t.TempDir()}
-	var key []byte
-	p.botID, key, err = s.AddServiceUser(testBot, roles...)
-	if err != nil {
-		t.Fatalf("AddServiceUser: %v", err)
-	}
-	keyPath := filepath.Join(p.dir, "bot-key.pem")
-	caPath := filepath.Join(p.dir, "ca.pem")
-	if err := os.WriteFile(keyPath, key, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(caPath, s.CAPEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ep := symphony.Endpoint{Scheme: "https", Host: s.Host(), Port: s.Port()}
+	p := &simPod{Pod: podsimtest.Start(t, opts, podsimtest.Empty(), podsimtest.Bot(testBot, roles...))}
+	ep := symphony.Endpoint{Scheme: "https", Host: p.Host(), Port: p.Port()}
 	cfg := &symphony.Config{Pod: ep, Agent: ep, KeyManager: ep, SessionAuth: ep, KeyAuth: ep,
-		BotUsername: testBot, PrivateKeyPath: keyPath, TrustStorePath: caPath,
+		BotUsername: testBot, PrivateKeyPath: p.KeyPath(), TrustStorePath: p.CAPath(),
 		Retry: fastRetry}
+	var err error
 	p.client, err = symphony.NewClient(cfg, symphony.Options{Auth: symphony.AuthRSA})
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
@@ -81,7 +59,7 @@ func (p *simPod) addUsers(prefix string, n int) []int64 {
 // given members.
 func (p *simPod) room(name string, members []int64, mutate ...func(*podsim.Room)) string {
 	second := p.AddUser(podsim.User{Username: name + "-owner2", Email: name + "-owner2@example.com", Active: true})
-	ms := []podsim.Member{{UserID: p.botID, Owner: true}, {UserID: second, Owner: true}}
+	ms := []podsim.Member{{UserID: p.BotID, Owner: true}, {UserID: second, Owner: true}}
 	for _, id := range members {
 		ms = append(ms, podsim.Member{UserID: id})
 	}
@@ -90,18 +68,6 @@ func (p *simPod) room(name string, members []int64, mutate ...func(*podsim.Room)
 		m(&r)
 	}
 	return p.AddRoom(r)
-}
-
-// roomState finds a room in the pod's state.
-func (p *simPod) roomState(t testing.TB, id string) podsim.RoomState {
-	t.Helper()
-	for _, r := range p.State().Rooms {
-		if r.ID == id {
-			return r
-		}
-	}
-	t.Fatalf("room %s not in the pod's state", id)
-	return podsim.RoomState{}
 }
 
 // idList is a user list of IDs, one per line from line 2 (after a header).
@@ -203,14 +169,6 @@ func sortedIDs(ids []int64) []int64 {
 	out := append([]int64(nil), ids...)
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
-}
-
-func memberSet(rs podsim.RoomState) map[int64]bool {
-	m := map[int64]bool{}
-	for _, id := range rs.Members {
-		m[id] = true
-	}
-	return m
 }
 
 func countKind(evs []Event, k EventKind) int {

@@ -24,7 +24,7 @@ func mixedPod(t *testing.T, roles ...string) (*simPod, string) {
 		p.AddUser(u)
 	}
 	room := p.AddRoom(podsim.Room{Name: "Mixed", Active: true, Members: []podsim.Member{
-		{UserID: p.botID, Owner: true}, {UserID: 7000007}, {UserID: 7000008}, {UserID: 7000009, Owner: true}}})
+		{UserID: p.BotID, Owner: true}, {UserID: 7000007}, {UserID: 7000008}, {UserID: 7000009, Owner: true}}})
 	return p, room
 }
 
@@ -61,7 +61,7 @@ func readList(t *testing.T, path string) *csvsource.List {
 func TestPlanClassifiesEveryEntry(t *testing.T) {
 	p, room := mixedPod(t)
 	list := readList(t, "testdata/mixed.csv")
-	before := p.roomState(t, room)
+	before := p.Room(t, room)
 	plan := p.plan(t, room, ModeAdd, list, 0)
 
 	type want struct {
@@ -122,7 +122,7 @@ func TestPlanClassifiesEveryEntry(t *testing.T) {
 	if len(st.Calls) != 0 {
 		t.Errorf("building the plan made membership calls: %v", st.Calls)
 	}
-	after := p.roomState(t, room)
+	after := p.Room(t, room)
 	if len(after.Members) != len(before.Members) || len(after.Owners) != len(before.Owners) {
 		t.Errorf("building the plan changed the room: %v -> %v", before, after)
 	}
@@ -153,8 +153,8 @@ func TestPlanRemoveMode(t *testing.T) {
 	if out.err != nil || out.summary.Totals.Removed != 3 || out.summary.ExitCode() != 0 {
 		t.Fatalf("run: %v, %+v", out.err, out.summary.Totals)
 	}
-	rs := p.roomState(t, room)
-	if len(rs.Members) != 1 || rs.Members[0] != p.botID {
+	rs := p.Room(t, room)
+	if len(rs.Members) != 1 || rs.Members[0] != p.BotID {
 		t.Errorf("members left: %v", rs.Members)
 	}
 	report := readReport(t, out.summary.ReportPath)
@@ -176,11 +176,11 @@ func TestPlanPermission(t *testing.T) {
 		allowed     bool
 		owner, memb bool
 	}{
-		{"owner adds", []podsim.Member{{UserID: p.botID, Owner: true}}, false, ModeAdd, true, true, true},
-		{"owner removes", []podsim.Member{{UserID: p.botID, Owner: true}}, false, ModeRemove, true, true, true},
-		{"member adds where members invite", []podsim.Member{{UserID: other[0], Owner: true}, {UserID: p.botID}}, true, ModeAdd, true, false, true},
-		{"member removes where members invite", []podsim.Member{{UserID: other[0], Owner: true}, {UserID: p.botID}}, true, ModeRemove, false, false, true},
-		{"member adds where members may not invite", []podsim.Member{{UserID: other[0], Owner: true}, {UserID: p.botID}}, false, ModeAdd, false, false, true},
+		{"owner adds", []podsim.Member{{UserID: p.BotID, Owner: true}}, false, ModeAdd, true, true, true},
+		{"owner removes", []podsim.Member{{UserID: p.BotID, Owner: true}}, false, ModeRemove, true, true, true},
+		{"member adds where members invite", []podsim.Member{{UserID: other[0], Owner: true}, {UserID: p.BotID}}, true, ModeAdd, true, false, true},
+		{"member removes where members invite", []podsim.Member{{UserID: other[0], Owner: true}, {UserID: p.BotID}}, true, ModeRemove, false, false, true},
+		{"member adds where members may not invite", []podsim.Member{{UserID: other[0], Owner: true}, {UserID: p.BotID}}, false, ModeAdd, false, false, true},
 		{"stranger adds", []podsim.Member{{UserID: other[1], Owner: true}}, true, ModeAdd, false, false, false},
 	}
 	for _, tt := range tests {

@@ -87,7 +87,7 @@ func TestAbortThenResume(t *testing.T) {
 	if tot.Done != len(ids) || tot.Added != len(ids) || tot.Promoted != 1 || out.summary.ExitCode() != 0 {
 		t.Errorf("resumed totals %+v", tot)
 	}
-	members, st := memberSet(p.roomState(t, room)), p.State()
+	members, st := p.MemberSet(t, room), p.State()
 	for _, id := range ids {
 		if !members[id] {
 			t.Errorf("user %d is not in the room", id)
@@ -220,7 +220,7 @@ func TestAbortInFlight(t *testing.T) {
 	if tot := out.summary.Totals; tot.Done != 6 || tot.Added != 6 || out.summary.ExitCode() != 0 {
 		t.Errorf("resumed: %+v", tot)
 	}
-	if members := memberSet(p.roomState(t, room)); !members[ids[2]] || !members[ids[5]] {
+	if members := p.MemberSet(t, room); !members[ids[2]] || !members[ids[5]] {
 		t.Error("the resumed run did not finish the list")
 	}
 }
@@ -264,7 +264,7 @@ func TestResumeMakesThePromotionOwed(t *testing.T) {
 	if tot := out.summary.Totals; tot.Done != 3 || tot.Added != 3 || tot.Promoted != 1 || tot.PromoteFailed != 0 || out.summary.ExitCode() != 0 {
 		t.Errorf("resumed totals %+v", tot)
 	}
-	owners := p.roomState(t, room).Owners
+	owners := p.Room(t, room).Owners
 	found := false
 	for _, id := range owners {
 		found = found || id == ids[0]

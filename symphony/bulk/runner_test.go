@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
 func TestRunAddsAndPromotes(t *testing.T) {
@@ -26,8 +27,8 @@ func TestRunAddsAndPromotes(t *testing.T) {
 	if s.ExitCode() != 0 || s.Totals.Added != 5 || s.Totals.Already != 1 || s.Totals.Promoted != 2 || s.Totals.Done != 6 {
 		t.Fatalf("totals %+v, exit %d", s.Totals, s.ExitCode())
 	}
-	rs := p.roomState(t, room)
-	members, owners := memberSet(rs), map[int64]bool{}
+	rs := p.Room(t, room)
+	members, owners := podsimtest.MemberSet(rs), map[int64]bool{}
 	for _, id := range rs.Owners {
 		owners[id] = true
 	}

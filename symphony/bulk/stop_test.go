@@ -47,7 +47,7 @@ func TestRunStopsWhenNothingCanSucceed(t *testing.T) {
 	}{
 		{"room deactivated", func(p *simPod, room string) { p.SetRoomActive(room, false) }, "deactivated"},
 		{"permission lost", func(p *simPod, room string) {
-			if _, err := p.client.DemoteOwner(testCtx(t), room, p.botID); err != nil {
+			if _, err := p.client.DemoteOwner(testCtx(t), room, p.BotID); err != nil {
 				t.Errorf("DemoteOwner: %v", err)
 			}
 		}, "lost its permission"},
