@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
 // rosterProc is the real binary running headless in a test.
@@ -121,7 +122,7 @@ func (p *rosterProc) stdoutText() string {
 
 // settledState is the pod's state once no membership call has landed for a
 // while (calls cut by a client may still be finishing on the pod).
-func settledState(t *testing.T, pod *simPod) podsim.State {
+func settledState(t *testing.T, pod *podsimtest.Pod) podsim.State {
 	t.Helper()
 	prev := pod.State()
 	for range 100 {
@@ -154,11 +155,11 @@ func sameCalls(a, b podsim.State) bool {
 func TestAbortWritesReportWhenStdoutIsGone(t *testing.T) {
 	bin := rosterBinary(t)
 	pod := startPod(t, podsim.Options{Latency: 5 * time.Millisecond})
-	users := pod.demo.Candidates[700:740]
+	users := pod.Demo.Candidates[700:740]
 	dir := t.TempDir()
 	csvPath := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
 	out := filepath.Join(dir, "out")
-	cmd := exec.Command(bin, "--config", pod.configPath(), "--csv", csvPath, "--stream", pod.demo.Medium,
+	cmd := exec.Command(bin, "--config", pod.ConfigPath(), "--csv", csvPath, "--stream", pod.Demo.Medium,
 		"--yes", "--no-tui", "--interval", "10ms", "--out", out)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
 // reportOutcomes reads a report CSV into user ID -> outcome, by the header's
@@ -48,19 +49,19 @@ func reportOutcomes(t *testing.T, path string) map[string]string {
 // retry waits, and the report must say every user was added.
 func TestHeadlessThroughAHostilePod(t *testing.T) {
 	pod := startPod(t, podsim.Options{})
-	yaml, err := os.ReadFile(filepath.Join(pod.dir, "config.yaml"))
+	yaml, err := os.ReadFile(pod.YAMLConfigPath())
 	if err != nil {
 		t.Fatal(err)
 	}
-	config := writeFile(t, pod.dir, "hostile.yaml", string(yaml)+
+	config := writeFile(t, pod.Dir, "hostile.yaml", string(yaml)+
 		"retry:\n  maxAttempts: 12\n  initialIntervalMillis: 5\n  maxIntervalMillis: 40\n")
-	users := pod.demo.Candidates[600:660] // the medium room passes 500: paced too
+	users := pod.Demo.Candidates[600:660] // the medium room passes 500: paced too
 	dir := t.TempDir()
 	path := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
 	pod.SetFaults(podsim.Faults{Rate429: 0.15, RetryAfter: 10 * time.Millisecond, Rate5xx: 0.08, Burst5xx: 2,
 		DropRate: 0.04, KillSessionsEvery: 50 * time.Millisecond, Seed: 7})
 
-	r := runCmd(t, "--config", config, "--csv", path, "--stream", pod.demo.Medium, "--yes",
+	r := runCmd(t, "--config", config, "--csv", path, "--stream", pod.Demo.Medium, "--yes",
 		"--interval", testPace.String(), "--out", dir)
 	pod.SetFaults(podsim.Faults{})
 	if r.code != exitOK {
@@ -75,7 +76,7 @@ func TestHeadlessThroughAHostilePod(t *testing.T) {
 	if got := strings.Count(r.stdout, "  progress: "); got != 9 {
 		t.Errorf("%d progress lines for 60 users, want one every 10%% but the last (9)\n%s", got, r)
 	}
-	members := pod.memberSet(t, pod.demo.Medium)
+	members := pod.MemberSet(t, pod.Demo.Medium)
 	outcomes := reportOutcomes(t, reportPath(r.stdout))
 	for _, u := range users {
 		if !members[u.ID] {
@@ -87,8 +88,8 @@ func TestHeadlessThroughAHostilePod(t *testing.T) {
 			t.Errorf("the report says %q for user %d, want added", o, u.ID)
 		}
 	}
-	assertNoSecrets(t, "stdout", r.stdout, pod.demo.BotKeyPEM)
-	assertNoSecrets(t, "stderr", r.stderr, pod.demo.BotKeyPEM)
+	assertNoSecrets(t, "stdout", r.stdout, pod.Demo.BotKeyPEM)
+	assertNoSecrets(t, "stderr", r.stderr, pod.Demo.BotKeyPEM)
 }
 
 // BenchmarkHeadlessRun measures the whole headless path per user: config,
@@ -97,22 +98,8 @@ func TestHeadlessThroughAHostilePod(t *testing.T) {
 // and removing the same 200 users in the small (unpaced) room:
 // go test -run '^$' -bench HeadlessRun -benchtime 6x .
 func BenchmarkHeadlessRun(b *testing.B) {
-	srv, err := podsim.New(podsim.Options{PaceGap: testPace})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
-	demo, err := srv.SeedDemo()
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	if err := srv.WriteDir(dir, demo); err != nil {
-		b.Fatal(err)
-	}
+	pod := podsimtest.Start(b, podsim.Options{PaceGap: testPace})
+	demo, dir := pod.Demo, pod.Dir
 	const n = 200
 	path := filepath.Join(dir, "bench.csv")
 	if err := os.WriteFile(path, []byte(idCSV(userIDs(demo.Candidates[:n])...)), 0o600); err != nil {
@@ -120,7 +107,7 @@ func BenchmarkHeadlessRun(b *testing.B) {
 	}
 	i := 0
 	for b.Loop() {
-		args := []string{"--config", filepath.Join(dir, "config.json"), "--csv", path, "--stream", demo.Small,
+		args := []string{"--config", pod.ConfigPath(), "--csv", path, "--stream", demo.Small,
 			"--yes", "--out", b.TempDir()}
 		if i%2 == 1 {
 			args = append(args, "--remove")

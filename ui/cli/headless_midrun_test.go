@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
 // hookWriter is a run's stdout that calls hook once, when the first outcome
@@ -36,23 +37,23 @@ func (w *hookWriter) Write(p []byte) (int, error) {
 // runMidRun runs cmdRun into the medium room, which passes 500 members, so
 // that the last users are paced well after the first outcome; hook runs at
 // the first outcome.
-func runMidRun(t *testing.T, pod *simPod, users []podsim.User, hook func()) runResult {
+func runMidRun(t *testing.T, pod *podsimtest.Pod, users []podsim.User, hook func()) runResult {
 	t.Helper()
 	dir := t.TempDir()
 	path := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
-	if n := len(pod.room(t, pod.demo.Medium).Members); n+len(users) < 500+10 {
+	if n := len(pod.Room(t, pod.Demo.Medium).Members); n+len(users) < 500+10 {
 		t.Fatalf("the medium room has %d members: %d users would not pace at least 10 adds", n, len(users))
 	}
 	stdout := &hookWriter{hook: hook}
 	var stderr bytes.Buffer
-	code := cmdRun([]string{"--config", pod.configPath(), "--csv", path, "--stream", pod.demo.Medium,
+	code := cmdRun([]string{"--config", pod.ConfigPath(), "--csv", path, "--stream", pod.Demo.Medium,
 		"--yes", "--interval", "40ms", "--out", dir}, nil, stdout, &stderr)
 	return runResult{code, stdout.buf.String(), stderr.String()}
 }
 
 func TestHeadlessExitsOneWhenSomeUsersFail(t *testing.T) {
 	pod := startPod(t, podsim.Options{PaceGap: 40 * time.Millisecond})
-	users := pod.demo.Candidates[400:430]
+	users := pod.Demo.Candidates[400:430]
 	victim := users[len(users)-1]
 	r := runMidRun(t, pod, users, func() { pod.SetUserActive(victim.ID, false) })
 	if r.code != exitFailed {
@@ -66,7 +67,7 @@ func TestHeadlessExitsOneWhenSomeUsersFail(t *testing.T) {
 	if !strings.Contains(r.stdout[failedAt:], fmt.Sprintf("line %-6d %-34d HTTP 400", len(users)+1, victim.ID)) {
 		t.Errorf("the failure list does not give the victim's line, ID and status\n%s", r)
 	}
-	members := pod.memberSet(t, pod.demo.Medium)
+	members := pod.MemberSet(t, pod.Demo.Medium)
 	for _, u := range users[:len(users)-1] {
 		if !members[u.ID] {
 			t.Errorf("user %d was not added; one failure must not stop the run", u.ID)
@@ -76,8 +77,8 @@ func TestHeadlessExitsOneWhenSomeUsersFail(t *testing.T) {
 
 func TestHeadlessStopsWhenTheRoomIsDeactivated(t *testing.T) {
 	pod := startPod(t, podsim.Options{PaceGap: 40 * time.Millisecond})
-	users := pod.demo.Candidates[500:530]
-	r := runMidRun(t, pod, users, func() { pod.SetRoomActive(pod.demo.Medium, false) })
+	users := pod.Demo.Candidates[500:530]
+	r := runMidRun(t, pod, users, func() { pod.SetRoomActive(pod.Demo.Medium, false) })
 	if r.code != exitAborted {
 		t.Fatalf("room deactivated mid-run: want exit 3\n%s", r)
 	}
@@ -100,13 +101,13 @@ func TestHeadlessStopsWhenTheRoomIsDeactivated(t *testing.T) {
 	}
 	dir := t.TempDir()
 	other := writeAddList(t, pod, dir, 3)
-	before := pod.memberSet(t, pod.demo.Small)
-	r = runCmd(t, "--config", pod.configPath(), "--csv", other.path, "--stream", pod.demo.Small,
+	before := pod.MemberSet(t, pod.Demo.Small)
+	r = runCmd(t, "--config", pod.ConfigPath(), "--csv", other.path, "--stream", pod.Demo.Small,
 		"--yes", "--out", dir, "--resume", journal)
 	if r.code != exitInput || !strings.Contains(r.stderr, "of another run") || !strings.Contains(r.stderr, journal) {
 		t.Errorf("--resume with the journal of another run: want exit 2 naming the journal\n%s", r)
 	}
-	assertUnchanged(t, pod, pod.demo.Small, before, other.toAdd)
+	assertUnchanged(t, pod, pod.Demo.Small, before, other.toAdd)
 }
 
 // TestHeadlessWaitsForTheWindowAndAbortsWhileWaiting starts a run whose
@@ -120,9 +121,9 @@ func TestHeadlessWaitsForTheWindowAndAbortsWhileWaiting(t *testing.T) {
 	now := time.Now()
 	opens := now.Add(2 * time.Hour)
 	window := opens.Format("15:04") + "-" + now.Add(3*time.Hour).Format("15:04")
-	before := pod.memberSet(t, pod.demo.Small)
+	before := pod.MemberSet(t, pod.Demo.Small)
 
-	p := startRoster(t, bin, "--config", pod.configPath(), "--csv", list.path, "--stream", pod.demo.Small,
+	p := startRoster(t, bin, "--config", pod.ConfigPath(), "--csv", list.path, "--stream", pod.Demo.Small,
 		"--yes", "--no-tui", "--window", window, "--out", dir)
 	want := "outside the run window " + window + ": waiting until " + opens.Format("15:04")
 	deadline := time.After(30 * time.Second)
@@ -147,5 +148,5 @@ func TestHeadlessWaitsForTheWindowAndAbortsWhileWaiting(t *testing.T) {
 	if !strings.Contains(p.stdoutText(), "0 of 4 done") {
 		t.Errorf("the summary does not say nothing was done:\n%s", p.output())
 	}
-	assertUnchanged(t, pod, pod.demo.Small, before, list.toAdd)
+	assertUnchanged(t, pod, pod.Demo.Small, before, list.toAdd)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
 // unknownID is a user ID that no demo pod holds.
@@ -32,10 +33,10 @@ type addList struct {
 	inactive int // line of the inactive user
 }
 
-func writeAddList(t *testing.T, pod *simPod, dir string, n int) addList {
+func writeAddList(t *testing.T, pod *podsimtest.Pod, dir string, n int) addList {
 	t.Helper()
-	l := addList{toAdd: pod.demo.Candidates[:n]}
-	ids := append(userIDs(l.toAdd), unknownID, pod.demo.Inactive[0].ID)
+	l := addList{toAdd: pod.Demo.Candidates[:n]}
+	ids := append(userIDs(l.toAdd), unknownID, pod.Demo.Inactive[0].ID)
 	l.unknown, l.inactive = n+2, n+3 // header is line 1
 	l.path = writeFile(t, dir, "users.csv", idCSV(ids...))
 	return l
@@ -44,18 +45,18 @@ func writeAddList(t *testing.T, pod *simPod, dir string, n int) addList {
 func TestHeadlessDryRunChangesNothing(t *testing.T) {
 	pod := startPod(t, podsim.Options{})
 	for _, config := range []string{"config.json", "config.yaml"} {
-		t.Run(config, func(t *testing.T) { testDryRun(t, pod, filepath.Join(pod.dir, config)) })
+		t.Run(config, func(t *testing.T) { testDryRun(t, pod, filepath.Join(pod.Dir, config)) })
 	}
 }
 
-func testDryRun(t *testing.T, pod *simPod, config string) {
+func testDryRun(t *testing.T, pod *podsimtest.Pod, config string) {
 	dir := t.TempDir()
 	list := writeAddList(t, pod, dir, 12)
-	before := pod.memberSet(t, pod.demo.Small)
+	before := pod.MemberSet(t, pod.Demo.Small)
 	out := filepath.Join(dir, "out")
 
 	r := runCmd(t, "--auth", "rsa", "--config", config, "--csv", list.path,
-		"--stream", standardStreamID(pod.demo.Small), "--dry-run", "--out", out)
+		"--stream", standardStreamID(pod.Demo.Small), "--dry-run", "--out", out)
 	if r.code != exitOK {
 		t.Fatalf("dry run: want exit 0\n%s", r)
 	}
@@ -64,14 +65,14 @@ func testDryRun(t *testing.T, pod *simPod, config string) {
 		"Changes   12 to add",
 		fmt.Sprintf("line %-6d unknown-user", list.unknown),
 		fmt.Sprintf("line %-6d inactive-user", list.inactive),
-		pod.demo.Small, // the normalised stream ID
-		"Pod       " + pod.URL() + " as " + pod.demo.BotUsername + " (rsa authentication, from " + config + ")",
+		pod.Demo.Small, // the normalised stream ID
+		"Pod       " + pod.URL() + " as " + pod.Demo.BotUsername + " (rsa authentication, from " + config + ")",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("dry run output lacks %q\n%s", want, r)
 		}
 	}
-	assertUnchanged(t, pod, pod.demo.Small, before, list.toAdd)
+	assertUnchanged(t, pod, pod.Demo.Small, before, list.toAdd)
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a dry run created %s (stat: %v); it must write nothing", out, err)
 	}
@@ -81,16 +82,16 @@ func TestHeadlessWithoutYesChangesNothing(t *testing.T) {
 	pod := startPod(t, podsim.Options{})
 	dir := t.TempDir()
 	list := writeAddList(t, pod, dir, 5)
-	before := pod.memberSet(t, pod.demo.Small)
+	before := pod.MemberSet(t, pod.Demo.Small)
 
-	r := runCmd(t, "--config", pod.configPath(), "--csv", list.path, "--stream", pod.demo.Small, "--out", dir)
+	r := runCmd(t, "--config", pod.ConfigPath(), "--csv", list.path, "--stream", pod.Demo.Small, "--out", dir)
 	if r.code != exitInput {
 		t.Fatalf("no --yes: want exit 2\n%s", r)
 	}
 	if !strings.Contains(r.stdout, "Nothing was changed. To make these 5 changes, run the same command again with --yes.") {
 		t.Errorf("no --yes: the output does not say to re-run with --yes\n%s", r)
 	}
-	assertUnchanged(t, pod, pod.demo.Small, before, list.toAdd)
+	assertUnchanged(t, pod, pod.Demo.Small, before, list.toAdd)
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 { // users.csv only
 		t.Errorf("no --yes: %d files in the out folder, want only the list", len(entries))
 	}
@@ -98,15 +99,15 @@ func TestHeadlessWithoutYesChangesNothing(t *testing.T) {
 
 // assertUnchanged checks that a room still has the same members and that no
 // membership call reached the pod for the listed users.
-func assertUnchanged(t *testing.T, pod *simPod, room string, before map[int64]bool, users []podsim.User) {
+func assertUnchanged(t *testing.T, pod *podsimtest.Pod, room string, before map[int64]bool, users []podsim.User) {
 	t.Helper()
-	after := pod.memberSet(t, room)
+	after := pod.MemberSet(t, room)
 	if len(after) != len(before) {
 		t.Errorf("the room went from %d to %d members; nothing should change", len(before), len(after))
 	}
 	st := pod.State()
 	for _, u := range users {
-		if c := calls(st, u.ID); c.Add+c.Remove != 0 {
+		if c := podsimtest.Calls(st, u.ID); c.Add+c.Remove != 0 {
 			t.Errorf("user %d got %d adds and %d removals; nothing should be called", u.ID, c.Add, c.Remove)
 		}
 	}
@@ -115,7 +116,7 @@ func assertUnchanged(t *testing.T, pod *simPod, room string, before map[int64]bo
 func TestHeadlessAddsEveryone(t *testing.T) {
 	pod := startPod(t, podsim.Options{})
 	dir := t.TempDir()
-	users := pod.demo.Candidates[:15]
+	users := pod.Demo.Candidates[:15]
 	var csv strings.Builder
 	csv.WriteString("user,owner\n")
 	for i, u := range users {
@@ -131,7 +132,7 @@ func TestHeadlessAddsEveryone(t *testing.T) {
 	path := writeFile(t, dir, "users.csv", csv.String())
 	out := filepath.Join(dir, "runs")
 
-	r := runCmd(t, "--config", pod.configPath(), "--csv", path, "--stream", pod.demo.Small,
+	r := runCmd(t, "--config", pod.ConfigPath(), "--csv", path, "--stream", pod.Demo.Small,
 		"--yes", "--no-tui", "--interval", "5ms", "--out", out)
 	if r.code != exitOK {
 		t.Fatalf("want exit 0\n%s", r)
@@ -139,18 +140,18 @@ func TestHeadlessAddsEveryone(t *testing.T) {
 	if got := outcomeLines(r.stdout); got != len(users) {
 		t.Errorf("%d outcome lines, want one per user (%d)\n%s", got, len(users), r)
 	}
-	members := pod.memberSet(t, pod.demo.Small)
+	members := pod.MemberSet(t, pod.Demo.Small)
 	st := pod.State()
 	for _, u := range users {
 		if !members[u.ID] {
 			t.Errorf("user %d is not a member after the run", u.ID)
 		}
-		if c := calls(st, u.ID); c.Add != 1 {
+		if c := podsimtest.Calls(st, u.ID); c.Add != 1 {
 			t.Errorf("user %d: %d add calls, want exactly 1", u.ID, c.Add)
 		}
 	}
 	owners := map[int64]bool{}
-	for _, id := range pod.room(t, pod.demo.Small).Owners {
+	for _, id := range pod.Room(t, pod.Demo.Small).Owners {
 		owners[id] = true
 	}
 	if !owners[users[0].ID] {
@@ -173,14 +174,14 @@ func TestHeadlessAddsEveryone(t *testing.T) {
 		}
 	}
 	for what, text := range map[string]string{"stdout": r.stdout, "stderr": r.stderr, "report": string(data)} {
-		assertNoSecrets(t, what, text, pod.demo.BotKeyPEM)
+		assertNoSecrets(t, what, text, pod.Demo.BotKeyPEM)
 	}
 }
 
 func TestHeadlessRemove(t *testing.T) {
 	pod := startPod(t, podsim.Options{})
-	room := pod.room(t, pod.demo.Small)
-	owner := map[int64]bool{pod.demo.BotID: true}
+	room := pod.Room(t, pod.Demo.Small)
+	owner := map[int64]bool{pod.Demo.BotID: true}
 	for _, id := range room.Owners {
 		owner[id] = true
 	}
@@ -194,22 +195,22 @@ func TestHeadlessRemove(t *testing.T) {
 		t.Fatalf("the small room has too few plain members to remove: %v", room.Members)
 	}
 	dir := t.TempDir()
-	path := writeFile(t, dir, "leavers.csv", idCSV(append(gone, pod.demo.Candidates[0].ID)...))
+	path := writeFile(t, dir, "leavers.csv", idCSV(append(gone, pod.Demo.Candidates[0].ID)...))
 
-	r := runCmd(t, "--config", pod.configPath(), "--csv", path, "--room", pod.demo.Small, "--remove", "--yes", "--out", dir)
+	r := runCmd(t, "--config", pod.ConfigPath(), "--csv", path, "--room", pod.Demo.Small, "--remove", "--yes", "--out", dir)
 	if r.code != exitOK {
 		t.Fatalf("remove: want exit 0\n%s", r)
 	}
 	if !strings.Contains(r.stdout, "not-member 1") {
 		t.Errorf("the plan does not set the non-member aside\n%s", r)
 	}
-	members := pod.memberSet(t, pod.demo.Small)
+	members := pod.MemberSet(t, pod.Demo.Small)
 	st := pod.State()
 	for _, id := range gone {
 		if members[id] {
 			t.Errorf("user %d is still a member after the removal", id)
 		}
-		if c := calls(st, id); c.Remove != 1 || c.Add != 0 {
+		if c := podsimtest.Calls(st, id); c.Remove != 1 || c.Add != 0 {
 			t.Errorf("user %d: %d removals and %d adds, want 1 and 0", id, c.Remove, c.Add)
 		}
 	}
@@ -225,14 +226,14 @@ func TestHeadlessRefusesBadInput(t *testing.T) {
 	garbage := writeFile(t, dir, "broken.json", "{ this is not json")
 	empty := writeFile(t, dir, "empty.csv", "")
 	aFile := writeFile(t, dir, "not-a-folder", "x")
-	yaml, err := os.ReadFile(filepath.Join(pod.dir, "config.yaml"))
+	yaml, err := os.ReadFile(pod.YAMLConfigPath())
 	if err != nil {
 		t.Fatal(err)
 	}
-	stranger := writeFile(t, pod.dir, "stranger.yaml", strings.Replace(string(yaml), "username: "+pod.demo.BotUsername, "username: nobody-bot", 1))
-	cfg := pod.configPath()
-	room := pod.demo.Small
-	before := pod.memberSet(t, room)
+	stranger := writeFile(t, pod.Dir, "stranger.yaml", strings.Replace(string(yaml), "username: "+pod.Demo.BotUsername, "username: nobody-bot", 1))
+	cfg := pod.ConfigPath()
+	room := pod.Demo.Small
+	before := pod.MemberSet(t, room)
 	tests := []struct {
 		name string
 		args []string
@@ -247,9 +248,9 @@ func TestHeadlessRefusesBadInput(t *testing.T) {
 		{"auth cert without a certificate", []string{"--auth", "cert", "--config", cfg, "--csv", list.path, "--stream", room}, []string{"--config with --auth cert", "botCertPath"}},
 		{"unknown bot", []string{"--config", stranger, "--csv", list.path, "--stream", room}, []string{"cannot plan the run", "Check --config"}},
 		{"unknown room", []string{"--config", cfg, "--csv", list.path, "--stream", "AAAAAAAAAAAAAAAAAAAAAA"}, []string{"cannot plan the run", "Check --stream"}},
-		{"deactivated room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.demo.Deactivated, "--yes", "--out", dir}, []string{"the run cannot start"}},
-		{"forbidden room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.demo.Forbidden, "--yes", "--out", dir}, []string{"the run cannot start"}},
-		{"deactivated room, dry run", []string{"--config", cfg, "--csv", list.path, "--stream", pod.demo.Deactivated, "--dry-run", "--out", dir}, []string{"the run would be refused", "deactivated"}},
+		{"deactivated room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.Demo.Deactivated, "--yes", "--out", dir}, []string{"the run cannot start"}},
+		{"forbidden room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.Demo.Forbidden, "--yes", "--out", dir}, []string{"the run cannot start"}},
+		{"deactivated room, dry run", []string{"--config", cfg, "--csv", list.path, "--stream", pod.Demo.Deactivated, "--dry-run", "--out", dir}, []string{"the run would be refused", "deactivated"}},
 		{"out is a file", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", aFile}, []string{"--out", "not-a-folder"}},
 		{"resume a folder", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", dir, "--resume", dir}, []string{"--resume", "is a folder"}},
 		{"resume file missing", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", dir, "--resume", filepath.Join(dir, "gone.jsonl")}, []string{"--resume", "gone.jsonl", "no such file"}},
@@ -267,20 +268,20 @@ func TestHeadlessRefusesBadInput(t *testing.T) {
 					t.Errorf("stderr lacks %q\n%s", want, r)
 				}
 			}
-			assertNoSecrets(t, "stderr", r.stderr, pod.demo.BotKeyPEM)
+			assertNoSecrets(t, "stderr", r.stderr, pod.Demo.BotKeyPEM)
 		})
 	}
-	assertUnchanged(t, pod, room, before, pod.demo.Candidates[:3])
+	assertUnchanged(t, pod, room, before, pod.Demo.Candidates[:3])
 }
 
 func TestHeadlessNothingToDo(t *testing.T) {
 	pod := startPod(t, podsim.Options{})
-	room := pod.room(t, pod.demo.Small)
+	room := pod.Room(t, pod.Demo.Small)
 	dir := t.TempDir()
 	path := writeFile(t, dir, "users.csv", idCSV(room.Members[0], room.Members[1], unknownID))
-	before := pod.memberSet(t, pod.demo.Small)
+	before := pod.MemberSet(t, pod.Demo.Small)
 
-	r := runCmd(t, "--config", pod.configPath(), "--csv", path, "--stream", pod.demo.Small, "--out", dir)
+	r := runCmd(t, "--config", pod.ConfigPath(), "--csv", path, "--stream", pod.Demo.Small, "--out", dir)
 	if r.code != exitOK {
 		t.Fatalf("nothing to do: want exit 0, even without --yes\n%s", r)
 	}
@@ -289,7 +290,7 @@ func TestHeadlessNothingToDo(t *testing.T) {
 			t.Errorf("output lacks %q\n%s", want, r)
 		}
 	}
-	if after := pod.memberSet(t, pod.demo.Small); len(after) != len(before) {
+	if after := pod.MemberSet(t, pod.Demo.Small); len(after) != len(before) {
 		t.Errorf("members went from %d to %d", len(before), len(after))
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
@@ -301,7 +302,7 @@ func TestHeadlessDryRunIntoTheJumboRoomWarns(t *testing.T) {
 	pod := startPod(t, podsim.Options{})
 	dir := t.TempDir()
 	list := writeAddList(t, pod, dir, 20)
-	r := runCmd(t, "--config", pod.configPath(), "--csv", list.path, "--stream", pod.demo.Jumbo, "--dry-run")
+	r := runCmd(t, "--config", pod.ConfigPath(), "--csv", list.path, "--stream", pod.Demo.Jumbo, "--dry-run")
 	if r.code != exitOK {
 		t.Fatalf("want exit 0\n%s", r)
 	}
@@ -322,18 +323,18 @@ func TestHeadlessDryRunIntoTheJumboRoomWarns(t *testing.T) {
 // without the password, and the config's unknown key is a warning.
 func TestHeadlessNeverPrintsSecrets(t *testing.T) {
 	pod := startPod(t, podsim.Options{})
-	yaml, err := os.ReadFile(filepath.Join(pod.dir, "config.yaml"))
+	yaml, err := os.ReadFile(pod.YAMLConfigPath())
 	if err != nil {
 		t.Fatal(err)
 	}
 	const password = "Sup3r-S3cret-Proxy-Pa55"
-	config := writeFile(t, pod.dir, "proxied.yaml", string(yaml)+
+	config := writeFile(t, pod.Dir, "proxied.yaml", string(yaml)+
 		"proxy:\n  host: 127.0.0.1\n  port: 1\n  username: ops\n  password: "+password+"\n"+
 		"retry:\n  maxAttempts: 2\n  initialIntervalMillis: 5\n"+
 		"favouriteColour: blue\n")
 	list := writeAddList(t, pod, t.TempDir(), 2)
 
-	r := runCmd(t, "--config", config, "--csv", list.path, "--stream", pod.demo.Small, "--yes")
+	r := runCmd(t, "--config", config, "--csv", list.path, "--stream", pod.Demo.Small, "--yes")
 	if r.code != exitInput || !strings.Contains(r.stderr, "cannot plan the run") {
 		t.Fatalf("a proxy that refuses connections: want exit 2 and why\n%s", r)
 	}
@@ -343,5 +344,5 @@ func TestHeadlessNeverPrintsSecrets(t *testing.T) {
 	if strings.Contains(r.stdout+r.stderr, password) {
 		t.Errorf("the proxy password was printed\n%s", r)
 	}
-	assertNoSecrets(t, "output", r.stdout+r.stderr, pod.demo.BotKeyPEM)
+	assertNoSecrets(t, "output", r.stdout+r.stderr, pod.Demo.BotKeyPEM)
 }

@@ -13,11 +13,12 @@ import (
 	"time"
 
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
 // allMembers reports whether every user is a member of the room.
-func allMembers(t *testing.T, pod *simPod, room string, users []podsim.User) bool {
-	members := pod.memberSet(t, room)
+func allMembers(t *testing.T, pod *podsimtest.Pod, room string, users []podsim.User) bool {
+	members := pod.MemberSet(t, room)
 	for _, u := range users {
 		if !members[u.ID] {
 			return false
@@ -34,12 +35,12 @@ func allMembers(t *testing.T, pod *simPod, room string, users []podsim.User) boo
 func TestKilledRunsResumeWithoutRepeatingAdds(t *testing.T) {
 	bin := rosterBinary(t)
 	pod := startPod(t, podsim.Options{Latency: time.Millisecond})
-	users := pod.demo.Candidates[200:250] // the medium room crosses 500 members: paced
-	room := pod.demo.Medium
+	users := pod.Demo.Candidates[200:250] // the medium room crosses 500 members: paced
+	room := pod.Demo.Medium
 	dir := t.TempDir()
 	csvPath := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
 	out := filepath.Join(dir, "out")
-	args := []string{"--auth", "rsa", "--config", pod.configPath(), "--csv", csvPath, "--stream", room,
+	args := []string{"--auth", "rsa", "--config", pod.ConfigPath(), "--csv", csvPath, "--stream", room,
 		"--yes", "--no-tui", "--interval", testPace.String(), "--out", out}
 
 	seed := uint64(time.Now().UnixNano())
@@ -76,7 +77,7 @@ func TestKilledRunsResumeWithoutRepeatingAdds(t *testing.T) {
 		settled := settledState(t, pod)
 		for _, id := range confirmedAdds(p.stdoutText()) {
 			if _, seen := confirmedAt[id]; !seen {
-				confirmedAt[id] = calls(settled, id).Add
+				confirmedAt[id] = podsimtest.Calls(settled, id).Add
 			}
 		}
 		decided := strings.Contains(p.stdoutText(), "started:") // past the choice of journal
@@ -100,11 +101,11 @@ func TestKilledRunsResumeWithoutRepeatingAdds(t *testing.T) {
 		t.Errorf("only %d of %d users were printed as added: the check of repeated adds saw too little", len(confirmedAt), len(users))
 	}
 
-	members := pod.memberSet(t, room)
+	members := pod.MemberSet(t, room)
 	st := pod.State()
 	totalAdds, repeated := 0, 0
 	for _, u := range users {
-		c := calls(st, u.ID)
+		c := podsimtest.Calls(st, u.ID)
 		if !members[u.ID] {
 			t.Errorf("user %d is not a member at the end", u.ID)
 		}
@@ -144,12 +145,12 @@ func TestTerminatedRunWritesReportThenResumes(t *testing.T) {
 func testAbortThenResume(t *testing.T, sig syscall.Signal) {
 	bin := rosterBinary(t)
 	pod := startPod(t, podsim.Options{Latency: 5 * time.Millisecond})
-	users := pod.demo.Candidates[300:340]
-	room := pod.demo.Medium
+	users := pod.Demo.Candidates[300:340]
+	room := pod.Demo.Medium
 	dir := t.TempDir()
 	csvPath := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
 	out := filepath.Join(dir, "out")
-	args := []string{"--config", pod.configPath(), "--csv", csvPath, "--stream", room,
+	args := []string{"--config", pod.ConfigPath(), "--csv", csvPath, "--stream", room,
 		"--yes", "--no-tui", "--interval", "10ms", "--out", out}
 
 	p := startRoster(t, bin, args...)
@@ -190,7 +191,7 @@ func testAbortThenResume(t *testing.T, sig syscall.Signal) {
 	}
 	st := pod.State()
 	for _, u := range users {
-		if calls(st, u.ID) != calls(addsAfterAbort, u.ID) {
+		if podsimtest.Calls(st, u.ID) != podsimtest.Calls(addsAfterAbort, u.ID) {
 			t.Errorf("user %d: the refused restart made membership calls", u.ID)
 		}
 	}
@@ -225,7 +226,7 @@ func testAbortThenResume(t *testing.T, sig syscall.Signal) {
 	st = pod.State()
 	total := 0
 	for _, u := range users {
-		total += calls(st, u.ID).Add
+		total += podsimtest.Calls(st, u.ID).Add
 	}
 	if !allMembers(t, pod, room, users) || total > len(users)+1 {
 		t.Errorf("after resume: all members %v, %d adds for %d users (at most one repeat, for the call the abort cut)",

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
 // testPace is the simulated pace of the headless tests: Symphony's 3 s
@@ -59,70 +60,12 @@ func rosterBinary(t *testing.T) string {
 	return binPath
 }
 
-// simPod is a simulated pod serving on loopback with the demo world, and a
-// folder holding its config, key and CA.
-type simPod struct {
-	*podsim.Server
-	demo *podsim.Demo
-	dir  string
-}
-
-// startPod starts a seeded pod; it stops when the test ends.
-func startPod(t *testing.T, opts podsim.Options) *simPod {
+// startPod starts a pod seeded with the demo world, its config folder
+// written (podsimtest); it stops when the test ends. A zero PaceGap is
+// testPace, not Symphony's 3 s.
+func startPod(t *testing.T, opts podsim.Options) *podsimtest.Pod {
 	t.Helper()
-	if opts.PaceGap == 0 {
-		opts.PaceGap = testPace
-	}
-	srv, err := podsim.New(opts)
-	if err != nil {
-		t.Fatalf("podsim.New: %v", err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatalf("podsim Start: %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	demo, err := srv.SeedDemo()
-	if err != nil {
-		t.Fatalf("podsim SeedDemo: %v", err)
-	}
-	dir := t.TempDir()
-	if err := srv.WriteDir(dir, demo); err != nil {
-		t.Fatalf("podsim WriteDir: %v", err)
-	}
-	return &simPod{Server: srv, demo: demo, dir: dir}
-}
-
-// configPath is the legacy config.json that WriteDir wrote.
-func (p *simPod) configPath() string { return filepath.Join(p.dir, "config.json") }
-
-// room returns a room's state; it fails the test when the room is missing.
-func (p *simPod) room(t *testing.T, id string) podsim.RoomState {
-	t.Helper()
-	for _, r := range p.State().Rooms {
-		if r.ID == id {
-			return r
-		}
-	}
-	t.Fatalf("room %s is not in the pod's state", id)
-	return podsim.RoomState{}
-}
-
-// memberSet is a room's members.
-func (p *simPod) memberSet(t *testing.T, id string) map[int64]bool {
-	t.Helper()
-	set := map[int64]bool{}
-	for _, m := range p.room(t, id).Members {
-		set[m] = true
-	}
-	return set
-}
-
-// calls is the pod's membership call count for one user.
-func calls(st podsim.State, id int64) podsim.CallCount {
-	if c := st.Calls[id]; c != nil {
-		return *c
-	}
-	return podsim.CallCount{}
+	return podsimtest.Start(t, opts, podsimtest.DefaultPaceGap(testPace))
 }
 
 // writeFile writes a test file and returns its path.
