@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -41,105 +40,44 @@ func readCSVCmd(path, column string) tea.Cmd {
 
 func searchRoomsCmd(ctx context.Context, s *Session, query string) tea.Cmd {
 	return func() tea.Msg {
-		page, err := s.Pod.SearchRooms(ctx, query, 0, searchLimit)
-		if err != nil {
-			return roomsFoundMsg{query: query, err: fmt.Errorf("search rooms for %q: %w", query, err)}
-		}
-		out := make([]RoomChoice, len(page.Rooms))
-		for i, r := range page.Rooms {
-			out[i] = RoomChoice{Room: r, Members: -1}
-			if i < countedResults {
-				countMembers(ctx, s.Pod, s.Caller, &out[i])
-			}
-		}
-		return roomsFoundMsg{query: query, rooms: out, total: page.Count}
+		rooms, total, err := bulk.SearchRooms(ctx, s, query, searchLimit, countedResults)
+		return roomsFoundMsg{query: query, rooms: rooms, total: total, err: err}
 	}
 }
 
 // listRoomsCmd describes rooms known in advance (the demo's), in order.
 func listRoomsCmd(ctx context.Context, s *Session, ids []string) tea.Cmd {
 	return func() tea.Msg {
-		var out []RoomChoice
-		for _, id := range ids {
-			rc, err := describeRoom(ctx, s.Pod, s.Caller, id)
-			if err != nil {
-				return roomsFoundMsg{err: err}
-			}
-			out = append(out, *rc)
-		}
-		return roomsFoundMsg{rooms: out, total: len(out)}
+		rooms, err := bulk.DescribeRooms(ctx, s, ids)
+		return roomsFoundMsg{rooms: rooms, total: len(rooms), err: err}
 	}
 }
 
 func loadRoomCmd(ctx context.Context, s *Session, streamID string) tea.Cmd {
 	return func() tea.Msg {
-		rc, err := describeRoom(ctx, s.Pod, s.Caller, streamID)
+		rc, err := bulk.DescribeRoom(ctx, s, streamID)
 		return roomLoadedMsg{room: rc, err: err}
 	}
 }
 
-// PlanInput is what buildPlanCmd needs beyond the session.
-type planInput struct {
-	streamID string
-	mode     bulk.Mode
-	list     *csvsource.List
-	interval time.Duration
-	outDir   string
-	resume   string // "", "auto" or a journal path
-	now      func() time.Time
-	gen      int
-}
-
-func buildPlanCmd(ctx context.Context, s *Session, in planInput) tea.Cmd {
+// planCmd plans the request on the session, list and room, and decides,
+// as the headless run does (the job's Request.Plan).
+func planCmd(ctx context.Context, s *Session, list *csvsource.List, streamID string, req bulk.Request, gen int) tea.Cmd {
 	return func() tea.Msg {
-		req := bulk.PlanRequest{StreamID: in.streamID, Mode: in.mode, List: in.list, Interval: in.interval}
-		if in.now != nil {
-			req.Now = in.now()
-		}
-		plan, err := bulk.BuildPlan(ctx, s.Pod, req)
-		if err != nil {
-			return planBuiltMsg{gen: in.gen, err: fmt.Errorf("build the plan: %w", err)}
-		}
-		msg := planBuiltMsg{gen: in.gen, plan: plan}
-		switch in.resume {
-		case "":
-		case "auto":
-			dir := in.outDir
-			if dir == "" {
-				dir = "."
-			}
-			msg.resumePath, _, msg.resumeProblem = bulk.FindResumable(dir, plan)
-		default:
-			msg.resumePath = in.resume // --resume FILE
-		}
-		if msg.resumePath != "" {
-			// The journal's run is what a resume executes: its counts,
-			// not the rebuilt plan's, are what the preview shows.
-			info, err := bulk.InspectResume(msg.resumePath, plan)
-			if err != nil {
-				msg.resumePath, msg.resumeProblem = "", fmt.Errorf("cannot resume: %w", err)
-			}
-			msg.resume = info
-		}
-		return msg
+		job, err := req.Plan(ctx, s, list, streamID)
+		return planBuiltMsg{gen: gen, job: job, err: err}
 	}
 }
 
-func startRunCmd(s *Session, plan *bulk.Plan, opts bulk.RunOptions) tea.Cmd {
+// startRunCmd starts the job's run: the job makes the out folder and opens
+// the journal.
+func startRunCmd(job *bulk.Job, control *bulk.Control) tea.Cmd {
 	return func() tea.Msg {
-		if opts.Control == nil {
-			opts.Control = bulk.NewControl()
-		}
-		if opts.OutDir != "" {
-			if err := os.MkdirAll(opts.OutDir, 0o700); err != nil {
-				return runFailedMsg{err: fmt.Errorf("create the folder for the journal and report: %w", err)}
-			}
-		}
-		r, err := bulk.NewRunner(s.Pod, plan, opts)
+		r, err := job.Start(control)
 		if err != nil {
 			return runFailedMsg{err: fmt.Errorf("prepare the run: %w", err)}
 		}
-		return runStartedMsg{runner: r, control: opts.Control, events: r.Events()}
+		return runStartedMsg{runner: r, control: control, events: r.Events()}
 	}
 }
 

@@ -49,9 +49,9 @@ func TestGoldenPreviewWithJumboWarningAndResumeOffer(t *testing.T) {
 			m := newSized(t, Options{OutDir: "/srv/roster-out", Banner: "DEMO: simulated pod, pace sped up 100x"}, sz.w, sz.h)
 			atStep(t, m, stepPreview, plan)
 			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
-			tm.Send(planBuiltMsg{plan: plan, resumePath: "/srv/roster-out/roster-journal.jsonl",
-				resume: &bulk.ResumeInfo{Path: "/srv/roster-out/roster-journal.jsonl", Actions: 52, Done: 12, SetAside: plan.SetAside}})
-			waitScreen(t, tm, "JUMBO ROOM", "unfinished run")
+			tm.Send(planBuiltMsg{job: resumeJob(plan,
+				&bulk.ResumeInfo{Path: "/srv/roster-out/roster-journal.jsonl", Actions: 52, Done: 12, SetAside: plan.SetAside})})
+			waitScreen(t, tm, "JUMBO ROOM", "Resuming the journal")
 			finalGolden(t, tm)
 		})
 	}

@@ -15,43 +15,30 @@ import (
 
 	"roster/symphony/bulk"
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
+	"roster/ui/words"
 )
 
-// podWorld is a seeded simulated pod with its config written to a folder
-// and a user list of n candidates plus a few set-aside rows.
+// podWorld is a pod seeded with the demo world, its config folder written
+// (podsimtest), a user list of n candidates plus a few set-aside rows, and
+// a folder for the runs' output.
 type podWorld struct {
-	srv  *podsim.Server
-	demo *podsim.Demo
-	dir  string
-	csv  string
-	out  string
+	*podsimtest.Pod
+	csv string
+	out string
 }
 
 func startPod(t *testing.T, opts podsim.Options, n int) *podWorld {
 	t.Helper()
-	srv, err := podsim.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	d, err := srv.SeedDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &podWorld{srv: srv, demo: d, dir: t.TempDir(), out: filepath.Join(t.TempDir(), "out")}
-	if err := srv.WriteDir(w.dir, d); err != nil {
-		t.Fatal(err)
-	}
+	w := &podWorld{Pod: podsimtest.Start(t, opts), out: filepath.Join(t.TempDir(), "out")}
+	d := w.Demo
 	var b strings.Builder
 	b.WriteString("user\n")
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&b, "%d\n", d.Candidates[i].ID)
 	}
 	fmt.Fprintf(&b, "%d\nnot a user!\n", d.Candidates[0].ID) // a duplicate and a bad row
-	w.csv = filepath.Join(w.dir, "flow-users.csv")
+	w.csv = filepath.Join(w.Dir, "flow-users.csv")
 	if err := os.WriteFile(w.csv, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -61,10 +48,10 @@ func startPod(t *testing.T, opts podsim.Options, n int) *podWorld {
 // options offer the world's files and rooms, as the demo does.
 func (w *podWorld) options() Options {
 	return Options{
-		OfferConfigs: []string{filepath.Join(w.dir, "config.json")},
+		OfferConfigs: []string{w.ConfigPath()},
 		OfferCSVs:    []string{w.csv},
-		SuggestRooms: []string{w.demo.Small, w.demo.Medium},
-		StartDir:     w.dir,
+		SuggestRooms: []string{w.Demo.Small, w.Demo.Medium},
+		StartDir:     w.Dir,
 		OutDir:       w.out,
 		Interval:     20 * time.Millisecond,
 	}
@@ -83,7 +70,7 @@ func walkToPreview(t *testing.T, tm *teatest.TestModel, alsoOnPreview ...string)
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitScreen(t, tm, "enter: preview")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitScreen(t, tm, append([]string{"s: start"}, alsoOnPreview...)...)
+	waitScreen(t, tm, append([]string{"journal and report go to"}, alsoOnPreview...)...)
 }
 
 func start(tm *teatest.TestModel) {
@@ -105,7 +92,7 @@ func (w *podWorld) sanitize(m *Model) string {
 	v = regexp.MustCompile(`done in [0-9hms]+`).ReplaceAllString(v, "done in <T>")
 	// the estimate uses the pod's measured round trip
 	v = regexp.MustCompile(`estimated [0-9.hmsµ]+`).ReplaceAllString(v, "estimated <EST>")
-	for _, id := range []string{w.demo.Small, w.demo.Medium} {
+	for _, id := range []string{w.Demo.Small, w.Demo.Medium} {
 		v = strings.ReplaceAll(v, id, "<STREAM>")
 	}
 	return v
@@ -129,7 +116,7 @@ func TestFlowWizardFromConfigToSummaryAgainstPodsim(t *testing.T) {
 			if sum.Totals.Added != 12 || sum.Totals.Failed != 0 {
 				t.Fatalf("totals %+v", sum.Totals)
 			}
-			if got := w.members(t, w.demo.Small); !containsAll(got, w.demo.Candidates[:12]) {
+			if got := w.Room(t, w.Demo.Small).Members; !containsAll(got, w.Demo.Candidates[:12]) {
 				t.Fatal("the pod's room lacks the added users")
 			}
 			report, err := os.ReadFile(sum.ReportPath)
@@ -186,11 +173,14 @@ func TestFlowAbortThenResumeAgainstPodsim(t *testing.T) {
 			}
 			done := s.Totals.Done
 
-			// the same list into the same room again: the preview offers the journal
+			// the same list into the same room again: the preview refuses, as
+			// the headless run does, until r asks for the resume (--resume)
 			tm = teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(120, 40))
+			walkToPreview(t, tm, "An unfinished run of this same list into this room", "press r")
+			tm.Send(keyMsg("r"))
 			// users added before the abort are now members: set aside by the
 			// new plan; the preview still tells the journal's run
-			walkToPreview(t, tm, "An unfinished run of this list into this room was found", bulk.ResumeText(done, 60))
+			waitScreen(t, tm, "Resuming: "+words.Progress(done, 60))
 			start(tm)
 			waitScreen(t, tm, "The run finished", "60 of 60 actions done", "a resumed run: the totals include the")
 			tm.Type("q")
@@ -203,9 +193,9 @@ func TestFlowAbortThenResumeAgainstPodsim(t *testing.T) {
 				t.Errorf("the run screen resumed from %d done; the preview said %d", fm.run.resumedDone, done)
 			}
 			t.Logf("aborted after %d done; the resumed plan had %d actions, %d done before", done, s.Totals.Actions, fm.run.resumedDone)
-			calls := w.srv.State().Calls
-			for _, u := range w.demo.Candidates[:60] {
-				if c := calls[u.ID]; c == nil || c.Add != 1 {
+			st := w.State()
+			for _, u := range w.Demo.Candidates[:60] {
+				if c := podsimtest.Calls(st, u.ID); c.Add != 1 {
 					t.Fatalf("user %d: %+v add calls, want exactly 1 over both runs", u.ID, c)
 				}
 			}
@@ -219,7 +209,7 @@ func TestFlowRunStopsByItselfWhenTheRoomIsDeactivated(t *testing.T) {
 	walkToPreview(t, tm)
 	start(tm)
 	waitScreen(t, tm, "Adding 60 users", "added 2")
-	w.srv.SetRoomActive(w.demo.Small, false)
+	w.SetRoomActive(w.Demo.Small, false)
 	waitScreen(t, tm, "stopped by itself")
 	tm.Type("q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
@@ -260,28 +250,17 @@ func TestFlowGoingBackToAnotherRoomAgainstPodsim(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	// the second room's stream ID is shown only on its details: a frame
 	// diff may not redraw lines the first room's details had too
-	waitScreen(t, tm, w.demo.Medium)
+	waitScreen(t, tm, w.Demo.Medium)
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitScreen(t, tm, "s: start")
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
-	if fm.sh.plan == nil || fm.sh.plan.Room.ID != w.demo.Medium {
+	if fm.sh.plan == nil || fm.sh.plan.Room.ID != w.Demo.Medium {
 		t.Fatalf("the preview is not of the second room: %+v", fm.sh.plan)
 	}
 	golden.RequireEqual(t, []byte(w.sanitize(fm)))
-}
-
-func (w *podWorld) members(t *testing.T, room string) []int64 {
-	t.Helper()
-	for _, r := range w.srv.State().Rooms {
-		if r.ID == room {
-			return r.Members
-		}
-	}
-	t.Fatalf("room %s not in the pod", room)
-	return nil
 }
 
 func containsAll(ids []int64, users []podsim.User) bool {
@@ -301,7 +280,7 @@ func TestFlowFlagsSkipToThePreviewAndRemoveAgainstPodsim(t *testing.T) {
 	w := startPod(t, podsim.Options{PaceGap: 20 * time.Millisecond}, 6)
 	// first add six users, then remove them with every step answered by flags
 	opts := w.options()
-	opts.ConfigPath, opts.CSVPath, opts.Stream = filepath.Join(w.dir, "config.yaml"), w.csv, w.demo.Small
+	opts.ConfigPath, opts.CSVPath, opts.Stream = w.YAMLConfigPath(), w.csv, w.Demo.Small
 	tm := teatest.NewTestModel(t, New(opts), teatest.WithInitialTermSize(80, 24))
 	waitScreen(t, tm, "Add 6 users", "s: start")
 	start(tm)
@@ -319,11 +298,8 @@ func TestFlowFlagsSkipToThePreviewAndRemoveAgainstPodsim(t *testing.T) {
 	if s := fm.summary.sum; s == nil || s.Totals.Removed != 6 {
 		t.Fatalf("remove run: %+v", s)
 	}
-	left := map[int64]bool{}
-	for _, id := range w.members(t, w.demo.Small) {
-		left[id] = true
-	}
-	for _, u := range w.demo.Candidates[:6] {
+	left := w.MemberSet(t, w.Demo.Small)
+	for _, u := range w.Demo.Candidates[:6] {
 		if left[u.ID] {
 			t.Fatalf("user %d is still in the room", u.ID)
 		}

@@ -224,6 +224,12 @@ func atStep(t *testing.T, m *Model, s step, plan *bulk.Plan) {
 	m.sh.list = &csvsource.List{Path: "users.csv"}
 	m.sh.room = &RoomChoice{Room: plan.Room, Members: plan.MembersBefore, Owners: plan.OwnersBefore}
 	m.sh.plan = plan
+	m.sh.job = jobFor(plan)
+	m.sh.job.Session = m.sh.session
+	if m.sh.opts.OutDir != "" {
+		m.sh.job.OutDir = m.sh.opts.OutDir
+		m.sh.job.Decide(bulk.ResumeChoice{})
+	}
 	m.step = s
 	m.layout()
 }
@@ -243,7 +249,7 @@ type fakePod struct {
 func (p *fakePod) RoomInfo(ctx context.Context, id string) (*symphony.Room, error) {
 	r, ok := p.rooms[id]
 	if !ok {
-		return nil, &symphony.APIError{Status: 404, Message: "Room not found"}
+		return nil, &symphony.APIError{Status: 404, Op: "GET /pod/v3/room/{id}/info", Message: "Room not found"}
 	}
 	return &r, nil
 }
@@ -275,4 +281,20 @@ func (h heldRunner) Run(ctx context.Context) (*bulk.Summary, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// jobFor is a job of a synthetic plan with the job's own decision on it, for
+// an out folder that does not exist (so no journal is found).
+func jobFor(plan *bulk.Plan) *bulk.Job {
+	j := &bulk.Job{Plan: plan, StreamID: plan.StreamID, Request: bulk.Request{OutDir: "/nonexistent/roster-out", Mode: plan.Mode}}
+	j.Decide(bulk.ResumeChoice{})
+	return j
+}
+
+// resumeJob is a job whose decision is to continue a journal.
+func resumeJob(plan *bulk.Plan, resume *bulk.ResumeInfo) *bulk.Job {
+	j := jobFor(plan)
+	j.Resume = bulk.ResumeChoice{Auto: true}
+	j.Decision = bulk.Decision{Verdict: bulk.Ready, Resume: resume, Journal: resume.Path}
+	return j
 }

@@ -31,7 +31,7 @@ func DefaultKeyMap() KeyMap {
 		Browse:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "browse files")),
 		Retry:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "try again")),
 		ToggleMode:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "add/remove")),
-		ToggleResume: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume/fresh")),
+		ToggleResume: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume it")),
 		Start:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "start")),
 		Confirm:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		Cancel:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),

@@ -44,12 +44,9 @@ type roomLoadedMsg struct {
 }
 
 type planBuiltMsg struct {
-	gen           int // drops the answer to a plan request left behind
-	plan          *bulk.Plan
-	resumePath    string
-	resume        *bulk.ResumeInfo // what resuming resumePath will do; nil when it cannot be resumed
-	resumeProblem error
-	err           error
+	gen int // drops the answer to a plan request left behind
+	job *bulk.Job
+	err error
 }
 
 // runnable is what the run screen needs of a runner (a *bulk.Runner).
@@ -84,7 +81,7 @@ type countdownTickMsg struct{ gen int }
 type configDoneMsg struct{}
 type csvDoneMsg struct{}
 type roomDoneMsg struct{}
-type startRunMsg struct{ resumeFrom string }
+type startRunMsg struct{}
 type runDoneMsg struct{ summary *bulk.Summary }
 type backMsg struct{}
 

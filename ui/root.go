@@ -43,9 +43,9 @@ type shared struct {
 	session *Session
 	list    *csvsource.List
 	room    *RoomChoice
-	plan    *bulk.Plan
+	job     *bulk.Job  // the planned run and the job's decision on it
+	plan    *bulk.Plan // job.Plan, for the screens that show it
 	mode    bulk.Mode
-	resume  *bulk.ResumeInfo // the journal the run resumes, as the preview showed it; nil for a fresh run
 
 	announced []tea.Msg // completion messages from screens, handled at once by the root
 	outLabel  string    // the journal and report folder, absolute, for the screens
@@ -54,13 +54,10 @@ type shared struct {
 // setAside is what the run sets aside: on resume, not the users the
 // journal's run finished (the rebuilt plan sees them as members).
 func (sh *shared) setAside() []bulk.Item {
-	switch {
-	case sh.plan == nil:
+	if sh.job == nil {
 		return nil
-	case sh.resume != nil:
-		return sh.resume.SetAside
 	}
-	return sh.plan.SetAside
+	return sh.job.SetAside()
 }
 
 // screen is the shape of every step: its own update, view, size and help.
@@ -176,7 +173,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case startRunMsg:
 		m.step = stepRun
 		m.layout()
-		return m.run.start(msg.resumeFrom)
+		return m.run.start()
 	case runDoneMsg:
 		m.summary.set(msg.summary, m.run)
 		m.step = stepSummary
@@ -282,23 +279,19 @@ func (m *Model) footer() string {
 	return m.help.View(km)
 }
 
-// ExitCode is the CLI contract's code for how the wizard ended.
+// ExitCode is the CLI contract's code for how the wizard ended: the job's
+// code for a run (the one its summary states), the job's refusal for a
+// preview it refused, 2 after bad input, 3 when the operator quit before a run.
 func (m *Model) ExitCode() int {
-	if m.summary.sum != nil {
-		// A run that could not keep its journal or write its report is not
-		// a success, whatever its counts: 3, as the headless run says it.
-		if code := m.summary.sum.ExitCode(); code != 0 || m.summary.err == nil {
-			return code
-		}
-		return 3
+	switch {
+	case m.summary.sum != nil || m.summary.err != nil:
+		return m.summary.exitCode()
+	case m.sh.job != nil && m.step == stepPreview && !m.sh.job.Decision.Startable() && m.sh.job.Decision.Verdict != bulk.NothingToDo:
+		return m.sh.job.Decision.ExitCode()
+	case m.inputErr:
+		return bulk.ExitInput
 	}
-	if m.summary.err != nil {
-		return 3
-	}
-	if m.inputErr {
-		return 2
-	}
-	return 3 // quit before a run: nothing was done
+	return bulk.ExitAborted // quit before a run: nothing was done
 }
 
 // FinalReport is the summary as it stays printed on the normal screen after

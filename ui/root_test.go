@@ -48,7 +48,7 @@ func TestRootCtrlCQuitsAtOnceBeforeARun(t *testing.T) {
 func TestRootHelpToggles(t *testing.T) {
 	m := newSized(t, Options{}, 80, 24)
 	atStep(t, m, stepPreview, syntheticPlan(3))
-	settle(t, m, planBuiltMsg{plan: syntheticPlan(3)})
+	settle(t, m, planBuiltMsg{job: jobFor(syntheticPlan(3))})
 	before := m.View()
 	press(t, m, "?")
 	if !m.fullHelp || m.View() == before {
@@ -60,7 +60,7 @@ func TestRootHelpToggles(t *testing.T) {
 func TestRootEscWalksBackToTheFirstStep(t *testing.T) {
 	m := newSized(t, Options{}, 80, 24)
 	atStep(t, m, stepPreview, syntheticPlan(3))
-	settle(t, m, planBuiltMsg{plan: syntheticPlan(3)})
+	settle(t, m, planBuiltMsg{job: jobFor(syntheticPlan(3))})
 	want := []step{stepRoom, stepCSV, stepConfig, stepConfig}
 	for _, w := range want {
 		press(t, m, "esc")
@@ -85,7 +85,7 @@ func TestRootTinyTerminalsDoNotBreak(t *testing.T) {
 		for _, s := range []step{stepConfig, stepCSV, stepRoom, stepPreview, stepRun, stepSummary} {
 			atStep(t, m, s, syntheticPlan(30))
 			if s == stepPreview {
-				settle(t, m, planBuiltMsg{plan: syntheticPlan(30, jumbo)})
+				settle(t, m, planBuiltMsg{job: jobFor(syntheticPlan(30, jumbo))})
 			}
 			if s == stepRun {
 				for i := 0; i < 30; i++ {

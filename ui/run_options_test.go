@@ -39,7 +39,7 @@ func TestRunScreenUsesTheConfigsRetryPolicy(t *testing.T) {
 	m.sh.session.Pod = pod
 	m.sh.session.Config.Retry = symphony.RetryPolicy{MaxAttempts: 2, Initial: time.Millisecond, Max: time.Millisecond}
 
-	msg := m.run.start("")()
+	msg := m.run.start()()
 	started, ok := msg.(runStartedMsg)
 	if !ok {
 		t.Fatalf("the run did not start: %#v", msg)

@@ -45,14 +45,12 @@ func newRunScreen(sh *shared) *runScreen {
 }
 
 // start prepares the runner (journal opened or resumed) off the update loop.
-func (s *runScreen) start(resumeFrom string) tea.Cmd {
-	s.starting, s.resumeFrom = true, resumeFrom
-	opts := bulk.RunOptions{OutDir: s.sh.opts.OutDir, Interval: s.sh.opts.Interval, Window: s.sh.opts.Window,
-		ResumeFrom: resumeFrom, Control: bulk.NewControl()}
-	if s.sh.session != nil {
-		opts = opts.WithConfig(s.sh.session.Config)
+func (s *runScreen) start() tea.Cmd {
+	s.starting = true
+	if s.sh.job.Decision.Resume != nil {
+		s.resumeFrom = s.sh.job.Decision.Resume.Path
 	}
-	s.control = opts.Control
+	s.control = bulk.NewControl()
 	if s.sh.plan != nil {
 		s.totals.Actions = len(s.sh.plan.Actions)
 		s.totals.Members = s.sh.plan.MembersBefore
@@ -60,7 +58,7 @@ func (s *runScreen) start(resumeFrom string) tea.Cmd {
 	if s.sh.opts.OnRunStart != nil {
 		s.sh.opts.OnRunStart()
 	}
-	return startRunCmd(s.sh.session, s.sh.plan, opts)
+	return startRunCmd(s.sh.job, s.control)
 }
 
 // running is true from the start until the runner has returned and its

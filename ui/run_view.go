@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"roster/symphony/bulk"
+	"roster/ui/words"
 )
 
 // The run screen's lines: title, progress, counts, pace and ETA, status, table.
@@ -145,7 +146,7 @@ func (s *runScreen) statusLine() string {
 	case s.starting && !s.started:
 		return st.Muted.Render("Opening the journal…")
 	case s.resumedDone > 0 && s.rate.Results() == 0:
-		return st.Info.Render(bulk.ResumeText(s.resumedDone, s.totals.Actions) + " (what is done is skipped)")
+		return st.Info.Render("Resuming: " + words.Progress(s.resumedDone, s.totals.Actions) + " (what is done is skipped)")
 	}
 	return ""
 }

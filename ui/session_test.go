@@ -9,29 +9,24 @@ import (
 	"testing"
 
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
-// writeLegacyConfig writes a config.json for a bot of the pod, with its key
-// and the pod's CA as truststore.
-func writeLegacyConfig(t *testing.T, srv *podsim.Server, bot string, keyPEM []byte) string {
+// writeLegacyConfig writes name into the pod's folder, beside the bot's key
+// and the pod's CA that podsimtest wrote there: a legacy config for bot, in
+// the botPrivateKeyPath spelling.
+func writeLegacyConfig(t *testing.T, p *podsimtest.Pod, name, bot string) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "bot-key.pem"), keyPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "ca.pem"), srv.CAPEM(), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	cfg := map[string]any{
-		"sessionAuthHost": srv.Host(), "sessionAuthPort": srv.Port(),
-		"keyAuthHost": srv.Host(), "keyAuthPort": srv.Port(),
-		"podHost": srv.Host(), "podPort": srv.Port(),
-		"agentHost": srv.Host(), "agentPort": srv.Port(),
-		"botPrivateKeyPath": "./", "botPrivateKeyName": "bot-key.pem",
-		"botUsername": bot, "truststorePath": "ca.pem",
+		"sessionAuthHost": p.Host(), "sessionAuthPort": p.Port(),
+		"keyAuthHost": p.Host(), "keyAuthPort": p.Port(),
+		"podHost": p.Host(), "podPort": p.Port(),
+		"agentHost": p.Host(), "agentPort": p.Port(),
+		"botPrivateKeyPath": "./", "botPrivateKeyName": podsim.FileBotKey,
+		"botUsername": bot, "truststorePath": podsim.FileCA,
 	}
 	b, _ := json.Marshal(cfg)
-	path := filepath.Join(dir, "config.json")
+	path := filepath.Join(p.Dir, name)
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -39,22 +34,12 @@ func writeLegacyConfig(t *testing.T, srv *podsim.Server, bot string, keyPEM []by
 }
 
 func TestConnectListsAndDescribesRoomsAgainstPodsim(t *testing.T) {
-	srv, err := podsim.New(podsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	botID, key, err := srv.AddServiceUser("roster-bot")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := podsimtest.Start(t, podsim.Options{}, podsimtest.Empty(), podsimtest.Bot("roster-bot"))
+	botID := srv.BotID
 	u1 := srv.AddUser(podsim.User{Username: "ann", Email: "ann@bank.example", Active: true})
 	desk := srv.AddRoom(podsim.Room{Name: "Rates Desk", Active: true, Members: []podsim.Member{{UserID: botID, Owner: true}, {UserID: u1}}})
 	srv.AddRoom(podsim.Room{Name: "Rates Archive", Active: false, Members: []podsim.Member{{UserID: botID, Owner: true}}})
-	cfg := writeLegacyConfig(t, srv, "roster-bot", key)
+	cfg := writeLegacyConfig(t, srv, "config.json", "roster-bot")
 
 	ctx := context.Background()
 	s, err := Connect(ctx, cfg, "")
@@ -89,20 +74,9 @@ func TestConnectListsAndDescribesRoomsAgainstPodsim(t *testing.T) {
 }
 
 func TestConnectErrorsSayWhatToFix(t *testing.T) {
-	srv, err := podsim.New(podsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	_, key, err := srv.AddServiceUser("roster-bot")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := writeLegacyConfig(t, srv, "someone-else", key)
-	_, err = Connect(context.Background(), cfg, "")
+	srv := podsimtest.Start(t, podsim.Options{}, podsimtest.Empty(), podsimtest.Bot("roster-bot"))
+	cfg := writeLegacyConfig(t, srv, "someone-else.json", "someone-else")
+	_, err := Connect(context.Background(), cfg, "")
 	if err == nil {
 		t.Fatal("a bot the pod does not know cannot sign in")
 	}
@@ -112,7 +86,7 @@ func TestConnectErrorsSayWhatToFix(t *testing.T) {
 	}
 
 	// the pod's CA is not trusted without the truststore
-	cfgNoCA := writeLegacyConfig(t, srv, "roster-bot", key)
+	cfgNoCA := writeLegacyConfig(t, srv, "no-ca.json", "roster-bot")
 	raw, _ := os.ReadFile(cfgNoCA)
 	raw = []byte(strings.Replace(string(raw), `"truststorePath":"ca.pem"`, `"truststorePath":""`, 1))
 	os.WriteFile(cfgNoCA, raw, 0o600)

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -11,21 +10,18 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"roster/symphony/bulk"
+	"roster/ui/words"
 )
 
-// previewStep builds the plan and shows it, with every preflight warning;
-// starting needs an explicit confirmation.
+// previewStep builds the plan and shows it with the job's decision and
+// every preflight warning; starting needs an explicit confirmation.
 type previewStep struct {
 	sh         *shared
 	spin       spinner.Model
 	building   bool
 	gen        int // of the plan being built
-	plan       *bulk.Plan
+	job        *bulk.Job
 	err        error
-	resumePath string
-	resumeInfo *bulk.ResumeInfo
-	resumeErr  error
-	resume     bool // resume the journal found (the default when one is found)
 	confirming bool
 	w, h       int
 }
@@ -34,38 +30,51 @@ func newPreviewStep(sh *shared) *previewStep {
 	return &previewStep{sh: sh, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
 }
 
-func (s *previewStep) enter() tea.Cmd {
-	s.building, s.plan, s.err, s.confirming = true, nil, nil, false
-	s.gen++
-	s.sh.plan = nil
-	in := planInput{streamID: s.sh.room.Room.ID, mode: s.sh.mode, list: s.sh.list,
-		interval: s.sh.opts.Interval, outDir: s.sh.opts.OutDir, resume: s.sh.opts.Resume, now: s.sh.now, gen: s.gen}
-	if in.resume == "" {
-		in.resume = "auto" // an unfinished journal is always offered, never silently ignored
+// request is the run the options and the earlier steps ask for, as the
+// headless command would ask for it with the same flags.
+func (s *previewStep) request() bulk.Request {
+	o := s.sh.opts
+	req := bulk.Request{Mode: s.sh.mode, Interval: o.Interval, Window: o.Window, OutDir: o.OutDir, DryRun: o.DryRun, Now: s.sh.now}
+	switch o.Resume {
+	case "":
+	case "auto":
+		req.Resume.Auto = true
+	default:
+		req.Resume.File = o.Resume
 	}
-	return tea.Batch(s.spin.Tick, buildPlanCmd(s.sh.ctx, s.sh.session, in))
+	return req
+}
+
+func (s *previewStep) enter() tea.Cmd {
+	s.building, s.job, s.err, s.confirming = true, nil, nil, false
+	s.gen++
+	s.sh.job, s.sh.plan = nil, nil
+	return tea.Batch(s.spin.Tick, planCmd(s.sh.ctx, s.sh.session, s.sh.list, s.sh.room.Room.ID, s.request(), s.gen))
 }
 
 func (s *previewStep) startable() bool {
-	if s.plan == nil || s.plan.Blocked() || s.sh.opts.DryRun {
-		return false
-	}
-	if s.resuming() {
-		return s.resumeInfo.ToGo() > 0
-	}
-	return len(s.plan.Actions) > 0
+	return s.job != nil && s.job.Decision.Startable() && !s.sh.opts.DryRun
 }
 
-// resuming is true when the run will continue the journal found.
-func (s *previewStep) resuming() bool { return s.resume && s.resumeInfo != nil }
-
-// setAside is what the run sets aside: on resume, not the users the
-// journal's run finished (the rebuilt plan sees them as members).
-func (s *previewStep) setAside() []bulk.Item {
-	if s.resuming() {
-		return s.resumeInfo.SetAside
+// refused is the job's refusal of the run, the headless run's words: ""
+// when the run may start.
+func (s *previewStep) refused() string {
+	if s.job == nil {
+		return ""
 	}
-	return s.plan.SetAside
+	return words.Refusal(s.job.Decision, words.Wizard)
+}
+
+// resuming is true when the run will continue a journal.
+func (s *previewStep) resuming() bool { return s.job != nil && s.job.Decision.Resume != nil }
+
+// canToggleResume is true when r asks for a resume, or takes it back.
+func (s *previewStep) canToggleResume() bool {
+	if s.job == nil {
+		return false
+	}
+	d := s.job.Decision
+	return d.Verdict == bulk.Unfinished || (s.job.Resume.Auto && s.sh.opts.Resume == "" && d.Resume != nil)
 }
 
 func (s *previewStep) update(msg tea.Msg) tea.Cmd {
@@ -76,10 +85,11 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.building = false
-		s.plan, s.err = msg.plan, msg.err
-		s.resumePath, s.resumeInfo, s.resumeErr = msg.resumePath, msg.resume, msg.resumeProblem
-		s.resume = s.resumePath != "" && s.resumeInfo != nil
-		s.sh.plan = msg.plan
+		s.job, s.err = msg.job, msg.err
+		s.sh.job = msg.job
+		if msg.job != nil {
+			s.sh.plan = msg.job.Plan
+		}
 		return nil
 	case spinner.TickMsg:
 		if !s.building {
@@ -101,12 +111,7 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 			switch {
 			case key.Matches(msg, k.Confirm):
 				s.confirming = false
-				from := ""
-				s.sh.resume = nil
-				if s.resuming() {
-					from, s.sh.resume = s.resumePath, s.resumeInfo
-				}
-				return s.sh.announce(startRunMsg{resumeFrom: from})
+				return s.sh.announce(startRunMsg{})
 			case key.Matches(msg, k.Cancel):
 				s.confirming = false
 			}
@@ -122,8 +127,9 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 				s.sh.mode = bulk.ModeAdd
 			}
 			return s.enter()
-		case key.Matches(msg, k.ToggleResume) && s.resumeInfo != nil:
-			s.resume = !s.resume
+		case key.Matches(msg, k.ToggleResume) && s.canToggleResume():
+			// r is --resume: the job decides again, as a second command would.
+			s.job.Decide(bulk.ResumeChoice{Auto: !s.job.Resume.Auto})
 		case key.Matches(msg, k.Start) && s.startable():
 			s.confirming = true
 		case key.Matches(msg, k.Retry) && s.err != nil:
@@ -144,46 +150,32 @@ func (s *previewStep) view() string {
 	case s.err != nil:
 		b.WriteString("\n" + errorBox(st, "Could not prepare the change", s.err, s.w) + "\n")
 		return b.String()
-	case s.plan == nil:
+	case s.job == nil:
 		return b.String()
 	}
-	p := s.plan
+	p, d := s.job.Plan, s.job.Decision
 	verb, prep := "Add", "to"
 	if p.Mode == bulk.ModeRemove {
 		verb, prep = "Remove", "from"
 	}
 	if s.resuming() {
-		b.WriteString(st.Bold.Render(fmt.Sprintf("%s · %s users %s %q", s.resumeInfo, strings.ToLower(verb), prep, p.Room.Name)) + "\n")
+		b.WriteString(st.Bold.Render(fmt.Sprintf("Resuming: %s · %s users %s %q", words.Resume(d.Resume), strings.ToLower(verb), prep, p.Room.Name)) + "\n")
 	} else {
-		b.WriteString(st.Bold.Render(fmt.Sprintf("%s %s %s %q", verb, bulk.Counted(len(p.Actions), "user", "users"), prep, p.Room.Name)) + "\n")
+		b.WriteString(st.Bold.Render(fmt.Sprintf("%s %s %s %q", verb, words.Counted(len(p.Actions), "user", "users"), prep, p.Room.Name)) + "\n")
 	}
-	b.WriteString(fmt.Sprintf("  members %s → %s · owners %d → %d · stream %s\n",
-		bulk.Count(p.MembersBefore), bulk.Count(p.MembersAfter), p.OwnersBefore, p.OwnersAfter, p.Room.ID))
-	if aside := s.setAside(); len(aside) > 0 {
-		b.WriteString("  " + wrap("set aside: "+setAsideCounts(aside), s.w-2) + "\n")
+	b.WriteString(fmt.Sprintf("  members %s → %s · owners %s → %s · stream %s\n",
+		words.Count(p.MembersBefore), words.Count(p.MembersAfter), words.Count(p.OwnersBefore), words.Count(p.OwnersAfter), p.Room.ID))
+	if aside := s.job.SetAside(); len(aside) > 0 {
+		b.WriteString("  " + wrap("set aside: "+words.SetAside(aside), s.w-2) + "\n")
 	}
-	pace := "none needed (500 members or fewer throughout)"
-	if p.Interval > 0 && (p.MembersBefore > bulk.PaceThreshold || p.MembersAfter > bulk.PaceThreshold) {
-		pace = fmt.Sprintf("one change every %s above 500 members", bulk.FormatDuration(p.Interval))
-	}
-	b.WriteString(fmt.Sprintf("  pace: %s · estimated %s\n", pace, bulk.FormatDuration(p.Estimate)))
+	b.WriteString("  " + wrap("pace: "+words.PaceAndEstimate(p), s.w-2) + "\n")
 	b.WriteString(truncate("  journal and report go to "+s.sh.outLabel, s.w) + "\n")
 	b.WriteString(s.warningsView())
-	if s.resumeInfo != nil {
-		if s.resume {
-			text := "An unfinished run of this list into this room was found; it continues where it stopped, and what is done is not done again."
-			if n := s.resumeInfo.InFlight; n == 1 {
-				text += " 1 call left without an answer is checked against the member list, not repeated."
-			} else if n > 1 {
-				text += fmt.Sprintf(" %d calls left without an answer are checked against the member list, not repeated.", n)
-			}
-			b.WriteString(st.Info.Render(wrap(text, s.w)) + "\n")
-			b.WriteString(st.Muted.Render(truncate("  "+s.resumePath+" · r: start fresh instead", s.w)) + "\n")
-		} else {
-			b.WriteString(st.Warn.Render("Start fresh: the unfinished journal is ignored (r: resume it instead).") + "\n")
-		}
-	} else if s.resumeErr != nil {
-		b.WriteString(st.Warn.Render(wrap("Unfinished journal: "+s.resumeErr.Error(), s.w)) + "\n")
+	if note := words.Notice(d); note != "" {
+		b.WriteString(st.Info.Render(wrap(note, s.w)) + "\n")
+	}
+	if s.canToggleResume() && d.Resume != nil {
+		b.WriteString(st.Muted.Render("  r: do not resume") + "\n")
 	}
 	b.WriteString("\n" + s.startLine())
 	return b.String()
@@ -193,12 +185,12 @@ func (s *previewStep) view() string {
 func (s *previewStep) warningsView() string {
 	st := s.sh.styles
 	var b strings.Builder
-	for _, w := range s.plan.Warnings {
+	for _, w := range s.job.Plan.Warnings {
 		if w.Code == "jumbo" {
 			b.WriteString(st.JumboBox.Width(max(s.w-4, 20)).Render("JUMBO ROOM: "+w.Message) + "\n")
 		}
 	}
-	for _, w := range s.plan.Warnings {
+	for _, w := range s.job.Plan.Warnings {
 		if w.Code == "jumbo" {
 			continue
 		}
@@ -218,52 +210,24 @@ func (s *previewStep) warningsView() string {
 
 func (s *previewStep) startLine() string {
 	st := s.sh.styles
-	p := s.plan
+	p, d := s.job.Plan, s.job.Decision
 	switch {
 	case s.confirming:
-		verb := "add"
-		if p.Mode == bulk.ModeRemove {
-			verb = "remove"
-		}
 		if s.resuming() {
-			return st.Warn.Bold(true).Render(fmt.Sprintf("Really resume now? %s · y: start · n: not yet",
-				strings.TrimPrefix(s.resumeInfo.String(), "Resuming: ")))
+			return st.Warn.Bold(true).Render(fmt.Sprintf("Really resume now? %s · y: start · n: not yet", words.Resume(d.Resume)))
 		}
-		what := fmt.Sprintf("%s %s", verb, bulk.Counted(len(p.Actions), "user", "users"))
+		what := fmt.Sprintf("%s %s", p.Mode, words.Counted(len(p.Actions), "user", "users"))
 		return st.Warn.Bold(true).Render(fmt.Sprintf("Really %s in %q now? y: start · n: not yet", what, p.Room.Name))
+	case d.Verdict == bulk.Blocked:
+		return st.Bad.Render(wrap(s.refused()+" Fix the problems marked ✗.", s.w))
+	case !d.Startable() && d.Verdict != bulk.NothingToDo:
+		return st.Warn.Render(wrap(s.refused(), s.w))
+	case d.Verdict == bulk.NothingToDo:
+		return st.Info.Render(wrap(words.NothingToDo(d, p.Mode), s.w))
 	case s.sh.opts.DryRun:
-		return st.Info.Render("Dry run: nothing will be changed.")
-	case p.Blocked():
-		return st.Bad.Render("The run cannot start until the problems marked ✗ are fixed.")
-	case s.resuming() && s.resumeInfo.ToGo() == 0:
-		return st.Info.Render("Nothing to resume: the journal shows every user done.")
-	case !s.resuming() && len(p.Actions) == 0:
-		return st.Info.Render("Nothing to do: every user is set aside.")
+		return st.Info.Render(wrap(words.DryRun, s.w))
 	}
 	return st.Good.Render("s: start (asks once more)")
-}
-
-// setAsideCounts is "3 already-member · 2 unknown-user", most frequent first.
-func setAsideCounts(items []bulk.Item) string {
-	counts := map[bulk.Outcome]int{}
-	for _, it := range items {
-		counts[it.Outcome]++
-	}
-	keys := make([]bulk.Outcome, 0, len(counts))
-	for o := range counts {
-		keys = append(keys, o)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if counts[keys[i]] != counts[keys[j]] {
-			return counts[keys[i]] > counts[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	parts := make([]string, len(keys))
-	for i, o := range keys {
-		parts[i] = fmt.Sprintf("%d %s", counts[o], o)
-	}
-	return strings.Join(parts, " · ")
 }
 
 func outDirLabel(dir string) string {
@@ -293,8 +257,12 @@ func (s *previewStep) help() bindings {
 	} else {
 		mode.SetHelp("m", "add instead")
 	}
+	resume := k.ToggleResume
+	if s.resuming() {
+		resume.SetHelp("r", "do not resume")
+	}
 	short := []key.Binding{enabled(k.Start, s.startable()), enabled(k.Retry, s.err != nil), mode,
-		enabled(k.ToggleResume, s.resumeInfo != nil), k.Back}
+		enabled(resume, s.canToggleResume()), k.Back}
 	return oneLine(short...)
 }
 

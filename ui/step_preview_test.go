@@ -12,7 +12,11 @@ func previewWith(t *testing.T, opts Options, w, h int, plan *bulk.Plan, resumePa
 	m := newSized(t, opts, w, h)
 	atStep(t, m, stepPreview, plan)
 	s := m.screens[stepPreview].(*previewStep)
-	settle(t, m, planBuiltMsg{plan: plan, resumePath: resumePath, resume: resume})
+	job := jobFor(plan)
+	if resume != nil {
+		job = resumeJob(plan, resume)
+	}
+	settle(t, m, planBuiltMsg{job: job})
 	return m, s
 }
 
@@ -57,7 +61,7 @@ func TestPreviewBlockingWarningDisablesStart(t *testing.T) {
 		t.Fatal("a blocked plan cannot start")
 	}
 	v := m.View()
-	mustContain(t, v, "✗ cannot start: the room is deactivated", "cannot start until")
+	mustContain(t, v, "✗ cannot start: the room is deactivated", "The run cannot start: the room is deactivated", "Nothing was changed", "Fix the problems marked ✗")
 	mustNotContain(t, v, "s start")
 }
 
@@ -67,34 +71,42 @@ func TestPreviewDryRunCannotStart(t *testing.T) {
 	if s.confirming {
 		t.Fatal("dry run cannot start")
 	}
-	mustContain(t, m.View(), "Dry run: nothing will be changed")
+	mustContain(t, m.View(), "Dry run: nothing was changed; without --dry-run the run would start.")
 }
 
-func TestPreviewOffersToResumeAndCanStartFresh(t *testing.T) {
+func TestPreviewShowsTheResumeItWillMake(t *testing.T) {
 	// The rebuilt plan has 5 actions; the journal's run had 8, 3 of them done.
 	resume := &bulk.ResumeInfo{Path: "/out/roster-journal.jsonl", Actions: 8, Done: 3, InFlight: 1}
-	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "/out/roster-journal.jsonl", resume)
-	mustContain(t, m.View(), "unfinished run of this list", "Resuming: 3 of 8 done, 5 to go", "1 call left without an answer", "checked against the member list", "/out/roster-journal.jsonl")
+	m, _ := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "/out/roster-journal.jsonl", resume)
+	mustContain(t, m.View(), "Resuming the journal", "Resuming: 3 of 8 done, 5 to go", "1 call left without an answer", "/out/roster-journal.jsonl")
 	mustNotContain(t, m.View(), "Add 5 users")
 	press(t, m, "s")
 	mustContain(t, m.View(), "Really resume now? 3 of 8 done, 5 to go · y: start · n: not yet")
 	m.Update(keyMsg("n"))
 	press(t, m, "s")
 	m.Update(keyMsg("y"))
-	if m.step != stepRun || m.run.resumeFrom != "/out/roster-journal.jsonl" || m.sh.resume != resume {
-		t.Fatalf("step %d, resume from %q (%v): want a resume", m.step, m.run.resumeFrom, m.sh.resume)
+	if m.step != stepRun || m.run.resumeFrom != "/out/roster-journal.jsonl" {
+		t.Fatalf("step %d, resume from %q: want a resume", m.step, m.run.resumeFrom)
 	}
+}
 
-	m, s = previewWith(t, Options{}, 80, 24, syntheticPlan(5), "/out/roster-journal.jsonl", resume)
-	press(t, m, "r")
-	if s.resume {
-		t.Fatal("r switches to a fresh start")
+// An unfinished journal of the same run, and no resume asked: the preview
+// refuses as the headless run does, and offers r (which is --resume).
+func TestPreviewRefusesAnUnfinishedJournalUntilAskedToResume(t *testing.T) {
+	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "", nil)
+	s.job.Decision = bulk.Decision{Verdict: bulk.Unfinished, Journal: "/out/roster-journal.jsonl", Done: 3}
+	v := m.View()
+	mustContain(t, v, "An unfinished run of this same list into this room", "/out/roster-journal.jsonl", "press r")
+	mustNotContain(t, v, "s start")
+	press(t, m, "s", "y")
+	if m.step != stepPreview {
+		t.Fatal("s starts a run the job refused")
 	}
-	mustContain(t, m.View(), "Start fresh")
-	press(t, m, "s")
-	m.Update(keyMsg("y"))
-	if m.step != stepRun || m.run.resumeFrom != "" || m.sh.resume != nil {
-		t.Fatalf("step %d, resume from %q: want a fresh start", m.step, m.run.resumeFrom)
+	if !s.canToggleResume() {
+		t.Fatal("r is not offered")
+	}
+	if got := m.ExitCode(); got != bulk.ExitInput {
+		t.Fatalf("quitting at a refused preview exits %d, want %d as headless", got, bulk.ExitInput)
 	}
 }
 
@@ -129,12 +141,12 @@ func TestPreviewEscWhileBuildingDropsTheLateAnswer(t *testing.T) {
 	}
 	m.step = stepPreview
 	s.enter()
-	m.Update(planBuiltMsg{gen: first, plan: syntheticPlan(99)})
-	if !s.building || s.plan != nil {
+	m.Update(planBuiltMsg{gen: first, job: jobFor(syntheticPlan(99))})
+	if !s.building || s.job != nil {
 		t.Fatal("the answer to a request left behind is dropped")
 	}
-	m.Update(planBuiltMsg{gen: s.gen, plan: syntheticPlan(4)})
-	if s.building || s.plan == nil || len(s.plan.Actions) != 4 {
+	m.Update(planBuiltMsg{gen: s.gen, job: jobFor(syntheticPlan(4))})
+	if s.building || s.job == nil || len(s.job.Plan.Actions) != 4 {
 		t.Fatal("the current answer is shown")
 	}
 }
@@ -155,5 +167,5 @@ func TestPreviewShowsTheEstimateOfAnUnpacedRunAt80Columns(t *testing.T) {
 	plan := syntheticPlan(5) // 480 -> 485 members: no pace
 	plan.Estimate = 1200 * time.Millisecond
 	m, _ := previewWith(t, Options{}, 80, 24, plan, "", nil)
-	mustContain(t, m.View(), "pace: none needed", "estimated 1.2s")
+	mustContain(t, m.View(), "pace: no wait needed", "estimated 1.2s")
 }

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"roster/symphony/bulk"
+	"roster/ui/words"
 )
 
 // roomStep finds the room: a pasted stream ID, or a search by name.
@@ -204,7 +205,7 @@ func (s *roomStep) resultsView() string {
 		if r.Room.Public {
 			access = "public"
 		}
-		state := padRight(r.State(), 12)
+		state := padRight(words.RoomState(r.Room), 12)
 		if !r.Room.Active {
 			state = st.Bad.Render(state)
 		}
@@ -237,7 +238,7 @@ func roomDetailsView(st Styles, r *RoomChoice, sh *shared) string {
 	} else {
 		row("members", st.Warn.Render("cannot be read: "+r.MembersErr))
 	}
-	row("settings", strings.Join(bulk.RoomSettings(r.Room), " · "))
+	row("settings", strings.Join(words.RoomSettings(r.Room), " · "))
 	role := "not a member"
 	switch {
 	case r.CallerOwner:

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"roster/symphony/bulk"
+	"roster/ui/words"
 )
 
 // summaryScreen is the end of a run: totals, failures first, and where the
@@ -42,9 +43,12 @@ func (s *summaryScreen) set(sum *bulk.Summary, run *runScreen) {
 	if p := s.sh.plan; p != nil {
 		aside := s.sh.setAside()
 		s.setAside, s.mode, s.room = len(aside), p.Mode, p.Room.Name
-		s.reasons = setAsideCounts(aside)
+		s.reasons = words.SetAside(aside)
 	}
 }
+
+// exitCode is the code the process exits with after this run: the job's.
+func (s *summaryScreen) exitCode() int { return bulk.RunExitCode(s.sum, s.err) }
 
 func (s *summaryScreen) update(msg tea.Msg) tea.Cmd { return nil }
 
@@ -76,44 +80,40 @@ func (s *summaryScreen) render(height, width int) string {
 		}
 	}
 	sum := s.sum
-	switch {
-	case sum == nil:
+	if sum == nil {
 		put(st.Bad.Bold(true).Render("The run did not complete."))
 		if s.err != nil {
 			put(st.Bad.Render(errText(s.err)))
 		}
+		put(st.Muted.Render(words.ExitCode(s.exitCode())))
 		return b.String()
-	case sum.StopReason != "":
-		put(st.Bad.Bold(true).Render("The run stopped by itself: " + sum.StopReason))
-	case sum.Aborted:
-		put(st.Warn.Bold(true).Render(fmt.Sprintf("The run was aborted; %s left undone (pending in the report).", bulk.Counted(sum.Totals.Actions-sum.Totals.Done, "user", "users"))))
-	case sum.Totals.Failed > 0:
-		put(st.Warn.Bold(true).Render(fmt.Sprintf("The run finished; %s failed.", bulk.Counted(sum.Totals.Failed, "user", "users"))))
+	}
+	headline := words.Ending(sum, s.err, "") + "."
+	switch code := s.exitCode(); {
+	case code == bulk.ExitOK:
+		put(st.Good.Bold(true).Render(headline))
+	case code == bulk.ExitFailed:
+		put(st.Warn.Bold(true).Render(headline))
 	default:
-		put(st.Good.Bold(true).Render("The run finished: every action succeeded."))
+		put(st.Bad.Bold(true).Render(headline))
 	}
 	t := sum.Totals
-	changed := fmt.Sprintf("added %s", bulk.Count(t.Added))
-	if s.mode == bulk.ModeRemove {
-		changed = fmt.Sprintf("removed %s", bulk.Count(t.Removed))
-	}
 	// Every count stays on screen: with a long list the line is split in
 	// two rather than cut at the terminal's edge.
-	counts := []string{changed, "made owner " + bulk.Count(t.Promoted), "already " + bulk.Count(t.Already),
-		"failed " + bulk.Count(t.Failed), "pending " + bulk.Count(max(t.Actions-t.Done, 0)), "set aside " + bulk.Count(s.setAside)}
+	counts := words.Totals(s.mode, t, s.setAside)
 	if line := "  " + strings.Join(counts, " · "); ansi.StringWidth(line) <= width {
 		put(line)
 	} else {
 		put("  " + strings.Join(counts[:3], " · "))
 		put("  " + strings.Join(counts[3:], " · "))
 	}
-	put(fmt.Sprintf("  %s of %s actions done in %s; %q now has %s members",
-		bulk.Count(t.Done), bulk.Count(t.Actions), bulk.FormatDuration(sum.Finished.Sub(sum.Started)), s.room, bulk.Count(t.Members)))
+	put(fmt.Sprintf("  %s of %s actions done in %s; %q now has %s",
+		words.Count(t.Done), words.Count(t.Actions), words.Duration(sum.Finished.Sub(sum.Started)), s.room, words.Counted(t.Members, "member", "members")))
 	if s.reasons != "" {
 		put(st.Muted.Render("  set aside (in the report too): " + s.reasons))
 	}
-	if s.resumed > 0 {
-		put(st.Muted.Render(fmt.Sprintf("  a resumed run: the totals include the %s finished before, and so does the report", bulk.Counted(s.resumed, "user", "users"))))
+	if r := words.Resumed(s.resumed); r != "" {
+		put(st.Muted.Render("  " + r))
 	}
 	if s.err != nil {
 		put(st.Bad.Render("  " + errText(s.err)))
@@ -121,10 +121,10 @@ func (s *summaryScreen) render(height, width int) string {
 	put("")
 	putPath("Report:  ", sum.ReportPath)
 	putPath("Journal: ", sum.JournalPath)
-	if (sum.Aborted || sum.StopReason != "") && t.Done < t.Actions && !s.sh.opts.Ephemeral {
-		put("To go on, run roster again with the same list and room: it offers to resume.")
+	if (sum.Aborted || sum.StopReason != "" || s.err != nil) && t.Done < t.Actions && !s.sh.opts.Ephemeral {
+		put(words.GoOn)
 	}
-	put(st.Muted.Render(fmt.Sprintf("Exit code %d.", sum.ExitCode())))
+	put(st.Muted.Render(words.ExitCode(s.exitCode())))
 	if len(s.failures) > 0 {
 		put("")
 		put(st.Bad.Bold(true).Render(fmt.Sprintf("Failures (%d):", len(s.failures))))

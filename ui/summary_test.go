@@ -33,7 +33,7 @@ func TestSummaryShowsTotalsFailuresFirstAndWhereTheFilesAre(t *testing.T) {
 		syntheticResult(2, bulk.OutcomeAlreadyMember, 200, "already"),
 		syntheticResult(3, bulk.OutcomeAdded, 200, ""))
 	v := m.View()
-	mustContain(t, v, "The run finished; 1 user failed.", "added 2", "already 1", "failed 1", "pending 0", "set aside 3",
+	mustContain(t, v, "The run finished; 1 user failed.", "2 added", "1 already", "1 failed", "3 set aside by the plan",
 		"4 of 4 actions done in 1m15s", "482 members", "Report:  /out/roster-report.csv", "Journal: /out/roster-journal.jsonl",
 		"Failures (1):", "line 3", "HTTP 403", "not allowed", "Exit code 1.")
 	checkFits(t, v, 80, 24)
@@ -54,7 +54,7 @@ func TestSummaryOfAnAbortSaysWhatIsLeft(t *testing.T) {
 	sum := &bulk.Summary{Totals: bulk.Totals{Actions: 10, Done: 3, Added: 3, Members: 483}, Aborted: true,
 		Started: fixedNow, Finished: fixedNow.Add(time.Second), JournalPath: "/o/j", ReportPath: "/o/r"}
 	m := finishedRun(t, 80, 24, sum)
-	mustContain(t, m.View(), "aborted; 7 users left undone", "pending 7", "Exit code 3.")
+	mustContain(t, m.View(), "aborted; 7 users left undone", "7 not done", "Exit code 3.")
 	if m.ExitCode() != 3 {
 		t.Fatalf("exit code %d", m.ExitCode())
 	}
@@ -101,7 +101,7 @@ func TestSummaryKeepsEveryCountOfALongRunAt80Columns(t *testing.T) {
 		Started: fixedNow, Finished: fixedNow.Add(4 * time.Hour), JournalPath: "/out/j.jsonl", ReportPath: "/out/r.csv"}
 	m := finishedRun(t, 80, 24, sum)
 	v := m.View()
-	mustContain(t, v, "added 4,321", "made owner 1,000", "already 300", "failed 379", "pending 0", "set aside 3")
+	mustContain(t, v, "4,321 added (1,000 made owners)", "300 already", "379 failed", "3 set aside by the plan")
 	checkFits(t, v, 80, 24)
 }
 
@@ -115,9 +115,9 @@ func TestSummaryOfAnUnfinishedRunSaysHowToGoOn(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			sum.Started, sum.Finished, sum.ReportPath, sum.JournalPath = fixedNow, fixedNow.Add(time.Minute), "/out/r.csv", "/out/j.jsonl"
 			m := finishedRun(t, 80, 24, sum)
-			mustContain(t, m.View(), "it offers to resume")
+			mustContain(t, m.View(), "To go on, run roster again", "--resume")
 			checkFits(t, m.View(), 80, 24)
-			mustContain(t, m.FinalReport(), "it offers to resume")
+			mustContain(t, m.FinalReport(), "To go on, run roster again with the same config, list and room and --resume")
 		})
 	}
 }
@@ -149,5 +149,5 @@ func TestSummaryOfAnAbortedDemoOffersNoResume(t *testing.T) {
 	settle(t, m, runClosedMsg{})
 	settle(t, m, runReturnedMsg{summary: sum})
 	mustContain(t, m.View(), "The run was aborted")
-	mustNotContain(t, m.View(), "offers to resume")
+	mustNotContain(t, m.View(), "To go on")
 }

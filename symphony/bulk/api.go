@@ -236,11 +236,11 @@ type Summary struct {
 func (s *Summary) ExitCode() int {
 	switch {
 	case s.Aborted || s.StopReason != "":
-		return 3
+		return ExitAborted
 	case s.Totals.Failed > 0 || s.Totals.PromoteFailed > 0:
-		return 1
+		return ExitFailed
 	}
-	return 0
+	return ExitOK
 }
 
 // Window is a daily run window, e.g. 18:00-08:00, optionally all day on weekends.

@@ -82,7 +82,7 @@ func TestHeadlessStopsWhenTheRoomIsDeactivated(t *testing.T) {
 	if r.code != exitAborted {
 		t.Fatalf("room deactivated mid-run: want exit 3\n%s", r)
 	}
-	for _, want := range []string{"stopping: ", "Stopped by itself at", "run the same command again with --resume"} {
+	for _, want := range []string{"stopping: ", "The run stopped by itself at ", "run roster again with the same config, list and room and --resume"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q\n%s", want, r)
 		}

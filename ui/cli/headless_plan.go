@@ -4,63 +4,44 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 
 	"roster/csvsource"
 	"roster/symphony/bulk"
+	"roster/ui/words"
 )
 
 // planProblemsShown is how many problem rows the plan lists; `roster check`
 // and the report have them all.
 const planProblemsShown = 10
 
-// setAsideOrder is the order in which set-aside counts are printed.
-var setAsideOrder = []bulk.Outcome{
-	bulk.OutcomeAlreadyMember, bulk.OutcomeNotMember, bulk.OutcomeInactive, bulk.OutcomeUnknown,
-	bulk.OutcomeExternal, bulk.OutcomeDuplicate, bulk.OutcomeBadRow, bulk.OutcomeFailed, bulk.OutcomePending,
-}
-
 // printPlan prints what the run will do, as the wizard's preview shows it.
-// With resume set, the changes are the journal's run: what it finished
-// counts as done, not as set aside.
-func printPlan(w io.Writer, p *bulk.Plan, list *csvsource.List, f runFlags, win *bulk.Window, resume *bulk.ResumeInfo) {
-	fmt.Fprintf(w, "Room      %q (%s): %s\n", p.Room.Name, p.StreamID, roomTraits(p))
+// When the run resumes a journal, the changes are the journal's run: what
+// it finished counts as done, not as set aside.
+func printPlan(w io.Writer, job *bulk.Job) {
+	p, list, resume := job.Plan, job.List, job.Decision.Resume
+	fmt.Fprintf(w, "Room      %q (%s): %s\n", p.Room.Name, p.StreamID, words.RoomTraits(p.Room))
 	caller := p.Caller.Username
 	if caller == "" {
 		caller = fmt.Sprintf("user %d", p.Caller.UserID)
 	}
-	fmt.Fprintf(w, "Caller    %s: %s\n", caller, permissionText(p.Permission))
+	fmt.Fprintf(w, "Caller    %s: %s\n", caller, words.Permission(p.Permission))
 	fmt.Fprintf(w, "Mode      %s\n", p.Mode)
 	if list != nil {
 		s := list.Summary
 		fmt.Fprintf(w, "List      %s: %s users (%s IDs, %s emails, %s usernames; %s flagged owner)",
-			list.Path, bulk.Count(s.Entries), bulk.Count(s.IDs), bulk.Count(s.Emails), bulk.Count(s.Usernames), bulk.Count(s.Owners))
-		fmt.Fprintf(w, "; duplicates %s, bad rows %s, rows recovered %s\n", bulk.Count(s.Duplicates), bulk.Count(s.Problems), bulk.Count(s.Warnings))
+			list.Path, words.Count(s.Entries), words.Count(s.IDs), words.Count(s.Emails), words.Count(s.Usernames), words.Count(s.Owners))
+		fmt.Fprintf(w, "; duplicates %s, bad rows %s, rows recovered %s\n", words.Count(s.Duplicates), words.Count(s.Problems), words.Count(s.Warnings))
 	}
 	fmt.Fprintf(w, "Members   %s -> %s (owners %s -> %s)\n",
-		bulk.Count(p.MembersBefore), bulk.Count(p.MembersAfter), bulk.Count(p.OwnersBefore), bulk.Count(p.OwnersAfter))
-	owners := 0
-	for _, it := range p.Actions {
-		if it.Owner {
-			owners++
-		}
-	}
-	change := fmt.Sprintf("%s to %s", bulk.Count(len(p.Actions)), p.Mode)
-	if p.Mode == bulk.ModeAdd && owners > 0 {
-		change += fmt.Sprintf(" (%s of them then made %s)", bulk.Count(owners), plural(owners, "owner", "owners"))
-	}
-	aside := p.SetAside
-	if resume != nil {
-		change = fmt.Sprintf("%s (%s)", resume, p.Mode)
-		aside = resume.SetAside
-	}
-	fmt.Fprintf(w, "Changes   %s; %s set aside\n", change, bulk.Count(len(aside)))
-	if counts := setAsideCounts(aside); counts != "" {
+		words.Count(p.MembersBefore), words.Count(p.MembersAfter), words.Count(p.OwnersBefore), words.Count(p.OwnersAfter))
+	aside := job.SetAside()
+	fmt.Fprintf(w, "Changes   %s; %s set aside\n", words.Changes(p, resume), words.Count(len(aside)))
+	if counts := words.SetAside(aside); counts != "" {
 		fmt.Fprintf(w, "Set aside %s\n", counts)
 	}
 	printProblems(w, p, list)
-	fmt.Fprintf(w, "Pace      %s\n", paceText(p))
-	if win != nil {
+	fmt.Fprintf(w, "Pace      %s\n", words.PaceAndEstimate(p))
+	if win := job.Window; win != nil {
 		fmt.Fprintf(w, "Window    changes only %s\n", windowText(win))
 	}
 	if len(p.Warnings) > 0 {
@@ -69,57 +50,6 @@ func printPlan(w io.Writer, p *bulk.Plan, list *csvsource.List, f runFlags, win 
 			fmt.Fprintf(w, "  %-5s  %s\n", levelText(wn.Level), wn.Message)
 		}
 	}
-}
-
-func roomTraits(p *bulk.Plan) string {
-	state := "active"
-	if !p.Room.Active {
-		state = "DEACTIVATED"
-	}
-	return strings.Join(append([]string{state}, bulk.RoomSettings(p.Room)...), ", ")
-}
-
-func permissionText(perm bulk.Permission) string {
-	var roles []string
-	if perm.Owner {
-		roles = append(roles, "owner of the room")
-	} else if perm.Member {
-		roles = append(roles, "member of the room")
-	}
-	if perm.UserProvisioning {
-		roles = append(roles, "has the User Provisioning role")
-	}
-	text := "may make the change"
-	if !perm.Allowed {
-		text = "may NOT make the change"
-	}
-	switch {
-	case perm.Reason != "": // says the roles too, and why they matter
-		text += ": " + perm.Reason
-	case len(roles) > 0:
-		text += " (" + strings.Join(roles, ", ") + ")"
-	}
-	return text
-}
-
-func setAsideCounts(items []bulk.Item) string {
-	n := map[bulk.Outcome]int{}
-	for _, it := range items {
-		n[it.Outcome]++
-	}
-	var parts []string
-	for _, o := range setAsideOrder {
-		if n[o] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %s", o, bulk.Count(n[o])))
-			delete(n, o)
-		}
-	}
-	var rest []string // outcomes this printer does not know yet
-	for o := range n {
-		rest = append(rest, fmt.Sprintf("%s %s", o, bulk.Count(n[o])))
-	}
-	sort.Strings(rest)
-	return strings.Join(append(parts, rest...), ", ")
 }
 
 // printProblems lists the first rows that will not be changed for a reason
@@ -179,15 +109,6 @@ func printProblems(w io.Writer, p *bulk.Plan, list *csvsource.List) {
 	if total > shown {
 		fmt.Fprintf(w, "  ... and %s more; `roster check FILE` lists every row problem, the report every user\n", bulk.Count(total-shown))
 	}
-}
-
-func paceText(p *bulk.Plan) string {
-	if p.MembersBefore <= bulk.PaceThreshold && p.MembersAfter <= bulk.PaceThreshold {
-		return fmt.Sprintf("no wait needed (the room stays at or under %d members); estimated %s",
-			bulk.PaceThreshold, bulk.FormatDuration(p.Estimate))
-	}
-	return fmt.Sprintf("one change every %s while the room has over %d members; estimated %s",
-		bulk.FormatDuration(p.Interval), bulk.PaceThreshold, bulk.FormatDuration(p.Estimate))
 }
 
 func windowText(win *bulk.Window) string {

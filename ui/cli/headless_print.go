@@ -9,6 +9,7 @@ import (
 
 	"roster/csvsource"
 	"roster/symphony/bulk"
+	"roster/ui/words"
 )
 
 // summaryFailuresKept is how many failures the final summary lists; the
@@ -26,16 +27,16 @@ type eventPrinter struct {
 	paceShown    bool
 	step         int // results between progress lines; 0 = none
 	nextProgress int
-	resumedDone  int              // actions done before this process started
-	resume       *bulk.ResumeInfo // the journal resumed, as the plan showed it; nil for a fresh run
+	resumedDone  int // actions done before this process started
+	setAside     int // what the plan (or the journal's run, on resume) sets aside
 	failures     []bulk.Result
 	moreFailures int
 	finished     *bulk.Summary
 	rate         bulk.Rate // the results so far, for the time left
 }
 
-func newEventPrinter(w io.Writer, plan *bulk.Plan, win *bulk.Window) *eventPrinter {
-	return &eventPrinter{w: w, plan: plan, window: win}
+func newEventPrinter(w io.Writer, job *bulk.Job) *eventPrinter {
+	return &eventPrinter{w: w, plan: job.Plan, window: job.Window, setAside: len(job.SetAside())}
 }
 
 func (p *eventPrinter) event(ev bulk.Event) {
@@ -46,7 +47,7 @@ func (p *eventPrinter) event(ev bulk.Event) {
 	case bulk.EventStarted:
 		p.resumedDone = ev.Totals.Done
 		if ev.Totals.Done > 0 {
-			fmt.Fprintf(p.w, "\n%s  started to %s. %s\n", at, p.plan.Mode, bulk.ResumeText(ev.Totals.Done, ev.Totals.Actions))
+			fmt.Fprintf(p.w, "\n%s  started to %s. Resuming: %s\n", at, p.plan.Mode, words.Progress(ev.Totals.Done, ev.Totals.Actions))
 		} else {
 			fmt.Fprintf(p.w, "\n%s  started: %s to %s\n", at, bulk.Count(ev.Totals.Actions), p.plan.Mode)
 		}
@@ -94,13 +95,7 @@ func (p *eventPrinter) notePace(at string, interval time.Duration, members int) 
 		return
 	}
 	p.paceShown, p.interval = true, interval
-	if interval > 0 {
-		fmt.Fprintf(p.w, "%s  pace: one change every %s (the room has %s, over %d)\n",
-			at, bulk.FormatDuration(interval), bulk.Counted(members, "member", "members"), bulk.PaceThreshold)
-	} else {
-		fmt.Fprintf(p.w, "%s  pace: no wait between changes (the room has %s, at most %d)\n",
-			at, bulk.Counted(members, "member", "members"), bulk.PaceThreshold)
-	}
+	fmt.Fprintf(p.w, "%s  pace: %s\n", at, words.PaceNow(interval, members))
 }
 
 func (p *eventPrinter) result(r bulk.Result) {
@@ -138,7 +133,7 @@ func (p *eventPrinter) progress(at string, t bulk.Totals) {
 		p.nextProgress += p.step
 	}
 	text := fmt.Sprintf("%s  progress: %s of %s done (%d%%): %s, %s already, %s failed; the room has %s",
-		at, bulk.Count(t.Done), bulk.Count(t.Actions), t.Done*100/max(t.Actions, 1), changedText(p.plan.Mode, t),
+		at, bulk.Count(t.Done), bulk.Count(t.Actions), t.Done*100/max(t.Actions, 1), words.Changed(p.plan.Mode, t),
 		bulk.Count(t.Already), bulk.Count(t.Failed), bulk.Counted(t.Members, "member", "members"))
 	// the slower of the pace and the rate seen so far, as the run screen says it
 	if left := p.rate.Left(t.Actions-t.Done, p.interval); left > 0 {
@@ -156,7 +151,7 @@ func (p *eventPrinter) summary() *bulk.Summary {
 
 // printSummary prints failures first, then the totals, then where the
 // journal and the report are, so that the last lines say what to open.
-func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error) {
+func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error, code int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	w, t := p.w, s.Totals
@@ -175,34 +170,13 @@ func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error) {
 	}
 	elapsed := ""
 	if !s.Started.IsZero() && !s.Finished.IsZero() {
-		elapsed = " after " + bulk.FormatDuration(s.Finished.Sub(s.Started))
+		elapsed = " after " + words.Duration(s.Finished.Sub(s.Started))
 	}
-	switch {
-	case s.StopReason != "":
-		fmt.Fprintf(w, "\nStopped by itself at %s%s: %s\n", stamp(s.Finished), elapsed, s.StopReason)
-	case s.Aborted:
-		fmt.Fprintf(w, "\nAborted at %s%s.\n", stamp(s.Finished), elapsed)
-	case runErr != nil:
-		fmt.Fprintf(w, "\nEnded with an error at %s%s.\n", stamp(s.Finished), elapsed)
-	default:
-		fmt.Fprintf(w, "\nFinished at %s%s.\n", stamp(s.Finished), elapsed)
-	}
-	fmt.Fprintf(w, "  %s of %s done: %s, %s already, %s failed", bulk.Count(t.Done), bulk.Count(t.Actions),
-		changedText(p.plan.Mode, t), bulk.Count(t.Already), bulk.Count(t.Failed))
-	if left := t.Actions - t.Done; left > 0 {
-		fmt.Fprintf(w, ", %s not done", bulk.Count(left))
-	}
-	// On resume the users the earlier run finished are in the room now, so
-	// the plan sets them aside as already there; they count as done, not as
-	// set aside.
-	setAside := len(p.plan.SetAside)
-	if p.resume != nil {
-		setAside = len(p.resume.SetAside)
-	}
-	fmt.Fprintf(w, "; %s set aside by the plan\n", bulk.Count(setAside))
-	fmt.Fprintf(w, "  the room has %s\n", bulk.Counted(t.Members, "member", "members"))
-	if p.resumedDone > 0 {
-		fmt.Fprintf(w, "  (a resumed run: the totals include the %s finished before, and so does the report)\n", bulk.Counted(p.resumedDone, "user", "users"))
+	fmt.Fprintf(w, "\n%s.\n", words.Ending(s, runErr, " at "+stamp(s.Finished)+elapsed))
+	fmt.Fprintf(w, "  %s of %s done: %s\n", words.Count(t.Done), words.Count(t.Actions), strings.Join(words.Totals(p.plan.Mode, t, p.setAside), ", "))
+	fmt.Fprintf(w, "  the room has %s\n", words.Counted(t.Members, "member", "members"))
+	if r := words.Resumed(p.resumedDone); r != "" {
+		fmt.Fprintf(w, "  (%s)\n", r)
 	}
 	if s.JournalPath != "" {
 		fmt.Fprintf(w, "Journal   %s\n", s.JournalPath)
@@ -211,19 +185,9 @@ func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error) {
 		fmt.Fprintf(w, "Report    %s\n", s.ReportPath)
 	}
 	if t.Done < t.Actions && (s.Aborted || s.StopReason != "" || runErr != nil) {
-		fmt.Fprintln(w, "To go on, run the same command again with --resume: finished users are skipped.")
+		fmt.Fprintln(w, words.GoOn)
 	}
-}
-
-func changedText(m bulk.Mode, t bulk.Totals) string {
-	if m == bulk.ModeRemove {
-		return bulk.Count(t.Removed) + " removed"
-	}
-	text := bulk.Count(t.Added) + " added"
-	if t.Promoted > 0 {
-		text += fmt.Sprintf(" (%s)", bulk.Counted(t.Promoted, "made owner", "made owners"))
-	}
-	return text
+	fmt.Fprintln(w, words.ExitCode(code))
 }
 
 // userText shows a user as the list gave it, with the ID when it was resolved.

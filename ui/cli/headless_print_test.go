@@ -49,7 +49,7 @@ func TestEventPrinterLines(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			newEventPrinter(&buf, plan, nil).event(tt.event)
+			newEventPrinter(&buf, &bulk.Job{Plan: plan}).event(tt.event)
 			if buf.String() != tt.want {
 				t.Errorf("got  %q\nwant %q", buf.String(), tt.want)
 			}
@@ -59,7 +59,7 @@ func TestEventPrinterLines(t *testing.T) {
 
 func TestEventPrinterPaceOnlyWhenItChanges(t *testing.T) {
 	var buf bytes.Buffer
-	p := newEventPrinter(&buf, testPlan(3), nil)
+	p := newEventPrinter(&buf, &bulk.Job{Plan: testPlan(3)})
 	for i, iv := range []time.Duration{0, 0, 3 * time.Second, 3 * time.Second, 3 * time.Second} {
 		p.event(bulk.Event{Kind: bulk.EventPaceWait, Time: at(7, 0, i), Interval: iv, Totals: bulk.Totals{Members: 499 + i}})
 	}
@@ -75,7 +75,7 @@ func TestEventPrinterPaceOnlyWhenItChanges(t *testing.T) {
 func TestEventPrinterProgress(t *testing.T) {
 	var buf bytes.Buffer
 	plan := testPlan(100)
-	p := newEventPrinter(&buf, plan, nil)
+	p := newEventPrinter(&buf, &bulk.Job{Plan: plan})
 	p.event(bulk.Event{Kind: bulk.EventStarted, Time: at(7, 0, 0), Totals: bulk.Totals{Actions: 100, Done: 35}})
 	for i := 35; i < 100; i++ {
 		p.event(bulk.Event{Kind: bulk.EventResult, Time: at(7, 1, 0),
@@ -98,7 +98,7 @@ func TestEventPrinterProgress(t *testing.T) {
 func TestSummaryPutsFailuresFirst(t *testing.T) {
 	var buf bytes.Buffer
 	plan := testPlan(3)
-	p := newEventPrinter(&buf, plan, nil)
+	p := newEventPrinter(&buf, &bulk.Job{Plan: plan})
 	p.event(bulk.Event{Kind: bulk.EventResult, Result: &bulk.Result{Item: plan.Actions[1], Outcome: bulk.OutcomeFailed,
 		Status: 503, Attempts: 5, Message: "service unavailable"}, Totals: bulk.Totals{Actions: 3, Done: 1, Failed: 1}})
 	buf.Reset()
@@ -106,17 +106,18 @@ func TestSummaryPutsFailuresFirst(t *testing.T) {
 		Totals:  bulk.Totals{Actions: 3, Done: 2, Added: 1, Failed: 1, Members: 481},
 		Started: at(7, 0, 0), Finished: at(7, 2, 5), Aborted: true,
 		JournalPath: "out/j.jsonl", ReportPath: "out/r.csv",
-	}, nil)
+	}, nil, 3)
 	out := buf.String()
 	order := []string{
 		"Failed (1):",
 		"line 3      1001",
 		"HTTP 503, 5 attempts: service unavailable",
-		"Aborted at 07:02:05 after 2m05s.",
+		"The run was aborted at 07:02:05 after 2m05s; 1 user left undone",
 		"2 of 3 done: 1 added, 0 already, 1 failed, 1 not done",
 		"Journal   out/j.jsonl",
 		"Report    out/r.csv",
-		"run the same command again with --resume",
+		"run roster again with the same config, list and room and --resume",
+		"Exit code 3.",
 	}
 	pos := 0
 	for _, want := range order {
@@ -143,16 +144,16 @@ func TestPrintPlan(t *testing.T) {
 	plan.Warnings = []bulk.Warning{{Level: bulk.LevelWarn, Code: "pace", Message: "the room passes 500 members"}}
 	list := &csvsource.List{Path: "users.csv", Problems: []csvsource.Problem{{Line: 7, Message: `"12.0" read as 12`, Warning: true}}}
 	var buf bytes.Buffer
-	printPlan(&buf, plan, list, runFlags{}, &bulk.Window{Start: 18 * time.Hour, End: 8 * time.Hour, Weekends: true}, nil)
+	printPlan(&buf, &bulk.Job{Plan: plan, List: list, Request: bulk.Request{Window: &bulk.Window{Start: 18 * time.Hour, End: 8 * time.Hour, Weekends: true}}})
 	out := buf.String()
 	for _, want := range []string{
 		`Room      "Trading desk" (abc): active, private`,
 		"Caller    roster-bot: may make the change (owner of the room)",
 		"Members   499 -> 501 (owners 2 -> 3)",
 		"Changes   2 to add (1 of them then made owner); 2 set aside",
-		"Set aside already-member 1, unknown-user 1",
+		"Set aside 1 already-member, 1 unknown-user",
 		"Problems  2, by line\n  line 7      recovered: \"12.0\" read as 12\n  line 9      unknown-user: gone@example.com: no user has this email\n",
-		"Pace      one change every 3s while the room has over 500 members; estimated 6s",
+		"Pace      one change every 3s above 500 members; estimated 6s",
 		"Window    changes only between 18:00 and 08:00 local time, and all day on weekends",
 		"  WARN   the room passes 500 members",
 	} {
@@ -167,7 +168,7 @@ func TestPrintPlan(t *testing.T) {
 // milliseconds: go test -run '^$' -bench EventPrinter -benchmem .
 func BenchmarkEventPrinterResult(b *testing.B) {
 	plan := testPlan(1000)
-	p := newEventPrinter(io.Discard, plan, nil)
+	p := newEventPrinter(io.Discard, &bulk.Job{Plan: plan})
 	ev := bulk.Event{Kind: bulk.EventResult, Time: at(7, 0, 0), Totals: bulk.Totals{Actions: 1000}}
 	i := 0
 	for b.Loop() {
@@ -182,12 +183,12 @@ func BenchmarkEventPrinterResult(b *testing.B) {
 func TestSummaryAndPaceLinesAgreeInNumber(t *testing.T) {
 	var buf bytes.Buffer
 	plan := testPlan(1)
-	p := newEventPrinter(&buf, plan, nil)
+	p := newEventPrinter(&buf, &bulk.Job{Plan: plan})
 	p.event(bulk.Event{Kind: bulk.EventStarted, Time: at(7, 0, 0), Totals: bulk.Totals{Actions: 1, Members: 1}})
 	p.event(bulk.Event{Kind: bulk.EventResult, Result: &bulk.Result{Item: plan.Actions[0], Outcome: bulk.OutcomeFailed,
 		Status: 503, Attempts: 1, Message: "service unavailable"}, Totals: bulk.Totals{Actions: 1, Done: 1, Failed: 1, Members: 1}})
 	p.printSummary(&bulk.Summary{Totals: bulk.Totals{Actions: 2, Done: 2, Added: 1, Promoted: 1, Failed: 1, Members: 1},
-		Started: at(7, 0, 0), Finished: at(7, 0, 5)}, nil)
+		Started: at(7, 0, 0), Finished: at(7, 0, 5)}, nil, 1)
 	out := buf.String()
 	for _, want := range []string{"(the room has 1 member, at most 500)", "HTTP 503, 1 attempt: service unavailable",
 		"1 added (1 made owner)", "  the room has 1 member\n"} {
@@ -212,18 +213,18 @@ func TestResumeIsOneStoryInThePlanStartAndSummary(t *testing.T) {
 	}
 	resume := &bulk.ResumeInfo{Path: "out/j.jsonl", Actions: 60, Done: 2, InFlight: 1, SetAside: plan.SetAside[3:]}
 	var buf bytes.Buffer
-	printPlan(&buf, plan, nil, runFlags{}, nil, resume)
-	pr := newEventPrinter(&buf, plan, nil)
-	pr.resume = resume
+	job := &bulk.Job{Plan: plan, Decision: bulk.Decision{Resume: resume}}
+	printPlan(&buf, job)
+	pr := newEventPrinter(&buf, job)
 	pr.event(bulk.Event{Kind: bulk.EventStarted, Time: at(7, 0, 0), Totals: bulk.Totals{Actions: 60, Done: 2, Added: 2, Members: 503}})
 	pr.printSummary(&bulk.Summary{Totals: bulk.Totals{Actions: 60, Done: 60, Added: 60, Members: 560},
-		Started: at(7, 0, 0), Finished: at(7, 1, 0)}, nil)
+		Started: at(7, 0, 0), Finished: at(7, 1, 0)}, nil, 0)
 	out := buf.String()
 	for _, want := range []string{
-		"Changes   Resuming: 2 of 60 done, 58 to go (add); 1 set aside\n",
-		"Set aside unknown-user 1\n",
+		"Changes   Resuming: 2 of 60 done, 58 to go; 1 set aside\n",
+		"Set aside 1 unknown-user\n",
 		"started to add. Resuming: 2 of 60 done, 58 to go\n",
-		"60 of 60 done: 60 added, 0 already, 0 failed; 1 set aside by the plan",
+		"60 of 60 done: 60 added, 0 already, 0 failed, 1 set aside by the plan",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the output lacks %q:\n%s", want, out)
@@ -241,7 +242,7 @@ func TestEventPrinterTimeLeftFollowsTheRateSeen(t *testing.T) {
 	var buf bytes.Buffer
 	plan := testPlan(20)
 	plan.MembersBefore = 600
-	p := newEventPrinter(&buf, plan, nil)
+	p := newEventPrinter(&buf, &bulk.Job{Plan: plan})
 	p.event(bulk.Event{Kind: bulk.EventStarted, Time: at(22, 0, 0), Interval: 3 * time.Second, Totals: bulk.Totals{Actions: 20, Members: 600}})
 	for i := range 4 {
 		p.event(bulk.Event{Kind: bulk.EventResult, Time: at(22, 0, 5*i), Interval: 3 * time.Second,

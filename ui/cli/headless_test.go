@@ -61,7 +61,7 @@ func testDryRun(t *testing.T, pod *podsimtest.Pod, config string) {
 		t.Fatalf("dry run: want exit 0\n%s", r)
 	}
 	for _, want := range []string{
-		"Dry run: nothing was changed.",
+		"Dry run: nothing was changed;",
 		"Changes   12 to add",
 		fmt.Sprintf("line %-6d unknown-user", list.unknown),
 		fmt.Sprintf("line %-6d inactive-user", list.inactive),
@@ -157,7 +157,7 @@ func TestHeadlessAddsEveryone(t *testing.T) {
 	if !owners[users[0].ID] {
 		t.Errorf("user %d was flagged owner in the list but is not an owner", users[0].ID)
 	}
-	if !strings.Contains(r.stdout, "Finished at") || !strings.Contains(r.stdout, "15 of 15 done") {
+	if !strings.Contains(r.stdout, "The run finished at") || !strings.Contains(r.stdout, "15 of 15 done") {
 		t.Errorf("the summary does not say the run finished with 15 of 15 done\n%s", r)
 	}
 	report := reportPath(r.stdout)
@@ -201,7 +201,7 @@ func TestHeadlessRemove(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("remove: want exit 0\n%s", r)
 	}
-	if !strings.Contains(r.stdout, "not-member 1") {
+	if !strings.Contains(r.stdout, "1 not-member") {
 		t.Errorf("the plan does not set the non-member aside\n%s", r)
 	}
 	members := pod.MemberSet(t, pod.Demo.Small)
@@ -246,14 +246,14 @@ func TestHeadlessRefusesBadInput(t *testing.T) {
 		{"csv empty", []string{"--config", cfg, "--csv", empty, "--stream", room}, []string{"--csv", "empty.csv"}},
 		{"stream not base64", []string{"--config", cfg, "--csv", list.path, "--stream", "room #42!"}, []string{"--stream", "room #42!"}},
 		{"auth cert without a certificate", []string{"--auth", "cert", "--config", cfg, "--csv", list.path, "--stream", room}, []string{"--config with --auth cert", "botCertPath"}},
-		{"unknown bot", []string{"--config", stranger, "--csv", list.path, "--stream", room}, []string{"cannot plan the run", "Check --config"}},
-		{"unknown room", []string{"--config", cfg, "--csv", list.path, "--stream", "AAAAAAAAAAAAAAAAAAAAAA"}, []string{"cannot plan the run", "Check --stream"}},
-		{"deactivated room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.Demo.Deactivated, "--yes", "--out", dir}, []string{"the run cannot start"}},
-		{"forbidden room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.Demo.Forbidden, "--yes", "--out", dir}, []string{"the run cannot start"}},
-		{"deactivated room, dry run", []string{"--config", cfg, "--csv", list.path, "--stream", pod.Demo.Deactivated, "--dry-run", "--out", dir}, []string{"the run would be refused", "deactivated"}},
+		{"unknown bot", []string{"--config", stranger, "--csv", list.path, "--stream", room}, []string{"--config: authenticate as", "The pod refused the bot's login"}},
+		{"unknown room", []string{"--config", cfg, "--csv", list.path, "--stream", "AAAAAAAAAAAAAAAAAAAAAA"}, []string{"cannot plan the run", "check the stream ID"}},
+		{"deactivated room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.Demo.Deactivated, "--yes", "--out", dir}, []string{"The run cannot start"}},
+		{"forbidden room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.Demo.Forbidden, "--yes", "--out", dir}, []string{"The run cannot start"}},
+		{"deactivated room, dry run", []string{"--config", cfg, "--csv", list.path, "--stream", pod.Demo.Deactivated, "--dry-run", "--out", dir}, []string{"The run cannot start", "deactivated"}},
 		{"out is a file", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", aFile}, []string{"--out", "not-a-folder"}},
-		{"resume a folder", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", dir, "--resume", dir}, []string{"--resume", "is a folder"}},
-		{"resume file missing", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", dir, "--resume", filepath.Join(dir, "gone.jsonl")}, []string{"--resume", "gone.jsonl", "no such file"}},
+		{"resume a folder", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", dir, "--resume", dir}, []string{"Cannot resume", "is a folder"}},
+		{"resume file missing", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--yes", "--out", dir, "--resume", filepath.Join(dir, "gone.jsonl")}, []string{"Cannot resume", "gone.jsonl", "no such file"}},
 		{"no such column", []string{"--config", cfg, "--csv", list.path, "--column", "Work Email", "--stream", room}, []string{"--csv", "Work Email"}},
 		{"unknown flag", []string{"--config", cfg, "--csv", list.path, "--stream", room, "--force"}, []string{"unknown flag --force"}},
 	}
@@ -285,7 +285,7 @@ func TestHeadlessNothingToDo(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("nothing to do: want exit 0, even without --yes\n%s", r)
 	}
-	for _, want := range []string{"Set aside already-member 2, unknown-user 1", "Nothing to add: every user in the list is set aside"} {
+	for _, want := range []string{"Set aside 2 already-member, 1 unknown-user", "Nothing to add: every user in the list is set aside"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q\n%s", want, r)
 		}
@@ -308,7 +308,7 @@ func TestHeadlessDryRunIntoTheJumboRoomWarns(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Members   1,200 -> 1,220",
-		"Pace      one change every 3s while the room has over 500 members; estimated 1m",
+		"Pace      one change every 3s above 500 members; estimated 1m",
 		"\n  WARN   ",
 		"jumbo",
 	} {
@@ -335,7 +335,7 @@ func TestHeadlessNeverPrintsSecrets(t *testing.T) {
 	list := writeAddList(t, pod, t.TempDir(), 2)
 
 	r := runCmd(t, "--config", config, "--csv", list.path, "--stream", pod.Demo.Small, "--yes")
-	if r.code != exitInput || !strings.Contains(r.stderr, "cannot plan the run") {
+	if r.code != exitInput || !strings.Contains(r.stderr, "--config: authenticate as") {
 		t.Fatalf("a proxy that refuses connections: want exit 2 and why\n%s", r)
 	}
 	if !strings.Contains(r.stderr, "roster: warning:") || !strings.Contains(r.stderr, "favouriteColour") {

@@ -127,7 +127,7 @@ func TestKilledRunsResumeWithoutRepeatingAdds(t *testing.T) {
 		t.Errorf("%d add calls for %d users with %d kills (%d users added more than once); at most one repeat per kill is allowed",
 			totalAdds, len(users), kills, repeated)
 	}
-	if !strings.Contains(last.stdoutText(), "Finished at") && !strings.Contains(last.stdoutText(), "Nothing to add") {
+	if !strings.Contains(last.stdoutText(), "The run finished at") && !strings.Contains(last.stdoutText(), "Nothing to add") {
 		t.Errorf("the last run did not say it finished:\n%s", last.output())
 	}
 }
@@ -165,7 +165,7 @@ func testAbortThenResume(t *testing.T, sig syscall.Signal) {
 		t.Errorf("stderr does not say the run is aborting:\n%s", p.output())
 	}
 	text := p.stdoutText()
-	if !strings.Contains(text, "Aborted at") || !strings.Contains(text, "--resume") {
+	if !strings.Contains(text, "The run was aborted at") || !strings.Contains(text, "--resume") {
 		t.Errorf("the aborted run's summary does not say it was aborted and how to go on:\n%s", p.output())
 	}
 	report := reportPath(text)

@@ -18,6 +18,7 @@ import (
 	"roster/csvsource"
 	"roster/symphony"
 	"roster/symphony/bulk"
+	"roster/ui/words"
 )
 
 // cmdRun parses the run flags, then opens the wizard (terminal) or runs headless.
@@ -47,9 +48,28 @@ func isTerminal(v any) bool {
 	return isatty.IsTerminal(file.Fd()) || isatty.IsCygwinTerminal(file.Fd())
 }
 
-// runHeadless prints the plan, changes nothing without --yes, then runs the
-// plan printing one line per outcome. It handles SIGINT, SIGTERM and SIGHUP itself:
-// the first aborts cleanly (report written, exit 3), a second stops at once.
+// request is the run the flags ask for, as the job takes it.
+func (f runFlags) request() bulk.Request {
+	req := bulk.Request{ConfigPath: f.Config, Auth: symphony.AuthMethod(f.Auth), CSVPath: f.CSV, Column: f.Column,
+		Stream: f.Stream, Interval: f.Interval, Window: f.Window, OutDir: f.Out, DryRun: f.DryRun}
+	if f.Remove {
+		req.Mode = bulk.ModeRemove
+	}
+	switch f.Resume {
+	case "":
+	case resumeAuto:
+		req.Resume.Auto = true
+	default:
+		req.Resume.File = f.Resume
+	}
+	return req
+}
+
+// runHeadless prints the plan and the job's decision, changes nothing
+// without --yes, then runs the plan printing one line per outcome. It
+// handles SIGINT, SIGTERM and SIGHUP itself: the first aborts cleanly
+// (report written, exit 3), a second stops at once. Every decision is the
+// job's; this only presents it.
 func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "roster: "+format+"\n", a...)
@@ -60,41 +80,9 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 		if len(missing) == 1 {
 			verb = "is"
 		}
-		return fail(exitInput, "%s %s needed to run without the wizard, as in:\n  roster --config config.json --csv users.csv --stream ID --yes\n%s",
+		return fail(bulk.ExitInput, "%s %s needed to run without the wizard, as in:\n  roster --config config.json --csv users.csv --stream ID --yes\n%s",
 			strings.Join(missing, ", "), verb, runHint)
 	}
-	interval, window := f.Interval, f.Window // parsed by parseRunFlags
-	streamID, err := symphony.ParseStreamID(f.Stream)
-	if err != nil {
-		return fail(exitInput, "--stream: %v", err)
-	}
-	list, err := csvsource.ReadFile(f.CSV, csvsource.Options{Column: f.Column})
-	if err != nil {
-		return fail(exitInput, "--csv: %v", err)
-	}
-	cfg, err := symphony.LoadConfig(f.Config)
-	if err != nil {
-		return fail(exitInput, "--config: %v", err)
-	}
-	for _, w := range cfg.Warnings {
-		fmt.Fprintf(stderr, "roster: warning: %s\n", w)
-	}
-	client, err := symphony.NewClient(cfg, symphony.Options{Auth: symphony.AuthMethod(f.Auth)})
-	if err != nil {
-		if f.Auth != "" {
-			return fail(exitInput, "--config with --auth %s: %v", f.Auth, err)
-		}
-		return fail(exitInput, "--config: %v", err)
-	}
-	defer client.Close()
-	outDir := f.Out
-	if outDir == "" {
-		outDir = "."
-	}
-	if st, err := os.Stat(outDir); err == nil && !st.IsDir() {
-		return fail(exitInput, "--out %s is a file; give a folder for the journal and report", outDir)
-	}
-
 	sig := newSignalAbort(stderr)
 	defer sig.stop()
 	// When the reader of stdout goes away (`roster ... | tee log`, then
@@ -102,77 +90,57 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	// before the abort has written the report.
 	signal.Ignore(syscall.SIGPIPE)
 
-	mode := bulk.ModeAdd
-	if f.Remove {
-		mode = bulk.ModeRemove
-	}
-	// Which pod, as whom: a run meant for a test pod must not reach production unseen.
-	fmt.Fprintf(stdout, "Pod       %s as %s (%s authentication, from %s)\n",
-		cfg.Pod.BaseURL(), cfg.BotUsername, client.Method(), f.Config)
-	fmt.Fprintf(stdout, "Planning  reading the room and looking up %s...\n", bulk.Counted(len(list.Entries), "user", "users"))
-	plan, err := bulk.BuildPlan(sig.ctx, client, bulk.PlanRequest{StreamID: streamID, Mode: mode, List: list, Interval: interval})
+	req := f.request()
+	job, err := bulk.Prepare(sig.ctx, req, func(s *bulk.Session, list *csvsource.List) {
+		for _, w := range s.Config.Warnings {
+			fmt.Fprintf(stderr, "roster: warning: %s\n", w)
+		}
+		// Which pod, as whom: a run meant for a test pod must not reach production unseen.
+		fmt.Fprintf(stdout, "Pod       %s as %s (%s authentication, from %s)\n",
+			s.Config.Pod.BaseURL(), s.Config.BotUsername, s.Method, f.Config)
+		fmt.Fprintf(stdout, "Planning  reading the room and looking up %s...\n", words.Counted(len(list.Entries), "user", "users"))
+	})
 	if err != nil {
 		if sig.ctx.Err() != nil {
-			return fail(exitAborted, "aborted while planning; nothing was changed")
+			return fail(bulk.ExitAborted, "aborted while planning; nothing was changed")
 		}
-		return fail(exitInput, "cannot plan the run: %v%s", err, planHint(err))
+		return fail(bulk.ExitInput, "%s", inputError(f, err))
 	}
-	// A run that resumes a journal is the journal's run: the plan is
-	// printed with its counts (users finished before the abort are members
-	// now, and the rebuilt plan alone would count them as set aside).
-	previewed := previewResume(f, plan, outDir)
-	printPlan(stdout, plan, list, f, window, previewed)
-
+	defer job.Session.Close()
+	d := job.Decision
+	printPlan(stdout, job)
+	if note := words.Notice(d); note != "" {
+		fmt.Fprintf(stdout, "\n%s\n", note)
+	}
 	switch {
+	case d.Verdict == bulk.NothingToDo:
+		fmt.Fprintf(stdout, "\n%s\n", words.NothingToDo(d, job.Plan.Mode))
+		return d.ExitCode()
+	case !d.Startable():
+		// The same words and code with or without --dry-run, so that a
+		// script checking the plan first does not go on to a refusal.
+		return fail(d.ExitCode(), "%s", words.Refusal(d, words.Headless))
 	case f.DryRun:
-		fmt.Fprintln(stdout, "\nDry run: nothing was changed.")
-		if plan.Blocked() {
-			// A blocked plan is exit 2 with or without --dry-run, so that a
-			// script checking the plan first does not go on to a refusal.
-			return fail(exitInput, "the run would be refused: %s", blockReasons(plan))
-		}
-		return exitOK
-	case plan.Blocked():
-		return fail(exitInput, "the run cannot start: %s\nNothing was changed.", blockReasons(plan))
-	case len(plan.Actions) == 0 && (previewed == nil || previewed.ToGo() == 0):
-		fmt.Fprintf(stdout, "\nNothing to %s: every user in the list is set aside (see above). Nothing was changed.\n", plan.Mode)
-		return exitOK
+		fmt.Fprintf(stdout, "\n%s\n", words.DryRun)
+		return d.ExitCode()
 	case !f.Yes:
 		what := "this change"
-		if n := len(plan.Actions); n != 1 {
-			what = "these " + bulk.Counted(n, "change", "changes")
+		if n := job.ToGo(); n != 1 {
+			what = "these " + words.Counted(n, "change", "changes")
 		}
 		fmt.Fprintf(stdout, "\nNothing was changed. To make %s, run the same command again with --yes.\n", what)
-		return exitInput
-	}
-
-	resumeFrom, code := chooseJournal(f, plan, outDir, stdout, stderr)
-	if code != exitOK {
-		return code
-	}
-	var resume *bulk.ResumeInfo
-	if resumeFrom != "" {
-		if resume, err = bulk.InspectResume(resumeFrom, plan); err != nil {
-			return fail(exitInput, "--resume: %v\nNothing was changed.", err)
-		}
-		fmt.Fprintf(stdout, "\nResuming the journal %s: %s.\n", resumeFrom, strings.TrimPrefix(resume.String(), "Resuming: "))
-	}
-	if err := os.MkdirAll(outDir, 0o700); err != nil {
-		return fail(exitInput, "--out: cannot create the folder for the journal and report: %v", err)
+		return bulk.ExitInput
 	}
 	if sig.ctx.Err() != nil {
-		return fail(exitAborted, "aborted before the run started; nothing was changed")
+		return fail(bulk.ExitAborted, "aborted before the run started; nothing was changed")
 	}
-	runner, err := bulk.NewRunner(client, plan, bulk.RunOptions{
-		OutDir: outDir, Interval: interval, Window: window, ResumeFrom: resumeFrom, Control: sig.control,
-	}.WithConfig(cfg))
+	runner, err := job.Start(sig.control)
 	if err != nil {
-		return fail(exitInput, "cannot start the run: %v", err)
+		return fail(bulk.ExitInput, "cannot start the run: %s", inputError(f, err))
 	}
 	sig.running()
 
-	pr := newEventPrinter(stdout, plan, window)
-	pr.resume = resume
+	pr := newEventPrinter(stdout, job)
 	printed := make(chan struct{})
 	go func() {
 		defer close(printed)
@@ -189,18 +157,15 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	if sum == nil {
 		sum = pr.summary()
 	}
+	code := bulk.RunExitCode(sum, runErr)
 	if sum == nil {
-		return fail(exitAborted, "the run stopped: %v\nThe journal in %s holds every finished user; run again with --resume to go on.", runErr, outDir)
+		return fail(code, "the run stopped: %v\nThe journal in %s holds every finished user; %s", runErr, job.OutDir, words.GoOn)
 	}
-	pr.printSummary(sum, runErr)
+	pr.printSummary(sum, runErr, code)
 	if runErr != nil {
 		fmt.Fprintf(stderr, "roster: the run stopped with an error: %v\n", runErr)
-		if code := sum.ExitCode(); code != exitOK {
-			return code
-		}
-		return exitAborted
 	}
-	return sum.ExitCode()
+	return code
 }
 
 // missingRunFlags names the flags a headless run cannot do without.
@@ -214,102 +179,25 @@ func missingRunFlags(f runFlags) []string {
 	return missing
 }
 
-// planHint says which flag to check when planning fails for a reason the
-// user can fix.
-func planHint(err error) string {
-	var ae *symphony.APIError
-	switch {
-	case errors.Is(err, symphony.ErrAuthFailed):
-		return "\nCheck --config: the bot's username, its key or certificate, and the pod's addresses."
-	case errors.As(err, &ae) && (ae.Status == 400 || ae.Status == 404) && strings.Contains(ae.Op, "/room/"):
-		// A pod answers an unknown stream ID with 400 "Stream not found."
-		return "\nCheck --stream: it must be the room's stream ID, as the room's details in Symphony show it."
+// inputError words a job's error with the flag to check, and the client's
+// advice when it has one.
+func inputError(f runFlags, err error) string {
+	var ie *bulk.InputError
+	if !errors.As(err, &ie) {
+		return "cannot plan the run: " + err.Error() + adviceLine(err)
 	}
-	return ""
-}
-
-// blockReasons joins the messages of the warnings that block the run.
-func blockReasons(p *bulk.Plan) string {
-	var why []string
-	for _, w := range p.Warnings {
-		if w.Level == bulk.LevelBlock {
-			why = append(why, w.Message)
+	switch ie.Input {
+	case bulk.InputConfig:
+		if f.Auth != "" {
+			return fmt.Sprintf("--config with --auth %s: %v%s", f.Auth, ie.Err, adviceLine(ie.Err))
 		}
-	}
-	return strings.Join(why, "; ")
-}
-
-// chooseJournal settles which journal the run continues, if any. Headless,
-// a matching unfinished journal is resumed only when --resume says so:
-// without it the run refuses rather than risk repeating or losing track.
-func chooseJournal(f runFlags, plan *bulk.Plan, outDir string, stdout, stderr io.Writer) (string, int) {
-	if f.Resume != "" && f.Resume != resumeAuto {
-		st, err := os.Stat(f.Resume)
-		switch {
-		case err != nil:
-			fmt.Fprintf(stderr, "roster: --resume %s: %v\n", f.Resume, statReason(err))
-			return "", exitInput
-		case st.IsDir():
-			fmt.Fprintf(stderr, "roster: --resume %s is a folder; give the journal file, or a bare --resume to find it in --out\n", f.Resume)
-			return "", exitInput
-		}
-		return f.Resume, exitOK
-	}
-	if _, err := os.Stat(outDir); errors.Is(err, os.ErrNotExist) {
-		if f.Resume == resumeAuto {
-			fmt.Fprintf(stdout, "\nNo journal to resume: %s does not exist yet. Starting a new run.\n", outDir)
-		}
-		return "", exitOK // a new folder holds no journal
-	}
-	path, done, err := bulk.FindResumable(outDir, plan)
-	if err != nil {
-		fmt.Fprintf(stderr, "roster: --out %s: cannot look for an unfinished journal: %v\n", outDir, err)
-		return "", exitInput
-	}
-	switch {
-	case path != "" && f.Resume == "":
-		fmt.Fprintf(stderr, "roster: an unfinished run of this same list into this room is in the journal %s (%d done).\n"+
-			"Nothing was changed. Add --resume to continue it (finished users are skipped), or move that journal away to start over.\n",
-			path, done)
-		return "", exitInput
-	case path == "" && f.Resume == resumeAuto:
-		fmt.Fprintf(stdout, "\nNo unfinished journal of this run in %s: starting a new run.\n", outDir)
-	}
-	return path, exitOK
-}
-
-// previewResume finds, quietly, the journal a --resume run will continue,
-// for the plan's counts; chooseJournal decides and words the problems.
-func previewResume(f runFlags, plan *bulk.Plan, outDir string) *bulk.ResumeInfo {
-	path := f.Resume
-	switch f.Resume {
-	case "":
-		return nil
-	case resumeAuto:
-		found, _, err := bulk.FindResumable(outDir, plan)
-		if err != nil || found == "" {
-			return nil
-		}
-		path = found
-	}
-	info, err := bulk.InspectResume(path, plan)
-	if err != nil {
-		return nil
-	}
-	return info
-}
-
-// statReason words a stat error without repeating the path.
-func statReason(err error) string {
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return "no such file"
-	case errors.Is(err, os.ErrPermission):
-		return "permission denied"
-	}
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
+		return fmt.Sprintf("--config: %v%s", ie.Err, adviceLine(ie.Err))
+	case bulk.InputList:
+		return fmt.Sprintf("--csv: %v", ie.Err)
+	case bulk.InputRoom:
+		return fmt.Sprintf("--stream: %v", ie.Err)
+	case bulk.InputOut:
+		return fmt.Sprintf("--out %v", ie.Err)
 	}
 	return err.Error()
 }
@@ -389,4 +277,13 @@ func (s *signalAbort) stop() {
 	signal.Stop(s.ch)
 	close(s.done)
 	s.cancel()
+}
+
+// adviceLine is the client's advice for an error, on a line of its own; ""
+// when it has none. The wizard's error box shows the same advice.
+func adviceLine(err error) string {
+	if a := symphony.Advice(err); a != "" {
+		return "\n" + a
+	}
+	return ""
 }

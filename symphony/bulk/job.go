@@ -1,0 +1,433 @@
+package bulk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"roster/csvsource"
+	"roster/symphony"
+)
+
+// The job is the one pipeline under both faces: from a Request it connects,
+// reads the list, plans, finds and inspects the journal, decides whether the
+// run may start (and with which exit code it refuses), creates the out
+// folder, starts the run and decides the final exit code. The headless
+// command calls Prepare, which does every step; the wizard calls the same
+// steps one screen at a time (Connect, ReadList, Request.Plan). Neither face
+// decides anything itself, so a dry run, a real run and the preview cannot
+// disagree.
+
+// Exit codes of the CLI contract. The job decides them; both faces return them.
+const (
+	ExitOK      = 0 // everything done, or nothing to do
+	ExitFailed  = 1 // the run finished, some users failed
+	ExitInput   = 2 // bad input or config, or a run that cannot start; nothing was changed
+	ExitAborted = 3 // aborted, stopped by itself, or the journal or report could not be written
+)
+
+// Input names the part of a request that an InputError is about, so that
+// each face can name it its own way (a flag, a wizard step).
+type Input int
+
+const (
+	InputConfig Input = iota // the config file, its keys, the credentials it names
+	InputList                // the user list
+	InputRoom                // the stream ID
+	InputOut                 // the folder for the journal and report
+)
+
+// InputError is a request the job cannot act on, with the input to fix.
+type InputError struct {
+	Input Input
+	Err   error
+}
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// ResumeChoice is what the operator asked of an unfinished journal: nothing
+// (the zero value: an unfinished journal of the same run refuses the run),
+// Auto (find it in the out folder) or a named journal File.
+type ResumeChoice struct {
+	Auto bool
+	File string
+}
+
+// Asked reports whether any resume was asked for.
+func (c ResumeChoice) Asked() bool { return c.Auto || c.File != "" }
+
+// Request is a run as the operator asks for it, from either face.
+type Request struct {
+	ConfigPath string
+	Auth       symphony.AuthMethod // "" = the config says
+	CSVPath    string
+	Column     string // the user column, when the header is ambiguous
+	Stream     string // as given: either base64 form
+	Mode       Mode
+	Interval   time.Duration // the pace above PaceThreshold members; 0 = DefaultInterval
+	Window     *Window       // nil = always open
+	OutDir     string        // the journal and report folder; "" = the current folder
+	Resume     ResumeChoice
+	DryRun     bool             // decide, then stop before the first change
+	Now        func() time.Time // the clock of the working-hours warning; nil = time.Now
+}
+
+// Client is what a session needs of a pod: the run's calls, authentication
+// and room search. *symphony.Client satisfies it.
+type Client interface {
+	Pod
+	Authenticate(ctx context.Context) error
+	SearchRooms(ctx context.Context, query string, skip, limit int) (*symphony.RoomSearchPage, error)
+}
+
+// Session is a loaded config with an authenticated client and who the bot is.
+type Session struct {
+	Config *symphony.Config
+	Pod    Client
+	Caller *symphony.SessionInfo
+	Method symphony.AuthMethod // how the bot authenticated
+}
+
+// Close releases the client's connections.
+func (s *Session) Close() {
+	if s == nil || s.Pod == nil {
+		return
+	}
+	if c, ok := s.Pod.(interface{ Close() }); ok {
+		c.Close()
+	}
+}
+
+// Connect opens a session and logs in: Open, then Login.
+func Connect(ctx context.Context, configPath string, auth symphony.AuthMethod) (*Session, error) {
+	s, err := Open(configPath, auth)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Login(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Open loads a config and makes its client, without calling the pod. Its
+// error is an InputError about the config.
+func Open(configPath string, auth symphony.AuthMethod) (*Session, error) {
+	cfg, err := symphony.LoadConfig(configPath)
+	if err != nil {
+		return nil, &InputError{Input: InputConfig, Err: err}
+	}
+	client, err := symphony.NewClient(cfg, symphony.Options{Auth: auth, UserAgent: "roster"})
+	if err != nil {
+		return nil, &InputError{Input: InputConfig, Err: err}
+	}
+	return &Session{Config: cfg, Pod: client, Method: client.Method()}, nil
+}
+
+// Login authenticates and reads who the bot is. Its error is an InputError
+// about the config: the credentials, the addresses or the trust it names.
+func (s *Session) Login(ctx context.Context) error {
+	if err := s.Pod.Authenticate(ctx); err != nil {
+		return &InputError{Input: InputConfig, Err: fmt.Errorf("authenticate as %q: %w", s.Config.BotUsername, err)}
+	}
+	me, err := s.Pod.SessionInfo(ctx)
+	if err != nil {
+		return &InputError{Input: InputConfig, Err: fmt.Errorf("read the bot's session info: %w", err)}
+	}
+	s.Caller = me
+	return nil
+}
+
+// ReadList reads the user list; its error is an InputError about the list.
+func ReadList(path, column string) (*csvsource.List, error) {
+	l, err := csvsource.ReadFile(path, csvsource.Options{Column: column})
+	if err != nil {
+		return nil, &InputError{Input: InputList, Err: err}
+	}
+	return l, nil
+}
+
+// ParseRoom reads a stream ID in either base64 form; its error is an
+// InputError about the room.
+func ParseRoom(s string) (string, error) {
+	id, err := symphony.ParseStreamID(s)
+	if err != nil {
+		return "", &InputError{Input: InputRoom, Err: err}
+	}
+	return id, nil
+}
+
+// Job is a planned run and the decision on it.
+type Job struct {
+	Request
+	Session  *Session
+	List     *csvsource.List
+	StreamID string
+	Plan     *Plan
+	Decision Decision
+}
+
+// Prepare does every step of a run before its first change: it reads the
+// room's ID and the list, opens the config, logs in, plans and decides.
+// opened, when set, is told of the session and the list before the first
+// call to the pod (the headless face prints which pod it talks to, as whom,
+// and the config's warnings).
+func Prepare(ctx context.Context, req Request, opened func(*Session, *csvsource.List)) (*Job, error) {
+	streamID, err := ParseRoom(req.Stream)
+	if err != nil {
+		return nil, err
+	}
+	list, err := ReadList(req.CSVPath, req.Column)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Open(req.ConfigPath, req.Auth)
+	if err != nil {
+		return nil, err
+	}
+	if opened != nil {
+		opened(s, list)
+	}
+	if err := s.Login(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	job, err := req.Plan(ctx, s, list, streamID)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return job, nil
+}
+
+// Plan builds the plan of the request on a session and a list, and decides.
+// The wizard calls it from its preview; Prepare calls it after connecting.
+func (req Request) Plan(ctx context.Context, s *Session, list *csvsource.List, streamID string) (*Job, error) {
+	if s == nil || s.Pod == nil {
+		return nil, errors.New("plan: no session")
+	}
+	if err := checkOutDir(req.OutDir); err != nil {
+		return nil, err
+	}
+	if req.OutDir == "" {
+		req.OutDir = "."
+	}
+	pr := PlanRequest{StreamID: streamID, Mode: req.Mode, List: list, Interval: req.Interval}
+	if req.Now != nil {
+		pr.Now = req.Now()
+	}
+	plan, err := BuildPlan(ctx, s.Pod, pr)
+	if err != nil {
+		return nil, err
+	}
+	j := &Job{Request: req, Session: s, List: list, StreamID: streamID, Plan: plan}
+	j.Decide(req.Resume)
+	return j, nil
+}
+
+// checkOutDir refuses an out folder that is a file. A folder that does not
+// exist yet is made when the run starts.
+func checkOutDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return &InputError{Input: InputOut, Err: fmt.Errorf("%s is a file; give a folder for the journal and report", dir)}
+	}
+	return nil
+}
+
+// Verdict is what the job decided about starting the run.
+type Verdict int
+
+const (
+	Ready        Verdict = iota // the run can start (a dry run stops here)
+	NothingToDo                 // every user is set aside, or the journal shows every user done
+	Blocked                     // the plan has LevelBlock warnings (deactivated room, no permission)
+	Unfinished                  // an unfinished journal of this same run is in the out folder, and no resume was asked
+	CannotResume                // the resume asked for cannot be done
+)
+
+// Note is a fact a Ready decision reports on the way.
+type Note int
+
+const (
+	NoNote        Note = iota
+	NoFolderYet        // Auto resume: the out folder does not exist yet, so a new run starts
+	NoJournalSeen      // Auto resume: no unfinished journal of this run in the out folder: a new run starts
+)
+
+// Decision is whether the run may start, and why not. The preview, the dry
+// run and the real run all read it, so they refuse alike.
+type Decision struct {
+	Verdict Verdict
+	Note    Note
+	Journal string      // Unfinished: the journal found; CannotResume: the journal named or found
+	Done    int         // Unfinished: users that journal shows done
+	Err     error       // CannotResume: why
+	Resume  *ResumeInfo // the journal the run continues; nil for a fresh run
+	Blocks  []Warning   // Blocked: the warnings that block
+	OutDir  string      // where the journal was looked for
+}
+
+// Startable reports whether the run may start.
+func (d Decision) Startable() bool { return d.Verdict == Ready }
+
+// ExitCode is the code of a process that stops at this decision: 0 when the
+// run could start (a dry run) or has nothing to do, 2 when it is refused.
+func (d Decision) ExitCode() int {
+	if d.Verdict == Ready || d.Verdict == NothingToDo {
+		return ExitOK
+	}
+	return ExitInput
+}
+
+// Decide settles, for the job's plan, which journal the run continues and
+// whether it may start. The wizard calls it again when the operator asks to
+// resume (the r key), as a second headless command would with --resume.
+func (j *Job) Decide(choice ResumeChoice) {
+	j.Resume = choice
+	j.Decision = decide(j.Plan, j.OutDir, choice)
+}
+
+func decide(p *Plan, outDir string, choice ResumeChoice) Decision {
+	d := Decision{OutDir: outDir}
+	if p.Blocked() {
+		d.Verdict = Blocked
+		for _, w := range p.Warnings {
+			if w.Level == LevelBlock {
+				d.Blocks = append(d.Blocks, w)
+			}
+		}
+		return d
+	}
+	path := choice.File
+	if path == "" {
+		if _, err := os.Stat(outDir); errors.Is(err, os.ErrNotExist) {
+			if choice.Auto {
+				d.Note = NoFolderYet
+			}
+			return withActions(d, p) // a folder not made yet holds no journal
+		}
+		found, done, err := FindResumable(outDir, p)
+		switch {
+		case err != nil:
+			d.Verdict, d.Err = CannotResume, err
+			return d
+		case found != "" && !choice.Auto:
+			d.Verdict, d.Journal, d.Done = Unfinished, found, done
+			return d
+		case found == "":
+			if choice.Auto {
+				d.Note = NoJournalSeen
+			}
+			return withActions(d, p)
+		}
+		path = found
+	}
+	d.Journal = path
+	if err := regularFile(path); err != nil {
+		d.Verdict, d.Err = CannotResume, err
+		return d
+	}
+	info, err := InspectResume(path, p)
+	if err != nil {
+		d.Verdict, d.Err = CannotResume, err
+		return d
+	}
+	d.Resume = info
+	if info.ToGo() == 0 {
+		d.Verdict = NothingToDo
+	}
+	return d
+}
+
+// withActions is a fresh run's decision: ready, or nothing to do.
+func withActions(d Decision, p *Plan) Decision {
+	if len(p.Actions) == 0 {
+		d.Verdict = NothingToDo
+	}
+	return d
+}
+
+// regularFile says why a named journal cannot be read as one.
+func regularFile(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("%s: no such file", path)
+	case errors.Is(err, os.ErrPermission):
+		return fmt.Errorf("%s: permission denied", path)
+	case err != nil:
+		return err
+	case st.IsDir():
+		return fmt.Errorf("%s is a folder; give the journal file, or ask to find it in the out folder", path)
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("%s is not a regular file; a journal is a file roster wrote", path)
+	}
+	return nil
+}
+
+// Start starts the run the job decided: it makes the out folder and opens
+// (or continues) the journal. It refuses a job whose decision is not Ready,
+// and a dry run.
+func (j *Job) Start(control *Control) (*Runner, error) {
+	switch {
+	case j.DryRun:
+		return nil, errors.New("a dry run changes nothing")
+	case !j.Decision.Startable():
+		return nil, errors.New("the run cannot start: the job refused it")
+	}
+	if err := os.MkdirAll(j.OutDir, 0o700); err != nil {
+		return nil, &InputError{Input: InputOut, Err: fmt.Errorf("cannot create the folder for the journal and report: %w", err)}
+	}
+	opts := RunOptions{OutDir: j.OutDir, Window: j.Window, Control: control}
+	if j.Decision.Resume != nil {
+		opts.ResumeFrom = j.Decision.Resume.Path
+	}
+	return NewRunner(j.Session.Pod, j.Plan, opts.WithConfig(j.Session.Config))
+}
+
+// SetAside is what the run sets aside: on resume, not the users the
+// journal's run finished (the rebuilt plan sees them as members).
+func (j *Job) SetAside() []Item {
+	if r := j.Decision.Resume; r != nil {
+		return r.SetAside
+	}
+	return j.Plan.SetAside
+}
+
+// ToGo is how many changes the run will make, resumed or not.
+func (j *Job) ToGo() int {
+	if r := j.Decision.Resume; r != nil {
+		return r.ToGo()
+	}
+	return len(j.Plan.Actions)
+}
+
+// OutPath is the out folder as an absolute path, for the faces to show.
+func (j *Job) OutPath() string {
+	if abs, err := filepath.Abs(j.OutDir); err == nil {
+		return abs
+	}
+	return j.OutDir
+}
+
+// RunExitCode is the exit code of a run that returned sum and err: the
+// summary's, and 3 when the run could not keep its journal or write its
+// report (or never began), whatever its counts.
+func RunExitCode(sum *Summary, err error) int {
+	if sum == nil {
+		return ExitAborted
+	}
+	code := sum.ExitCode()
+	if err != nil && code == ExitOK {
+		return ExitAborted
+	}
+	return code
+}

@@ -1,0 +1,110 @@
+package words
+
+import (
+	"fmt"
+	"strings"
+
+	"roster/symphony/bulk"
+)
+
+// Face is what differs in how the two faces tell the operator to act: the
+// headless command names a flag, the wizard a key.
+type Face struct {
+	Resume string // how to ask for a resume: "add --resume", "press r"
+}
+
+var (
+	Headless = Face{Resume: "add --resume"}
+	Wizard   = Face{Resume: "press r"}
+)
+
+// Refusal is why a decision refuses the run, and how to go on: the same
+// sentence for the dry run, the real run and the preview. "" when the run
+// may start or has nothing to do.
+func Refusal(d bulk.Decision, f Face) string {
+	switch d.Verdict {
+	case bulk.Blocked:
+		why := make([]string, len(d.Blocks))
+		for i, w := range d.Blocks {
+			why[i] = w.Message
+		}
+		return "The run cannot start: " + strings.Join(why, "; ") + "\nNothing was changed."
+	case bulk.Unfinished:
+		return fmt.Sprintf("An unfinished run of this same list into this room is in the journal %s (%s done).\n"+
+			"Nothing was changed. To continue it, %s (finished users are skipped); to start over, move that journal away.",
+			d.Journal, Count(d.Done), f.Resume)
+	case bulk.CannotResume:
+		return fmt.Sprintf("Cannot resume: %v\nNothing was changed.", d.Err)
+	}
+	return ""
+}
+
+// Notice is what a decision that lets the run start says on the way; "" for nothing.
+func Notice(d bulk.Decision) string {
+	switch {
+	case d.Note == bulk.NoFolderYet:
+		return fmt.Sprintf("No journal to resume: %s does not exist yet. Starting a new run.", d.OutDir)
+	case d.Note == bulk.NoJournalSeen:
+		return fmt.Sprintf("No unfinished journal of this run in %s: starting a new run.", d.OutDir)
+	case d.Resume != nil && d.Verdict == bulk.Ready:
+		text := fmt.Sprintf("Resuming the journal %s: %s; what is done is not done again.", d.Resume.Path, Resume(d.Resume))
+		if f := InFlight(d.Resume.InFlight); f != "" {
+			text += " " + f
+		}
+		return text
+	}
+	return ""
+}
+
+// NothingToDo says why a run that may start has nothing to do.
+func NothingToDo(d bulk.Decision, m bulk.Mode) string {
+	if d.Resume != nil {
+		return "Nothing to resume: the journal shows every user done. Nothing was changed."
+	}
+	return fmt.Sprintf("Nothing to %s: every user in the list is set aside. Nothing was changed.", m)
+}
+
+// DryRun is the end of a dry run that could start.
+const DryRun = "Dry run: nothing was changed; without --dry-run the run would start."
+
+// GoOn says how to continue a run that stopped before its end.
+const GoOn = "To go on, run roster again with the same config, list and room and --resume: finished users are skipped."
+
+// Ending is how a run ended, for the summary's first line; when is ""
+// or when it ended (" at 07:41:00 after 5s").
+func Ending(s *bulk.Summary, runErr error, when string) string {
+	t := s.Totals
+	switch {
+	case s.StopReason != "":
+		return fmt.Sprintf("The run stopped by itself%s: %s", when, s.StopReason)
+	case s.Aborted:
+		return fmt.Sprintf("The run was aborted%s; %s left undone (pending in the report)", when, Counted(t.Actions-t.Done, "user", "users"))
+	case runErr != nil:
+		return fmt.Sprintf("The run ended with an error%s", when)
+	case t.Failed > 0:
+		return fmt.Sprintf("The run finished%s; %s failed", when, Counted(t.Failed, "user", "users"))
+	}
+	return fmt.Sprintf("The run finished%s: every action succeeded", when)
+}
+
+// Totals are a finished run's counts: "36 added (1 made owner), 5 already,
+// 4 failed, 15 not done, 3 set aside by the plan".
+func Totals(m bulk.Mode, t bulk.Totals, setAside int) []string {
+	parts := []string{Changed(m, t), Count(t.Already) + " already", Count(t.Failed) + " failed"}
+	if left := t.Actions - t.Done; left > 0 {
+		parts = append(parts, Count(left)+" not done")
+	}
+	return append(parts, Count(setAside)+" set aside by the plan")
+}
+
+// Resumed notes that a summary's totals include an earlier run's; "" when
+// the run did not resume.
+func Resumed(done int) string {
+	if done <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("a resumed run: the totals include the %s finished before, and so does the report", Counted(done, "user", "users"))
+}
+
+// ExitCode is the exit code line both faces end a summary with.
+func ExitCode(code int) string { return fmt.Sprintf("Exit code %d.", code) }

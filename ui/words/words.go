@@ -1,0 +1,195 @@
+// Package words is how roster says a plan, a room, a pace, a resume, a
+// refusal and a summary. The wizard and the headless printer both say them
+// through it, so that the two faces never word the same fact two ways. It
+// knows no terminal: styling and layout are each face's own.
+package words
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"roster/symphony"
+	"roster/symphony/bulk"
+)
+
+// Count and Counted are bulk's, named here too so that a face needs one import.
+var (
+	Count    = bulk.Count
+	Counted  = bulk.Counted
+	Duration = bulk.FormatDuration
+)
+
+// RoomState is "active" or "deactivated".
+func RoomState(r symphony.Room) string {
+	if r.Active {
+		return "active"
+	}
+	return "deactivated"
+}
+
+// RoomSettings are the settings of a room that bear on a change: public or
+// private, then those that are on of "external users allowed", "members can
+// invite" and "read-only".
+func RoomSettings(r symphony.Room) []string {
+	s := []string{"private"}
+	if r.Public {
+		s[0] = "public"
+	}
+	if r.CrossPod {
+		s = append(s, "external users allowed")
+	}
+	if r.MembersCanInvite {
+		s = append(s, "members can invite")
+	}
+	if r.ReadOnly {
+		s = append(s, "read-only")
+	}
+	return s
+}
+
+// RoomTraits is the state and the settings: "active, private, members can invite".
+func RoomTraits(r symphony.Room) string {
+	return strings.Join(append([]string{RoomState(r)}, RoomSettings(r)...), ", ")
+}
+
+// Permission says whether the caller may make the change, with the roles
+// that decide it or the plan's reason.
+func Permission(perm bulk.Permission) string {
+	var roles []string
+	if perm.Owner {
+		roles = append(roles, "owner of the room")
+	} else if perm.Member {
+		roles = append(roles, "member of the room")
+	}
+	if perm.UserProvisioning {
+		roles = append(roles, "has the User Provisioning role")
+	}
+	text := "may make the change"
+	if !perm.Allowed {
+		text = "may NOT make the change"
+	}
+	switch {
+	case perm.Reason != "": // says the roles too, and why they matter
+		text += ": " + perm.Reason
+	case len(roles) > 0:
+		text += " (" + strings.Join(roles, ", ") + ")"
+	}
+	return text
+}
+
+// setAsideOrder is the order in which set-aside counts are said: the
+// expected reasons first, then the problems.
+var setAsideOrder = []bulk.Outcome{
+	bulk.OutcomeAlreadyMember, bulk.OutcomeNotMember, bulk.OutcomeInactive, bulk.OutcomeUnknown,
+	bulk.OutcomeExternal, bulk.OutcomeDuplicate, bulk.OutcomeBadRow, bulk.OutcomeFailed, bulk.OutcomePending,
+}
+
+// SetAside counts set-aside users by reason, in one fixed order:
+// "3 already-member, 1 unknown-user, 2 bad-row". "" when there are none.
+func SetAside(items []bulk.Item) string {
+	n := map[bulk.Outcome]int{}
+	for _, it := range items {
+		n[it.Outcome]++
+	}
+	var parts []string
+	for _, o := range setAsideOrder {
+		if n[o] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s", Count(n[o]), o))
+			delete(n, o)
+		}
+	}
+	var rest []string // outcomes this list does not know yet
+	for o, c := range n {
+		rest = append(rest, fmt.Sprintf("%s %s", Count(c), o))
+	}
+	sort.Strings(rest)
+	return strings.Join(append(parts, rest...), ", ")
+}
+
+// Pace is the pace of a plan: "one change every 3s above 500 members", or
+// "no wait needed (500 members or fewer throughout)".
+func Pace(p *bulk.Plan) string {
+	if p.MembersBefore <= bulk.PaceThreshold && p.MembersAfter <= bulk.PaceThreshold {
+		return fmt.Sprintf("no wait needed (%d members or fewer throughout)", bulk.PaceThreshold)
+	}
+	return fmt.Sprintf("one change every %s above %d members", Duration(p.Interval), bulk.PaceThreshold)
+}
+
+// PaceAndEstimate is Pace with the plan's estimate.
+func PaceAndEstimate(p *bulk.Plan) string {
+	return Pace(p) + "; estimated " + Duration(p.Estimate)
+}
+
+// PaceNow is the pace in force during a run, from its events: "one change
+// every 3s (the room has 612 members, over 500)".
+func PaceNow(interval time.Duration, members int) string {
+	if interval > 0 {
+		return fmt.Sprintf("one change every %s (the room has %s, over %d)",
+			Duration(interval), Counted(members, "member", "members"), bulk.PaceThreshold)
+	}
+	return fmt.Sprintf("no wait between changes (the room has %s, at most %d)",
+		Counted(members, "member", "members"), bulk.PaceThreshold)
+}
+
+// Progress is a resume's or a run's progress: "2 of 60 done, 58 to go".
+func Progress(done, actions int) string {
+	return fmt.Sprintf("%s of %s done, %s to go", Count(done), Count(actions), Count(max(actions-done, 0)))
+}
+
+// Resume is what resuming a journal does: "2 of 60 done, 58 to go".
+func Resume(r *bulk.ResumeInfo) string { return Progress(r.Done, r.Actions) }
+
+// InFlight says how calls left without an answer are settled; "" for none.
+func InFlight(n int) string {
+	switch {
+	case n == 1:
+		return "1 call left without an answer is checked against the member list, not repeated."
+	case n > 1:
+		return fmt.Sprintf("%s calls left without an answer are checked against the member list, not repeated.", Count(n))
+	}
+	return ""
+}
+
+// Changes is what a plan does: "60 to add (1 of them then made owner)",
+// or on resume "Resuming: 2 of 60 done, 58 to go".
+func Changes(p *bulk.Plan, resume *bulk.ResumeInfo) string {
+	if resume != nil {
+		return "Resuming: " + Resume(resume)
+	}
+	text := fmt.Sprintf("%s to %s", Count(len(p.Actions)), p.Mode)
+	if owners := ownersIn(p.Actions); p.Mode == bulk.ModeAdd && owners > 0 {
+		text += fmt.Sprintf(" (%s of them then made %s)", Count(owners), plural(owners, "owner", "owners"))
+	}
+	return text
+}
+
+func ownersIn(items []bulk.Item) int {
+	n := 0
+	for _, it := range items {
+		if it.Owner {
+			n++
+		}
+	}
+	return n
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Changed is what a run changed: "36 added (1 made owner)" or "12 removed".
+func Changed(m bulk.Mode, t bulk.Totals) string {
+	if m == bulk.ModeRemove {
+		return Count(t.Removed) + " removed"
+	}
+	text := Count(t.Added) + " added"
+	if t.Promoted > 0 {
+		text += fmt.Sprintf(" (%s)", Counted(t.Promoted, "made owner", "made owners"))
+	}
+	return text
+}
