@@ -11,6 +11,7 @@ import (
 	"roster/csvsource"
 	"roster/symphony/bulk"
 	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
 // The demo's list must show a newcomer every kind of row roster handles.
@@ -53,15 +54,8 @@ func TestDemoCSVShowsEveryKindOfRow(t *testing.T) {
 
 // The sample list holds users of the pod in each state the demo shows.
 func TestSampleCSVRows(t *testing.T) {
-	srv, err := podsim.New(podsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := srv.SeedDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := srv.State()
+	pod := podsimtest.Start(t, podsim.Options{})
+	d, st := pod.Demo, pod.State()
 	list := podsim.SampleCSV(d, st)
 	rows := map[string]int{}
 	for _, line := range strings.Split(strings.TrimSuffix(list, "\n"), "\n")[1:] {
