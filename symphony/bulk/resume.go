@@ -141,8 +141,9 @@ func readHeader(path string) (record, error) {
 
 // FindResumable looks in dir for an unfinished journal that matches the plan
 // (same room, mode and input hash) and says how many actions it shows done.
-// Files that are not readable journals are passed over; a folder that does
-// not exist holds no journal.
+// Files that are not roster journals (no header) or of another run are
+// passed over; the newest journal of this run that cannot be read is an
+// error. A folder that does not exist holds no journal.
 func FindResumable(dir string, plan *Plan) (path string, done int, err error) {
 	if plan == nil {
 		return "", 0, errors.New("find a journal: no plan")
@@ -185,7 +186,10 @@ func FindResumable(dir string, plan *Plan) (path string, done int, err error) {
 	for _, c := range found {
 		s, err := readJournal(c.path)
 		if err != nil {
-			continue
+			// A journal of this very run that cannot be read is reported,
+			// not passed over: skipping it would start the run afresh (or
+			// resume an older journal) and lose track of what it did.
+			return "", 0, fmt.Errorf("the newest journal of this run cannot be read: %w; fix it, or move it away to start over", err)
 		}
 		if s.finished {
 			return "", 0, nil
