@@ -251,11 +251,10 @@ type Window struct {
 
 // RunOptions tune a run.
 type RunOptions struct {
-	OutDir     string        // journal and report folder; "" = current folder
-	Interval   time.Duration // 0 = plan.Interval
-	Window     *Window       // nil = always open
-	ResumeFrom string        // a journal to resume, "" = a fresh run
-	Control    *Control      // nil = none
+	OutDir     string   // journal and report folder; "" = current folder
+	Window     *Window  // nil = always open
+	ResumeFrom string   // a journal to resume, "" = a fresh run
+	Control    *Control // nil = none
 
 	// Retry bounds retries of retryable errors (429, 5xx, network); its
 	// zero fields take symphony's defaults. Pass the config's Retry.

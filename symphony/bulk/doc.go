@@ -85,8 +85,7 @@ package bulk
 //     rebuilt plan: its totals count what the journal shows finished plus
 //     what is left, though the rebuilt plan sets aside the users finished
 //     before as already members. InspectResume gives a front end those
-//     counts before the run (ResumeInfo, and ResumeText for the one
-//     wording: "Resuming: 2 of 60 done, 58 to go"), and the set-aside
+//     counts before the run (ResumeInfo; ui/words says them), and the set-aside
 //     items that are not the journal's run. InspectResume and the runner
 //     count from the same functions: loadResumable reads and checks the
 //     journal, unanswered lists the calls in flight, and resumeLeft lists

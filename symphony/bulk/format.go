@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"roster/symphony"
 )
 
 // The headless printer and the wizard both print counts and durations from
@@ -51,24 +49,4 @@ func FormatDuration(d time.Duration) string {
 	}
 	d = d.Round(time.Minute)
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-}
-
-// RoomSettings are the settings of a room that bear on a change, in words:
-// public or private, then those that are on of "external users allowed",
-// "members can invite" and "read-only".
-func RoomSettings(r symphony.Room) []string {
-	s := []string{"private"}
-	if r.Public {
-		s[0] = "public"
-	}
-	if r.CrossPod {
-		s = append(s, "external users allowed")
-	}
-	if r.MembersCanInvite {
-		s = append(s, "members can invite")
-	}
-	if r.ReadOnly {
-		s = append(s, "read-only")
-	}
-	return s
 }

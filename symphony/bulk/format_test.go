@@ -1,11 +1,9 @@
 package bulk
 
 import (
-	"strings"
 	"testing"
 	"time"
 
-	"roster/symphony"
 )
 
 func TestCount(t *testing.T) {
@@ -42,21 +40,6 @@ func TestFormatDuration(t *testing.T) {
 	} {
 		if got := FormatDuration(in); got != want {
 			t.Errorf("FormatDuration(%v) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestRoomSettings(t *testing.T) {
-	for _, tt := range []struct {
-		room symphony.Room
-		want string
-	}{
-		{symphony.Room{}, "private"},
-		{symphony.Room{Public: true, ReadOnly: true}, "public|read-only"},
-		{symphony.Room{CrossPod: true, MembersCanInvite: true}, "private|external users allowed|members can invite"},
-	} {
-		if got := strings.Join(RoomSettings(tt.room), "|"); got != tt.want {
-			t.Errorf("RoomSettings(%+v) = %q, want %q", tt.room, got, tt.want)
 		}
 	}
 }

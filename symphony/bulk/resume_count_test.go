@@ -74,7 +74,7 @@ func TestInspectResumeCountsAsTheRunner(t *testing.T) {
 				t.Fatal(err)
 			}
 			if info.Actions != 5 || info.Done != 2 || info.InFlight != 2 || info.ToGo() != 3 || len(info.SetAside) != 0 {
-				t.Errorf("InspectResume: %s, %d in flight, %d set aside; want 2 of 5 done, 2 in flight, none set aside",
+				t.Errorf("InspectResume: %+v, %d in flight, %d set aside; want 2 of 5 done, 2 in flight, none set aside",
 					info, info.InFlight, len(info.SetAside))
 			}
 			out := run(t, p.client, again, RunOptions{OutDir: dir, ResumeFrom: path, Retry: fastRetry})
@@ -83,7 +83,7 @@ func TestInspectResumeCountsAsTheRunner(t *testing.T) {
 			}
 			started := out.events[0]
 			if started.Kind != EventStarted || started.Totals.Actions != info.Actions || started.Totals.Done != info.Done {
-				t.Errorf("the runner started with %+v; the preview said %s", started.Totals, info)
+				t.Errorf("the runner started with %+v; the preview said %+v", started.Totals, info)
 			}
 			if tot := out.summary.Totals; tot.Actions != info.Actions || tot.Done != info.Actions || out.summary.ExitCode() != 0 {
 				t.Errorf("the resumed run ended with %+v (exit %d); the preview said %d actions", tot, out.summary.ExitCode(), info.Actions)
@@ -146,7 +146,7 @@ func TestResumeAVersion1Journal(t *testing.T) {
 		t.Fatal(err)
 	}
 	if info.Actions != 4 || info.Done != 2 || info.InFlight != 1 || len(info.SetAside) != 0 {
-		t.Errorf("InspectResume: %s, %d in flight, set aside %+v", info, info.InFlight, info.SetAside)
+		t.Errorf("InspectResume: %+v, %d in flight, set aside %+v", info, info.InFlight, info.SetAside)
 	}
 	out := run(t, p.client, plan, RunOptions{OutDir: dir, ResumeFrom: path, Retry: fastRetry})
 	if out.err != nil {

@@ -22,15 +22,6 @@ type ResumeInfo struct {
 // ToGo is what the resumed run still has to do.
 func (r *ResumeInfo) ToGo() int { return max(r.Actions-r.Done, 0) }
 
-// String is "Resuming: 2 of 60 done, 58 to go".
-func (r *ResumeInfo) String() string { return ResumeText(r.Done, r.Actions) }
-
-// ResumeText is the one wording of a resume's progress, for every front
-// end: "Resuming: 2 of 60 done, 58 to go".
-func ResumeText(done, actions int) string {
-	return fmt.Sprintf("Resuming: %s of %s done, %s to go", Count(done), Count(actions), Count(max(actions-done, 0)))
-}
-
 // InspectResume reads a journal and says what resuming it with the plan
 // will do, without calling the pod: the plan's view of the room stands in
 // for the member list the runner reads when it starts. It fails as

@@ -81,7 +81,7 @@ func TestAbortThenResume(t *testing.T) {
 	}
 	if started := out.events[0]; started.Kind != EventStarted || started.Totals.Done != first.Totals.Done || started.Totals.Actions != len(ids) ||
 		started.Totals.Actions != info.Actions || started.Totals.Done != info.Done {
-		t.Errorf("resumed start event: %+v; the preview said %s", started.Totals, info)
+		t.Errorf("resumed start event: %+v; the preview said %+v", started.Totals, info)
 	}
 	tot := out.summary.Totals
 	if tot.Done != len(ids) || tot.Added != len(ids) || tot.Promoted != 1 || out.summary.ExitCode() != 0 {
@@ -154,7 +154,7 @@ func TestResumeChecksTheUserInFlight(t *testing.T) {
 		t.Fatal(out.err)
 	}
 	if started := out.events[0]; started.Totals.Actions != info.Actions || started.Totals.Done != info.Done {
-		t.Errorf("resumed start event: %+v; the preview said %s", started.Totals, info)
+		t.Errorf("resumed start event: %+v; the preview said %+v", started.Totals, info)
 	}
 	if _, err := InspectResume(found, again); err == nil || !strings.Contains(err.Error(), "finished") {
 		t.Errorf("InspectResume of a finished journal: %v", err)
@@ -277,23 +277,6 @@ func TestResumeMakesThePromotionOwed(t *testing.T) {
 	}
 }
 
-func TestResumeText(t *testing.T) {
-	tests := []struct {
-		done, actions int
-		want          string
-	}{
-		{2, 60, "Resuming: 2 of 60 done, 58 to go"},
-		{0, 5, "Resuming: 0 of 5 done, 5 to go"},
-		{1500, 12000, "Resuming: 1,500 of 12,000 done, 10,500 to go"},
-		{7, 5, "Resuming: 7 of 5 done, 0 to go"},
-	}
-	for _, tt := range tests {
-		if got := ResumeText(tt.done, tt.actions); got != tt.want {
-			t.Errorf("ResumeText(%d, %d) = %q, want %q", tt.done, tt.actions, got, tt.want)
-		}
-	}
-}
-
 // TestResumeCountsAUserInFlightForThePromotionOnce fakes a crash during the
 // promotion of a user whose add is journaled: the pod made them an owner,
 // so the rebuilt plan sets them aside. The resumed run confirms the
@@ -335,7 +318,7 @@ func TestResumeCountsAUserInFlightForThePromotionOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	if info.Actions != 2 || info.Done != 1 || info.InFlight != 0 {
-		t.Errorf("InspectResume: %s, %d in flight; want 1 of 2 done, none in flight", info, info.InFlight)
+		t.Errorf("InspectResume: %+v, %d in flight; want 1 of 2 done, none in flight", info, info.InFlight)
 	}
 	// The rebuilt plan sets the owner aside twice: as a member (the
 	// journal's run did that) and as the duplicate row (still set aside).
@@ -347,7 +330,7 @@ func TestResumeCountsAUserInFlightForThePromotionOnce(t *testing.T) {
 		t.Fatal(out.err)
 	}
 	if started := out.events[0]; started.Totals.Actions != info.Actions || started.Totals.Done != info.Done {
-		t.Errorf("resumed start event: %+v; the preview said %s", started.Totals, info)
+		t.Errorf("resumed start event: %+v; the preview said %+v", started.Totals, info)
 	}
 	tot := out.summary.Totals
 	if tot.Actions != 2 || tot.Done != 2 || tot.Added != 2 || tot.Promoted != 1 || tot.PromoteFailed != 0 {

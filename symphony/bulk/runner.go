@@ -68,7 +68,7 @@ func NewRunner(pod Pod, plan *Plan, opts RunOptions) (*Runner, error) {
 		return nil, fmt.Errorf("run: the plan cannot run: %s", strings.Join(why, "; "))
 	}
 	r := &Runner{pod: pod, plan: plan, opts: opts, control: opts.Control, retry: opts.Retry.WithDefaults(),
-		interval: opts.Interval, now: time.Now, results: map[int64]Result{}}
+		interval: plan.Interval, now: time.Now, results: map[int64]Result{}}
 	if opts.Retry.MaxAttempts <= 0 {
 		// No count was asked for: the time budget bounds retries instead.
 		r.retry.MaxAttempts = math.MaxInt
