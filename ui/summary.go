@@ -58,7 +58,8 @@ func (s *summaryScreen) view() string { return s.render(max(s.h-2, 4), max(s.w, 
 // Nothing is cut or wrapped: the terminal wraps long lines itself.
 func (s *summaryScreen) report() string { return s.render(len(s.failures)+16, 1<<20) }
 
-// render lays out the summary; failures get the lines left in height.
+// render lays out the summary; failures get the lines left in height. It
+// is one function because every line counts against the same height.
 func (s *summaryScreen) render(height, width int) string {
 	st := s.sh.styles
 	var b strings.Builder

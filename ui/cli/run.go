@@ -71,16 +71,12 @@ func (f runFlags) request() bulk.Request {
 // (report written, exit 3), a second stops at once. Every decision is the
 // job's; this only presents it.
 func runHeadless(f runFlags, stdout, stderr io.Writer) int {
-	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(stderr, "roster: "+format+"\n", a...)
-		return code
-	}
 	if missing := missingRunFlags(f); len(missing) > 0 {
 		verb := "are"
 		if len(missing) == 1 {
 			verb = "is"
 		}
-		return fail(bulk.ExitInput, "%s %s needed to run without the wizard, as in:\n  roster --config config.json --csv users.csv --stream ID --yes\n%s",
+		return failf(stderr, bulk.ExitInput, "%s %s needed to run without the wizard, as in:\n  roster --config config.json --csv users.csv --stream ID --yes\n%s",
 			strings.Join(missing, ", "), verb, runHint)
 	}
 	sig := newSignalAbort(stderr)
@@ -102,9 +98,9 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	})
 	if err != nil {
 		if sig.ctx.Err() != nil {
-			return fail(bulk.ExitAborted, "aborted while planning; nothing was changed")
+			return failf(stderr, bulk.ExitAborted, "aborted while planning; nothing was changed")
 		}
-		return fail(bulk.ExitInput, "%s", inputError(f, err))
+		return failf(stderr, bulk.ExitInput, "%s", inputError(f, err))
 	}
 	defer job.Session.Close()
 	d := job.Decision
@@ -119,7 +115,7 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	case !d.Startable():
 		// The same words and code with or without --dry-run, so that a
 		// script checking the plan first does not go on to a refusal.
-		return fail(d.ExitCode(), "%s", words.Refusal(d, words.Headless))
+		return failf(stderr, d.ExitCode(), "%s", words.Refusal(d, words.Headless))
 	case f.DryRun:
 		fmt.Fprintf(stdout, "\n%s\n", words.DryRun)
 		return d.ExitCode()
@@ -132,14 +128,19 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 		return bulk.ExitInput
 	}
 	if sig.ctx.Err() != nil {
-		return fail(bulk.ExitAborted, "aborted before the run started; nothing was changed")
+		return failf(stderr, bulk.ExitAborted, "aborted before the run started; nothing was changed")
 	}
 	runner, err := job.Start(sig.control)
 	if err != nil {
-		return fail(bulk.ExitInput, "cannot start the run: %s", inputError(f, err))
+		return failf(stderr, bulk.ExitInput, "cannot start the run: %s", inputError(f, err))
 	}
 	sig.running()
+	return runAndPrint(job, runner, stdout, stderr)
+}
 
+// runAndPrint runs a started job, printing one line per event, then the
+// summary; it returns the job's exit code for the run.
+func runAndPrint(job *bulk.Job, runner *bulk.Runner, stdout, stderr io.Writer) int {
 	pr := newEventPrinter(stdout, job)
 	printed := make(chan struct{})
 	go func() {
@@ -159,12 +160,18 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	}
 	code := bulk.RunExitCode(sum, runErr)
 	if sum == nil {
-		return fail(code, "the run stopped: %v\nThe journal in %s holds every finished user; %s", runErr, job.OutDir, words.GoOn)
+		return failf(stderr, code, "the run stopped: %v\nThe journal in %s holds every finished user; %s", runErr, job.OutDir, words.GoOn)
 	}
 	pr.printSummary(sum, runErr, code)
 	if runErr != nil {
 		fmt.Fprintf(stderr, "roster: the run stopped with an error: %v\n", runErr)
 	}
+	return code
+}
+
+// failf says why the command stops, on stderr, and returns its exit code.
+func failf(stderr io.Writer, code int, format string, a ...any) int {
+	fmt.Fprintf(stderr, "roster: "+format+"\n", a...)
 	return code
 }
 
