@@ -145,23 +145,11 @@ func prepareDemoOut(out string) (string, error) {
 // startDemo serves a seeded simulated pod, writes its config, key and the
 // sample user list into dir, and returns the wizard's options.
 func startDemo(dir, outDir string) (ui.Options, func(), error) {
-	srv, err := podsim.New(podsim.Options{PaceGap: demoPace, Latency: demoLatency})
+	srv, d, err := startSimPod(podsim.Options{PaceGap: demoPace, Latency: demoLatency}, "127.0.0.1:0", dir)
 	if err != nil {
-		return ui.Options{}, nil, fmt.Errorf("simulated pod: %w", err)
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		return ui.Options{}, nil, fmt.Errorf("simulated pod: %w", err)
+		return ui.Options{}, nil, err
 	}
 	stop := func() { srv.Close() }
-	d, err := srv.SeedDemo()
-	if err != nil {
-		stop()
-		return ui.Options{}, nil, fmt.Errorf("simulated pod: seed: %w", err)
-	}
-	if err := srv.WriteDir(dir, d); err != nil {
-		stop()
-		return ui.Options{}, nil, fmt.Errorf("write the demo config into %s: %w", dir, err)
-	}
 	csvPath := filepath.Join(dir, "demo-users.csv")
 	if err := os.WriteFile(csvPath, []byte(podsim.SampleCSV(d, srv.State())), 0o600); err != nil {
 		stop()

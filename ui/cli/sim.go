@@ -143,30 +143,39 @@ func serveSim(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if f.log {
 		f.opts.RequestLog = stdout
 	}
-	pod, err := podsim.New(f.opts)
+	pod, demo, err := startSimPod(f.opts, f.addr, f.dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "roster sim: %v\n", err)
-		return exitInput
-	}
-	demo, err := pod.SeedDemo()
-	if err != nil {
-		fmt.Fprintf(stderr, "roster sim: %v\n", err)
-		return exitInput
-	}
-	pod.SetFaults(f.faults)
-	if err := pod.Start(f.addr); err != nil {
-		fmt.Fprintf(stderr, "roster sim: --addr %s: %v\n", f.addr, err)
 		return exitInput
 	}
 	defer pod.Close()
-	if err := pod.WriteDir(f.dir, demo); err != nil {
-		fmt.Fprintf(stderr, "roster sim: --dir %s: %v\n", f.dir, err)
-		return exitInput
-	}
+	pod.SetFaults(f.faults)
 	printSimBanner(stdout, pod, demo, f)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "roster sim: stopped.")
 	return exitOK
+}
+
+// startSimPod serves a seeded simulated pod on addr and writes its config,
+// key, CA and sample list into dir: what roster sim and roster demo both
+// start. The errors name the flag to fix.
+func startSimPod(opts podsim.Options, addr, dir string) (*podsim.Server, *podsim.Demo, error) {
+	pod, err := podsim.New(opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("simulated pod: %w", err)
+	}
+	demo, err := pod.SeedDemo()
+	if err != nil {
+		return nil, nil, fmt.Errorf("simulated pod: seed: %w", err)
+	}
+	if err := pod.Start(addr); err != nil {
+		return nil, nil, fmt.Errorf("--addr %s: %w", addr, err)
+	}
+	if err := pod.WriteDir(dir, demo); err != nil {
+		pod.Close()
+		return nil, nil, fmt.Errorf("--dir %s: %w", dir, err)
+	}
+	return pod, demo, nil
 }
 
 func printSimBanner(w io.Writer, pod *podsim.Server, d *podsim.Demo, f *simFlags) {
