@@ -3,7 +3,6 @@ package bulk
 import (
 	"testing"
 	"time"
-
 )
 
 func TestCount(t *testing.T) {
