@@ -373,8 +373,8 @@ func regularFile(path string) error {
 	return nil
 }
 
-// Start starts the run the job decided: it makes the out folder and opens
-// (or continues) the journal. It refuses a job whose decision is not Ready,
+// Start starts the run the job decided: the runner makes the out folder
+// and opens (or continues) the journal. It refuses a job whose decision is not Ready,
 // and a dry run.
 func (j *Job) Start(control *Control) (*Runner, error) {
 	switch {
@@ -383,9 +383,7 @@ func (j *Job) Start(control *Control) (*Runner, error) {
 	case !j.Decision.Startable():
 		return nil, errors.New("the run cannot start: the job refused it")
 	}
-	if err := os.MkdirAll(j.OutDir, 0o700); err != nil {
-		return nil, &InputError{Input: InputOut, Err: fmt.Errorf("cannot create the folder for the journal and report: %w", err)}
-	}
+	// The runner makes the out folder as it creates the journal: one place.
 	opts := RunOptions{OutDir: j.OutDir, Window: j.Window, Control: control}
 	if j.Decision.Resume != nil {
 		opts.ResumeFrom = j.Decision.Resume.Path
