@@ -1,13 +1,24 @@
-// Package ui is roster's terminal interface: a Bubble Tea wizard (config, CSV,
-// room, preview), the live run screen and the summary. It is the only package
-// that imports bubbletea, bubbles and lipgloss; it knows nothing of HTTP.
+// Package ui is roster's wizard: a Bubble Tea program that walks through
+// config, user list, room and preview, then shows the live run screen and
+// the summary. ui/cli opens it (Run) when the run has a terminal. It is the
+// only package that imports bubbletea, bubbles and lipgloss; it knows
+// nothing of HTTP.
+//
+// It decides nothing the headless run decides: the preview plans and
+// decides through bulk.Job (Request.Plan), the r key asks the job to decide
+// again as --resume would, a run starts with Job.Start, and every sentence
+// the two faces share comes from ui/words. The error box shows the client's
+// Advice. The summary ends with the exit code the process returns, and
+// Model.ExitCode is the job's: the run's code, the refusal's 2 when the
+// wizard quits at a refused preview, 2 after bad input, 3 when it quits
+// before a run.
 //
 // Shape: one root Model owns the step and a screen per step (step_*.go,
 // run_screen.go, summary.go). Work runs in commands (commands.go) behind a
 // spinner; screens announce completion with typed messages that the root
 // handles before the next key. The run screen takes the runner's events one
 // at a time and renders only the rows that fit. Keys are in keys.go, colours
-// in theme.go. The file browser and text field are our own: bubbles'
-// filepicker, textinput and progress need modules roster does not carry,
-// and the filepicker matches extensions case-sensitively.
+// in theme.go, signals in signals.go. The file browser and text field are
+// our own: bubbles' filepicker, textinput and progress need modules roster
+// does not carry, and the filepicker matches extensions case-sensitively.
 package ui

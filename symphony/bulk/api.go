@@ -1,7 +1,3 @@
-// Package bulk is the work itself: it plans a bulk change of a room's members
-// from a user list, runs it one paced call at a time with retries, journals
-// every outcome so that a run can be resumed, and writes a report. It knows
-// nothing of terminals: a UI or a headless printer reads its events.
 package bulk
 
 // CONTRACT FILE: the exported names below are what ui and main rely on. The

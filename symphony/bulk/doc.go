@@ -1,5 +1,48 @@
-package bulk
-
+// Package bulk is the work itself: it plans a bulk change of a room's members
+// from a user list, decides whether the run may start, runs it one paced call
+// at a time with retries, journals every outcome so that a run can be
+// resumed, and writes a report. It knows nothing of terminals and words
+// nothing for the operator: the faces (ui, ui/cli) read its decisions and
+// events, and ui/words says them.
+//
+// The job (job.go) is the one pipeline under both faces, so that a preview,
+// a dry run and a real run cannot disagree:
+//
+//   - Request is a run as the operator asks for it: config, auth, list and
+//     column, stream ID, mode, interval, window, out folder, ResumeChoice
+//     (none, Auto for a bare --resume, or a File) and dry run.
+//   - Prepare is ParseRoom + ReadList + Open + Login + Request.Plan, for the
+//     headless run. The wizard takes the same steps a screen at a time: Connect
+//     (Open + Login) on its config step, then Request.Plan on its preview.
+//     An error about one input is an *InputError naming it (InputConfig,
+//     InputList, InputRoom, InputOut), for each face to name its flag or step.
+//   - Request.Plan builds the Plan (BuildPlan) and calls Job.Decide, which
+//     settles the Decision: Verdict Ready, NothingToDo, Blocked (LevelBlock
+//     warnings), Unfinished (an unfinished journal of this same run is in the
+//     out folder and no resume was asked for) or CannotResume (the resume
+//     asked for cannot be done, or the newest journal of this run in the out
+//     folder cannot be read). Decision.ExitCode is 0 for Ready and NothingToDo,
+//     2 for the refusals. The wizard's r key calls Decide again with
+//     Auto set (and once more without it, to take it back), as a second
+//     command with --resume would.
+//   - Job.Start refuses a dry run and any verdict but Ready, and returns the
+//     Runner, which makes the out folder as it creates the journal (or
+//     continues the decided one).
+//     RunExitCode is the exit code of a run that ended: its Summary's (0, 1,
+//     or 3 when aborted or stopped), and 3 when the journal or report could not
+//     be written.
+//   - ExitOK, ExitFailed, ExitInput and ExitAborted (0 to 3) are the CLI
+//     contract's exit codes. The job decides them; both faces return them.
+//
+// The rest, by file: room.go describes rooms for the wizard's room step
+// (RoomStatus, DescribeRoom, DescribeRooms, SearchRooms); plan.go,
+// preflight.go and calltime.go build the plan, its warnings and its
+// estimate; pacer.go and window.go space the calls; runner.go, call.go,
+// control.go and events.go run them; action.go is the typed Action;
+// journal.go, resume.go and resume_info.go keep and continue the journal;
+// report.go writes the report; format.go writes counts and durations
+// (Count, Counted, FormatDuration) as every face writes them.
+//
 // Decisions this package makes where the issue left a choice (the README
 // and DESIGN.md describe the behaviour as users see it):
 //
@@ -11,7 +54,9 @@ package bulk
 //     once if an interval has passed, the one after waits a full interval.
 //     A resumed run waits one interval before its first paced call, since the
 //     earlier process may have just made one. Every attempt, retries
-//     included, goes through the pacer.
+//     included, goes through the pacer. The interval is the plan's
+//     (Request.Interval, DefaultInterval when 0), read once: the runner
+//     has no interval of its own.
 //   - Estimate. The plan times its read calls (session, room, members,
 //     and each user look-up divided by its calls of 100) and takes the
 //     median as one call's time (Plan.CallTime, bounded to MinCallTime ..
@@ -50,10 +95,12 @@ package bulk
 //     the room once: if that fails too, the pod is not answering and the
 //     run stops (the user stays pending); otherwise the user is failed and
 //     the run goes on. A permanent error with no reply (a refused
-//     certificate, an unknown host) stops the run. A 400 or 403 makes the runner read the room (and, for
-//     a 403, the session and members) again: a deactivated room or a lost
-//     permission stops the run, leaving the user pending; anything else
-//     (an information barrier, a user who moved pods) fails that user only.
+//     certificate, an unknown host) stops the run. A 400, 403 or 404 makes
+//     the runner read the room (and, for a 403, the session and members)
+//     again: a deactivated room, a room that can no longer be read or a
+//     lost permission stops the run, leaving the user pending; anything
+//     else (an information barrier, a user who moved pods) fails that user
+//     only.
 //     A 401 that the client's own re-authentication did not cure, or a
 //     refused login, stops the run. The user whose call was refused by a
 //     stop is not journaled as finished, so a resume does it.
@@ -80,7 +127,10 @@ package bulk
 //     it the user in flight at the crash and any user someone else added
 //     meanwhile. A torn last line is ignored and cut before appending; any
 //     other unreadable line is an error naming the file and line. Only the
-//     newest journal of a room, mode and hash is offered for resumption.
+//     newest journal of a room, mode and hash is offered for resumption;
+//     when it cannot be read, FindResumable says so (the job refuses with
+//     CannotResume) rather than passing it over, which would start afresh
+//     or resume an older journal and lose track of what it did.
 //   - Resume counts. A resumed run executes the journal's run, not the
 //     rebuilt plan: its totals count what the journal shows finished plus
 //     what is left, though the rebuilt plan sets aside the users finished
@@ -102,3 +152,4 @@ package bulk
 //   - Events are queued without limit by the runner and forwarded to a
 //     buffered channel: the runner never waits for a slow reader, and no
 //     event is dropped.
+package bulk

@@ -1,6 +1,8 @@
 // Package podsim is an in-process Symphony pod simulator, written from
 // Symphony's public OpenAPI specs (not from roster's client), for tests,
-// `roster demo` and `roster sim`.
+// `roster demo` and `roster sim`. It imports nothing of roster's, so that a
+// misreading of the spec cannot be shared with the client and pass unseen;
+// tests start it through podsimtest.
 //
 // One HTTPS listener (TLS 1.2+, a CA made in memory, client certificates
 // requested but optional) serves the pod API under /pod, RSA login under

@@ -1,8 +1,16 @@
-// Package cli holds roster's commands (the run, check, sim, demo, version and
-// help), their flags (one parser for all, see flagSet), signals and exit
-// codes, and the headless face: the line printer a run prints through when
-// there is no terminal. It does not import Bubble Tea:
-// the wizard is package ui, which the run opens when there is a terminal.
+// Package cli is roster's command line: the commands (the run, check, sim,
+// demo, version and help), their flags, signals, exit codes, and the headless
+// face, the line printer a run prints through when there is no terminal
+// (headless_plan.go, headless_print.go).
+//
+// Every command reads its flags with one parser (flagSet, cmdline.go):
+// -flag or --flag, the value after "=" or as the next argument, help
+// anywhere, and one wording for a wrong flag, which exits 2 with a hint to
+// the help. The run's flags are parsed once, into typed fields (runFlags,
+// flags.go). The run decides nothing itself: the headless face prepares,
+// decides and starts through bulk.Job, says everything through ui/words
+// and returns the job's exit code; in a terminal the run opens the wizard,
+// package ui. This package does not import Bubble Tea itself.
 package cli
 
 import (

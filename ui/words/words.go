@@ -1,7 +1,10 @@
-// Package words is how roster says a plan, a room, a pace, a resume, a
-// refusal and a summary. The wizard and the headless printer both say them
-// through it, so that the two faces never word the same fact two ways. It
-// knows no terminal: styling and layout are each face's own.
+// Package words holds every sentence both faces say: a room's traits and
+// settings, the caller's permission, the pace, the set-aside counts, a
+// resume's progress, a refusal and how to go on, the summary's ending and
+// totals, and the exit code line. The wizard (package ui) and the headless
+// printer (ui/cli) say them through it, so that the two faces never word
+// the same fact two ways. It knows no terminal: styling and layout are
+// each face's own; Face carries the one difference, a key or a flag.
 package words
 
 import (
