@@ -30,7 +30,7 @@ func loadConfigCmd(ctx context.Context, connect Connector, path string, auth sym
 
 func readCSVCmd(path, column string) tea.Cmd {
 	return func() tea.Msg {
-		l, err := csvsource.ReadFile(path, csvsource.Options{Column: column})
+		l, err := bulk.ReadList(path, column)
 		if err != nil {
 			return csvFailedMsg{path: path, err: err}
 		}

@@ -280,13 +280,16 @@ func (m *Model) footer() string {
 }
 
 // ExitCode is the CLI contract's code for how the wizard ended: the job's
-// code for a run (the one its summary states), the job's refusal for a
-// preview it refused, 2 after bad input, 3 when the operator quit before a run.
+// code for a run (the one its summary states), the job's decision for a
+// preview that cannot start (refused, nothing to do, a dry run), 2 after
+// bad input, 3 when the operator quit before a run.
 func (m *Model) ExitCode() int {
 	switch {
 	case m.summary.sum != nil || m.summary.err != nil:
 		return m.summary.exitCode()
-	case m.sh.job != nil && m.step == stepPreview && !m.sh.job.Decision.Startable() && m.sh.job.Decision.Verdict != bulk.NothingToDo:
+	case m.sh.job != nil && m.step == stepPreview && (!m.sh.job.Decision.Startable() || m.sh.opts.DryRun):
+		// the preview is where a dry run ends, and where a refused run or
+		// one with nothing to do stops: the job's code, as headless says it
 		return m.sh.job.Decision.ExitCode()
 	case m.inputErr:
 		return bulk.ExitInput

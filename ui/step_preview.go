@@ -73,8 +73,9 @@ func (s *previewStep) canToggleResume() bool {
 	if s.job == nil {
 		return false
 	}
-	d := s.job.Decision
-	return d.Verdict == bulk.Unfinished || (s.job.Resume.Auto && s.sh.opts.Resume == "" && d.Resume != nil)
+	// r asked for the resume (no --resume flag did): r takes it back,
+	// whatever came of it
+	return s.job.Decision.Verdict == bulk.Unfinished || (s.job.Resume.Auto && s.sh.opts.Resume == "")
 }
 
 func (s *previewStep) update(msg tea.Msg) tea.Cmd {

@@ -1,8 +1,7 @@
 package bulk
 
-// CONTRACT FILE: the exported names below are what ui and main rely on. The
-// implementation may add to them but must not change their meaning. Stub
-// bodies are replaced by the implementation.
+// The exported types of a plan and a run, which the job, both faces and the
+// tests share.
 
 import (
 	"context"

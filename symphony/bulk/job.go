@@ -17,7 +17,8 @@ import (
 // run may start (and with which exit code it refuses), creates the out
 // folder, starts the run and decides the final exit code. The headless
 // command calls Prepare, which does every step; the wizard calls the same
-// steps one screen at a time (Connect, ReadList, Request.Plan). Neither face
+// steps one screen at a time (Connect, ReadList, Request.Plan; its room
+// step reads the stream ID itself, as it also searches by name). Neither face
 // decides anything itself, so a dry run, a real run and the preview cannot
 // disagree.
 

@@ -81,9 +81,6 @@ func NewRunner(pod Pod, plan *Plan, opts RunOptions) (*Runner, error) {
 		r.control = NewControl()
 	}
 	if r.interval <= 0 {
-		r.interval = plan.Interval
-	}
-	if r.interval <= 0 {
 		r.interval = DefaultInterval
 	}
 	r.pacer = NewPacer(r.interval)

@@ -19,14 +19,16 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"roster/symphony/bulk"
 )
 
-// Exit codes of the CLI contract.
+// Exit codes of the CLI contract: the job's, under short names.
 const (
-	exitOK      = 0 // everything done
-	exitFailed  = 1 // some users failed
-	exitInput   = 2 // bad input or config
-	exitAborted = 3 // aborted, or stopped by itself
+	exitOK      = bulk.ExitOK
+	exitFailed  = bulk.ExitFailed
+	exitInput   = bulk.ExitInput
+	exitAborted = bulk.ExitAborted
 )
 
 // Main runs roster with the command line args (without the program name)

@@ -96,6 +96,24 @@ func TestOneDecisionForEveryFace(t *testing.T) {
 				})
 			}
 
+			t.Run("wizard dry run", func(t *testing.T) {
+				job, _ := setUpState(t, st)
+				d := job.Decision
+				opts := wizardOptions(job)
+				opts.DryRun = true
+				tm := teatest.NewTestModel(t, ui.New(opts), teatest.WithInitialTermSize(400, 60))
+				if refusal := words.Refusal(d, words.Wizard); refusal != "" {
+					waitFor(t, tm, strings.Split(refusal, "\n")...)
+				} else {
+					waitFor(t, tm, words.DryRun)
+				}
+				tm.Type("q")
+				fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*ui.Model)
+				if got := fm.ExitCode(); got != code {
+					t.Errorf("the wizard's dry run exits %d, want the job's %d", got, code)
+				}
+			})
+
 			t.Run("wizard", func(t *testing.T) {
 				job, _ := setUpState(t, st)
 				d := job.Decision
