@@ -260,6 +260,12 @@ func (s *signalAbort) loop() {
 		case <-s.done:
 			return
 		case got := <-s.ch:
+			if count > 0 && got == syscall.SIGHUP {
+				// A dropped session often hangs the process up twice, ms
+				// apart (the shell passes it on, then the kernel): only
+				// an interrupt or a termination stops at once.
+				continue
+			}
 			count++
 			s.mu.Lock()
 			started := s.started

@@ -107,3 +107,36 @@ func TestIsTerminalRefusesWhatCronGives(t *testing.T) {
 		}
 	}
 }
+
+// A dropped session hangs the process up twice, milliseconds apart: the
+// second hangup must not stop at once (the report would not be written);
+// an interrupt after it still does.
+func TestASecondHangupStillLetsTheReportBeWritten(t *testing.T) {
+	ch := make(chan os.Signal, 3)
+	exited := make(chan int, 1)
+	var stderr lockedBuffer
+	s := newAbortOn(ch, &stderr, func(code int) { exited <- code })
+	defer s.stop()
+	s.running()
+	ch <- syscall.SIGHUP
+	ch <- syscall.SIGHUP
+	select {
+	case <-s.ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the hangup did not abort")
+	}
+	select {
+	case code := <-exited:
+		t.Fatalf("a second hangup exited with %d before the report was written", code)
+	case <-time.After(200 * time.Millisecond):
+	}
+	ch <- os.Interrupt
+	select {
+	case code := <-exited:
+		if code != exitAborted {
+			t.Fatalf("exit %d, want %d", code, exitAborted)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("an interrupt after the hangups did not stop at once")
+	}
+}
