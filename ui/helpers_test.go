@@ -286,7 +286,7 @@ func (h heldRunner) Run(ctx context.Context) (*bulk.Summary, error) {
 // jobFor is a job of a synthetic plan with the job's own decision on it, for
 // an out folder that does not exist (so no journal is found).
 func jobFor(plan *bulk.Plan) *bulk.Job {
-	j := &bulk.Job{Plan: plan, StreamID: plan.StreamID, Request: bulk.Request{OutDir: "/nonexistent/roster-out", Mode: plan.Mode}}
+	j := &bulk.Job{Plan: plan, Request: bulk.Request{OutDir: "/nonexistent/roster-out", Mode: plan.Mode}}
 	j.Decide(bulk.ResumeChoice{})
 	return j
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"roster/csvsource"
@@ -57,9 +56,6 @@ type ResumeChoice struct {
 	Auto bool
 	File string
 }
-
-// Asked reports whether any resume was asked for.
-func (c ResumeChoice) Asked() bool { return c.Auto || c.File != "" }
 
 // Request is a run as the operator asks for it, from either face.
 type Request struct {
@@ -168,8 +164,7 @@ type Job struct {
 	Request
 	Session  *Session
 	List     *csvsource.List
-	StreamID string
-	Plan     *Plan
+	Plan     *Plan // its StreamID is the room's, parsed
 	Decision Decision
 }
 
@@ -226,7 +221,7 @@ func (req Request) Plan(ctx context.Context, s *Session, list *csvsource.List, s
 	if err != nil {
 		return nil, err
 	}
-	j := &Job{Request: req, Session: s, List: list, StreamID: streamID, Plan: plan}
+	j := &Job{Request: req, Session: s, List: list, Plan: plan}
 	j.Decide(req.Resume)
 	return j, nil
 }
@@ -307,45 +302,55 @@ func decide(p *Plan, outDir string, choice ResumeChoice) Decision {
 		}
 		return d
 	}
-	path := choice.File
-	if path == "" {
-		if _, err := os.Stat(outDir); errors.Is(err, os.ErrNotExist) {
-			if choice.Auto {
-				d.Note = NoFolderYet
-			}
-			return withActions(d, p) // a folder not made yet holds no journal
-		}
-		found, done, err := FindResumable(outDir, p)
-		switch {
-		case err != nil:
+	if choice.File != "" {
+		d.Journal = choice.File
+		info, err := inspectFile(choice.File, p)
+		if err != nil {
 			d.Verdict, d.Err = CannotResume, err
 			return d
-		case found != "" && !choice.Auto:
-			d.Verdict, d.Journal, d.Done = Unfinished, found, done
-			return d
-		case found == "":
-			if choice.Auto {
-				d.Note = NoJournalSeen
-			}
-			return withActions(d, p)
 		}
-		path = found
+		return resuming(d, info)
 	}
-	d.Journal = path
-	if err := regularFile(path); err != nil {
+	if _, err := os.Stat(outDir); errors.Is(err, os.ErrNotExist) {
+		if choice.Auto {
+			d.Note = NoFolderYet
+		}
+		return withActions(d, p) // a folder not made yet holds no journal
+	}
+	st, err := findResumable(outDir, p)
+	switch {
+	case err != nil:
 		d.Verdict, d.Err = CannotResume, err
 		return d
-	}
-	info, err := InspectResume(path, p)
-	if err != nil {
-		d.Verdict, d.Err = CannotResume, err
+	case st == nil:
+		if choice.Auto {
+			d.Note = NoJournalSeen
+		}
+		return withActions(d, p)
+	case !choice.Auto:
+		d.Verdict, d.Journal, d.Done = Unfinished, st.path, st.done()
 		return d
 	}
+	// the journal found is read once: the same state is counted
+	d.Journal = st.path
+	return resuming(d, inspect(st, p))
+}
+
+// resuming is the decision to continue a journal: ready, or nothing to do.
+func resuming(d Decision, info *ResumeInfo) Decision {
 	d.Resume = info
 	if info.ToGo() == 0 {
 		d.Verdict = NothingToDo
 	}
 	return d
+}
+
+// inspectFile inspects a journal the operator named, which must be a file.
+func inspectFile(path string, p *Plan) (*ResumeInfo, error) {
+	if err := regularFile(path); err != nil {
+		return nil, err
+	}
+	return InspectResume(path, p)
 }
 
 // withActions is a fresh run's decision: ready, or nothing to do.
@@ -407,14 +412,6 @@ func (j *Job) ToGo() int {
 		return r.ToGo()
 	}
 	return len(j.Plan.Actions)
-}
-
-// OutPath is the out folder as an absolute path, for the faces to show.
-func (j *Job) OutPath() string {
-	if abs, err := filepath.Abs(j.OutDir); err == nil {
-		return abs
-	}
-	return j.OutDir
 }
 
 // RunExitCode is the exit code of a run that returned sum and err: the

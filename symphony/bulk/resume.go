@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,8 +31,11 @@ type journalState struct {
 func (s *journalState) done() int { return len(s.results) }
 
 // matches reports whether the journal is of the plan's run.
-func (s *journalState) matches(p *Plan) bool {
-	h := s.header
+func (s *journalState) matches(p *Plan) bool { return headerMatches(s.header, p) }
+
+// headerMatches reports whether a journal header is of the plan's run:
+// same room, mode and input hash.
+func headerMatches(h record, p *Plan) bool {
 	return h.Room == p.StreamID && h.Mode == p.Mode.String() && h.Hash == p.InputHash
 }
 
@@ -145,18 +149,28 @@ func readHeader(path string) (record, error) {
 // passed over; the newest journal of this run that cannot be read is an
 // error. A folder that does not exist holds no journal.
 func FindResumable(dir string, plan *Plan) (path string, done int, err error) {
+	st, err := findResumable(dir, plan)
+	if err != nil || st == nil {
+		return "", 0, err
+	}
+	return st.path, st.done(), nil
+}
+
+// findResumable is FindResumable with the journal it read: nil when there
+// is none to resume.
+func findResumable(dir string, plan *Plan) (*journalState, error) {
 	if plan == nil {
-		return "", 0, errors.New("find a journal: no plan")
+		return nil, errors.New("find a journal: no plan")
 	}
 	if dir == "" {
 		dir = "."
 	}
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return "", 0, nil
+		return nil, nil
 	}
 	if err != nil {
-		return "", 0, fmt.Errorf("find a journal in %s: %w", dir, err)
+		return nil, fmt.Errorf("find a journal in %s: %w", dir, err)
 	}
 	type candidate struct {
 		path    string
@@ -169,34 +183,32 @@ func FindResumable(dir string, plan *Plan) (path string, done int, err error) {
 			continue
 		}
 		p := filepath.Join(dir, name)
-		h, err := readHeader(p)
-		if err != nil || h.Room != plan.StreamID || h.Mode != plan.Mode.String() || h.Hash != plan.InputHash {
-			continue
+		if h, err := readHeader(p); err == nil && headerMatches(h, plan) {
+			found = append(found, candidate{p, h.Time})
 		}
-		found = append(found, candidate{p, h.Time})
 	}
-	sort.Slice(found, func(i, j int) bool {
-		if !found[i].started.Equal(found[j].started) {
-			return found[i].started.After(found[j].started)
-		}
-		return found[i].path > found[j].path
-	})
+	if len(found) == 0 {
+		return nil, nil
+	}
 	// Only the newest counts: an older unfinished journal was overtaken by
 	// a later run of the same list, and resuming it would go back in time.
-	for _, c := range found {
-		s, err := readJournal(c.path)
-		if err != nil {
-			// A journal of this very run that cannot be read is reported,
-			// not passed over: skipping it would start the run afresh (or
-			// resume an older journal) and lose track of what it did.
-			return "", 0, fmt.Errorf("the newest journal of this run cannot be read: %w; fix it, or move it away to start over", err)
+	newest := slices.MaxFunc(found, func(a, b candidate) int {
+		if c := a.started.Compare(b.started); c != 0 {
+			return c
 		}
-		if s.finished {
-			return "", 0, nil
-		}
-		return c.path, s.done(), nil
+		return strings.Compare(a.path, b.path)
+	})
+	st, err := readJournal(newest.path)
+	if err != nil {
+		// A journal of this very run that cannot be read is reported, not
+		// passed over: skipping it would start the run afresh (or resume
+		// an older journal) and lose track of what it did.
+		return nil, fmt.Errorf("the newest journal of this run cannot be read: %w; fix it, or move it away to start over", err)
 	}
-	return "", 0, nil
+	if st.finished {
+		return nil, nil
+	}
+	return st, nil
 }
 
 // loadResumable reads a journal to resume with the plan. It fails when the

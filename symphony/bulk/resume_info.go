@@ -36,8 +36,13 @@ func InspectResume(path string, plan *Plan) (*ResumeInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ResumeInfo{Path: path, Done: st.done(), InFlight: len(st.unanswered()),
-		Actions: resumeActions(st, plan, settledAside(plan)), SetAside: resumeSetAside(st, plan)}, nil
+	return inspect(st, plan), nil
+}
+
+// inspect counts what resuming a journal already read and checked will do.
+func inspect(st *journalState, plan *Plan) *ResumeInfo {
+	return &ResumeInfo{Path: st.path, Done: st.done(), InFlight: len(st.unanswered()),
+		Actions: resumeActions(st, plan, settledAside(plan)), SetAside: resumeSetAside(st, plan)}
 }
 
 // settledOutcome is what the plan sets aside a user as when the room is
