@@ -16,11 +16,11 @@ type Options struct {
 	Column     string // --column
 	Stream     string // --stream: looked up at once
 	Mode       bulk.Mode
-	Interval   time.Duration // --interval; 0 = bulk's default
-	Window     *bulk.Window  // --window
-	OutDir     string        // --out; "" = current folder
-	Resume     string        // "" none, "auto" find a matching journal, else a journal path
-	DryRun     bool          // --dry-run: the preview cannot start a run
+	Interval   time.Duration     // --interval; 0 = bulk's default
+	Window     *bulk.Window      // --window
+	OutDir     string            // --out; "" = current folder
+	Resume     bulk.ResumeChoice // --resume: none, find it in OutDir (Auto), or a journal File
+	DryRun     bool              // --dry-run: the preview cannot start a run
 
 	// Offered files come first in the pickers, pre-selected (the demo's).
 	OfferConfigs []string

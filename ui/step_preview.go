@@ -34,15 +34,8 @@ func newPreviewStep(sh *shared) *previewStep {
 // headless command would ask for it with the same flags.
 func (s *previewStep) request() bulk.Request {
 	o := s.sh.opts
-	req := bulk.Request{Mode: s.sh.mode, Interval: o.Interval, Window: o.Window, OutDir: o.OutDir, DryRun: o.DryRun, Now: s.sh.now}
-	switch o.Resume {
-	case "":
-	case "auto":
-		req.Resume.Auto = true
-	default:
-		req.Resume.File = o.Resume
-	}
-	return req
+	return bulk.Request{Mode: s.sh.mode, Interval: o.Interval, Window: o.Window, OutDir: o.OutDir,
+		Resume: o.Resume, DryRun: o.DryRun, Now: s.sh.now}
 }
 
 func (s *previewStep) enter() tea.Cmd {
@@ -75,7 +68,7 @@ func (s *previewStep) canToggleResume() bool {
 	}
 	// r asked for the resume (no --resume flag did): r takes it back,
 	// whatever came of it
-	return s.job.Decision.Verdict == bulk.Unfinished || (s.job.Resume.Auto && s.sh.opts.Resume == "")
+	return s.job.Decision.Verdict == bulk.Unfinished || (s.job.Resume.Auto && s.sh.opts.Resume == bulk.ResumeChoice{})
 }
 
 func (s *previewStep) update(msg tea.Msg) tea.Cmd {

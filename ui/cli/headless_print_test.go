@@ -134,7 +134,7 @@ func TestPrintPlan(t *testing.T) {
 	plan.Room.Name, plan.Room.Active, plan.StreamID = "Trading desk", true, "abc"
 	plan.Caller.Username = "roster-bot"
 	plan.Permission = bulk.Permission{Allowed: true, Owner: true}
-	plan.Actions[1].Owner = true
+	plan.Actions[1].Owner, plan.Promotions = true, 1
 	plan.MembersBefore, plan.MembersAfter, plan.OwnersBefore, plan.OwnersAfter = 499, 501, 2, 3
 	plan.Interval, plan.Estimate = 3*time.Second, 6*time.Second
 	plan.SetAside = []bulk.Item{

@@ -172,14 +172,7 @@ func setUpState(t *testing.T, st startState) (*bulk.Job, []string) {
 
 // wizardOptions are the flags of the job's request, as the wizard takes them.
 func wizardOptions(job *bulk.Job) ui.Options {
-	o := ui.Options{ConfigPath: job.ConfigPath, CSVPath: job.CSVPath, Stream: job.Stream, OutDir: job.OutDir}
-	switch {
-	case job.Resume.Auto:
-		o.Resume = resumeAuto
-	case job.Resume.File != "":
-		o.Resume = job.Resume.File
-	}
-	return o
+	return ui.Options{ConfigPath: job.ConfigPath, CSVPath: job.CSVPath, Stream: job.Stream, OutDir: job.OutDir, Resume: job.Resume}
 }
 
 // unfinishedJournal runs the list into the small room and aborts it after

@@ -162,20 +162,10 @@ func Changes(p *bulk.Plan, resume *bulk.ResumeInfo) string {
 		return "Resuming: " + Resume(resume)
 	}
 	text := fmt.Sprintf("%s to %s", Count(len(p.Actions)), p.Mode)
-	if owners := ownersIn(p.Actions); p.Mode == bulk.ModeAdd && owners > 0 {
+	if owners := p.Promotions; p.Mode == bulk.ModeAdd && owners > 0 {
 		text += fmt.Sprintf(" (%s of them then made %s)", Count(owners), plural(owners, "owner", "owners"))
 	}
 	return text
-}
-
-func ownersIn(items []bulk.Item) int {
-	n := 0
-	for _, it := range items {
-		if it.Owner {
-			n++
-		}
-	}
-	return n
 }
 
 func plural(n int, one, many string) string {
