@@ -14,6 +14,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"roster/symphony/bulk"
+	"roster/ui/words"
 )
 
 // PrepareTerminal settles colours before the program starts: NO_COLOR turns
@@ -112,25 +113,11 @@ func runProgram(m *Model, stdout io.Writer, set programSetup) (int, error) {
 
 // stoppedAtOnce says that a second signal ended the wizard.
 func stoppedAtOnce(first, second os.Signal, running bool) error {
-	what := fmt.Sprintf("%v again", second)
-	if first != second {
-		what = fmt.Sprintf("%v after %v", second, first)
-	}
-	if running {
-		return fmt.Errorf("%s: stopping at once. The journal holds every finished user; run again with --resume to go on", what)
-	}
-	return fmt.Errorf("%s: stopping at once", what)
+	return errors.New(words.StoppedAtOnce(first, second, running))
 }
 
 // Close releases the pod client's connections.
-func (m *Model) Close() {
-	if m.sh.session == nil {
-		return
-	}
-	if c, ok := m.sh.session.Pod.(interface{ Close() }); ok {
-		c.Close()
-	}
-}
+func (m *Model) Close() { m.sh.session.Close() }
 
 // runWatch follows the run's runner from outside the model, so that Run can
 // finish a run that the program left behind: the filter wraps the runner

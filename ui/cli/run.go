@@ -255,6 +255,7 @@ func (s *signalAbort) running() {
 
 func (s *signalAbort) loop() {
 	count := 0
+	var first os.Signal
 	for {
 		select {
 		case <-s.done:
@@ -271,12 +272,13 @@ func (s *signalAbort) loop() {
 			started := s.started
 			s.mu.Unlock()
 			if count > 1 {
-				fmt.Fprintf(s.stderr, "\nroster: %v again: stopping at once. The journal holds every finished user; run again with --resume to go on.\n", got)
+				fmt.Fprintf(s.stderr, "\nroster: %s\n", words.StoppedAtOnce(first, got, started))
 				s.exit(exitAborted)
 				return
 			}
+			first = got
 			if started {
-				fmt.Fprintf(s.stderr, "\nroster: %v: aborting: the call in flight is cancelled (its user is checked against the room on resume) and the report written (send it again to stop at once)\n", got)
+				fmt.Fprintf(s.stderr, "\nroster: %v: aborting: the call in flight is cancelled (its user is checked against the room on resume) and the report written (an interrupt or a termination stops at once)\n", got)
 			} else {
 				fmt.Fprintf(s.stderr, "\nroster: %v: aborting\n", got)
 			}

@@ -70,6 +70,20 @@ const DryRun = "Dry run: nothing was changed; without --dry-run the run would st
 // GoOn says how to continue a run that stopped before its end.
 const GoOn = "To go on, run roster again with the same config, list and room and --resume: finished users are skipped."
 
+// StoppedAtOnce says that a second signal ended roster before the abort
+// the first began was done: "interrupt again: stopping at once. …", or
+// "interrupt after terminated, signalled again: stopping at once. …".
+func StoppedAtOnce(first, second fmt.Stringer, running bool) string {
+	what := fmt.Sprintf("%v again", second)
+	if first != nil && first.String() != second.String() {
+		what = fmt.Sprintf("%v after %v, signalled again", second, first)
+	}
+	if !running {
+		return what + ": stopping at once"
+	}
+	return what + ": stopping at once. The journal holds every finished user. " + GoOn
+}
+
 // Ending is how a run ended, for the summary's first line; when is ""
 // or when it ended (" at 07:41:00 after 5s").
 func Ending(s *bulk.Summary, runErr error, when string) string {

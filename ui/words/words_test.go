@@ -2,7 +2,9 @@ package words
 
 import (
 	"errors"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 
 	"roster/symphony"
@@ -106,5 +108,19 @@ func TestEndingAndTotals(t *testing.T) {
 	got := strings.Join(Totals(bulk.ModeAdd, bulk.Totals{Actions: 5, Done: 4, Added: 3, Promoted: 1, Failed: 1}, 2), ", ")
 	if want := "3 added (1 made owner), 0 already, 1 failed, 1 not done, 2 set aside by the plan"; got != want {
 		t.Errorf("Totals = %q, want %q", got, want)
+	}
+}
+
+// Both faces say a second signal the same way: which signal, and how to go
+// on when a run was under way.
+func TestStoppedAtOnce(t *testing.T) {
+	if got := StoppedAtOnce(os.Interrupt, os.Interrupt, false); got != "interrupt again: stopping at once" {
+		t.Errorf("before a run: %q", got)
+	}
+	got := StoppedAtOnce(syscall.SIGTERM, os.Interrupt, true)
+	for _, want := range []string{"interrupt after terminated, signalled again: stopping at once", GoOn} {
+		if !strings.Contains(got, want) {
+			t.Errorf("during a run: %q lacks %q", got, want)
+		}
 	}
 }
