@@ -85,30 +85,13 @@ func (fs *flagSet) optional(name string, bare func(), set func(string) error) {
 	fs.add(&cmdFlag{name: name, kind: optionalFlag, set: set, bare: bare})
 }
 
-// duration defines a Go duration flag ("500ms", "3s", "1h"); check, when
-// not nil, refuses values out of range with what is expected.
-func (fs *flagSet) duration(name string, p *time.Duration, check func(time.Duration) error) {
-	fs.value(name, " such as 500ms or 3s", func(v string) error {
-		d, err := time.ParseDuration(strings.TrimSpace(v))
-		if err != nil {
-			return errors.New("expected a duration such as 500ms, 3s or 1m")
-		}
-		if check != nil {
-			if err := check(d); err != nil {
-				return err
-			}
-		}
-		*p = d
-		return nil
-	})
-}
-
-// float defines a number flag; check as for duration.
-func (fs *flagSet) float(name, example string, p *float64, check func(float64) error) {
+// typed defines a flag read by parse (whose error says what is expected)
+// and then, when check is not nil, checked for its range.
+func typed[T any](fs *flagSet, name, example string, p *T, parse func(string) (T, error), check func(T) error) {
 	fs.value(name, example, func(v string) error {
-		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		x, err := parse(strings.TrimSpace(v))
 		if err != nil {
-			return errors.New("expected a number" + example)
+			return err
 		}
 		if check != nil {
 			if err := check(x); err != nil {
@@ -120,21 +103,38 @@ func (fs *flagSet) float(name, example string, p *float64, check func(float64) e
 	})
 }
 
+// duration defines a Go duration flag ("500ms", "3s", "1h"); check, when
+// not nil, refuses values out of range with what is expected.
+func (fs *flagSet) duration(name string, p *time.Duration, check func(time.Duration) error) {
+	typed(fs, name, " such as 500ms or 3s", p, func(v string) (time.Duration, error) {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return 0, errors.New("expected a duration such as 500ms, 3s or 1m")
+		}
+		return d, nil
+	}, check)
+}
+
+// float defines a number flag; check as for duration.
+func (fs *flagSet) float(name, example string, p *float64, check func(float64) error) {
+	typed(fs, name, example, p, func(v string) (float64, error) {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return 0, errors.New("expected a number" + example)
+		}
+		return x, nil
+	}, check)
+}
+
 // integer defines a whole number flag; check as for duration.
 func (fs *flagSet) integer(name, example string, p *int64, check func(int64) error) {
-	fs.value(name, example, func(v string) error {
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	typed(fs, name, example, p, func(v string) (int64, error) {
+		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return errors.New("expected a whole number" + example)
+			return 0, errors.New("expected a whole number" + example)
 		}
-		if check != nil {
-			if err := check(n); err != nil {
-				return err
-			}
-		}
-		*p = n
-		return nil
-	})
+		return n, nil
+	}, check)
 }
 
 // isHelp reports whether a flag's name asks for the usage.
