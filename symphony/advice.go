@@ -18,7 +18,7 @@ import (
 // reading HTTP statuses or matching error text. Each works on any error
 // chain that holds one of the client's errors, however wrapped.
 
-// Ops of the login calls, as auth.go names them in its errors.
+// Ops of the login calls: auth.go names its errors with them.
 const (
 	opRSALogin  = "POST /login/pubkey/authenticate"
 	opCertLogin = "POST /sessionauth/v1/authenticate"

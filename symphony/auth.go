@@ -220,14 +220,14 @@ func (c *Client) login(ctx context.Context) (string, error) {
 	case AuthRSA:
 		jwtToken, err := signJWT(c.rsaKey, c.cfg.BotUsername, c.now())
 		if err != nil {
-			return "", &APIError{Op: "sign login JWT", Message: "cannot sign the login token: " + err.Error(), Err: errors.Join(ErrAuthFailed, err)}
+			return "", &APIError{Op: opSignJWT, Message: "cannot sign the login token: " + err.Error(), Err: errors.Join(ErrAuthFailed, err)}
 		}
 		rq = request{method: "POST", endpoint: c.rsaLoginEndpoint(), path: "/login/pubkey/authenticate",
-			op: "POST /login/pubkey/authenticate", body: map[string]string{"token": jwtToken}, secret: jwtToken}
+			op: opRSALogin, body: map[string]string{"token": jwtToken}, secret: jwtToken}
 	default:
 		// No body and no Content-Type: the certificate is the credential.
 		rq = request{method: "POST", endpoint: c.cfg.SessionAuth, path: "/sessionauth/v1/authenticate",
-			op: "POST /sessionauth/v1/authenticate"}
+			op: opCertLogin}
 		if rq.endpoint.Host == "" {
 			rq.endpoint = c.cfg.Pod
 		}
