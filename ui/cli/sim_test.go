@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -11,35 +10,16 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"roster/symphony/podsim"
 )
 
-// simOutput is a buffer that roster sim writes to while the test reads it.
-type simOutput struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (o *simOutput) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.b.Write(p)
-}
-
-func (o *simOutput) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.b.String()
-}
-
 func TestSimServesAndWritesFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "pod")
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr simOutput
+	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- serveSim(ctx, []string{"--dir", dir, "--pace", "10ms", "--rate-429", "0", "--log"}, &stdout, &stderr)
@@ -127,7 +107,7 @@ func TestSimRefusesBadFlags(t *testing.T) {
 		{[]string{"--dir", t.TempDir(), "--log=sometimes"}, `--log "sometimes": expected true or false, or --log alone`},
 		{[]string{"--dir", t.TempDir(), "extra"}, `unexpected argument "extra": roster sim takes flags only, as in --dir extra`},
 	} {
-		var stdout, stderr simOutput
+		var stdout, stderr lockedBuffer
 		// A bad flag that slipped through would serve until the context ends:
 		// bound it, so the test fails instead of hanging.
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -142,7 +122,7 @@ func TestSimRefusesBadFlags(t *testing.T) {
 
 // A port that cannot be listened on is no usage error: no hint to the help.
 func TestSimRefusesABadAddress(t *testing.T) {
-	var stdout, stderr simOutput
+	var stdout, stderr lockedBuffer
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	code := serveSim(ctx, []string{"--dir", t.TempDir(), "--addr", "256.0.0.1:0"}, &stdout, &stderr)
