@@ -66,7 +66,13 @@ func TestSimServesAndWritesFiles(t *testing.T) {
 			t.Errorf("banner lacks room %s (%s)", r.Name, r.ID)
 		}
 	}
-	if !strings.Contains(stdout.String(), "GET  /_sim/state 200") {
+	// the pod logs a request once its answer is sent: it may come just
+	// after the client has read it
+	logged := func() bool { return strings.Contains(stdout.String(), "GET  /_sim/state 200") }
+	for deadline := time.Now().Add(5 * time.Second); !logged() && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !logged() {
 		t.Errorf("--log did not log the state request:\n%s", stdout.String())
 	}
 	if key, _ := os.ReadFile(filepath.Join(dir, "bot-key.pem")); len(key) == 0 || strings.Contains(out, string(key[40:80])) {
