@@ -56,9 +56,7 @@ func TestPauseHoldsAndResumeDoesNotBurst(t *testing.T) {
 	if g := log.minGap(0); g < interval {
 		t.Errorf("two calls started %v apart; the interval is %v", g, interval)
 	}
-	if v := p.State().PacingViolations; v != 0 {
-		t.Errorf("%d pacing violations", v)
-	}
+	checkPodPacing(t, p, len(ids))
 }
 
 // TestAbortWhilePausedWritesTheReport: an abort ends a paused run at once.

@@ -33,6 +33,22 @@ func runLogged(t testing.TB, pod Pod, plan *Plan, opts RunOptions, log *startLog
 	return driveWatching(t, r, watch)
 }
 
+// checkPodPacing holds the pod's count of pacing violations to scheduler
+// blur. A call the scheduler delays reaches the pod late, and the next one,
+// on time, then looks early: on a loaded machine a gap can close up at the
+// pod however exactly the starts were spaced (CI saw one in 30 calls). A
+// pacer that does not pace, or a burst after a pause, closes many gaps at
+// once; the start log holds our own side to the interval exactly.
+func checkPodPacing(t *testing.T, p *simPod, paced int) {
+	t.Helper()
+	allowed := max(1, paced/100)
+	if v := p.State().PacingViolations; v > allowed {
+		t.Errorf("the pod counted %d pacing violations in %d paced calls (at most %d is scheduler blur)", v, paced, allowed)
+	} else if v > 0 {
+		t.Logf("the pod counted %d pacing violations in %d paced calls (scheduler blur)", v, paced)
+	}
+}
+
 // minGap is the smallest gap between consecutive starts from index from on.
 func (s *startLog) minGap(from int) time.Duration {
 	s.mu.Lock()
@@ -75,16 +91,7 @@ func TestJumboRunKeepsThePace(t *testing.T) {
 	if out.err != nil || out.summary.Totals.Added != n {
 		t.Fatalf("run: %v, totals %+v", out.err, out.summary.Totals)
 	}
-	// A call the scheduler delays reaches the pod late, and the next one,
-	// on time, then looks early: on a loaded machine one gap in a thousand
-	// can close up at the pod however exactly the starts were spaced. A
-	// pacer that does not pace closes every gap; the start log below holds
-	// our side to the interval exactly.
-	if v := p.State().PacingViolations; v > n/100 {
-		t.Errorf("the pod counted %d pacing violations in %d calls", v, n)
-	} else if v > 0 {
-		t.Logf("the pod counted %d pacing violations in %d calls (scheduler blur)", v, n)
-	}
+	checkPodPacing(t, p, n)
 	if g := log.minGap(0); g < interval {
 		t.Errorf("two calls started %v apart; the interval is %v", g, interval)
 	}
@@ -129,7 +136,5 @@ func TestPaceStartsAtTheThreshold(t *testing.T) {
 	if n := out.count(EventPaceWait); n > 20 {
 		t.Errorf("%d pace waits reported for 20 paced adds", n)
 	}
-	if v := p.State().PacingViolations; v != 0 {
-		t.Errorf("%d pacing violations", v)
-	}
+	checkPodPacing(t, p, 20)
 }
