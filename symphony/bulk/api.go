@@ -170,6 +170,12 @@ type Result struct {
 	Attempts int
 }
 
+// Call is a membership call in flight: whom it is for and what it does.
+type Call struct {
+	Item   Item
+	Action Action
+}
+
 // Totals counts a run's progress.
 type Totals struct {
 	Actions  int // actions in the plan
@@ -200,6 +206,7 @@ const (
 	EventResumed                     //
 	EventStopping                    // the run stops by itself; Message says why
 	EventFinished                    // last event; Summary is set
+	EventCalling                     // a membership call starts: Call is set, Attempt is its attempt
 )
 
 // Event is what a runner reports, in order, on its channel.
@@ -211,6 +218,7 @@ type Event struct {
 	Message  string
 	Interval time.Duration // pace now in force (0 below the threshold)
 	Result   *Result
+	Call     *Call // EventCalling: the call now in flight
 	Totals   Totals
 	Summary  *Summary
 }

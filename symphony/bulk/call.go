@@ -69,7 +69,9 @@ func (r *Runner) execute(ctx context.Context, t task) (*Result, string) {
 	}
 	if r.plan.Mode == ModeAdd && it.Owner && (res.Outcome == OutcomeAdded || res.Outcome == OutcomeAlreadyMember) {
 		c := r.call(ctx, it, ActionPromote)
-		res.Attempts += c.attempts
+		// the attempts of one call: an owner added at once and promoted
+		// at once made one attempt of each, not two of anything
+		res.Attempts = max(res.Attempts, c.attempts)
 		switch {
 		case c.aborted:
 			res.Message = joinText(res.Message, "not promoted to owner: the run was aborted; the promotion is made on resume")
@@ -143,6 +145,7 @@ func (r *Runner) call(ctx context.Context, it Item, action Action) callResult {
 			r.startHook(started)
 		}
 		c.attempts = attempt
+		r.emitAt(started, Event{Kind: EventCalling, Call: &Call{Item: it, Action: action}, Attempt: attempt, Interval: r.currentInterval()})
 		var err error
 		switch action {
 		case ActionAdd:

@@ -134,6 +134,36 @@ func callCount(actions []Item) int {
 	return n
 }
 
+// callsText is the calls the actions make, saying why there are more
+// calls than users when owners are promoted: "37 calls (36 adds and 1
+// promotion to owner)".
+func callsText(p *Plan) string {
+	calls := callCount(p.Actions)
+	text := plural(calls, "call", "calls")
+	if promotions := calls - len(p.Actions) + promoteOnly(p.Actions); promotions > 0 {
+		changes := calls - promotions
+		what := plural(changes, "add", "adds")
+		if p.Mode == ModeRemove {
+			what = plural(changes, "removal", "removals")
+		}
+		if changes == 0 {
+			return text + " (" + plural(promotions, "promotion", "promotions") + " to owner)"
+		}
+		text += fmt.Sprintf(" (%s and %s to owner)", what, plural(promotions, "promotion", "promotions"))
+	}
+	return text
+}
+
+func promoteOnly(actions []Item) int {
+	n := 0
+	for _, it := range actions {
+		if it.PromoteOnly {
+			n++
+		}
+	}
+	return n
+}
+
 // warnings lists the facts the preview must show, most serious first.
 func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
 	var ws []Warning
@@ -162,7 +192,7 @@ func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
 		}
 		add(LevelWarn, "pace", "the room has (or will have) more than %d members: %s, "+
 			"so %d of the %s %s paced; the paced calls take at least %s; whole run: about %s",
-			PaceThreshold, pace, p.PacedCalls, plural(callCount(p.Actions), "call", "calls"), plural0(p.PacedCalls, "is", "are"),
+			PaceThreshold, pace, p.PacedCalls, callsText(p), plural0(p.PacedCalls, "is", "are"),
 			FormatDuration(time.Duration(p.PacedCalls)*p.Interval),
 			FormatDuration(p.Estimate))
 	}

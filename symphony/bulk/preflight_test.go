@@ -191,7 +191,7 @@ func TestPreflightWarningsAgreeInNumber(t *testing.T) {
 		return out
 	}(), "\n")
 	for _, want := range []string{"1 external user is set aside", "1 user is flagged as owner, but", "the promotion will fail",
-		"the room will have 1 owner;", "of the 2 calls are paced"} {
+		"the room will have 1 owner;", "of the 2 calls (1 add and 1 promotion to owner) are paced"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the warnings lack %q:\n%s", want, text)
 		}

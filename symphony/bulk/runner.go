@@ -260,8 +260,11 @@ func (r *Runner) finish(ctx context.Context, stop string, runErr error) (*Summar
 }
 
 // emit stamps an event with the time and the totals and queues it.
-func (r *Runner) emit(ev Event) {
-	ev.Time = r.now()
+func (r *Runner) emit(ev Event) { r.emitAt(r.now(), ev) }
+
+// emitAt is emit with a time already read (a call's start).
+func (r *Runner) emitAt(t time.Time, ev Event) {
+	ev.Time = t
 	ev.Totals = r.totals
 	r.events.send(ev)
 }

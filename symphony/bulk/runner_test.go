@@ -44,8 +44,30 @@ func TestRunAddsAndPromotes(t *testing.T) {
 	if r := res[ids[0]]; r.Outcome != OutcomeAlreadyMember || !r.Promoted {
 		t.Errorf("the member to promote: %+v", r)
 	}
-	if r := res[ids[1]]; r.Outcome != OutcomeAdded || !r.Promoted || r.Attempts != 2 {
+	// TRY counts the attempts of one call: added at once, promoted at
+	// once is one attempt, not two
+	if r := res[ids[1]]; r.Outcome != OutcomeAdded || !r.Promoted || r.Attempts != 1 {
 		t.Errorf("the new owner: %+v", r)
+	}
+	// every call is announced as it starts: the new owner's add, then its
+	// promotion, each before the user's result
+	var calls []Action
+	for _, ev := range out.events {
+		if ev.Kind == EventCalling && ev.Call.Item.UserID == ids[1] {
+			if ev.Attempt != 1 || ev.Time.IsZero() {
+				t.Errorf("calling event %+v", ev)
+			}
+			calls = append(calls, ev.Call.Action)
+		}
+		if ev.Kind == EventResult && ev.Result.Item.UserID == ids[1] && len(calls) != 2 {
+			t.Errorf("the new owner's result came after %v calls announced, want add and promote", calls)
+		}
+	}
+	if len(calls) != 2 || calls[0] != ActionAdd || calls[1] != ActionPromote {
+		t.Errorf("calls announced for the new owner: %v, want add then promote", calls)
+	}
+	if n := out.count(EventCalling); n != 5+2 {
+		t.Errorf("%d calls announced; want 7 (5 adds, 2 promotions)", n)
 	}
 	if out.count(EventStarted) != 1 || out.events[len(out.events)-1].Kind != EventFinished {
 		t.Errorf("events: %d started, last %v", out.count(EventStarted), out.events[len(out.events)-1].Kind)
