@@ -40,19 +40,35 @@ func finalGolden(t *testing.T, tm *teatest.TestModel) *Model {
 	return fm
 }
 
+// everyWarning is what the preflight says of a jumbo run at 11:00 on a
+// weekday, with one owner left and external users set aside.
+var everyWarning = []bulk.Warning{
+	{Level: bulk.LevelWarn, Code: "pace", Message: "the room has (or will have) more than 500 members: Symphony asks for one change every 3s, so 40 of the 40 calls are paced; the paced calls take at least 2m; whole run: about 2m"},
+	{Level: bulk.LevelWarn, Code: "jumbo", Message: "a jumbo room (over 1,000 members): run off hours, tell Symphony support before you start, and keep at least 2 owners (it has 1 now)"},
+	{Level: bulk.LevelWarn, Code: "working-hours", Message: "it is working hours now (Tue 11:00, Monday to Friday 08:00-18:00 local time): Symphony asks for jumbo room changes off hours"},
+	{Level: bulk.LevelWarn, Code: "owners", Message: "the room will have 1 owner; Symphony recommends at least 2"},
+	{Level: bulk.LevelInfo, Code: "external", Message: "2 external users are set aside: the room does not allow users of other pods"},
+}
+
+// The jumbo preview with every warning and a resume offer, after s: the
+// question is on screen however long the plan is (at 80x24 the plan
+// scrolls above it).
 func TestGoldenPreviewWithJumboWarningAndResumeOffer(t *testing.T) {
 	for _, sz := range sizes {
 		t.Run(sz.name, func(t *testing.T) {
-			plan := syntheticPlan(40, jumbo,
-				bulk.Warning{Level: bulk.LevelWarn, Code: "owners", Message: "jumbo rooms need at least two owners: the room has 2"},
-				bulk.Warning{Level: bulk.LevelInfo, Code: "pace", Message: "changes are paced at one every 3s above 500 members"})
+			plan := syntheticPlan(40, everyWarning...)
 			m := newSized(t, Options{OutDir: "/srv/roster-out", Banner: "DEMO: simulated pod, pace sped up 100x"}, sz.w, sz.h)
 			atStep(t, m, stepPreview, plan)
 			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
 			tm.Send(planBuiltMsg{job: resumeJob(plan,
 				&bulk.ResumeInfo{Path: "/srv/roster-out/roster-journal.jsonl", Actions: 52, Done: 12, SetAside: plan.SetAside})})
-			waitScreen(t, tm, "JUMBO ROOM", "Resuming the journal")
-			finalGolden(t, tm)
+			waitScreen(t, tm, "s: start")
+			tm.Send(keyMsg("s"))
+			waitScreen(t, tm, "Really resume now")
+			fm := finalGolden(t, tm)
+			v := fm.render()
+			checkFits(t, v, sz.w, sz.h)
+			mustContain(t, v, "Really resume now (12 of 52 done, 40 to go)? y: start · n: not yet", "y start")
 		})
 	}
 }

@@ -241,9 +241,24 @@ func (m *Model) View() string {
 
 func (m *Model) render() string {
 	header, footer := m.header(), m.footer()
-	h := m.sh.height - lipgloss.Height(header) - lipgloss.Height(footer)
-	body := fitLines(m.active().view(), m.sh.width, max(h, 1))
+	body := m.body(header, footer)
+	// the help follows what the body shows (the scroll keys once it
+	// overflows): drawn again if the body changed it
+	if again := m.footer(); again != footer {
+		if lipgloss.Height(again) != lipgloss.Height(footer) {
+			m.layout()
+			body = m.body(header, again)
+			again = m.footer()
+		}
+		footer = again
+	}
 	return header + "\n" + body + "\n" + footer
+}
+
+// body is the active screen cut to the room between header and footer.
+func (m *Model) body(header, footer string) string {
+	h := m.sh.height - lipgloss.Height(header) - lipgloss.Height(footer)
+	return fitLines(m.active().view(), m.sh.width, max(h, 1))
 }
 
 func (m *Model) header() string {
@@ -272,10 +287,28 @@ func (m *Model) footer() string {
 	km := m.active().help()
 	k := m.sh.keys
 	running := m.step == stepRun && m.run.running()
-	globals := []key.Binding{enabled(k.Help, !m.active().typing()), enabled(k.Quit, !running && !m.active().typing())}
-	km.short = append(km.short, globals...)
+	var globals []key.Binding
+	for _, g := range []key.Binding{enabled(k.Help, !m.active().typing()), enabled(k.Quit, !running && !m.active().typing())} {
+		if !offers(km, g) {
+			globals = append(globals, g) // a screen that says more of a key lists it once
+		}
+	}
 	km.full = append(km.full, globals)
 	m.help.ShowAll = m.fullHelp
+	if !m.fullHelp {
+		// ? and q always stay: the screen's last keys give way when the
+		// line is too long for the terminal
+		short := km.short
+		whole := m.help
+		whole.Width = 0 // measure the line uncut
+		for {
+			km.short = append(append([]key.Binding{}, short...), globals...)
+			if len(short) == 0 || lipgloss.Width(whole.ShortHelpView(km.short)) <= m.sh.width {
+				break
+			}
+			short = short[:len(short)-1]
+		}
+	}
 	return m.help.View(km)
 }
 
@@ -327,4 +360,20 @@ func truncateLines(s string, w int) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// offers is true when the screen's help already has a binding for g's keys.
+func offers(km bindings, g key.Binding) bool {
+	for _, row := range append(km.full, km.short) {
+		for _, b := range row {
+			for _, a := range b.Keys() {
+				for _, c := range g.Keys() {
+					if a == c && b.Enabled() {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }

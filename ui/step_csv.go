@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"roster/csvsource"
 	"roster/symphony/bulk"
@@ -23,6 +24,7 @@ type csvStep struct {
 	errPath string
 	err     error
 	auto    bool // --csv: go on without asking when the file reads cleanly
+	scroll  scroller
 	w, h    int
 }
 
@@ -32,7 +34,7 @@ func newCSVStep(sh *shared) *csvStep {
 		offered = append([]string{sh.opts.CSVPath}, offered...)
 	}
 	return &csvStep{sh: sh, chooser: newFileChooser(sh, []string{".csv", ".txt", ".tsv"}, offered),
-		spin: spinner.New(spinner.WithSpinner(spinner.Dot)), auto: sh.opts.CSVPath != ""}
+		spin: spinner.New(spinner.WithSpinner(spinner.Dot)), auto: sh.opts.CSVPath != "", scroll: newScroller()}
 }
 
 func (s *csvStep) enter() tea.Cmd {
@@ -55,6 +57,7 @@ func (s *csvStep) update(msg tea.Msg) tea.Cmd {
 		}
 		s.loading, s.list = "", msg.list
 		s.sh.list = msg.list
+		s.scroll.top()
 		if s.auto {
 			s.auto = false // a flag answers the step once; going back shows it
 			return s.sh.announce(csvDoneMsg{})
@@ -82,6 +85,9 @@ func (s *csvStep) update(msg tea.Msg) tea.Cmd {
 	}
 	k := s.sh.keys
 	if s.list != nil {
+		if s.scroll.scroll(msg, k) {
+			return nil
+		}
 		if km, ok := msg.(tea.KeyMsg); ok {
 			switch {
 			case key.Matches(km, k.Select):
@@ -111,7 +117,8 @@ func (s *csvStep) view() string {
 	case s.loading != "":
 		b.WriteString(s.spin.View() + " Reading " + filepath.Base(s.loading) + "…\n")
 	case s.list != nil:
-		b.WriteString(csvSummaryView(st, s.list, s.w, s.h-4))
+		head := lipgloss.Height(strings.TrimRight(b.String(), "\n")) + 1
+		b.WriteString(s.scroll.render(st, csvSummaryView(st, s.list, s.w), "", s.w, max(s.h-head, 1)))
 	default:
 		b.WriteString(s.chooser.view(s.w) + "\n")
 		if s.err != nil {
@@ -121,8 +128,9 @@ func (s *csvStep) view() string {
 	return b.String()
 }
 
-// csvSummaryView is what was read: counts, then the first problems with their lines.
-func csvSummaryView(st Styles, l *csvsource.List, w, h int) string {
+// csvSummaryView is what was read: counts, then every problem the reader
+// kept with its line, and the duplicates. The step scrolls it.
+func csvSummaryView(st Styles, l *csvsource.List, w int) string {
 	sum := l.Summary
 	var b strings.Builder
 	b.WriteString(st.Bold.Render(filepath.Base(l.Path)) + ": " + st.Good.Render(bulk.Counted(sum.Entries, "user", "users")) + " to consider\n")
@@ -137,42 +145,23 @@ func csvSummaryView(st Styles, l *csvsource.List, w, h int) string {
 	} else {
 		b.WriteString(line + "\n")
 	}
-	room := h - 4
-	// the problems not shown: those left out here, and those the reader
-	// counted but did not keep (Summary.Unlisted)
-	more := func(shown int) {
-		if n := len(l.Problems) - shown + sum.Unlisted; n > 0 {
-			b.WriteString(st.Muted.Render(fmt.Sprintf("  … and %s more (roster check %s lists them all)", bulk.Count(n), filepath.Base(l.Path))) + "\n")
-			room--
-		}
-	}
-	if len(l.Problems) > 0 && room > 1 {
+	if len(l.Problems) > 0 {
 		b.WriteString("\nProblems, by line:\n")
-		room -= 2
-		shown := 0
-		for i, p := range l.Problems {
-			if i >= room || i >= 8 {
-				break
-			}
-			shown++
+		for _, p := range l.Problems {
 			label := st.Bad.Render("dropped ")
 			if p.Warning {
 				label = st.Warn.Render("repaired")
 			}
-			text := wrap(fmt.Sprintf("  line %-5d %s %s", p.Line, label, p.Message), w)
-			b.WriteString(text + "\n")
-			room -= strings.Count(text, "\n")
+			b.WriteString(wrap(fmt.Sprintf("  line %-5d %s %s", p.Line, label, p.Message), w) + "\n")
 		}
-		more(shown)
-		room -= min(len(l.Problems), 8)
 	}
-	if len(l.Duplicates) > 0 && room > 2 {
+	// the problems the reader counted but did not keep (Summary.Unlisted)
+	if n := sum.Unlisted; n > 0 {
+		b.WriteString(st.Muted.Render(wrap(fmt.Sprintf("  … and %s more (roster check %s lists them all)", bulk.Count(n), filepath.Base(l.Path)), w)) + "\n")
+	}
+	if len(l.Duplicates) > 0 {
 		b.WriteString("\nDuplicates (kept once):\n")
-		for i, d := range l.Duplicates {
-			if i >= room-2 || i >= 3 {
-				b.WriteString(st.Muted.Render(fmt.Sprintf("  … and %d more", len(l.Duplicates)-i)) + "\n")
-				break
-			}
+		for _, d := range l.Duplicates {
 			b.WriteString(truncate(fmt.Sprintf("  line %-5d repeats line %d (%s)", d.Line, d.FirstLine, d.Value), w) + "\n")
 		}
 	}
@@ -195,7 +184,7 @@ func (s *csvStep) help() bindings {
 		other := k.Back
 		other.SetHelp("esc", "another file")
 		short := []key.Binding{cont, other}
-		return oneLine(short...)
+		return bindings{short: append(short, s.scroll.help(k)), full: [][]key.Binding{short, s.scroll.fullHelp(k)}}
 	}
 	short := s.chooser.help()
 	if !s.chooser.browsing {

@@ -81,7 +81,30 @@ func TestCSVStepEscOnSummaryChoosesAnotherFile(t *testing.T) {
 func TestCSVSummaryCountsTheUnlistedProblems(t *testing.T) {
 	l := &csvsource.List{Path: "big.csv", Problems: []csvsource.Problem{{Line: 2, Message: "not a user"}, {Line: 3, Message: "not a user"}}}
 	l.Summary = csvsource.Summary{Entries: 10, Problems: 5002, Unlisted: 5000}
-	v := csvSummaryView(NewStyles(DefaultTheme), l, 80, 24)
+	v := csvSummaryView(NewStyles(DefaultTheme), l, 80)
 	mustContain(t, v, "line 2", "line 3", "… and 5,000 more (roster check big.csv lists them all)")
 	mustNotContain(t, v, "First problems")
+}
+
+// Every problem the reader kept can be read: the list scrolls at 80x24.
+func TestCSVStepScrollsAListOfManyProblems(t *testing.T) {
+	m := newSized(t, Options{}, 80, 24)
+	atStepCSV(m)
+	s := m.screens[stepCSV].(*csvStep)
+	l := &csvsource.List{Path: "bad.csv"}
+	for i := 0; i < 40; i++ {
+		l.Problems = append(l.Problems, csvsource.Problem{Line: i + 2, Message: "not a user ID, email or username"})
+	}
+	l.Summary = csvsource.Summary{Entries: 10, Problems: 40}
+	s.list = l
+	v := m.View()
+	checkFits(t, v, 80, 24)
+	mustContain(t, v, "line 2 ", "↓ more below", "enter continue")
+	mustNotContain(t, v, "line 41 ")
+	press(t, m, "end")
+	v = m.View()
+	checkFits(t, v, 80, 24)
+	mustContain(t, v, "line 41 ", "↑ more above")
+	press(t, m, "pgup")
+	mustNotContain(t, m.View(), "line 41 ")
 }

@@ -16,18 +16,19 @@ import (
 // previewStep builds the plan and shows it with the job's decision and
 // every preflight warning; starting needs an explicit confirmation.
 type previewStep struct {
-	sh         *shared
-	spin       spinner.Model
-	building   bool
-	gen        int // of the plan being built
-	job        *bulk.Job
-	err        error
-	confirming bool
-	w, h       int
+	sh       *shared
+	spin     spinner.Model
+	building bool
+	gen      int // of the plan being built
+	job      *bulk.Job
+	err      error
+	asking   []string // the questions still to answer before the run starts; the first is on screen
+	scroll   scroller
+	w, h     int
 }
 
 func newPreviewStep(sh *shared) *previewStep {
-	return &previewStep{sh: sh, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	return &previewStep{sh: sh, spin: spinner.New(spinner.WithSpinner(spinner.Dot)), scroll: newScroller()}
 }
 
 // request is the run the options and the earlier steps ask for, as the
@@ -39,7 +40,7 @@ func (s *previewStep) request() bulk.Request {
 }
 
 func (s *previewStep) enter() tea.Cmd {
-	s.building, s.job, s.err, s.confirming = true, nil, nil, false
+	s.building, s.job, s.err, s.asking = true, nil, nil, nil
 	s.gen++
 	s.sh.job, s.sh.plan = nil, nil
 	return tea.Batch(s.spin.Tick, planCmd(s.sh.ctx, s.sh.session, s.sh.list, s.sh.room.Room.ID, s.request(), s.gen))
@@ -71,6 +72,17 @@ func (s *previewStep) canToggleResume() bool {
 	return s.job.Decision.Verdict == bulk.Unfinished || (s.job.Resume.Auto && s.sh.opts.Resume == bulk.ResumeChoice{})
 }
 
+// questions are what s asks, in order, before the run starts: the run
+// itself, always (even with --yes). A plan that needs more confirmed adds
+// its question after it; y answers the one on screen and shows the next,
+// the last y starts, n or esc drops them all.
+func (s *previewStep) questions() []string {
+	return []string{words.StartQuestion(s.job.Plan, s.job.Decision.Resume)}
+}
+
+// confirming is true while a question is on screen.
+func (s *previewStep) confirming() bool { return len(s.asking) > 0 }
+
 func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 	k := s.sh.keys
 	switch msg := msg.(type) {
@@ -84,6 +96,7 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 		if msg.job != nil {
 			s.sh.plan = msg.job.Plan
 		}
+		s.scroll.top()
 		return nil
 	case spinner.TickMsg:
 		if !s.building {
@@ -101,13 +114,18 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		}
-		if s.confirming {
+		if s.scroll.scroll(msg, k) {
+			return nil
+		}
+		if s.confirming() {
 			switch {
 			case key.Matches(msg, k.Confirm):
-				s.confirming = false
-				return s.sh.announce(startRunMsg{})
+				s.asking = s.asking[1:]
+				if !s.confirming() {
+					return s.sh.announce(startRunMsg{})
+				}
 			case key.Matches(msg, k.Cancel):
-				s.confirming = false
+				s.asking = nil
 			}
 			return nil
 		}
@@ -125,7 +143,7 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 			// r is --resume: the job decides again, as a second command would.
 			s.job.Decide(bulk.ResumeChoice{Auto: !s.job.Resume.Auto})
 		case key.Matches(msg, k.Start) && s.startable():
-			s.confirming = true
+			s.asking = s.questions()
 		case key.Matches(msg, k.Retry) && s.err != nil:
 			return s.enter()
 		}
@@ -133,29 +151,32 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// view is the step's title, the plan scrolling below it, and the start
+// line or the question being asked pinned at the bottom.
 func (s *previewStep) view() string {
 	st := s.sh.styles
+	title := st.Subtitle.Render("Step 4 · Preview: nothing has changed yet")
+	return title + "\n" + s.scroll.render(st, s.content(), s.pinned(), s.w, max(s.h-1, 1))
+}
+
+// content is the plan: what changes, the pace, the warnings, the resume.
+func (s *previewStep) content() string {
+	st := s.sh.styles
 	var b strings.Builder
-	b.WriteString(st.Subtitle.Render("Step 4 · Preview: nothing has changed yet") + "\n")
 	switch {
 	case s.building:
-		b.WriteString("\n" + s.spin.View() + " Looking up every user and checking the room…\n")
-		return b.String()
+		return "\n" + s.spin.View() + " Looking up every user and checking the room…"
 	case s.err != nil:
-		b.WriteString("\n" + errorBox(st, "Could not prepare the change", s.err, s.w) + "\n")
-		return b.String()
+		return "\n" + errorBox(st, "Could not prepare the change", s.err, s.w)
 	case s.job == nil:
-		return b.String()
+		return ""
 	}
 	p, d := s.job.Plan, s.job.Decision
-	verb, prep := "Add", "to"
-	if p.Mode == bulk.ModeRemove {
-		verb, prep = "Remove", "from"
-	}
 	if s.resuming() {
-		b.WriteString(st.Bold.Render(fmt.Sprintf("Resuming: %s · %s users %s %q", words.Resume(d.Resume), strings.ToLower(verb), prep, p.Room.Name)) + "\n")
+		verb, prep := words.Direction(p.Mode)
+		b.WriteString(st.Bold.Render(fmt.Sprintf("Resuming: %s · %s users %s %q", words.Resume(d.Resume), verb, prep, p.Room.Name)) + "\n")
 	} else {
-		b.WriteString(st.Bold.Render(fmt.Sprintf("%s %s %s %q", verb, words.Counted(len(p.Actions), "user", "users"), prep, p.Room.Name)) + "\n")
+		b.WriteString(st.Bold.Render(capitalize(words.Change(p))) + "\n")
 	}
 	b.WriteString(fmt.Sprintf("  members %s → %s · owners %s → %s · stream %s\n",
 		words.Count(p.MembersBefore), words.Count(p.MembersAfter), words.Count(p.OwnersBefore), words.Count(p.OwnersAfter), p.Room.ID))
@@ -171,8 +192,24 @@ func (s *previewStep) view() string {
 	if s.canToggleResume() && d.Resume != nil {
 		b.WriteString(st.Muted.Render("  r: do not resume") + "\n")
 	}
-	b.WriteString("\n" + s.startLine())
 	return b.String()
+}
+
+// pinned is what never scrolls away: the question being asked, or what s
+// does (or why the run cannot start), after a blank line.
+func (s *previewStep) pinned() string {
+	if s.building || s.err != nil || s.job == nil {
+		return ""
+	}
+	return "\n" + s.startLine()
+}
+
+// capitalize upper-cases a sentence's first letter.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // warningsView lists every preflight warning; the jumbo one in a box nobody misses.
@@ -181,7 +218,7 @@ func (s *previewStep) warningsView() string {
 	var b strings.Builder
 	for _, w := range s.job.Plan.Warnings {
 		if w.Code == "jumbo" {
-			b.WriteString(st.JumboBox.Width(max(s.w-4, 20)).Render("JUMBO ROOM: "+w.Message) + "\n")
+			b.WriteString(st.JumboBox.Width(max(s.w-4, 20)).Render(capitalize(w.Message)) + "\n")
 		}
 	}
 	for _, w := range s.job.Plan.Warnings {
@@ -206,12 +243,12 @@ func (s *previewStep) startLine() string {
 	st := s.sh.styles
 	p, d := s.job.Plan, s.job.Decision
 	switch {
-	case s.confirming:
-		if s.resuming() {
-			return st.Warn.Bold(true).Render(fmt.Sprintf("Really resume now? %s · y: start · n: not yet", words.Resume(d.Resume)))
+	case s.confirming():
+		yes := "y: start"
+		if len(s.asking) > 1 {
+			yes = "y: yes"
 		}
-		what := fmt.Sprintf("%s %s", p.Mode, words.Counted(len(p.Actions), "user", "users"))
-		return st.Warn.Bold(true).Render(fmt.Sprintf("Really %s in %q now? y: start · n: not yet", what, p.Room.Name))
+		return st.Warn.Bold(true).Render(wrap(s.asking[0]+" "+yes+" · n: not yet", s.w))
 	case d.Verdict == bulk.Blocked:
 		return st.Bad.Render(wrap(s.refused()+" Fix the problems marked ✗.", s.w))
 	case !d.Startable() && d.Verdict != bulk.NothingToDo:
@@ -241,9 +278,13 @@ func (s *previewStep) help() bindings {
 	if s.building {
 		return oneLine(k.Back)
 	}
-	if s.confirming {
-		short := []key.Binding{k.Confirm, k.Cancel}
-		return oneLine(short...)
+	if s.confirming() {
+		confirm := k.Confirm
+		if len(s.asking) == 1 {
+			confirm.SetHelp("y", "start")
+		}
+		short := []key.Binding{confirm, k.Cancel, s.scroll.help(k)}
+		return bindings{short: short, full: [][]key.Binding{{confirm, k.Cancel}, s.scroll.fullHelp(k)}}
 	}
 	mode := k.ToggleMode
 	if s.sh.mode == bulk.ModeAdd {
@@ -257,7 +298,7 @@ func (s *previewStep) help() bindings {
 	}
 	short := []key.Binding{enabled(k.Start, s.startable()), enabled(k.Retry, s.err != nil), mode,
 		enabled(resume, s.canToggleResume()), k.Back}
-	return oneLine(short...)
+	return bindings{short: append(short, s.scroll.help(k)), full: [][]key.Binding{short, s.scroll.fullHelp(k)}}
 }
 
 func (s *previewStep) typing() bool { return false }

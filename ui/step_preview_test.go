@@ -30,7 +30,7 @@ func TestPreviewShowsThePlanPaceEstimateAndEveryWarning(t *testing.T) {
 		m, _ := previewWith(t, Options{}, size[0], size[1], plan, "", nil)
 		v := m.View()
 		mustContain(t, v, `Add 40 users to "Trading Desk EMEA"`, "480 → 520", "1 already-member", "1 unknown-user",
-			"one change every 3s", "estimated 40s", "JUMBO ROOM", "1,240 members", "! it is working hours", "changes are paced", "s: start")
+			"one change every 3s", "estimated 40s", "║ The room will have 1,240 members", "1,240 members", "! it is working hours", "changes are paced", "s: start")
 		checkFits(t, v, size[0], size[1])
 	}
 }
@@ -41,9 +41,9 @@ func TestPreviewStartNeedsAnExplicitConfirmation(t *testing.T) {
 	if m.step != stepPreview {
 		t.Fatal("s alone must not start")
 	}
-	mustContain(t, m.View(), `Really add 5 users in "Trading Desk EMEA" now?`)
+	mustContain(t, m.View(), `Really add 5 users to "Trading Desk EMEA" now?`)
 	press(t, m, "n")
-	if s.confirming {
+	if s.confirming() {
 		t.Fatal("n cancels")
 	}
 	press(t, m, "s")
@@ -57,7 +57,7 @@ func TestPreviewBlockingWarningDisablesStart(t *testing.T) {
 	plan := syntheticPlan(5, bulk.Warning{Level: bulk.LevelBlock, Code: "deactivated", Message: "the room is deactivated"})
 	m, s := previewWith(t, Options{}, 80, 24, plan, "", nil)
 	press(t, m, "s", "y")
-	if s.confirming || m.step != stepPreview {
+	if s.confirming() || m.step != stepPreview {
 		t.Fatal("a blocked plan cannot start")
 	}
 	v := m.View()
@@ -68,7 +68,7 @@ func TestPreviewBlockingWarningDisablesStart(t *testing.T) {
 func TestPreviewDryRunCannotStart(t *testing.T) {
 	m, s := previewWith(t, Options{DryRun: true}, 80, 24, syntheticPlan(5), "", nil)
 	press(t, m, "s")
-	if s.confirming {
+	if s.confirming() {
 		t.Fatal("dry run cannot start")
 	}
 	mustContain(t, m.View(), "Dry run: nothing was changed; without --dry-run the run would start.")
@@ -81,7 +81,7 @@ func TestPreviewShowsTheResumeItWillMake(t *testing.T) {
 	mustContain(t, m.View(), "Resuming the journal", "Resuming: 3 of 8 done, 5 to go", "1 call left without an answer", "/out/roster-journal.jsonl")
 	mustNotContain(t, m.View(), "Add 5 users")
 	press(t, m, "s")
-	mustContain(t, m.View(), "Really resume now? 3 of 8 done, 5 to go · y: start · n: not yet")
+	mustContain(t, m.View(), "Really resume now (3 of 8 done, 5 to go)? y: start · n: not yet")
 	m.Update(keyMsg("n"))
 	press(t, m, "s")
 	m.Update(keyMsg("y"))
@@ -168,4 +168,59 @@ func TestPreviewShowsTheEstimateOfAnUnpacedRunAt80Columns(t *testing.T) {
 	plan.Estimate = 1200 * time.Millisecond
 	m, _ := previewWith(t, Options{}, 80, 24, plan, "", nil)
 	mustContain(t, m.View(), "pace: no wait needed", "estimated 1.2s")
+}
+
+// At 80x24 a long plan scrolls under the start line and the question, which
+// stay on screen; the help offers y only while the question is visible.
+func TestPreviewQuestionStaysPinnedWhileThePlanScrolls(t *testing.T) {
+	plan := syntheticPlan(40, everyWarning...)
+	resume := &bulk.ResumeInfo{Path: "/out/roster-journal.jsonl", Actions: 52, Done: 12, InFlight: 1}
+	for _, h := range []int{24, 16, 12} {
+		m, s := previewWith(t, Options{Banner: "DEMO: simulated pod"}, 80, h, plan, "", resume)
+		v := m.View()
+		checkFits(t, v, 80, h)
+		mustContain(t, v, "s: start (asks once more)", "↓ more below", "? more keys", "q quit")
+		mustNotContain(t, v, "r: do not resume")
+		press(t, m, "s")
+		v = m.View()
+		checkFits(t, v, 80, h)
+		mustContain(t, v, "Really resume now (12 of 52 done, 40 to go)? y: start · n: not yet", "y start")
+		// the plan scrolls to its end under the question
+		press(t, m, "end")
+		v = m.View()
+		mustContain(t, v, "r: do not resume", "↑ more above", "Really resume now")
+		press(t, m, "home", "down")
+		mustContain(t, m.View(), "lines 2-", "Really resume now")
+		press(t, m, "n")
+		if s.confirming() {
+			t.Fatal("n drops the question")
+		}
+		mustContain(t, m.View(), "s: start")
+		mustNotContain(t, m.View(), "y start")
+	}
+}
+
+// A second question is asked after the first: y answers one at a time, the
+// last y starts, n drops them all.
+func TestPreviewAsksEveryQuestionInTurn(t *testing.T) {
+	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "", nil)
+	press(t, m, "s")
+	s.asking = append(s.asking, "Really remove the last owner?")
+	press(t, m, "y")
+	if m.step != stepPreview {
+		t.Fatal("the first y started the run before the second question")
+	}
+	mustContain(t, m.View(), "Really remove the last owner? y: start · n: not yet")
+	press(t, m, "n")
+	if s.confirming() || m.step != stepPreview {
+		t.Fatal("n drops every question")
+	}
+	press(t, m, "s")
+	s.asking = append(s.asking, "Really remove the last owner?")
+	mustContain(t, m.View(), "y: yes · n: not yet")
+	press(t, m, "y")
+	m.Update(keyMsg("y"))
+	if m.step != stepRun {
+		t.Fatal("y to every question starts")
+	}
 }

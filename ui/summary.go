@@ -24,10 +24,13 @@ type summaryScreen struct {
 	mode     bulk.Mode
 	room     string
 	resumed  int // users finished before this run, when it resumed a journal
+	scroll   scroller
 	w, h     int
 }
 
-func newSummaryScreen(sh *shared) *summaryScreen { return &summaryScreen{sh: sh} }
+func newSummaryScreen(sh *shared) *summaryScreen {
+	return &summaryScreen{sh: sh, scroll: newScroller()}
+}
 
 func (s *summaryScreen) set(sum *bulk.Summary, run *runScreen) {
 	s.sum, s.err, s.resumed = sum, run.err, run.resumedDone
@@ -50,9 +53,17 @@ func (s *summaryScreen) set(sum *bulk.Summary, run *runScreen) {
 // exitCode is the code the process exits with after this run: the job's.
 func (s *summaryScreen) exitCode() int { return bulk.RunExitCode(s.sum, s.err) }
 
-func (s *summaryScreen) update(msg tea.Msg) tea.Cmd { return nil }
+func (s *summaryScreen) update(msg tea.Msg) tea.Cmd {
+	s.scroll.scroll(msg, s.sh.keys)
+	return nil
+}
 
-func (s *summaryScreen) view() string { return s.render(max(s.h-2, 4), max(s.w, 40)) }
+// view is the whole summary, every failure included; it scrolls when it
+// is taller than the terminal.
+func (s *summaryScreen) view() string {
+	w := max(s.w, 40)
+	return s.scroll.render(s.sh.styles, s.render(len(s.failures)+16, w), "", w, s.h)
+}
 
 // report is the whole summary for the normal screen, with every failure.
 // Nothing is cut or wrapped: the terminal wraps long lines itself.
@@ -147,9 +158,10 @@ func (s *summaryScreen) render(height, width int) string {
 func (s *summaryScreen) setSize(w, h int) { s.w, s.h = w, h }
 
 func (s *summaryScreen) help() bindings {
-	q := s.sh.keys.Quit
+	k := s.sh.keys
+	q := k.Quit
 	q.SetHelp("q", "quit (the summary stays printed)")
-	return bindings{short: []key.Binding{}, full: [][]key.Binding{{q}}}
+	return bindings{short: []key.Binding{s.scroll.help(k), q}, full: [][]key.Binding{s.scroll.fullHelp(k), {q}}}
 }
 
 func (s *summaryScreen) typing() bool { return false }

@@ -67,6 +67,8 @@ func TestSummaryOfAStopSaysWhy(t *testing.T) {
 	mustContain(t, m.View(), "stopped by itself: the room was deactivated")
 }
 
+// Every failure is on the summary screen: the list scrolls, and end shows
+// the last one.
 func TestSummaryListsManyFailuresWithinTheScreen(t *testing.T) {
 	sum := &bulk.Summary{Totals: bulk.Totals{Actions: 50, Done: 50, Failed: 50}, Started: fixedNow, Finished: fixedNow, JournalPath: "/o/j", ReportPath: "/o/r"}
 	var rs []*bulk.Result
@@ -76,7 +78,15 @@ func TestSummaryListsManyFailuresWithinTheScreen(t *testing.T) {
 	m := finishedRun(t, 80, 24, sum, rs...)
 	v := m.View()
 	checkFits(t, v, 80, 24)
-	mustContain(t, v, "Failures (50):", "more in the report")
+	mustContain(t, v, "Failures (50):", "line 2 ", "↓ more below", "↑/↓ scroll")
+	mustNotContain(t, v, "line 51 ")
+	press(t, m, "end")
+	v = m.View()
+	checkFits(t, v, 80, 24)
+	mustContain(t, v, "line 51 ", "↑ more above")
+	mustNotContain(t, v, "Failures (50):")
+	press(t, m, "home")
+	mustContain(t, m.View(), "Failures (50):")
 	if got := strings.Count(m.FinalReport(), "HTTP 400"); got != 50 {
 		t.Fatalf("the printed summary lists %d failures, want all 50", got)
 	}

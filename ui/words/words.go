@@ -186,3 +186,26 @@ func Changed(m bulk.Mode, t bulk.Totals) string {
 	}
 	return text
 }
+
+// Direction is a mode's verb and preposition: "add" ... "to", "remove" ... "from".
+func Direction(m bulk.Mode) (verb, prep string) {
+	if m == bulk.ModeRemove {
+		return "remove", "from"
+	}
+	return "add", "to"
+}
+
+// Change is what a plan changes: `add 40 users to "Trading Desk"`.
+func Change(p *bulk.Plan) string {
+	verb, prep := Direction(p.Mode)
+	return fmt.Sprintf("%s %s %s %q", verb, Counted(len(p.Actions), "user", "users"), prep, p.Room.Name)
+}
+
+// StartQuestion is the question asked before a run starts: `Really add 40
+// users to "Trading Desk" now?`, or on resume with its progress.
+func StartQuestion(p *bulk.Plan, resume *bulk.ResumeInfo) string {
+	if resume != nil {
+		return fmt.Sprintf("Really resume now (%s)?", Resume(resume))
+	}
+	return fmt.Sprintf("Really %s now?", Change(p))
+}
