@@ -116,10 +116,14 @@
 //     journal refuses to write it, and a journal line naming another word
 //     is an unreadable line. (A value that is not an action once fell
 //     through to a promotion to owner.)
-//   - Journal. Records are fsync'ed one by one (about 0.2 ms each, see
-//     BenchmarkJournalRecord). The "start" record of a call is written
-//     before the wait for the pace, so its fsync never delays a paced
-//     start. The input hash covers every resolved user of the list, not
+//   - Journal. One fsync per change (about 0.2 ms, see
+//     BenchmarkJournalRecord): a call's "start" record is made durable
+//     before the call, its "result" record is only written, and the next
+//     start's fsync makes both durable. A result lost to a power cut leaves
+//     its start without a result, which a resume settles from the member
+//     list; a SIGKILL loses nothing written. The "start" record of a call
+//     is written before the wait for the pace, so its fsync never delays a
+//     paced start. The input hash covers every resolved user of the list, not
 //     only the actions, because a plan built again to resume sees the users
 //     already added as members. Resume skips every user the journal shows
 //     finished, failed ones included (a new run, after moving the journal

@@ -14,7 +14,14 @@ import (
 )
 
 // The journal is a JSON Lines file: a header, then records as the run goes,
-// each written and fsync'ed before the next call starts. It holds users'
+// each written before the next call starts. One fsync per change: a "start"
+// record is made durable before its call, because it is what a resume
+// checks against the member list; a "result" record is only written (the
+// next start's fsync makes it durable with it), because a result lost to a
+// power cut leaves its start without a result, and that user is settled
+// from the member list on resume like any call in flight. A SIGKILL loses
+// nothing written: the file system keeps it. The header and the resume,
+// stop and end records are fsync'ed too (once a run). It holds users'
 // IDs, their input values and the pod's messages; never a token, key or
 // password (the runner has none to give it).
 //
@@ -139,7 +146,7 @@ func createJournal(dir string, p *Plan, started time.Time) (*Journal, error) {
 		}
 	}
 	j := &Journal{path: path, f: f}
-	err := j.write(record{Type: recHeader, Time: started.UTC(), Version: journalVersion,
+	err := j.write(true, record{Type: recHeader, Time: started.UTC(), Version: journalVersion,
 		Room: p.StreamID, RoomName: p.Room.Name, Mode: p.Mode.String(), Hash: p.InputHash,
 		Started: started.UTC().Format(time.RFC3339), Source: p.Source, Actions: len(p.Actions)})
 	if err != nil {
@@ -171,8 +178,9 @@ func appendJournal(path string, validEnd int64) (*Journal, error) {
 // Path is the journal's file.
 func (j *Journal) Path() string { return j.path }
 
-// write appends one record and makes it durable before returning.
-func (j *Journal) write(r record) error {
+// write appends one record, and when durable is set makes it (and every
+// record written before it) durable before returning.
+func (j *Journal) write(durable bool, r record) error {
 	line, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("journal %s: encode a record: %w", j.path, err)
@@ -181,34 +189,39 @@ func (j *Journal) write(r record) error {
 	if _, err := j.f.Write(line); err != nil {
 		return fmt.Errorf("journal %s: write: %w", j.path, err)
 	}
+	if !durable {
+		return nil
+	}
 	if err := j.f.Sync(); err != nil {
 		return fmt.Errorf("journal %s: flush to disk: %w", j.path, err)
 	}
 	return nil
 }
 
-// start records that the call for an action is about to be made.
+// start records that the call for an action is about to be made, durably:
+// the call must not start before its record is on disk.
 func (j *Journal) start(it Item, action Action, at time.Time) error {
 	if !action.valid() {
 		return fmt.Errorf("journal %s: %v is not an action; nothing was written", j.path, action)
 	}
-	return j.write(record{Type: recStart, Time: at.UTC(), Line: it.Line, Input: it.Input, Kind: kindText(it.Kind),
+	return j.write(true, record{Type: recStart, Time: at.UTC(), Line: it.Line, Input: it.Input, Kind: kindText(it.Kind),
 		UserID: it.UserID, Name: it.Name, Action: action, Owner: it.Owner})
 }
 
-// result records a user's final outcome.
+// result records a user's final outcome. It is not fsync'ed: the next
+// start record, or the run's last record, makes it durable (see above).
 func (j *Journal) result(r Result, action Action) error {
 	if !action.valid() {
 		return fmt.Errorf("journal %s: %v is not an action; nothing was written", j.path, action)
 	}
-	return j.write(record{Type: recResult, Time: r.Time.UTC(), Line: r.Item.Line, Input: r.Item.Input,
+	return j.write(false, record{Type: recResult, Time: r.Time.UTC(), Line: r.Item.Line, Input: r.Item.Input,
 		Kind: kindText(r.Item.Kind), UserID: r.Item.UserID, Name: r.Item.Name, Action: action, Owner: r.Item.Owner,
 		Outcome: string(r.Outcome), Promoted: r.Promoted, Status: r.Status, Message: r.Message, Attempts: r.Attempts})
 }
 
 // mark writes a resume, stop or end record.
 func (j *Journal) mark(typ string, at time.Time, reason string, t Totals) error {
-	return j.write(record{Type: typ, Time: at.UTC(), Reason: reason, Totals: &t})
+	return j.write(true, record{Type: typ, Time: at.UTC(), Reason: reason, Totals: &t})
 }
 
 // Close closes the file.
