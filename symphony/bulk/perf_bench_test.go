@@ -1,0 +1,159 @@
+package bulk
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"roster/symphony/podsim"
+)
+
+// The benchmarks of the README's "Performance" table. Time is scaled as in
+// the other benchmarks: 30 ms stands for Symphony's 3 s pace and 3 ms for
+// a pod's 300 ms reply. Each reports a ratio (b.ReportMetric), which is
+// what the table holds: absolute times depend on the machine.
+
+// BenchmarkRunnerVsBareLoop makes 2,000 adds (no pacing: the interval is
+// 1 ns) through roster's runner, journal on disk, and the same 2,000 calls
+// through a bare loop on the same client, alternately, and reports the
+// runner's time over the loop's (x-bare), and the same ratio net of the
+// pod's 3 ms reply time (x-bare-net: what a call costs on our side, the
+// figure of the README's table).
+//
+//	go test ./symphony/bulk -run '^$' -bench RunnerVsBareLoop -benchtime 1x -count 3
+func BenchmarkRunnerVsBareLoop(b *testing.B) {
+	const (
+		n       = 2000
+		latency = 3 * time.Millisecond
+	)
+	p := startSim(b, podsim.Options{Latency: latency})
+	ctx := context.Background()
+	var bare, runner time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		bareRoom, bareUsers := p.room("bare", nil), p.addUsers("bare", n)
+		room := p.room("runner", nil)
+		plan := p.plan(b, room, ModeAdd, idList(p.addUsers("runner", n)), time.Nanosecond)
+		dir := b.TempDir()
+		b.StartTimer()
+
+		start := time.Now()
+		for _, id := range bareUsers {
+			if _, err := p.client.AddMember(ctx, bareRoom, id); err != nil {
+				b.Fatal(err)
+			}
+		}
+		bare += time.Since(start)
+
+		start = time.Now()
+		out := run(b, p.client, plan, RunOptions{OutDir: dir, Retry: fastRetry})
+		runner += time.Since(start)
+		if out.err != nil || out.summary.Totals.Added != n {
+			b.Fatalf("run: %v %+v", out.err, out.summary.Totals)
+		}
+	}
+	b.ReportMetric(float64(bare)/float64(b.N)/n/1e6, "bare-ms/call")
+	b.ReportMetric(float64(runner)/float64(b.N)/n/1e6, "runner-ms/call")
+	b.ReportMetric(float64(runner)/float64(bare), "x-bare")
+	waited := time.Duration(b.N) * n * latency
+	b.ReportMetric(float64(runner-waited)/float64(bare-waited), "x-bare-net")
+}
+
+// BenchmarkGuidanceBound adds 1,200 users to a room of 300 at a 30 ms
+// interval: 201 unpaced calls (the room reaches 500), then one call per
+// interval. The guidance bound is the least time the guidance allows: the
+// unpaced calls at a bare loop's speed (measured in the same iteration),
+// then one interval per paced call. It reports the run's time over that
+// bound, and the worst gap between two paced starts over the interval.
+// The "loaded" case runs as many busy goroutines as there are processors
+// beside the run.
+//
+//	go test ./symphony/bulk -run '^$' -bench GuidanceBound -benchtime 1x -count 3
+func BenchmarkGuidanceBound(b *testing.B) {
+	for _, load := range []struct {
+		name string
+		busy int
+	}{{"idle", 0}, {"loaded", runtime.GOMAXPROCS(0)}} {
+		b.Run(load.name, func(b *testing.B) { guidanceBound(b, load.busy) })
+	}
+}
+
+func guidanceBound(b *testing.B, busy int) {
+	const (
+		n        = 1200
+		before   = 300
+		interval = 30 * time.Millisecond
+		latency  = 3 * time.Millisecond
+	)
+	p := startSim(b, podsim.Options{Latency: latency, PaceGap: interval, PaceTolerance: interval - time.Millisecond})
+	ctx := context.Background()
+	var ratio, worst float64
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		room := p.room("guidance", p.addUsers("member", before-2))
+		plan := p.plan(b, room, ModeAdd, idList(p.addUsers("new", n)), interval)
+		unpaced := n - plan.PacedCalls
+		bareRoom, bareUsers := p.room("bare", nil), p.addUsers("bare", unpaced)
+		start := time.Now()
+		for _, id := range bareUsers {
+			if _, err := p.client.AddMember(ctx, bareRoom, id); err != nil {
+				b.Fatal(err)
+			}
+		}
+		bound := time.Since(start) + time.Duration(plan.PacedCalls)*interval
+		stopLoad := busyLoad(busy)
+		b.StartTimer()
+
+		log := &startLog{}
+		start = time.Now()
+		out := runLogged(b, p.client, plan, RunOptions{OutDir: b.TempDir(), Retry: fastRetry}, log, nil)
+		took := time.Since(start)
+		b.StopTimer()
+		stopLoad()
+		if out.err != nil || out.summary.Totals.Added != n {
+			b.Fatalf("run: %v %+v", out.err, out.summary.Totals)
+		}
+		ratio = max(ratio, float64(took)/float64(bound))
+		worst = max(worst, float64(log.maxGap(unpaced))/float64(interval))
+		b.StartTimer()
+	}
+	b.ReportMetric(ratio, "x-bound")
+	b.ReportMetric(worst, "worst-gap-x")
+}
+
+// maxGap is the largest gap between consecutive starts from index from on.
+func (s *startLog) maxGap(from int) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var gap time.Duration
+	for i := from + 1; i < len(s.starts); i++ {
+		gap = max(gap, s.starts[i].Sub(s.starts[i-1]))
+	}
+	return gap
+}
+
+// busyLoad runs n goroutines that burn processor time and allocate (so the
+// collector runs too) until stopped.
+func busyLoad(n int) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			var sink []byte
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				for j := 0; j < 1000; j++ {
+					sink = make([]byte, 256)
+				}
+				_ = sink
+			}
+		})
+	}
+	return func() { close(done); wg.Wait() }
+}
