@@ -1,8 +1,11 @@
 package symphony
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -10,22 +13,32 @@ import (
 type ChangeOutcome int
 
 const (
-	Changed       ChangeOutcome = iota // the change was made
+	Changed       ChangeOutcome = iota // the change was made: the pod said so in its SuccessResponse
 	AlreadyMember                      // add answered 200 "Member already part of the room"
+
+	// Unconfirmed is a 2xx whose body is not Symphony's SuccessResponse
+	// (HTML, empty, null, an error object, wrong types, too long, cut, or
+	// past the deadline): the pod may or may not have made the change, and
+	// only its member list can tell. Change.Why says what was wrong.
+	Unconfirmed
 )
 
 func (o ChangeOutcome) String() string {
-	if o == AlreadyMember {
+	switch o {
+	case AlreadyMember:
 		return "already-member"
+	case Unconfirmed:
+		return "unconfirmed"
 	}
 	return "changed"
 }
 
-// Change is the result of a successful membership call.
+// Change is the result of a membership call that the pod answered with a 2xx.
 type Change struct {
 	Outcome ChangeOutcome
 	Status  int    // HTTP status
-	Message string // Symphony's message
+	Message string // Symphony's message (SuccessResponse.message); "" when Unconfirmed
+	Why     string // when Unconfirmed: why the reply does not confirm the change
 }
 
 // alreadyMemberText is how a pod says that an add changed nothing.
@@ -65,18 +78,91 @@ func (c *Client) membership(ctx context.Context, action, streamID string, userID
 		return Change{}, err
 	}
 	rep, err := c.do(ctx, request{method: "POST", endpoint: c.cfg.Pod, path: "/pod/v1/room/" + id + "/membership/" + action,
-		op: op, body: userIDBody{ID: userID}})
+		op: op, body: userIDBody{ID: userID}, change: true})
 	if err != nil {
 		return Change{}, err
 	}
-	var w struct {
-		Message string `json:"message"`
-	}
-	// The change is made whatever the body says; an unreadable body only loses the message.
-	_ = json.Unmarshal(rep.body, &w)
-	ch := Change{Outcome: Changed, Status: rep.status, Message: w.Message}
-	if action == "add" && strings.Contains(strings.ToLower(w.Message), alreadyMemberText) {
-		ch.Outcome = AlreadyMember
+	ch := Change{Status: rep.status}
+	msg, why := successMessage(rep)
+	switch {
+	case why != "":
+		ch.Outcome, ch.Why = Unconfirmed, why
+	case action == "add" && strings.Contains(strings.ToLower(msg), alreadyMemberText):
+		ch.Outcome, ch.Message = AlreadyMember, msg
+	default:
+		ch.Outcome, ch.Message = Changed, msg
 	}
 	return ch, nil
+}
+
+// successMessage reads a change's reply as the spec's SuccessResponse, a
+// JSON object whose "format" and "message" are strings. It returns the
+// message, or why the reply is not one ("" when it is).
+func successMessage(rep *reply) (msg, why string) {
+	if rep.bodyErr != nil {
+		var tooLong *tooLongError
+		if errors.As(rep.bodyErr, &tooLong) {
+			return "", fmt.Sprintf("HTTP %d, but %v", rep.status, rep.bodyErr)
+		}
+		return "", fmt.Sprintf("HTTP %d, but its body could not be read whole (%v)", rep.status, rep.bodyErr)
+	}
+	body := bytes.TrimSpace(rep.body)
+	if len(body) == 0 {
+		return "", fmt.Sprintf("HTTP %d with an empty body, not Symphony's success reply", rep.status)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		return "", fmt.Sprintf("HTTP %d, but the body is not a JSON object (%s)", rep.status, bodyKind(body))
+	}
+	message, okMessage := jsonString(fields["message"])
+	if _, okFormat := jsonString(fields["format"]); !okFormat || !okMessage {
+		return "", fmt.Sprintf("HTTP %d, but the body is not Symphony's success reply: it lacks a text \"format\" and \"message\"%s",
+			rep.status, errorHint(fields))
+	}
+	return strings.TrimSpace(message), ""
+}
+
+// jsonString reads a JSON string; null, a number or anything else is not one.
+func jsonString(raw json.RawMessage) (string, bool) {
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// bodyKind names what a body that is not a JSON object looks like,
+// without echoing it.
+func bodyKind(body []byte) string {
+	switch {
+	case bytes.Equal(body, []byte("null")):
+		return "null"
+	case body[0] == '<':
+		return "it looks like HTML or XML"
+	case body[0] == '[':
+		return "a JSON array"
+	case json.Valid(body):
+		return "a JSON " + jsonKind(body[0])
+	}
+	return fmt.Sprintf("%d bytes of text", len(body))
+}
+
+func jsonKind(c byte) string {
+	switch {
+	case c == '"':
+		return "string"
+	case c == 't' || c == 'f':
+		return "boolean"
+	}
+	return "number"
+}
+
+// errorHint adds the error code an error object inside a 2xx carries.
+func errorHint(fields map[string]json.RawMessage) string {
+	if code, ok := fields["code"]; ok {
+		if n := parseCode(code); n != 0 {
+			return fmt.Sprintf(" (it carries the error code %d)", n)
+		}
+	}
+	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -113,13 +114,24 @@ type request struct {
 	body     any        // sent as JSON when non-nil
 	token    string     // sessionToken header; "" for none
 	secret   string     // a credential in the body (the login JWT), kept out of errors as the client's own are
+
+	// change marks a call that changes the pod (a membership call): a 2xx
+	// whose body cannot be read whole within changeBodyCap and the
+	// attempt's deadline is returned as a reply with bodyErr set, not as a
+	// retryable error, since the pod may have made the change.
+	change bool
 }
 
 // reply is a 2xx answer.
 type reply struct {
-	status int
-	body   []byte
+	status  int
+	body    []byte
+	bodyErr error // a change's body could not be read whole (too long, cut, or past the deadline)
 }
+
+// changeBodyCap bounds the body of a change's reply: Symphony's
+// SuccessResponse is a few dozen bytes.
+const changeBodyCap = 64 << 10
 
 // send makes one attempt. Any failure is an *APIError.
 func (c *Client) send(ctx context.Context, rq request) (*reply, error) {
@@ -160,14 +172,58 @@ func (c *Client) send(ctx context.Context, rq request) (*reply, error) {
 		return nil, scrub(networkError(ctx, rq.op, hostPort, err))
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
+	limit := int64(maxBody)
+	if rq.change {
+		limit = changeBodyCap
+	}
+	// The attempt's deadline (connect + read timeout) also bounds the body:
+	// a reply that never ends is cut when it passes.
+	data, err := readCapped(resp.Body, limit)
+	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	var tooLong *tooLongError
+	switch {
+	case rq.change && success:
+		// The pod may have made the change whatever became of the body:
+		// the caller settles it.
+		return &reply{status: resp.StatusCode, body: data, bodyErr: err}, nil
+	case errors.As(err, &tooLong) && success:
+		return nil, scrub(&APIError{Op: rq.op, Status: resp.StatusCode, Class: ClassPermanent, Err: err,
+			Message: fmt.Sprintf("%s: %v", rq.op, err)})
+	case err != nil && !errors.As(err, &tooLong):
 		return nil, scrub(networkError(ctx, rq.op, hostPort, err))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, scrub(httpError(rq.op, resp, data, c.now()))
 	}
 	return &reply{status: resp.StatusCode, body: data}, nil
+}
+
+// tooLongError is a reply body over its cap.
+type tooLongError struct{ limit int64 }
+
+func (e *tooLongError) Error() string {
+	return fmt.Sprintf("the reply is longer than %s, more than any answer to this call", byteSize(e.limit))
+}
+
+// byteSize writes a cap: "64 KiB", "32 MiB".
+func byteSize(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	if n >= 1<<10 && n%(1<<10) == 0 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// readCapped reads a body of at most limit bytes; a longer one is an
+// error (*tooLongError) with its first limit bytes.
+func readCapped(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		return data[:limit], &tooLongError{limit}
+	}
+	return data, err
 }
 
 // decode reads a JSON reply into v, as a permanent error if it does not fit.

@@ -41,6 +41,12 @@ const (
 	OutcomeDuplicate     Outcome = "duplicate"            //
 	OutcomeBadRow        Outcome = "bad-row"              //
 	OutcomeFailed        Outcome = "failed"               // the call failed permanently or ran out of retries
+
+	// OutcomeUnconfirmed is an add or removal the pod answered with a 2xx
+	// that is not its documented success reply: it may or may not have
+	// been made. The result's Unsettled names the call; the member list
+	// settles it (settle.go) before the run ends, or on resume.
+	OutcomeUnconfirmed Outcome = "unconfirmed"
 )
 
 // Failed reports whether the outcome counts as a failure for the exit code.
@@ -168,6 +174,30 @@ type Result struct {
 	Status   int  // last HTTP status
 	Message  string
 	Attempts int
+
+	// Unsettled is the call whose effect the pod's reply did not confirm
+	// and the member list must settle (settleFromMembers): ActionAdd or
+	// ActionRemove with OutcomeUnconfirmed, ActionPromote when the add
+	// was confirmed but the promotion was not. Zero when the outcome is
+	// known.
+	Unsettled Action
+	// Settled says the outcome was read from the room's member list, not
+	// from the pod's reply to the change: a reply that did not confirm it,
+	// or a call in flight when an earlier run stopped.
+	Settled bool
+}
+
+// ConfirmedBy says what a result's outcome rests on, as the report's
+// "confirmed by" column says it: "pod reply", "member list", or
+// "not confirmed yet" while the member list has not settled it.
+func (r Result) ConfirmedBy() string {
+	switch {
+	case r.Unsettled.valid():
+		return "not confirmed yet"
+	case r.Settled:
+		return "member list"
+	}
+	return "pod reply"
 }
 
 // Call is a membership call in flight: whom it is for and what it does.
@@ -186,6 +216,12 @@ type Totals struct {
 	Already  int // already a member / not a member, found during the run
 	Failed   int
 	Members  int // the room's member count as the run changes it
+
+	// Unconfirmed counts results whose change (or promotion) the pod's
+	// reply did not confirm and the member list has not settled yet;
+	// Settled counts outcomes the member list settled.
+	Unconfirmed int `json:",omitempty"`
+	Settled     int `json:",omitempty"`
 
 	// PromoteFailed counts users who were added but whose promotion to
 	// owner failed; they are not in Failed (their outcome is Added) but

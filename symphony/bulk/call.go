@@ -57,10 +57,21 @@ func (r *Runner) execute(ctx context.Context, t task) (*Result, string) {
 			return res, ""
 		}
 		res.Status, res.Message = c.change.Status, c.change.Message
+		if c.change.Outcome == symphony.Unconfirmed {
+			// Never counted on faith: the member list settles it before the
+			// run ends (settleRun), and an owner's promotion waits for that.
+			res.Outcome, res.Unsettled = OutcomeUnconfirmed, r.plan.Mode.change()
+			res.Message = unconfirmedText(res.Unsettled, c.change.Why)
+			res.Time = r.now()
+			return res, ""
+		}
 		res.Outcome = r.applied(c)
 		if res.Outcome == OutcomeAdded && c.change.Outcome == symphony.AlreadyMember {
 			res.Message = "added (the reply to an earlier attempt was lost; the pod already lists the user)"
 		}
+	} else if t.base != nil {
+		*res = *t.base
+		res.Index = t.index
 	} else {
 		res.Outcome = t.outcome
 		if res.Outcome == "" {
@@ -82,6 +93,9 @@ func (r *Runner) execute(ctx context.Context, t task) (*Result, string) {
 		case c.err != nil:
 			res.Status = statusOf(c.err)
 			res.Message = joinText(res.Message, "the promotion to owner failed: "+failureText(c))
+		case c.change.Outcome == symphony.Unconfirmed:
+			res.Status, res.Unsettled = c.change.Status, ActionPromote
+			res.Message = joinText(res.Message, unconfirmedText(ActionPromote, c.change.Why))
 		default:
 			res.Promoted = true
 			res.Status = c.change.Status

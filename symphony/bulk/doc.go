@@ -104,6 +104,17 @@
 //     A 401 that the client's own re-authentication did not cure, or a
 //     refused login, stops the run. The user whose call was refused by a
 //     stop is not journaled as finished, so a resume does it.
+//   - Only a real success is a success (settle.go). A 2xx to a change whose
+//     body is not the SuccessResponse is journaled as OutcomeUnconfirmed
+//     (Result.Unsettled names the call; an unconfirmed promotion keeps the
+//     add's outcome with Unsettled = ActionPromote). Before the run ends,
+//     settleRun reads the member list once and settleFromMembers turns each
+//     into what the list shows (added or failed, removed or failed,
+//     promoted or not), marked Settled; the later journal record replaces
+//     the earlier. A run that stops first leaves them unconfirmed, and the
+//     resume settles them first. Settling right after each reply was not
+//     chosen: one member list read per lie in a jumbo room is heavy, and a
+//     pod that applies changes later would be read too soon.
 //   - An add answered "already part of the room" on a retry counts as added
 //     (an earlier attempt's reply was lost); a removal answered "not a
 //     member" on a retry counts as removed.

@@ -30,7 +30,9 @@ import (
 //	header  the run: room, mode, input hash, start time, source, actions
 //	start   a call for a user is about to be made (a crash after it leaves
 //	        the user "in flight": checked against the member list on resume)
-//	result  a user's final outcome
+//	result  a user's outcome; a later result of the same user replaces it
+//	        (an outcome the pod's reply did not confirm, "unsettled", is
+//	        followed by the one the member list settles, "settled")
 //	resume  a later process took the run up again
 //	stop    the run was aborted or stopped by itself (it stays resumable)
 //	end     every action is done: the journal is complete
@@ -74,6 +76,11 @@ type record struct {
 	Status   int    `json:"status,omitempty"`
 	Message  string `json:"message,omitempty"`
 	Attempts int    `json:"attempts,omitempty"`
+
+	// result: the call the member list must still settle (none when the
+	// outcome is known), and whether the member list settled it
+	Unsettled Action `json:"unsettled,omitempty"`
+	Settled   bool   `json:"settled,omitempty"`
 
 	// stop and end
 	Reason string  `json:"reason,omitempty"`
@@ -216,7 +223,8 @@ func (j *Journal) result(r Result, action Action) error {
 	}
 	return j.write(false, record{Type: recResult, Time: r.Time.UTC(), Line: r.Item.Line, Input: r.Item.Input,
 		Kind: kindText(r.Item.Kind), UserID: r.Item.UserID, Name: r.Item.Name, Action: action, Owner: r.Item.Owner,
-		Outcome: string(r.Outcome), Promoted: r.Promoted, Status: r.Status, Message: r.Message, Attempts: r.Attempts})
+		Outcome: string(r.Outcome), Promoted: r.Promoted, Status: r.Status, Message: r.Message, Attempts: r.Attempts,
+		Unsettled: r.Unsettled, Settled: r.Settled})
 }
 
 // mark writes a resume, stop or end record.

@@ -13,7 +13,7 @@ import (
 
 // reportHeader names the report's columns.
 var reportHeader = []string{"user", "kind", "input line", "user ID", "name", "outcome", "owner",
-	"HTTP status", "message", "attempts", "time"}
+	"HTTP status", "message", "attempts", "time", "confirmed by"}
 
 // reportRow is one user's line in the report.
 type reportRow struct {
@@ -24,6 +24,9 @@ type reportRow struct {
 	Message  string
 	Attempts int
 	Time     time.Time
+	// ConfirmedBy is Result.ConfirmedBy for a user the run called or
+	// settled; "" for a row set aside by the plan or left pending.
+	ConfirmedBy string
 }
 
 // reportPath puts the report next to its journal.
@@ -49,7 +52,7 @@ func (r *Runner) reportRows(aborted bool, stop string) []reportRow {
 		changeable := it.UserID != 0 && it.Outcome != OutcomeDuplicate && it.Outcome != OutcomeBadRow
 		if res, ok := r.results[it.UserID]; changeable && ok && !seen[it.UserID] {
 			row = reportRow{Item: it, Outcome: res.Outcome, Promoted: res.Promoted, Status: res.Status,
-				Message: res.Message, Attempts: res.Attempts, Time: res.Time}
+				Message: res.Message, Attempts: res.Attempts, Time: res.Time, ConfirmedBy: res.ConfirmedBy()}
 			seen[it.UserID] = true
 		} else if it.Outcome == OutcomePending {
 			row.Outcome, row.Message = OutcomePending, pendingWhy
@@ -69,7 +72,7 @@ func (r *Runner) reportRows(aborted bool, stop string) []reportRow {
 	for id, res := range r.results {
 		if !seen[id] {
 			rows = append(rows, reportRow{Item: res.Item, Outcome: res.Outcome, Promoted: res.Promoted,
-				Status: res.Status, Message: res.Message, Attempts: res.Attempts, Time: res.Time})
+				Status: res.Status, Message: res.Message, Attempts: res.Attempts, Time: res.Time, ConfirmedBy: res.ConfirmedBy()})
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b reportRow) int {
@@ -146,7 +149,7 @@ func (row reportRow) cells() []string {
 		owner = "requested"
 	}
 	return []string{safeCell(it.Input), kindText(it.Kind), line, id, safeCell(it.Name), string(row.Outcome), owner,
-		status, safeCell(row.Message), attempts, when}
+		status, safeCell(row.Message), attempts, when, row.ConfirmedBy}
 }
 
 // safeCell defuses text that a spreadsheet would run as a formula.

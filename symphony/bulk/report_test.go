@@ -15,7 +15,7 @@ func TestReportFormat(t *testing.T) {
 	at := time.Date(2026, 11, 23, 7, 15, 30, 0, time.FixedZone("CET", 3600))
 	rows := []reportRow{
 		{Item: Item{Line: 2, Input: "a@example.com", Kind: csvsource.KindEmail, UserID: 10, Name: "Zoë, \"Z\"", Owner: true},
-			Outcome: OutcomeAdded, Promoted: true, Status: 200, Message: "Member added", Attempts: 2, Time: at},
+			Outcome: OutcomeAdded, Promoted: true, Status: 200, Message: "Member added", Attempts: 2, Time: at, ConfirmedBy: "pod reply"},
 		{Item: Item{Line: 3, Input: "=HYPERLINK(\"x\")", Kind: csvsource.KindUsername}, Outcome: OutcomeUnknown,
 			Message: "no user with this username on the pod", Time: at},
 		{Item: Item{Line: 4}, Outcome: OutcomeBadRow, Message: "-bad"},
@@ -25,10 +25,10 @@ func TestReportFormat(t *testing.T) {
 	}
 	data, _ := os.ReadFile(path)
 	text := string(data)
-	want := "\ufeffuser,kind,input line,user ID,name,outcome,owner,HTTP status,message,attempts,time\r\n" +
-		"a@example.com,email,2,10,\"Zoë, \"\"Z\"\"\",added,promoted,200,Member added,2,2026-11-23T06:15:30Z\r\n" +
-		"\"'=HYPERLINK(\"\"x\"\")\",username,3,,,unknown-user,,,no user with this username on the pod,,2026-11-23T06:15:30Z\r\n" +
-		",,4,,,bad-row,,,'-bad,,\r\n"
+	want := "\ufeffuser,kind,input line,user ID,name,outcome,owner,HTTP status,message,attempts,time,confirmed by\r\n" +
+		"a@example.com,email,2,10,\"Zoë, \"\"Z\"\"\",added,promoted,200,Member added,2,2026-11-23T06:15:30Z,pod reply\r\n" +
+		"\"'=HYPERLINK(\"\"x\"\")\",username,3,,,unknown-user,,,no user with this username on the pod,,2026-11-23T06:15:30Z,\r\n" +
+		",,4,,,bad-row,,,'-bad,,,\r\n"
 	if text != want {
 		t.Errorf("report:\n%q\nwant\n%q", text, want)
 	}

@@ -307,6 +307,17 @@ func (r *Runner) prepareResume(ctx context.Context) ([]settled, error) {
 		return nil, err
 	}
 	confirmed := r.owedPromotions(roster)
+	// Results the earlier run could not confirm are settled now.
+	for _, id := range r.prior.order {
+		if res := r.results[id]; res.Unsettled.valid() {
+			switch s, promote, ok := r.settleFromMembers(res, roster); {
+			case promote != nil:
+				r.work = append(r.work, *promote)
+			case ok:
+				confirmed = append(confirmed, s)
+			}
+		}
+	}
 	add := r.plan.Mode == ModeAdd
 	took := func(id int64) bool { return roster.has(id) == add }
 	for _, u := range resumeLeft(r.prior, r.plan, took) {
@@ -324,7 +335,7 @@ func (r *Runner) countJournaled() {
 		res := resultOf(r.prior.results[id])
 		r.results[id] = res
 		r.totals.Done++
-		r.count(res.Outcome)
+		r.tally(res, 1)
 	}
 }
 
@@ -351,6 +362,8 @@ func (r *Runner) owedPromotions(roster roomMembers) []settled {
 		switch {
 		case res.Promoted:
 			r.totals.Promoted++
+		case res.Unsettled.valid():
+			// settleFromMembers settles it.
 		case !add || !res.Item.Owner || (res.Outcome != OutcomeAdded && res.Outcome != OutcomeAlreadyMember):
 		case roster.owner[id]:
 			// The promotion reached the pod though its reply did not
@@ -394,6 +407,7 @@ func (r *Runner) settle(u resumeUser, roster roomMembers) (settled, bool) {
 		return settled{}, false
 	}
 	res.Index, res.Item, res.Time = u.index, it, r.now()
+	res.Settled = u.flying
 	return settled{task{index: u.index, item: it}, res}, true
 }
 
@@ -406,7 +420,7 @@ type settled struct {
 // resultOf rebuilds a result from its journal record.
 func resultOf(rec record) Result {
 	return Result{Time: rec.Time, Index: -1, Outcome: Outcome(rec.Outcome), Promoted: rec.Promoted,
-		Status: rec.Status, Message: rec.Message, Attempts: rec.Attempts,
+		Status: rec.Status, Message: rec.Message, Attempts: rec.Attempts, Unsettled: rec.Unsettled, Settled: rec.Settled,
 		Item: Item{Line: rec.Line, Input: rec.Input, Kind: parseKind(rec.Kind), UserID: rec.UserID, Name: rec.Name,
 			Owner: rec.Owner, Outcome: OutcomePending}}
 }

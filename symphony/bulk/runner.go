@@ -44,7 +44,8 @@ type task struct {
 	item        Item //
 	promoteOnly bool // promote without adding
 	outcome     Outcome
-	again       bool // the user is already counted in Done (a promotion owed on resume)
+	again       bool    // the user is already counted in Done (a promotion owed on resume)
+	base        *Result // a promotion task: the user's outcome so far, which the promotion adds to
 }
 
 // errAborted ends a wait when the run is aborted.
@@ -168,14 +169,17 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 		}
 	}
 	if stop == "" && runErr == nil {
-		stop, runErr = r.loop(ctx)
+		stop, runErr = r.loop(ctx, r.work)
+	}
+	if stop == "" && runErr == nil && ctx.Err() == nil {
+		stop, runErr = r.settleRun(ctx)
 	}
 	return r.finish(ctx, stop, runErr)
 }
 
 // loop runs the tasks; it returns why it stopped early, if it did.
-func (r *Runner) loop(ctx context.Context) (string, error) {
-	for _, t := range r.work {
+func (r *Runner) loop(ctx context.Context, work []task) (string, error) {
+	for _, t := range work {
 		if ctx.Err() != nil {
 			return "", nil
 		}
@@ -201,31 +205,45 @@ func (r *Runner) finishTask(t task, res Result) error {
 	if err := r.journal.result(res, t.action(r.plan.Mode)); err != nil {
 		return fmt.Errorf("the journal cannot be written, so the run stops rather than lose track: %w", err)
 	}
-	r.results[res.Item.UserID] = res
-	if !t.again {
+	// A user with a result already (the journal's on resume, or one the
+	// member list settles now) has it replaced: counted once.
+	if prev, had := r.results[res.Item.UserID]; had {
+		r.tally(prev, -1)
+	} else {
 		r.totals.Done++
-		r.count(res.Outcome)
 	}
+	r.tally(res, 1)
+	r.results[res.Item.UserID] = res
 	if res.Promoted {
 		r.totals.Promoted++
 	}
-	if res.Item.Owner && !res.Promoted && (res.Outcome == OutcomeAdded || res.Outcome == OutcomeAlreadyMember) {
+	if res.Item.Owner && !res.Promoted && !res.Unsettled.valid() &&
+		(res.Outcome == OutcomeAdded || res.Outcome == OutcomeAlreadyMember) {
 		r.totals.PromoteFailed++
 	}
 	r.emit(Event{Kind: EventResult, Result: &res, Interval: r.currentInterval()})
 	return nil
 }
 
-func (r *Runner) count(o Outcome) {
-	switch o {
+// tally adds (sign 1) or takes back (sign -1) a result's outcome in the
+// totals, with whether it awaits or was settled from the member list.
+func (r *Runner) tally(res Result, sign int) {
+	t := &r.totals
+	switch res.Outcome {
 	case OutcomeAdded:
-		r.totals.Added++
+		t.Added += sign
 	case OutcomeRemoved:
-		r.totals.Removed++
+		t.Removed += sign
 	case OutcomeAlreadyMember, OutcomeNotMember:
-		r.totals.Already++
+		t.Already += sign
 	case OutcomeFailed:
-		r.totals.Failed++
+		t.Failed += sign
+	}
+	if res.Unsettled.valid() {
+		t.Unconfirmed += sign
+	}
+	if res.Settled {
+		t.Settled += sign
 	}
 }
 

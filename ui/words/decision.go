@@ -102,9 +102,17 @@ func Ending(s *bulk.Summary, runErr error, when string) string {
 }
 
 // Totals are a finished run's counts: "36 added (1 made owner), 5 already,
-// 4 failed, 15 not done, 3 set aside by the plan".
+// 4 failed, 2 settled from the member list, 15 not done, 3 set aside by the
+// plan". The member list's count is said only when it settled or has yet
+// to settle an outcome (a reply that did not confirm its change).
 func Totals(m bulk.Mode, t bulk.Totals, setAside int) []string {
 	parts := []string{Changed(m, t), Count(t.Already) + " already", Count(t.Failed) + " failed"}
+	if t.Settled > 0 {
+		parts = append(parts, Count(t.Settled)+" settled from the member list")
+	}
+	if t.Unconfirmed > 0 {
+		parts = append(parts, Count(t.Unconfirmed)+" unconfirmed (resume to settle from the member list)")
+	}
 	if left := t.Actions - t.Done; left > 0 {
 		parts = append(parts, Count(left)+" not done")
 	}
