@@ -161,6 +161,10 @@ func Advice(err error) string {
 			"either base64 form works), that the room is on the pod the config names (podHost; host in config.yaml), and that the bot can see it."
 	case ae != nil && ae.Status == http.StatusNotFound && ae.Op != "":
 		return notAPodAdvice(err)
+	case IsForbidden(err) && strings.HasPrefix(ae.Op, "GET ") && streamOp(ae.Op):
+		return "The pod does not show this room to the bot: a private room is shown only to its members, to compliance officers " +
+			"and to users with the User Provisioning role (and its info to anyone when it is discoverable); add the bot to the room, " +
+			"or give it the User Provisioning role."
 	case IsForbidden(err):
 		return "The bot lacks a permission on this room: make the bot an owner of the room, or give it the User Provisioning role " +
 			"(a plain member may only add people, and only to a room whose members can invite)."

@@ -176,8 +176,11 @@ func TestClassifiersOnRealErrors(t *testing.T) {
 		private := plain.AddRoom(podsim.Room{Name: "Private", Active: true, Members: []podsim.Member{{UserID: owner, Owner: true}}})
 		_, err = pc.AddMember(ctx, closed, plain.AddUser(podsim.User{Username: "ann", Active: true}))
 		checkClass(t, err, []string{"IsForbidden"}, "owner", "User Provisioning")
+		// A private room the bot is not in: the pod does not even show it.
 		_, err = pc.Members(ctx, private)
-		checkClass(t, err, []string{"IsForbidden"}, "owner", "User Provisioning")
+		checkClass(t, err, []string{"IsForbidden"}, "does not show this room", "add the bot to the room", "User Provisioning")
+		_, err = pc.RoomInfo(ctx, private)
+		checkClass(t, err, []string{"IsForbidden"}, "does not show this room", "add the bot to the room", "User Provisioning")
 	})
 
 	t.Run("rate limited", func(t *testing.T) {

@@ -201,7 +201,10 @@ func (c *Client) RoomInfo(ctx context.Context, streamID string) (*Room, error) {
 }
 
 // SearchRooms returns one page of rooms matching query (POST /pod/v3/room/search).
-// A limit outside 1..100 becomes the pod's default of 50.
+// A limit outside 1..100 becomes the pod's default of 50. It asks for the
+// rooms that are not discoverable too (includeNonDiscoverable, a pod's
+// parameter since sbe-25.5.0): without it a pod leaves out the bot's own
+// private rooms that are not visible in search.
 func (c *Client) SearchRooms(ctx context.Context, query string, skip, limit int) (*RoomSearchPage, error) {
 	const op = "POST /pod/v3/room/search"
 	if limit < 1 || limit > 100 {
@@ -210,7 +213,7 @@ func (c *Client) SearchRooms(ctx context.Context, query string, skip, limit int)
 	if skip < 0 {
 		skip = 0
 	}
-	q := url.Values{"skip": {strconv.Itoa(skip)}, "limit": {strconv.Itoa(limit)}}
+	q := url.Values{"skip": {strconv.Itoa(skip)}, "limit": {strconv.Itoa(limit)}, "includeNonDiscoverable": {"true"}}
 	rep, err := c.read(ctx, request{method: "POST", endpoint: c.cfg.Pod, path: "/pod/v3/room/search", op: op,
 		query: q, body: map[string]string{"query": query}})
 	if err != nil {

@@ -42,18 +42,24 @@ const MaxUsersPerCall = 100
 // lookupStage is one pass of a look-up. The users API returns neither a
 // user's status nor whether the user is local, only filters on both, so
 // the look-up asks the likely question first (local, active users: one call
-// per 100 in the usual case) and asks the other three only about what is
-// still unanswered.
+// per 100 in the usual case) and asks the others only about what is still
+// unanswered.
 type lookupStage struct {
 	local, active bool
 }
 
-var lookupStages = []lookupStage{
-	{local: true, active: true},
-	{local: true, active: false},
-	{local: false, active: true},
-	{local: false, active: false},
-}
+// lookupStages are asked of IDs and emails. Usernames are asked of local
+// users only (usernameStages): Symphony's BDKs always send local=true with
+// usernames, and the v2/user page says a username look-up must be local.
+var (
+	lookupStages = []lookupStage{
+		{local: true, active: true},
+		{local: true, active: false},
+		{local: false, active: true},
+		{local: false, active: false},
+	}
+	usernameStages = lookupStages[:2]
+)
 
 // Users look-ups split their input into calls of at most 100 and merge the results.
 func (c *Client) UsersByID(ctx context.Context, ids []int64) (*UserLookup, error) {
@@ -66,19 +72,23 @@ func (c *Client) UsersByID(ctx context.Context, ids []int64) (*UserLookup, error
 		}
 		values = append(values, strconv.FormatInt(id, 10))
 	}
-	return c.lookupUsers(ctx, "uid", values, bad, func(u wireUser) string { return strconv.FormatInt(u.ID, 10) })
+	return c.lookupUsers(ctx, "uid", values, bad, lookupStages, func(u wireUser) string { return strconv.FormatInt(u.ID, 10) })
 }
 
-// UsersByEmail looks users up by email address (case-insensitive).
+// UsersByEmail looks users up by email address (case-insensitive). A pod
+// gives emailAddress for its own users only: a user of another pod comes
+// back without it, and is matched to the address by asking for that
+// address alone. Such a user's Email is the address it was found by.
 func (c *Client) UsersByEmail(ctx context.Context, emails []string) (*UserLookup, error) {
 	values, bad := cleanLookupValues(emails, func(s string) LookupError { return LookupError{Error: "invalid.format", Email: s} })
-	return c.lookupUsers(ctx, "email", values, bad, func(u wireUser) string { return u.Email })
+	return c.lookupUsers(ctx, "email", values, bad, lookupStages, func(u wireUser) string { return u.Email })
 }
 
-// UsersByUsername looks users up by username (case-insensitive).
+// UsersByUsername looks users up by username (case-insensitive), among the
+// pod's own users.
 func (c *Client) UsersByUsername(ctx context.Context, usernames []string) (*UserLookup, error) {
 	values, bad := cleanLookupValues(usernames, func(s string) LookupError { return LookupError{Error: "invalid.format", Username: s} })
-	return c.lookupUsers(ctx, "username", values, bad, func(u wireUser) string { return u.Username })
+	return c.lookupUsers(ctx, "username", values, bad, usernameStages, func(u wireUser) string { return u.Username })
 }
 
 // cleanLookupValues drops blanks and refuses values that would break the
@@ -111,8 +121,7 @@ type wireUserList struct {
 
 // lookupUsers runs the stages over values (distinct, case-insensitively)
 // and returns the users in the order of the input values they answer.
-func (c *Client) lookupUsers(ctx context.Context, param string, values []string, errs []LookupError, keyOf func(wireUser) string) (*UserLookup, error) {
-	const op = "GET /pod/v3/users"
+func (c *Client) lookupUsers(ctx context.Context, param string, values []string, errs []LookupError, stages []lookupStage, keyOf func(wireUser) string) (*UserLookup, error) {
 	order := map[string]int{} // lower-cased value -> input position
 	var pending []string
 	for _, v := range values {
@@ -122,63 +131,150 @@ func (c *Client) lookupUsers(ctx context.Context, param string, values []string,
 			pending = append(pending, v)
 		}
 	}
-	result := &UserLookup{Errors: errs}
-	seenUser := map[int64]bool{}
-	seenErr := map[LookupError]bool{}
-	for _, stage := range lookupStages {
+	l := &userLookup{c: c, param: param, keyOf: keyOf, result: &UserLookup{Errors: errs},
+		seenUser: map[int64]bool{}, seenErr: map[LookupError]bool{}}
+	for _, stage := range stages {
 		if len(pending) == 0 {
 			break
 		}
-		answered := map[string]bool{}
+		l.answered = map[string]bool{}
 		for start := 0; start < len(pending); start += MaxUsersPerCall {
 			chunk := pending[start:min(start+MaxUsersPerCall, len(pending))]
-			q := url.Values{param: {strings.Join(chunk, ",")},
-				"local": {strconv.FormatBool(stage.local)}, "active": {strconv.FormatBool(stage.active)}}
-			rep, err := c.read(ctx, request{method: "GET", endpoint: c.cfg.Pod, path: "/pod/v3/users", op: op, query: q})
+			unmatched, err := l.ask(ctx, stage, chunk)
 			if err != nil {
 				return nil, err
 			}
-			if rep.status == http.StatusNoContent || len(strings.TrimSpace(string(rep.body))) == 0 {
-				continue
-			}
-			var w wireUserList
-			if err := decode(op, rep, &w); err != nil {
-				return nil, err
-			}
-			for _, u := range w.Users {
-				answered[strings.ToLower(keyOf(u))] = true
-				if seenUser[u.ID] {
-					continue
-				}
-				seenUser[u.ID] = true
-				result.Users = append(result.Users, User{ID: u.ID, Username: u.Username, Email: u.Email,
-					DisplayName: u.DisplayName, Company: u.Company, AccountType: u.AccountType,
-					Active: stage.active, External: !stage.local})
-			}
-			for _, e := range w.Errors {
-				le := LookupError{Error: e.Error, Email: e.Email, Username: e.Username}
-				if id, err := strconv.ParseInt(strings.Trim(string(e.ID), `" `), 10, 64); err == nil {
-					le.ID = id
-				}
-				for _, k := range []string{le.Email, le.Username, strconv.FormatInt(le.ID, 10)} {
-					answered[strings.ToLower(k)] = true
-				}
-				if !seenErr[le] {
-					seenErr[le] = true
-					result.Errors = append(result.Errors, le)
+			if len(unmatched) > 0 {
+				// Users the batch answered without the value they answer
+				// (an email the pod does not show): ask the values still
+				// unanswered one at a time until each such user is placed.
+				for _, v := range chunk {
+					if len(unmatched) == 0 {
+						break
+					}
+					if l.answered[strings.ToLower(v)] {
+						continue
+					}
+					found, err := l.askOne(ctx, stage, v)
+					if err != nil {
+						return nil, err
+					}
+					delete(unmatched, found)
 				}
 			}
 		}
 		next := pending[:0:0]
 		for _, v := range pending {
-			if !answered[strings.ToLower(v)] {
+			if !l.answered[strings.ToLower(v)] {
 				next = append(next, v)
 			}
 		}
 		pending = next
 	}
-	sortByInput(result.Users, order, keyOf)
-	return result, nil
+	sortByInput(l.result.Users, order, keyOf)
+	return l.result, nil
+}
+
+// userLookup is the state of one look-up across its calls.
+type userLookup struct {
+	c        *Client
+	param    string
+	keyOf    func(wireUser) string
+	result   *UserLookup
+	seenUser map[int64]bool
+	seenErr  map[LookupError]bool
+	answered map[string]bool // lower-cased values answered in this stage
+}
+
+// call makes one GET /pod/v3/users of the stage for values; nil when the
+// pod found nothing (204 or an empty body).
+func (l *userLookup) call(ctx context.Context, stage lookupStage, values []string) (*wireUserList, error) {
+	const op = "GET /pod/v3/users"
+	q := url.Values{l.param: {strings.Join(values, ",")},
+		"local": {strconv.FormatBool(stage.local)}, "active": {strconv.FormatBool(stage.active)}}
+	rep, err := l.c.read(ctx, request{method: "GET", endpoint: l.c.cfg.Pod, path: "/pod/v3/users", op: op, query: q})
+	if err != nil {
+		return nil, err
+	}
+	if rep.status == http.StatusNoContent || len(strings.TrimSpace(string(rep.body))) == 0 {
+		return nil, nil
+	}
+	var w wireUserList
+	if err := decode(op, rep, &w); err != nil {
+		return nil, err
+	}
+	return &w, nil
+}
+
+// ask looks values up in one call and records what it answers; it returns
+// the users it could not match to a value (by ID).
+func (l *userLookup) ask(ctx context.Context, stage lookupStage, values []string) (map[int64]bool, error) {
+	w, err := l.call(ctx, stage, values)
+	if w == nil || err != nil {
+		return nil, err
+	}
+	asked := make(map[string]bool, len(values))
+	for _, v := range values {
+		asked[strings.ToLower(v)] = true
+	}
+	unmatched := map[int64]bool{}
+	for _, u := range w.Users {
+		k := strings.ToLower(l.keyOf(u))
+		if !asked[k] {
+			unmatched[u.ID] = true
+			continue
+		}
+		l.answered[k] = true
+		l.addUser(u, stage)
+	}
+	l.addErrors(w)
+	return unmatched, nil
+}
+
+// askOne looks one value up alone: the user the pod answers is the value's,
+// whatever the record shows. It returns that user's ID (0 when none).
+func (l *userLookup) askOne(ctx context.Context, stage lookupStage, value string) (int64, error) {
+	w, err := l.call(ctx, stage, []string{value})
+	if w == nil || err != nil {
+		return 0, err
+	}
+	l.addErrors(w)
+	if len(w.Users) != 1 {
+		return 0, nil
+	}
+	u := w.Users[0]
+	if l.param == "email" && u.Email == "" {
+		u.Email = value
+	}
+	l.answered[strings.ToLower(value)] = true
+	l.addUser(u, stage)
+	return u.ID, nil
+}
+
+func (l *userLookup) addUser(u wireUser, stage lookupStage) {
+	if l.seenUser[u.ID] {
+		return
+	}
+	l.seenUser[u.ID] = true
+	l.result.Users = append(l.result.Users, User{ID: u.ID, Username: u.Username, Email: u.Email,
+		DisplayName: u.DisplayName, Company: u.Company, AccountType: u.AccountType,
+		Active: stage.active, External: !stage.local})
+}
+
+func (l *userLookup) addErrors(w *wireUserList) {
+	for _, e := range w.Errors {
+		le := LookupError{Error: e.Error, Email: e.Email, Username: e.Username}
+		if id, err := strconv.ParseInt(strings.Trim(string(e.ID), `" `), 10, 64); err == nil {
+			le.ID = id
+		}
+		for _, k := range []string{le.Email, le.Username, strconv.FormatInt(le.ID, 10)} {
+			l.answered[strings.ToLower(k)] = true
+		}
+		if !l.seenErr[le] {
+			l.seenErr[le] = true
+			l.result.Errors = append(l.result.Errors, le)
+		}
+	}
 }
 
 // sortByInput orders users as the input values they answer; users that

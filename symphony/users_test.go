@@ -70,9 +70,16 @@ func TestUserLookups(t *testing.T) {
 		}
 	})
 	t.Run("by username", func(t *testing.T) {
-		// Usernames of other pods' users are not searchable: 2 of these 120 are external.
+		// Usernames are asked of the pod's own users only (local=true, as
+		// the BDKs send): 2 of these 120 are external and stay unfound, at
+		// the cost of two calls for the active and one for the inactive,
+		// none with local=false.
+		before := c.requests.Load()
 		l, err := c.UsersByUsername(ctx, usernames[:120])
 		check(t, l, err, 118)
+		if n := c.requests.Load() - before; n != 3 {
+			t.Errorf("%d requests for 120 usernames; want 3", n)
+		}
 	})
 	t.Run("by id", func(t *testing.T) {
 		l, err := c.UsersByID(ctx, append(ids, 999999999, ids[0]))
@@ -90,6 +97,39 @@ func TestUserLookups(t *testing.T) {
 		check(t, l, err, len(plain))
 		if n := c.requests.Load() - before; n != 3 {
 			t.Errorf("%d requests for %d local active users; want 3", n, len(plain))
+		}
+	})
+	t.Run("external users by email", func(t *testing.T) {
+		// A pod does not show the email of another pod's users: the batch
+		// answers them without it, and each is placed by asking its
+		// address alone.
+		var mixed []string
+		var external []int64
+		for i := 0; i < 230; i++ {
+			if i%60 == 11 {
+				external = append(external, ids[i])
+			}
+			if i < 100 || i%60 == 11 {
+				mixed = append(mixed, emails[i])
+			}
+		}
+		before := c.requests.Load()
+		l, err := c.UsersByEmail(ctx, mixed)
+		check(t, l, err, len(mixed))
+		byID := map[int64]User{}
+		for _, u := range l.Users {
+			byID[u.ID] = u
+		}
+		for _, id := range external {
+			if u := byID[id]; !u.External || !strings.HasSuffix(u.Email, "@example.com") || u.Username == "" {
+				t.Errorf("external user %d: %+v", id, u)
+			}
+		}
+		// Two batches of local active users, one of local inactive ones,
+		// one of external active ones, then one call per address it could
+		// not match.
+		if n := c.requests.Load() - before; n != 4+int64(len(external)) {
+			t.Errorf("%d requests for %d emails", n, len(mixed))
 		}
 	})
 	t.Run("IDs that cannot exist are reported, not sent", func(t *testing.T) {

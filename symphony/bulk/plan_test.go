@@ -1,10 +1,12 @@
 package bulk
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"roster/csvsource"
+	"roster/symphony"
 	"roster/symphony/podsim"
 )
 
@@ -181,11 +183,12 @@ func TestPlanPermission(t *testing.T) {
 		{"member adds where members invite", []podsim.Member{{UserID: other[0], Owner: true}, {UserID: p.BotID}}, true, ModeAdd, true, false, true},
 		{"member removes where members invite", []podsim.Member{{UserID: other[0], Owner: true}, {UserID: p.BotID}}, true, ModeRemove, false, false, true},
 		{"member adds where members may not invite", []podsim.Member{{UserID: other[0], Owner: true}, {UserID: p.BotID}}, false, ModeAdd, false, false, true},
+		// A discoverable private room: the bot reads its info but not its members.
 		{"stranger adds", []podsim.Member{{UserID: other[1], Owner: true}}, true, ModeAdd, false, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			room := p.AddRoom(podsim.Room{Name: tt.name, Active: true, MembersCanInvite: tt.canInvite, Members: tt.members})
+			room := p.AddRoom(podsim.Room{Name: tt.name, Active: true, MembersCanInvite: tt.canInvite, Members: tt.members, Discoverable: true})
 			plan := p.plan(t, room, tt.mode, users, 0)
 			perm := plan.Permission
 			if perm.Allowed != tt.allowed || perm.Owner != tt.owner || perm.Member != tt.memb || perm.Reason == "" {
@@ -198,6 +201,20 @@ func TestPlanPermission(t *testing.T) {
 				t.Errorf("NewRunner: %v", err)
 			}
 		})
+	}
+}
+
+// A private room that is not discoverable is hidden from a bot that is not
+// in it and holds no role that shows it: the plan stops at the room, with
+// the pod's refusal, and Advice says what would let the bot see it.
+func TestPlanPrivateRoomHidden(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	other := p.addUsers("other", 1)
+	users := idList(p.addUsers("x", 1))
+	room := p.AddRoom(podsim.Room{Name: "Hidden", Active: true, Members: []podsim.Member{{UserID: other[0], Owner: true}}})
+	_, err := BuildPlan(testCtx(t), p.client, PlanRequest{StreamID: room, Mode: ModeAdd, List: users})
+	if !symphony.IsForbidden(err) || !strings.Contains(symphony.Advice(err), "does not show this room to the bot") {
+		t.Fatalf("BuildPlan of a hidden room: %v\nadvice: %s", err, symphony.Advice(err))
 	}
 }
 

@@ -19,11 +19,20 @@ type Options struct {
 	PaceTolerance   time.Duration // slack before a gap counts as a violation; 0 = 5% of PaceGap
 	PaceReject      bool          // answer a violating change with 429 (Retry-After = remaining gap) instead of only counting it
 
+	// XpodDelay is how long an external user added to a cross-pod room
+	// takes to appear in its member list (the add answers at once with the
+	// "... or Xpod request will be processed asynchronously" text); 0 = 3s.
+	XpodDelay time.Duration
+
 	// RequestLog, when set, gets one line per request: time, method, path,
 	// status (or "dropped") and duration. Never headers or bodies, so never
 	// a token or key.
 	RequestLog io.Writer
 }
+
+// DefaultXpodDelay is the XpodDelay of Options that leave it zero: a few
+// seconds, so that a run sees the user join after its add.
+const DefaultXpodDelay = 3 * time.Second
 
 // PaceThreshold is the member count above which membership changes are paced.
 const PaceThreshold = 500
@@ -64,6 +73,7 @@ type Room struct {
 	Description      string
 	Active           bool
 	Public           bool
+	Discoverable     bool // a private room that non-members find by search (a public room always is)
 	MembersCanInvite bool
 	CrossPod         bool
 	Members          []Member
@@ -83,6 +93,9 @@ type RoomState struct {
 	Active  bool    `json:"active"`
 	Members []int64 `json:"members"`
 	Owners  []int64 `json:"owners"`
+	// Joining are external users whose add was accepted and who are not
+	// in the room yet (see Options.XpodDelay), in the order of their adds.
+	Joining []int64 `json:"joining"`
 }
 
 // CallCount counts membership calls that reached the room logic for one user.

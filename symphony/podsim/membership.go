@@ -16,10 +16,10 @@ const (
 	actionDemote
 )
 
-// Replies of our own choosing where real pods' replies are not on record.
-// Each is the status a pod gives for that class of problem (400 for a bad
-// target, 403 for a rule the caller may not break), with a message that
-// names the problem.
+// Replies of our own choosing where real pods' replies are not on record
+// (doc.go lists them with the reasons). Each is the status a pod gives for
+// that class of problem (400 for a bad target, 403 for a rule the caller
+// may not break), with a message that names the problem.
 const (
 	// An ID that is no user of the pod (or of a visible other pod).
 	msgUserNotFound = "User not found."
@@ -31,12 +31,22 @@ const (
 	// Removing, promoting or demoting someone who is not in the room.
 	msgNotAMember = "User is not a member of the room"
 	// A room keeps at least one owner.
-	msgLastOwner = "Cannot demote the last owner of the room"
+	msgLastOwner       = "Cannot demote the last owner of the room"
+	msgLastOwnerRemove = "Cannot remove the last owner of the room"
 	// Membership of a deactivated room is locked.
 	msgDeactivatedRemove = "Cannot remove member from a deactivated room"
 	msgDeactivatedChange = "Cannot change owners of a deactivated room"
 	// The body was not {"id": n}.
 	msgBadPayload = "Payload must be a JSON object {\"id\": <user ID>}"
+)
+
+// The success messages of the membership calls: the spec's examples
+// (pod-api-public.yaml, the 200 of each /v1/room/{id}/membership/... call).
+const (
+	msgMemberAdded   = "Member added"             // spec: membership/add
+	msgMemberRemoved = "Member removed"           // spec: membership/remove
+	msgOwnerPromoted = "Member promoted to owner" // spec: membership/promoteOwner
+	msgOwnerDemoted  = "Owner demoted"            // spec: membership/demoteOwner
 )
 
 // handleMembership serves the four membership calls. The order of checks:
@@ -60,7 +70,7 @@ func (s *Server) handleMembership(action membershipAction) authedHandler {
 		if r == nil {
 			return
 		}
-		if !s.mayChangeLocked(action, caller, r) {
+		if !s.mayChangeLocked(action, caller, r, target) {
 			writeError(w, http.StatusForbidden, msgNoEntitlement)
 			return
 		}
@@ -89,23 +99,42 @@ func deactivatedMessage(a membershipAction) string {
 	return msgDeactivatedChange
 }
 
-// mayChangeLocked applies the rules of Symphony's Add Member page: owners
-// may add; members may add when the room lets members invite; users with
-// User Provisioning may add anywhere; compliance officers may add to rooms
-// they are not members of. Removing and changing owners is for owners and
-// User Provisioning.
-func (s *Server) mayChangeLocked(a membershipAction, caller *user, r *room) bool {
+// mayChangeLocked applies the Required Permissions of Symphony's Add Member
+// and Remove Member pages (rest-api.symphony.com, Room endpoints):
+//
+//   - add: owners; members when the room lets members invite ("Let
+//     participants add members"); Compliance Officers and Super Compliance
+//     Officers who are not members; service users with User Provisioning.
+//     And, from the same page's Rules: a user may add itself to a public
+//     room ("Joining Public Rooms").
+//   - remove: owners; Compliance Officers and Super Compliance Officers who
+//     are not members; User Provisioning (members or not); and "the service
+//     user can always remove itself from the room".
+//   - promote and demote: owners and User Provisioning (the Promote Owner
+//     and Demote Owner pages name no other role).
+//
+// The pages say User Provisioning adds "who are not members"; podsim lets
+// such a user add as a member too, since being in the room takes no right
+// away (our reading).
+func (s *Server) mayChangeLocked(a membershipAction, caller *user, r *room, target int64) bool {
 	m := r.members[caller.ID]
 	if m != nil && m.owner || caller.hasRole(roleUserProvisioning) {
 		return true
 	}
-	if a != actionAdd {
-		return false
+	officer := m == nil && (caller.hasRole(roleComplianceOfficer) || caller.hasRole(roleSuperComplianceOfficer))
+	switch a {
+	case actionAdd:
+		switch {
+		case m != nil:
+			return r.MembersCanInvite
+		case officer:
+			return true
+		}
+		return target == caller.ID && r.Public
+	case actionRemove:
+		return officer || target == caller.ID
 	}
-	if m != nil {
-		return r.MembersCanInvite
-	}
-	return caller.hasRole(roleComplianceOfficer)
+	return false
 }
 
 func (s *Server) countCallLocked(a membershipAction, target int64) {
@@ -124,14 +153,18 @@ func (s *Server) countCallLocked(a membershipAction, target int64) {
 	}
 }
 
+// addLocked adds target to r. An add that changes nothing and an add of an
+// external user to a cross-pod room both answer 200 with the observed
+// msgAlreadyMemberOrXpod: a pod processes the latter asynchronously, so
+// the user joins s.opts.XpodDelay later (settleJoins).
 func (s *Server) addLocked(w http.ResponseWriter, r *room, target int64) {
 	u := s.users[target]
 	switch {
 	case u == nil:
 		writeError(w, http.StatusBadRequest, msgUserNotFound)
 		return
-	case r.members[target] != nil:
-		writeJSON(w, http.StatusOK, successResponse{Format: "TEXT", Message: msgAlreadyMember})
+	case r.members[target] != nil || r.isJoining(target):
+		writeJSON(w, http.StatusOK, successResponse{Format: "TEXT", Message: msgAlreadyMemberOrXpod})
 		return
 	case !u.Active:
 		writeError(w, http.StatusBadRequest, msgUserInactive)
@@ -143,8 +176,13 @@ func (s *Server) addLocked(w http.ResponseWriter, r *room, target int64) {
 	if !s.paceLocked(w, r) {
 		return
 	}
+	if u.External {
+		r.joining = append(r.joining, joining{id: target, due: s.now().Add(s.opts.XpodDelay)})
+		writeJSON(w, http.StatusOK, successResponse{Format: "TEXT", Message: msgAlreadyMemberOrXpod})
+		return
+	}
 	r.addMember(target, false, s.now())
-	writeJSON(w, http.StatusOK, successResponse{Format: "TEXT", Message: "Member added"})
+	writeJSON(w, http.StatusOK, successResponse{Format: "TEXT", Message: msgMemberAdded})
 }
 
 // memberLocked is the target's membership, or nil after answering 400 when
@@ -169,14 +207,14 @@ func (s *Server) removeLocked(w http.ResponseWriter, r *room, target int64) {
 		return
 	}
 	if m.owner && r.ownerCount() == 1 {
-		writeError(w, http.StatusBadRequest, "Cannot remove the last owner of the room")
+		writeError(w, http.StatusBadRequest, msgLastOwnerRemove)
 		return
 	}
 	if !s.paceLocked(w, r) {
 		return
 	}
 	r.removeMember(target)
-	writeJSON(w, http.StatusOK, successResponse{Format: "TEXT", Message: "Member removed"})
+	writeJSON(w, http.StatusOK, successResponse{Format: "TEXT", Message: msgMemberRemoved})
 }
 
 func (s *Server) setOwnerLocked(w http.ResponseWriter, r *room, target int64, owner bool) {
@@ -189,9 +227,9 @@ func (s *Server) setOwnerLocked(w http.ResponseWriter, r *room, target int64, ow
 		return
 	}
 	m.owner = owner
-	msg := "Member promoted to owner"
+	msg := msgOwnerPromoted
 	if !owner {
-		msg = "Member demoted to participant"
+		msg = msgOwnerDemoted
 	}
 	writeJSON(w, http.StatusOK, successResponse{Format: "TEXT", Message: msg})
 }

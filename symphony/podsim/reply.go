@@ -20,15 +20,19 @@ type successResponse struct {
 }
 
 // Messages the pod answers with; some are the spec's examples, some were
-// observed on real pods (see DESIGN.md), the rest are our choice and say so.
+// observed on real pods, the rest are our choice and say so (doc.go lists
+// which is which).
 const (
-	msgInvalidSession  = "Invalid session"
-	msgNoEntitlement   = "The user lacks the required entitlement to perform this operation"
-	msgStreamNotFound  = "Stream not found."
-	msgAlreadyMember   = "Member already part of the room"
-	msgDeactivatedAdd  = "Cannot add member to a deactivated room"
-	msgTooManyRequests = "Too many requests, retry later"
-	msgUnavailable     = "Service temporarily unavailable"
+	msgInvalidSession = "Invalid session"                                                   // spec: every 401
+	msgNoEntitlement  = "The user lacks the required entitlement to perform this operation" // spec: every 403
+	msgStreamNotFound = "Stream not found."                                                 // observed: an unknown stream ID
+	// Observed, word for word, as the 200 of membership/add for a user
+	// already in the room, and for an external user added to a cross-pod
+	// room (who joins later).
+	msgAlreadyMemberOrXpod = "Member already part of the room or Xpod request will be processed asynchronously"
+	msgDeactivatedAdd      = "Cannot add member to a deactivated room"
+	msgTooManyRequests     = "Too many requests, retry later"
+	msgUnavailable         = "Service temporarily unavailable"
 )
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -19,6 +19,41 @@ type room struct {
 	members    map[int64]*member
 	order      []int64 // member IDs in join order
 	lastChange time.Time
+	joining    []joining // external users accepted, not in the room yet, in the order of their adds
+}
+
+// joining is an external user whose add a pod accepted and processes
+// asynchronously: the user appears in the room at due.
+type joining struct {
+	id  int64
+	due time.Time
+}
+
+// isJoining says whether id waits to join the room.
+func (r *room) isJoining(id int64) bool {
+	for _, j := range r.joining {
+		if j.id == id {
+			return true
+		}
+	}
+	return false
+}
+
+// settleJoins puts the external users whose delay is over into the room,
+// as members at the time they were due. Every reader of a room calls it
+// first (under s.mu), so that the room is as the pod would have made it by now.
+func (r *room) settleJoins(now time.Time) {
+	rest := r.joining[:0]
+	for _, j := range r.joining {
+		if j.due.After(now) {
+			rest = append(rest, j)
+			continue
+		}
+		if r.Active {
+			r.addMember(j.id, false, j.due)
+		}
+	}
+	r.joining = rest
 }
 
 type member struct {
@@ -134,7 +169,9 @@ func (s *Server) roomLocked(w http.ResponseWriter, id string) *room {
 	r := s.rooms[id]
 	if r == nil {
 		writeError(w, http.StatusBadRequest, msgStreamNotFound)
+		return nil
 	}
+	r.settleJoins(s.now())
 	return r
 }
 
@@ -164,16 +201,47 @@ func (r *room) detail() v3RoomDetail {
 	var d v3RoomDetail
 	a := &d.RoomAttributes
 	a.Name, a.Description = r.Name, r.Description
-	a.MembersCanInvite, a.Public, a.Discoverable, a.CrossPod = r.MembersCanInvite, r.Public, r.Public, r.CrossPod
+	a.MembersCanInvite, a.Public, a.Discoverable, a.CrossPod = r.MembersCanInvite, r.Public, r.Public || r.Discoverable, r.CrossPod
 	i := &d.RoomSystemInfo
 	i.ID, i.CreationDate, i.CreatedByUserID, i.Active = r.ID, r.created.UnixMilli(), r.creator, r.Active
 	return d
 }
 
+// mayRead says whether caller may read r's member list: its
+// members, Compliance Officers and Super Compliance Officers, and User
+// Provisioning (the Room Members page's Required Permissions). A public
+// room's list is read by anyone, who could join it anyway (our choice: the
+// page makes no exception for public rooms).
+func (r *room) mayRead(caller *user) bool {
+	return r.Public || r.members[caller.ID] != nil || caller.hasRole(roleUserProvisioning) ||
+		caller.hasRole(roleComplianceOfficer) || caller.hasRole(roleSuperComplianceOfficer)
+}
+
+// maySee says whether caller may read r's info (room info, stream info):
+// whoever may read its members (the Room Info page names the same
+// members and roles), and anyone for a discoverable room, whose same
+// details search shows to non-members (the Search Rooms page) and whose
+// stream info needs a privilege only when it is not discoverable (the
+// Stream Info page).
+func (r *room) maySee(caller *user) bool {
+	return r.Discoverable || r.mayRead(caller)
+}
+
+// visibleRoomLocked is roomLocked for the reads of one room: a private
+// room the caller may not see answers 403, as any refused read does.
+func (s *Server) visibleRoomLocked(w http.ResponseWriter, id string, caller *user, may func(*room, *user) bool) *room {
+	r := s.roomLocked(w, id)
+	if r != nil && !may(r, caller) {
+		writeError(w, http.StatusForbidden, msgNoEntitlement)
+		return nil
+	}
+	return r
+}
+
 // handleRoomInfo serves GET /pod/v3/room/{id}/info.
 func (s *Server) handleRoomInfo(w http.ResponseWriter, req *http.Request, caller *user) {
 	s.mu.Lock()
-	r := s.roomLocked(w, req.PathValue("id"))
+	r := s.visibleRoomLocked(w, req.PathValue("id"), caller, (*room).maySee)
 	var d v3RoomDetail
 	if r != nil {
 		d = r.detail()
@@ -202,7 +270,7 @@ func (s *Server) handleStreamInfo(w http.ResponseWriter, req *http.Request, call
 		RoomAttributes  roomAttrs  `json:"roomAttributes"`
 	}
 	s.mu.Lock()
-	r := s.roomLocked(w, req.PathValue("sid"))
+	r := s.visibleRoomLocked(w, req.PathValue("sid"), caller, (*room).maySee)
 	if r != nil {
 		reply.ID, reply.CrossPod, reply.Origin, reply.Active = r.ID, r.CrossPod, "INTERNAL", r.Active
 		reply.LastMessageDate = r.created.UnixMilli()
@@ -222,19 +290,13 @@ type memberInfo struct {
 	JoinDate int64 `json:"joinDate"`
 }
 
-// handleMemberList serves GET /pod/v2/room/{id}/membership/list. Members of
-// a private room are listed to its members, User Provisioning and compliance
-// officers only (403 otherwise); a public room's to everyone.
+// handleMemberList serves GET /pod/v2/room/{id}/membership/list, to the
+// callers mayRead allows (403 otherwise).
 func (s *Server) handleMemberList(w http.ResponseWriter, req *http.Request, caller *user) {
 	s.mu.Lock()
-	r := s.roomLocked(w, req.PathValue("id"))
+	r := s.visibleRoomLocked(w, req.PathValue("id"), caller, (*room).mayRead)
 	if r == nil {
 		s.mu.Unlock()
-		return
-	}
-	if !r.Public && r.members[caller.ID] == nil && !caller.hasRole(roleUserProvisioning) && !caller.hasRole(roleComplianceOfficer) {
-		s.mu.Unlock()
-		writeError(w, http.StatusForbidden, msgNoEntitlement)
 		return
 	}
 	list := make([]memberInfo, 0, len(r.order))
@@ -259,9 +321,32 @@ type roomSearchCriteria struct {
 	} `json:"owner,omitempty"`
 }
 
+// inSearchScope applies the Search Rooms page's scope: the rooms the caller
+// is a member of (active or not), active public rooms, and active private
+// rooms set to be visible in search ("discoverable"). The spec's
+// includeNonDiscoverable ("whether the non discoverable rooms should be
+// returned, false by default") is read as bringing in the caller's own
+// non-discoverable private rooms, the only ones the scope holds (our
+// reading; without it a pod leaves them out).
+func (r *room) inSearchScope(caller *user, includeNonDiscoverable bool) bool {
+	switch {
+	case r.members[caller.ID] != nil:
+		return r.Public || r.Discoverable || includeNonDiscoverable
+	case !r.Active:
+		return false
+	}
+	return r.Public || r.Discoverable
+}
+
 // handleRoomSearch serves POST /pod/v3/room/search: query matches name or
-// description (case-insensitive); skip >= 0; limit 1..100, 50 by default.
+// description (case-insensitive) among the rooms inSearchScope; skip >= 0;
+// limit 1..100, 50 by default.
 func (s *Server) handleRoomSearch(w http.ResponseWriter, req *http.Request, caller *user) {
+	includeNonDiscoverable, ok := parseOptionalBool(req.URL.Query(), "includeNonDiscoverable")
+	if !ok {
+		writeError(w, http.StatusBadRequest, "includeNonDiscoverable must be true or false")
+		return
+	}
 	skip, limit := 0, 50
 	if v := req.URL.Query().Get("skip"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -292,6 +377,9 @@ func (s *Server) handleRoomSearch(w http.ResponseWriter, req *http.Request, call
 	var matched []v3RoomDetail
 	s.mu.Lock()
 	for _, r := range s.roomList {
+		if !r.inSearchScope(caller, includeNonDiscoverable.set && includeNonDiscoverable.v) {
+			continue
+		}
 		if q != "" && !strings.Contains(strings.ToLower(r.Name), q) && !strings.Contains(strings.ToLower(r.Description), q) {
 			continue
 		}

@@ -169,7 +169,13 @@ func TestRoomSearch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := p.do("POST", "/pod/v3/room/search"+tt.query, p.token, tt.body)
+			// The desks are the bot's own private rooms, not discoverable:
+			// the search shows them only with includeNonDiscoverable.
+			q := "?includeNonDiscoverable=true"
+			if tt.query != "" {
+				q = tt.query + "&includeNonDiscoverable=true"
+			}
+			r := p.do("POST", "/pod/v3/room/search"+q, p.token, tt.body)
 			if r.status != tt.status {
 				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
 			}
@@ -219,5 +225,120 @@ func TestAddRoomIDs(t *testing.T) {
 	}
 	if r := p.do("GET", "/pod/v3/room/tzwvAZIdDMG3ZPRxv-xsgH___qr-JJkWdA/info", p.token, nil); r.status != 200 {
 		t.Errorf("info of the given ID: %d", r.status)
+	}
+}
+
+// The Search Rooms page's scope: the caller's rooms (active or not), active
+// public rooms, active private rooms "set to be visible in search"; the
+// spec's includeNonDiscoverable brings in the caller's own private rooms
+// that are not discoverable.
+func TestRoomSearchScope(t *testing.T) {
+	p := startPod(t, Options{})
+	other := p.addPeople("o", 1)[0]
+	me := p.addPeople("s", 1)[0]
+	tok := p.login("plain", p.serviceUser(t, me, "plain"))
+	mine := func(name string, r Room) Room {
+		r.Name, r.Members = name, members([]int64{me}, me)
+		return r
+	}
+	theirs := func(name string, r Room) Room {
+		r.Name, r.Members = name, members([]int64{other}, other)
+		return r
+	}
+	for _, r := range []Room{
+		mine("mine private", Room{Active: true}),
+		mine("mine discoverable", Room{Active: true, Discoverable: true}),
+		mine("mine deactivated public", Room{Public: true}),
+		theirs("theirs public", Room{Active: true, Public: true}),
+		theirs("theirs discoverable", Room{Active: true, Discoverable: true}),
+		theirs("theirs private", Room{Active: true}),
+		theirs("theirs deactivated public", Room{Public: true}),
+		theirs("theirs deactivated discoverable", Room{Discoverable: true}),
+	} {
+		p.AddRoom(r)
+	}
+	names := func(query string) []string {
+		r := p.do("POST", "/pod/v3/room/search"+query, tok, map[string]string{"query": ""})
+		if r.status != 200 {
+			t.Fatalf("search%s: %d %s", query, r.status, r.body)
+		}
+		var res struct{ Rooms []v3RoomDetail }
+		r.json(t, &res)
+		var out []string
+		for _, d := range res.Rooms {
+			out = append(out, d.RoomAttributes.Name)
+		}
+		return out
+	}
+	want := "mine discoverable, mine deactivated public, theirs public, theirs discoverable"
+	if got := strings.Join(names(""), ", "); got != want {
+		t.Errorf("default scope:\n got %s\nwant %s", got, want)
+	}
+	if got := strings.Join(names("?includeNonDiscoverable=true"), ", "); got != "mine private, "+want {
+		t.Errorf("with includeNonDiscoverable:\n got %s\nwant mine private, %s", got, want)
+	}
+	if r := p.do("POST", "/pod/v3/room/search?includeNonDiscoverable=perhaps", tok, map[string]string{"query": ""}); r.status != 400 {
+		t.Errorf("includeNonDiscoverable=perhaps: %d", r.status)
+	}
+}
+
+// Room info, stream info and the member list of a private room are refused
+// (403) to a caller who is neither a member nor holds a role that allows
+// it: Room Info and Room Members pages, Required Permissions (members,
+// Compliance Officers and Super Compliance Officers, User Provisioning). A
+// discoverable room's info and stream info are shown to anyone (the
+// details search shows anyway; the Stream Info page asks for a privilege
+// only for rooms that are not discoverable); its members are not.
+func TestPrivateRoomVisibility(t *testing.T) {
+	p := startPod(t, Options{})
+	ppl := p.addPeople("v", 6)
+	callers := map[string]string{}
+	for i, c := range []struct {
+		name  string
+		roles []string
+	}{{"plain", nil}, {"officer", []string{roleComplianceOfficer}}, {"superOfficer", []string{roleSuperComplianceOfficer}},
+		{"provisioner", []string{roleUserProvisioning}}, {"member", nil}} {
+		key := p.serviceUser(t, ppl[i], c.name, c.roles...)
+		callers[c.name] = p.login(c.name, key)
+	}
+	in := members([]int64{ppl[5], ppl[4]}, ppl[5]) // ppl[4] is "member"
+	rooms := map[string]string{
+		"private":      p.AddRoom(Room{Name: "private", Active: true, Members: in}),
+		"discoverable": p.AddRoom(Room{Name: "discoverable", Active: true, Discoverable: true, Members: in}),
+		"public":       p.AddRoom(Room{Name: "public", Active: true, Public: true, Members: in}),
+	}
+	paths := []string{"/pod/v3/room/%s/info", "/pod/v2/streams/%s/info", "/pod/v2/room/%s/membership/list"}
+	tests := []struct {
+		caller, room string
+		want         [3]int // info, stream info, member list
+	}{
+		{"plain", "private", [3]int{403, 403, 403}},
+		{"plain", "discoverable", [3]int{200, 200, 403}},
+		{"plain", "public", [3]int{200, 200, 200}},
+		{"member", "private", [3]int{200, 200, 200}},
+		{"officer", "private", [3]int{200, 200, 200}},
+		{"superOfficer", "private", [3]int{200, 200, 200}},
+		{"provisioner", "private", [3]int{200, 200, 200}},
+	}
+	for _, tt := range tests {
+		for i, format := range paths {
+			path := strings.Replace(format, "%s", rooms[tt.room], 1)
+			r := p.do("GET", path, callers[tt.caller], nil)
+			if r.status != tt.want[i] {
+				t.Errorf("%s reads %s: %d, want %d: %s", tt.caller, path, r.status, tt.want[i], r.body)
+				continue
+			}
+			if r.status == 403 && r.apiErr(t).Message != msgNoEntitlement {
+				t.Errorf("%s reads %s: %s", tt.caller, path, r.body)
+			}
+		}
+	}
+	// The info says what the room is: discoverable is its own attribute.
+	for name, want := range map[string]string{"private": `"discoverable":false,"public":false`,
+		"discoverable": `"discoverable":true,"public":false`, "public": `"discoverable":true,"public":true`} {
+		r := p.do("GET", "/pod/v3/room/"+rooms[name]+"/info", callers["member"], nil)
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("%s room info: %s, want %s", name, r.body, want)
+		}
 	}
 }

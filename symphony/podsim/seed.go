@@ -19,7 +19,7 @@ const (
 
 // SeedDemo fills the pod with the demo world: a bot (a plain service user,
 // without User Provisioning) that owns Small, Medium and Jumbo and the
-// deactivated room, is not in Forbidden, and 5,000 people with realistic
+// deactivated room, is not in Forbidden (private, discoverable), and 5,000 people with realistic
 // names. Jumbo has exactly two owners: the bot and one person.
 func (s *Server) SeedDemo() (*Demo, error) {
 	botID, keyPEM, err := s.AddServiceUser(demoBotUsername)
@@ -79,15 +79,15 @@ func (s *Server) SeedDemo() (*Demo, error) {
 		Active: true, Members: botOwned(take(demoSmall-1), 1)})
 	d.Deactivated = s.AddRoom(Room{Name: "Project Falcon (archived)", Description: "Closed after the 2024 migration",
 		Active: false, Members: botOwned(take(9), 1)})
-	// Forbidden is public, so that the bot may see it and its members but
-	// not change them: it is neither owner nor member, and lacks User
-	// Provisioning.
+	// Forbidden is private and discoverable: the bot, neither owner nor
+	// member and without User Provisioning, finds it by search and reads
+	// its info, but may not list its members nor change them.
 	var fm []Member
 	for i, p := range take(25) {
 		fm = append(fm, Member{UserID: p.ID, Owner: i < 2})
 	}
 	d.Forbidden = s.AddRoom(Room{Name: "Board Confidential", Description: "Board members and their assistants only",
-		Active: true, Public: true, Members: fm})
+		Active: true, Discoverable: true, Members: fm})
 	for _, p := range people[next:] {
 		d.Candidates = append(d.Candidates, p.User)
 	}

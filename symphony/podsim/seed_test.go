@@ -100,7 +100,9 @@ func TestSeedDemoWorld(t *testing.T) {
 	}
 }
 
-// The demo bot's key logs in, and the bot may not add to Forbidden.
+// The demo bot's key logs in, and the bot may not add to Forbidden: a
+// private, discoverable room whose info it reads and whose members it may
+// not list.
 func TestSeedDemoBotRules(t *testing.T) {
 	p, d := seededPod(t)
 	tok := p.login(d.BotUsername, parseKey(t, d.BotKeyPEM))
@@ -112,6 +114,12 @@ func TestSeedDemoBotRules(t *testing.T) {
 		if r := p.do("POST", "/pod/v1/room/"+tt.room+"/membership/add", tok, map[string]int64{"id": c}); r.status != tt.status {
 			t.Errorf("add to %s: %d %s, want %d", tt.room, r.status, r.body, tt.status)
 		}
+	}
+	if r := p.do("GET", "/pod/v3/room/"+d.Forbidden+"/info", tok, nil); r.status != 200 || !strings.Contains(string(r.body), `"discoverable":true,"public":false`) {
+		t.Errorf("Forbidden's info: %d %s", r.status, r.body)
+	}
+	if r := p.do("GET", "/pod/v2/room/"+d.Forbidden+"/membership/list", tok, nil); r.status != 403 {
+		t.Errorf("Forbidden's members listed to the bot: %d %s", r.status, r.body)
 	}
 }
 

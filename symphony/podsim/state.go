@@ -13,8 +13,12 @@ func (s *Server) State() State {
 		PacingViolations: s.pacing.violations,
 	}
 	for _, r := range s.roomList {
+		r.settleJoins(s.now())
 		rs := RoomState{ID: r.ID, Name: r.Name, Active: r.Active,
-			Members: make([]int64, 0, len(r.order)), Owners: []int64{}}
+			Members: make([]int64, 0, len(r.order)), Owners: []int64{}, Joining: []int64{}}
+		for _, j := range r.joining {
+			rs.Joining = append(rs.Joining, j.id)
+		}
 		for _, id := range r.order {
 			rs.Members = append(rs.Members, id)
 			if r.members[id].owner {

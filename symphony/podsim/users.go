@@ -23,8 +23,9 @@ func (u *user) hasRole(role string) bool { return slices.Contains(u.Roles, role)
 
 // Roles the room rules look at.
 const (
-	roleUserProvisioning  = "USER_PROVISIONING"
-	roleComplianceOfficer = "COMPLIANCE_OFFICER"
+	roleUserProvisioning       = "USER_PROVISIONING"
+	roleComplianceOfficer      = "COMPLIANCE_OFFICER"
+	roleSuperComplianceOfficer = "SUPER_COMPLIANCE_OFFICER" // spec: the roles of V2UserDetail's example
 )
 
 // AddUser adds a user; an ID of 0 is assigned. It returns the ID.
@@ -111,20 +112,21 @@ type userV2 struct {
 func (u *user) v2(withRoles bool) userV2 {
 	first, last, _ := strings.Cut(u.DisplayName, " ")
 	v := userV2{
-		ID:           u.ID,
-		EmailAddress: u.Email,
-		DisplayName:  u.DisplayName,
-		Company:      u.Company,
-		AccountType:  "NORMAL",
+		ID:          u.ID,
+		DisplayName: u.DisplayName,
+		Company:     u.Company,
+		Username:    u.Username,
+		AccountType: "NORMAL",
+	}
+	// v3/users gives emailAddress for the pod's own users only: a user of
+	// another pod comes back without it, even when looked up by email.
+	if !u.External {
+		v.EmailAddress = u.Email
 	}
 	if !u.service {
 		v.FirstName, v.LastName = first, last
 	} else {
 		v.AccountType = "SYSTEM"
-	}
-	// Usernames of users of other pods are not shown, as on a real pod.
-	if !u.External {
-		v.Username = u.Username
 	}
 	if withRoles {
 		v.Roles = slices.Clone(u.Roles)

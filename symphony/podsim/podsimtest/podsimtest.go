@@ -76,6 +76,11 @@ func Bot(username string, roles ...string) Option {
 // package's tests can keep their paced runs fast and still paced.
 func DefaultPaceGap(d time.Duration) Option { return func(s *settings) { s.defaultPace = d } }
 
+// XpodDelay is the podsim.Options.XpodDelay of a Start whose options leave
+// it zero (podsim's own default is seconds): an external user added to a
+// cross-pod room joins this long after the add.
+const XpodDelay = 30 * time.Millisecond
+
 // Start serves a simulated pod with opts on 127.0.0.1, seeds the demo world
 // (unless Empty), adds Bot's bot, and writes the config folder. The pod is
 // closed by t.Cleanup. Any failure fails the test at once.
@@ -87,6 +92,9 @@ func Start(t testing.TB, opts podsim.Options, options ...Option) *Pod {
 	}
 	if opts.PaceGap == 0 {
 		opts.PaceGap = set.defaultPace
+	}
+	if opts.XpodDelay == 0 {
+		opts.XpodDelay = XpodDelay
 	}
 	srv, err := podsim.New(opts)
 	if err != nil {
