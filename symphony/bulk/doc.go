@@ -21,13 +21,16 @@
 //     warnings), Unfinished (an unfinished journal of this same run is in the
 //     out folder and no resume was asked for) or CannotResume (the resume
 //     asked for cannot be done, or the newest journal of this run in the out
-//     folder cannot be read). Decision.ExitCode is 0 for Ready and NothingToDo,
+//     folder cannot be read) or Busy (another roster process on this
+//     machine holds the room's lock, lock.go). Decision.ExitCode is 0 for Ready and NothingToDo,
 //     2 for the refusals. The wizard's r key calls Decide again with
 //     Auto set (and once more without it, to take it back), as a second
 //     command with --resume would.
-//   - Job.Start refuses a dry run and any verdict but Ready, and returns the
-//     Runner, which makes the out folder as it creates the journal (or
-//     continues the decided one).
+//   - Job.Start refuses a dry run and any verdict but Ready, takes the
+//     room's and the journal's locks (a *BusyError when another process
+//     holds one, or ran on the room after the plan was made), and returns
+//     the Runner, which makes the out folder as it creates the journal (or
+//     continues the decided one) and lets the locks go when Run returns.
 //     RunExitCode is the exit code of a run that ended: its Summary's (0, 1,
 //     or 3 when aborted or stopped), and 3 when the journal or report could not
 //     be written.

@@ -21,6 +21,7 @@ const testBot = "roster-bulk-bot"
 type simPod struct {
 	*podsimtest.Pod
 	client *symphony.Client
+	cfg    *symphony.Config
 }
 
 // startSim serves a simulated pod and builds a real client for it over
@@ -33,6 +34,7 @@ func startSim(t testing.TB, opts podsim.Options, roles ...string) *simPod {
 		BotUsername: testBot, PrivateKeyPath: p.KeyPath(), TrustStorePath: p.CAPath(),
 		Retry: fastRetry}
 	var err error
+	p.cfg = cfg
 	p.client, err = symphony.NewClient(cfg, symphony.Options{Auth: symphony.AuthRSA})
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)

@@ -166,6 +166,8 @@ type Job struct {
 	List     *csvsource.List
 	Plan     *Plan // its StreamID is the room's, parsed
 	Decision Decision
+
+	planned time.Time // when the plan began to read the room; zero: unknown
 }
 
 // Prepare does every step of a run before its first change: it reads the
@@ -213,6 +215,7 @@ func (req Request) Plan(ctx context.Context, s *Session, list *csvsource.List, s
 	if req.OutDir == "" {
 		req.OutDir = "."
 	}
+	planned := time.Now()
 	pr := PlanRequest{StreamID: streamID, Mode: req.Mode, List: list, Interval: req.Interval}
 	if req.Now != nil {
 		pr.Now = req.Now()
@@ -221,7 +224,7 @@ func (req Request) Plan(ctx context.Context, s *Session, list *csvsource.List, s
 	if err != nil {
 		return nil, err
 	}
-	j := &Job{Request: req, Session: s, List: list, Plan: plan}
+	j := &Job{Request: req, Session: s, List: list, Plan: plan, planned: planned}
 	j.Decide(req.Resume)
 	return j, nil
 }
@@ -247,6 +250,7 @@ const (
 	Blocked                     // the plan has LevelBlock warnings (deactivated room, no permission)
 	Unfinished                  // an unfinished journal of this same run is in the out folder, and no resume was asked
 	CannotResume                // the resume asked for cannot be done
+	Busy                        // another roster process on this machine is running on this room (Err: a *BusyError)
 )
 
 // Note is a fact a Ready decision reports on the way.
@@ -265,7 +269,7 @@ type Decision struct {
 	Note    Note
 	Journal string      // Unfinished: the journal found; CannotResume: the journal named or found
 	Done    int         // Unfinished: users that journal shows done
-	Err     error       // CannotResume: why
+	Err     error       // CannotResume: why; Busy: the *BusyError
 	Resume  *ResumeInfo // the journal the run continues; nil for a fresh run
 	Blocks  []Warning   // Blocked: the warnings that block
 	OutDir  string      // where the journal was looked for
@@ -286,8 +290,16 @@ func (d Decision) ExitCode() int {
 // Decide settles, for the job's plan, which journal the run continues and
 // whether it may start. The wizard calls it again when the operator asks to
 // resume (the r key), as a second headless command would with --resume.
+// A run in progress on the room (its lock held) refuses any plan that is
+// not blocked anyway, before any journal is read: that run is writing one.
 func (j *Job) Decide(choice ResumeChoice) {
 	j.Resume = choice
+	if !j.Plan.Blocked() {
+		if busy := j.roomBusy(); busy != nil {
+			j.Decision = Decision{Verdict: Busy, Err: busy, OutDir: j.OutDir}
+			return
+		}
+	}
 	j.Decision = decide(j.Plan, j.OutDir, choice)
 }
 
@@ -382,6 +394,11 @@ func regularFile(path string) error {
 // Start starts the run the job decided: the runner makes the out folder
 // and opens (or continues) the journal. It refuses a job whose decision is not Ready,
 // and a dry run.
+//
+// It takes the room's lock and the journal's (lock.go) first, and refuses
+// with a *BusyError when another roster process holds either, or ran on
+// the room after this plan was made. The runner lets them go when Run
+// returns.
 func (j *Job) Start(control *Control) (*Runner, error) {
 	switch {
 	case j.DryRun:
@@ -389,12 +406,33 @@ func (j *Job) Start(control *Control) (*Runner, error) {
 	case !j.Decision.Startable():
 		return nil, errors.New("the run cannot start: the job refused it")
 	}
+	lock, err := j.lockRoom()
+	if err != nil {
+		return nil, err
+	}
 	// The runner makes the out folder as it creates the journal: one place.
 	opts := RunOptions{OutDir: j.OutDir, Window: j.Window, Control: control}
 	if j.Decision.Resume != nil {
 		opts.ResumeFrom = j.Decision.Resume.Path
+		if err := lock.lockJournal(opts.ResumeFrom); err != nil {
+			lock.release()
+			return nil, err
+		}
 	}
-	return NewRunner(j.Session.Pod, j.Plan, opts.WithConfig(j.Session.Config))
+	r, err := NewRunner(j.Session.Pod, j.Plan, opts.WithConfig(j.Session.Config))
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	if opts.ResumeFrom == "" {
+		if err := lock.lockJournal(r.JournalPath()); err != nil {
+			r.journal.Close()
+			lock.release()
+			return nil, err
+		}
+	}
+	r.release = lock.release
+	return r, nil
 }
 
 // SetAside is what the run sets aside: on resume, not the users the
@@ -417,8 +455,14 @@ func (j *Job) ToGo() int {
 // RunExitCode is the exit code of a run that returned sum and err: the
 // summary's, and 3 when the run could not keep its journal or write its
 // report (or never began), whatever its counts.
+//
+// A run refused at its start because another process holds the room
+// (a *BusyError) changed nothing: 2, as the same refusal before the start.
 func RunExitCode(sum *Summary, err error) int {
 	if sum == nil {
+		if _, busy := errors.AsType[*BusyError](err); busy {
+			return ExitInput
+		}
 		return ExitAborted
 	}
 	code := sum.ExitCode()

@@ -35,6 +35,7 @@ type Runner struct {
 	inFlight *Item // the user whose call an abort cut short
 
 	startHook func(time.Time) // tests: told the start of every membership call
+	release   func()          // lets the run's locks go (Job.Start); nil: none taken
 }
 
 // task is one unit of work: an action of the plan, or a promotion that a
@@ -125,6 +126,9 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 		return nil, errors.New("run: a runner runs once")
 	}
 	r.ran = true
+	if r.release != nil {
+		defer r.release()
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stopAfter := context.AfterFunc(r.control.abort, cancel)

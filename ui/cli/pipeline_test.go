@@ -43,6 +43,7 @@ var startStates = []startState{
 	{name: "no permission", room: func(d *podsim.Demo) string { return d.Forbidden }, verdict: bulk.Blocked},
 	{name: "--resume FILE that is no journal", room: small, resume: "file", prepare: garbageJournal, verdict: bulk.CannotResume},
 	{name: "unreadable journal of this run in --out", room: small, resume: "auto", prepare: tornJournal, verdict: bulk.CannotResume},
+	{name: "another run holds the room", room: small, resume: "auto", prepare: heldRoom, verdict: bulk.Busy},
 }
 
 // TestOneDecisionForEveryFace runs each start state through the job, the
@@ -213,6 +214,33 @@ func abortedRun(t *testing.T, pod *podsimtest.Pod, list, room, out string) strin
 		t.Fatalf("want a run aborted part way: %+v, %v", sum, err)
 	}
 	return sum.JournalPath
+}
+
+// heldRoom starts a run of the list into the small room from another out
+// folder and holds it (started, not run) until the test ends, as another
+// roster process would.
+func heldRoom(t *testing.T, pod *podsimtest.Pod, list, out string) string {
+	t.Helper()
+	job, err := bulk.Prepare(context.Background(), bulk.Request{ConfigPath: pod.ConfigPath(), CSVPath: list,
+		Stream: pod.Demo.Small, OutDir: filepath.Join(filepath.Dir(out), "elsewhere")}, nil)
+	if err != nil {
+		t.Fatalf("the run that holds the room: %v", err)
+	}
+	control := bulk.NewControl()
+	runner, err := job.Start(control)
+	if err != nil {
+		t.Fatalf("start the run that holds the room: %v", err)
+	}
+	t.Cleanup(func() {
+		control.Abort() // the run lets the room go as it returns
+		go func() {
+			for range runner.Events() {
+			}
+		}()
+		runner.Run(context.Background())
+		job.Session.Close()
+	})
+	return ""
 }
 
 // garbageJournal is a file that is no journal, named with --resume FILE.

@@ -131,6 +131,9 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 		return failf(stderr, bulk.ExitAborted, "aborted before the run started; nothing was changed")
 	}
 	runner, err := job.Start(sig.control)
+	if _, busy := errors.AsType[*bulk.BusyError](err); busy {
+		return failf(stderr, bulk.ExitInput, "%s", words.Busy(err))
+	}
 	if err != nil {
 		return failf(stderr, bulk.ExitInput, "cannot start the run: %s", inputError(f, err))
 	}

@@ -35,8 +35,16 @@ func Refusal(d bulk.Decision, f Face) string {
 			d.Journal, Count(d.Done), f.Resume)
 	case bulk.CannotResume:
 		return fmt.Sprintf("Cannot resume: %v\nNothing was changed.", d.Err)
+	case bulk.Busy:
+		return Busy(d.Err)
 	}
 	return ""
+}
+
+// Busy is a run refused because another roster process holds the room
+// (a *bulk.BusyError), whether the preview saw it or the start met it.
+func Busy(err error) string {
+	return fmt.Sprintf("The run cannot start: %v.\nNothing was changed.", err)
 }
 
 // Notice is what a decision that lets the run start says on the way; "" for nothing.
