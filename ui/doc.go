@@ -18,7 +18,10 @@
 // spinner; screens announce completion with typed messages that the root
 // handles before the next key. The run screen takes the runner's events one
 // at a time and renders only the rows that fit. Keys are in keys.go, colours
-// in theme.go, signals in signals.go. The file browser and text field are
-// our own: bubbles' filepicker, textinput and progress need modules roster
-// does not carry, and the filepicker matches extensions case-sensitively.
+// in theme.go, signals in signals.go. Slow work runs behind one busy
+// helper (busy.go: spinner, esc cancels, a late answer is dropped), long
+// content scrolls in a viewport with the question pinned below it
+// (scroll.go), and lists are one paged pick list (picklist.go). The file
+// browser is our own: bubbles' filepicker matches extensions
+// case-sensitively and swallows read errors.
 package ui

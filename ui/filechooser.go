@@ -16,7 +16,7 @@ type fileChooser struct {
 	sh         *shared
 	exts       []string // lower-case, with the dot
 	candidates []string // absolute paths
-	cursor     int      // len(candidates) is "browse"
+	list       pickList // the candidates, then "Browse for another file…"
 	browsing   bool
 	browser    *browser
 	startDir   string
@@ -32,7 +32,7 @@ func newFileChooser(sh *shared, exts []string, offered []string) *fileChooser {
 	if abs, err := filepath.Abs(start); err == nil {
 		start = abs // the picker needs an absolute folder
 	}
-	c := &fileChooser{sh: sh, exts: exts, startDir: start}
+	c := &fileChooser{sh: sh, exts: exts, startDir: start, list: newPickList(&pickRow{name: "Browse for another file…"})}
 	seen := map[string]bool{}
 	add := func(p string) {
 		if abs, err := filepath.Abs(p); err == nil {
@@ -49,7 +49,20 @@ func newFileChooser(sh *shared, exts []string, offered []string) *fileChooser {
 	for _, p := range findFiles(start, exts) {
 		add(p)
 	}
+	c.setRows(80)
 	return c
+}
+
+// setRows lists the candidates, their folders shortened to the width.
+func (c *fileChooser) setRows(width int) {
+	cursor := c.list.cursor
+	rows := make([]pickRow, len(c.candidates))
+	for i, p := range c.candidates {
+		rows[i] = pickRow{name: filepath.Base(p), detail: c.sh.styles.Muted.Render(shortDir(p, width-30))}
+	}
+	c.list.setRows(rows)
+	c.list.cursor = cursor
+	c.list.sync()
 }
 
 // findFiles lists the files of dir whose extension is one of exts, in any case.
@@ -80,6 +93,8 @@ func hasExt(name string, exts []string) bool {
 
 func (c *fileChooser) setSize(w, h int) {
 	c.height = max(3, h)
+	c.setRows(w)
+	c.list.setHeight(c.height)
 	if c.browser != nil {
 		c.browser.height = c.height
 	}
@@ -112,21 +127,14 @@ func (c *fileChooser) update(msg tea.Msg) (chosen string, back bool, cmd tea.Cmd
 		return "", false, nil
 	}
 	switch {
-	case key.Matches(km, k.Up):
-		if c.cursor > 0 {
-			c.cursor--
-		}
-	case key.Matches(km, k.Down):
-		if c.cursor < len(c.candidates) {
-			c.cursor++
-		}
+	case c.list.move(km, k):
 	case key.Matches(km, k.Browse):
 		return "", false, c.openPicker()
 	case key.Matches(km, k.Select):
-		if c.cursor == len(c.candidates) {
+		if c.list.onLast() {
 			return "", false, c.openPicker()
 		}
-		return c.candidates[c.cursor], false, nil
+		return c.candidates[c.list.cursor], false, nil
 	case key.Matches(km, k.Back):
 		return "", true, nil
 	}
@@ -139,10 +147,7 @@ func (c *fileChooser) view(width int) string {
 	if c.browsing {
 		b.WriteString(c.browser.view(width))
 	} else {
-		for i, p := range c.candidates {
-			b.WriteString(c.line(i, filepath.Base(p), st.Muted.Render(shortDir(p, width-30))) + "\n")
-		}
-		b.WriteString(c.line(len(c.candidates), "Browse for another file…", ""))
+		b.WriteString(c.list.view(st, width))
 	}
 	if c.err != "" {
 		b.WriteString("\n" + st.Bad.Render(c.err))
@@ -150,20 +155,12 @@ func (c *fileChooser) view(width int) string {
 	return b.String()
 }
 
-func (c *fileChooser) line(i int, name, detail string) string {
-	st := c.sh.styles
-	if i == c.cursor {
-		return st.Cursor.Render("> ") + st.Selected.Render(name) + "  " + detail
-	}
-	return "  " + name + "  " + detail
-}
-
 func (c *fileChooser) help() []key.Binding {
 	k := c.sh.keys
 	if c.browsing {
 		return browserHelp(k)
 	}
-	return []key.Binding{k.Up, k.Down, k.Select, k.Browse}
+	return append(c.list.help(k), k.Select, k.Browse)
 }
 
 // shortDir is a path's folder, shortened from the left to fit width.

@@ -2,8 +2,13 @@ package ui
 
 import (
 	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
@@ -141,6 +146,61 @@ func TestGoldenSummary(t *testing.T) {
 			if fm.ExitCode() != 1 {
 				t.Fatalf("exit code %d", fm.ExitCode())
 			}
+		})
+	}
+}
+
+// The config chooser with 40 files in the start folder, after 30 downs: the
+// cursor's page is on screen with "Browse for another file…" below it.
+func TestGoldenFileChooserWith40FilesAfter30Downs(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var names []string
+			for i := 1; i <= 40; i++ {
+				names = append(names, fmt.Sprintf("bot-%02d.json", i))
+			}
+			writeFiles(t, dir, names...)
+			m := newSized(t, Options{StartDir: dir}, sz.w, sz.h)
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
+			waitScreen(t, tm, "bot-01.json")
+			for i := 0; i < 30; i++ {
+				tm.Send(keyMsg("down"))
+			}
+			waitScreen(t, tm, "> bot-31.json")
+			if err := tm.Quit(); err != nil {
+				t.Fatal(err)
+			}
+			fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+			v := fm.render()
+			// the folder, whole or shortened from the left, is the test's own
+			shown := regexp.MustCompile(`  …\S+`).ReplaceAllString(strings.ReplaceAll(v, dir, "<DIR>"), "  <DIR>")
+			golden.RequireEqual(t, []byte(shown))
+			checkFits(t, v, sz.w, sz.h)
+			mustContain(t, v, "> bot-31.json", "Browse for another file…", "page ")
+			c := fm.screens[stepConfig].(*configStep).chooser
+			if c.list.cursor != 30 {
+				t.Fatalf("cursor %d after 30 downs", c.list.cursor)
+			}
+		})
+	}
+}
+
+// The room's search field with a pasted stream ID and the cursor moved
+// left: the bar shows where the next key edits.
+func TestGoldenRoomFieldWithTheCursorMovedLeft(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			m := newSized(t, Options{}, sz.w, sz.h)
+			atStepRoom(t, m)
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
+			tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("iWyZBIOdQQzQj0tKOLRivX___qu6YeyZdA=="), Paste: true})
+			for i := 0; i < 11; i++ {
+				tm.Send(keyMsg("left"))
+			}
+			waitScreen(t, tm, "X___▏qu6")
+			v := finalGolden(t, tm).render()
+			mustContain(t, v, "Room: iWyZBIOdQQzQj0tKOLRivX___▏qu6YeyZdA==", "enter reads the room with this stream ID")
 		})
 	}
 }

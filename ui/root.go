@@ -152,6 +152,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 				return m.run.askAbort()
 			}
 			return m.quit()
+		case key.Matches(msg, k.Help):
+			// ? is help everywhere, in the room's search field too
+			m.fullHelp = !m.fullHelp
+			m.layout()
+			return nil
 		case m.active().typing():
 		case key.Matches(msg, k.Quit):
 			if m.step == stepRun && m.run.running() {
@@ -159,10 +164,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			return m.quit()
-		case key.Matches(msg, k.Help):
-			m.fullHelp = !m.fullHelp
-			m.layout()
-			return nil
 		}
 	case configDoneMsg:
 		return m.goTo(stepCSV)
@@ -288,7 +289,15 @@ func (m *Model) footer() string {
 	k := m.sh.keys
 	running := m.step == stepRun && m.run.running()
 	var globals []key.Binding
-	for _, g := range []key.Binding{enabled(k.Help, !m.active().typing()), enabled(k.Quit, !running && !m.active().typing())} {
+	quit := k.Quit
+	if m.active().typing() {
+		quit.SetHelp("esc q", "quit") // q is a letter in the field: esc leaves it first
+	}
+	help := k.Help
+	if m.fullHelp {
+		help.SetHelp("?", "close this panel")
+	}
+	for _, g := range []key.Binding{help, enabled(quit, !running)} {
 		if !offers(km, g) {
 			globals = append(globals, g) // a screen that says more of a key lists it once
 		}

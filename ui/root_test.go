@@ -61,7 +61,7 @@ func TestRootEscWalksBackToTheFirstStep(t *testing.T) {
 	m := newSized(t, Options{}, 80, 24)
 	atStep(t, m, stepPreview, syntheticPlan(3))
 	settle(t, m, planBuiltMsg{job: jobFor(syntheticPlan(3))})
-	want := []step{stepRoom, stepCSV, stepConfig, stepConfig}
+	want := []step{stepRoom, stepRoom /* leaves the search field */, stepCSV, stepConfig, stepConfig}
 	for _, w := range want {
 		press(t, m, "esc")
 		if m.step != w {

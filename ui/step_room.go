@@ -1,98 +1,194 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"roster/symphony/bulk"
 	"roster/ui/words"
 )
 
-// roomStep finds the room: a pasted stream ID, or a search by name.
+// searchDelay is how long the room step waits after the last key before it
+// asks the pod: a name typed at speed makes one search, not one a letter.
+const searchDelay = 300 * time.Millisecond
+
+// roomStep finds the room: a pasted stream ID, or a search by name that
+// runs as the operator types.
+//
+// The search field is a bubbles textinput (cursor, ←/→, paste). It has the
+// focus at first: letters are text, except ?, which is help everywhere. tab
+// or esc leaves the field for the list, where q quits and esc goes back;
+// tab or / returns to it.
 type roomStep struct {
 	sh       *shared
-	input    textField
-	spin     spinner.Model
-	busy     string // what is being done, "" when idle
+	input    textinput.Model
+	work     busy // reading a room, an explicit look-up, the suggested rooms
+	list     pickList
 	results  []RoomChoice
 	total    int
-	searched string // the query the results answer
-	cursor   int
-	details  *RoomChoice // chosen, shown, waiting for enter
+	searched string       // the query the results answer
+	offered  []RoomChoice // the rooms listed before any search (the demo's), shown again for an empty field
+	details  *RoomChoice  // chosen, shown, waiting for enter
 	err      error
 	auto     bool // --stream: go on without asking
-	gen      int  // of the lookup in flight; esc drops its answer
-	w, h     int
+
+	// the search as you type: every edit gets a number; a search starts
+	// searchDelay after an edit if no newer edit came, and its answer is
+	// taken only if it answers the newest edit
+	edit      int
+	searching bool
+	stop      context.CancelFunc // cancels the search in flight
+
+	w, h int
+}
+
+// searchDueMsg says searchDelay passed since an edit.
+type searchDueMsg struct{ edit int }
+
+// typedSearchMsg is the answer of a search as you type, for an edit.
+type typedSearchMsg struct {
+	edit  int
+	found roomsFoundMsg
 }
 
 func newRoomStep(sh *shared) *roomStep {
-	in := textField{prompt: "Room: ", placeholder: "paste a stream ID, or type part of a room's name", limit: 200}
-	return &roomStep{sh: sh, input: in, spin: spinner.New(spinner.WithSpinner(spinner.Dot)), auto: sh.opts.Stream != ""}
+	in := textinput.New()
+	in.Prompt = "Room: "
+	in.Placeholder = "paste a stream ID, or type part of a room's name"
+	in.CharLimit = 200
+	in.Cursor.SetMode(cursor.CursorStatic) // no blink: no ticks while idle
+	in.KeyMap.AcceptSuggestion.SetEnabled(false)
+	in.KeyMap.NextSuggestion.SetEnabled(false)
+	in.KeyMap.PrevSuggestion.SetEnabled(false)
+	in.Focus()
+	return &roomStep{sh: sh, input: in, work: newBusy(), list: newPickList(nil), auto: sh.opts.Stream != ""}
 }
 
-// enter focuses the input and starts what the options ask for.
+// enter starts what the options ask for.
 func (s *roomStep) enter() tea.Cmd {
-	var cmds []tea.Cmd
 	switch {
 	case s.auto:
 		s.input.SetValue(s.sh.opts.Stream)
-		cmds = append(cmds, s.lookup())
+		return s.lookup()
 	case len(s.sh.opts.SuggestRooms) > 0 && s.results == nil:
-		cmds = append(cmds, s.ask("Listing rooms…", listRoomsCmd(s.sh.ctx, s.sh.session, s.sh.opts.SuggestRooms)))
+		return s.work.start("Listing rooms…", listRoomsCmd(s.sh.ctx, s.sh.session, s.sh.opts.SuggestRooms))
 	}
-	return tea.Batch(cmds...)
+	return nil
 }
 
 // back returns here from the preview: the chosen room stays on screen.
 func (s *roomStep) back() tea.Cmd { return nil }
 
-// lookup reads a pasted stream ID directly, or searches rooms by name.
+func (s *roomStep) query() string { return strings.TrimSpace(s.input.Value()) }
+
+// lookup reads a pasted stream ID directly, or searches rooms by name, behind
+// the spinner (enter).
 func (s *roomStep) lookup() tea.Cmd {
-	q := strings.TrimSpace(s.input.Value())
+	q := s.query()
 	s.err = nil
+	s.stopSearch()
 	if id, ok := looksLikeStreamID(q); ok {
-		return s.ask("Reading the room…", loadRoomCmd(s.sh.ctx, s.sh.session, id))
+		return s.work.start("Reading the room…", loadRoomCmd(s.sh.ctx, s.sh.session, id))
 	}
-	return s.ask(fmt.Sprintf("Searching rooms for %q…", q), searchRoomsCmd(s.sh.ctx, s.sh.session, q))
+	return s.work.start(fmt.Sprintf("Searching rooms for %q…", q), searchRoomsCmd(s.sh.ctx, s.sh.session, q))
 }
 
-// ask runs a look-up behind the spinner; its answer is tagged so that one
-// cancelled with esc is dropped when it comes.
-func (s *roomStep) ask(busy string, cmd tea.Cmd) tea.Cmd {
-	s.busy = busy
-	s.gen++
-	gen := s.gen
-	return tea.Batch(s.spin.Tick, func() tea.Msg { return roomAnswerMsg{gen: gen, msg: cmd()} })
+// edited is called after a key changed the field: the search is due after
+// searchDelay, if no other key comes first.
+func (s *roomStep) edited() tea.Cmd {
+	s.edit++
+	s.stopSearch()
+	edit := s.edit
+	return tea.Tick(searchDelay, func(time.Time) tea.Msg { return searchDueMsg{edit: edit} })
 }
 
-// roomAnswerMsg is a look-up's answer with the generation that asked.
-type roomAnswerMsg struct {
-	gen int
-	msg tea.Msg
+// search starts the search as you type for the field as it is.
+func (s *roomStep) search() tea.Cmd {
+	q := s.query()
+	if q == "" {
+		s.show(roomsFoundMsg{rooms: s.offered, total: len(s.offered)})
+		return nil
+	}
+	if _, ok := looksLikeStreamID(q); ok {
+		return nil // an ID is read with enter, not searched
+	}
+	ctx, stop := context.WithCancel(s.sh.ctx)
+	s.stop, s.searching = stop, true
+	edit, find := s.edit, searchRoomsCmd(ctx, s.sh.session, q)
+	return func() tea.Msg {
+		defer stop()
+		return typedSearchMsg{edit: edit, found: find().(roomsFoundMsg)}
+	}
+}
+
+// stopSearch cancels the search as you type in flight, if any.
+func (s *roomStep) stopSearch() {
+	if s.stop != nil {
+		s.stop()
+		s.stop = nil
+	}
+	s.searching = false
+}
+
+// show puts search results on screen.
+func (s *roomStep) show(msg roomsFoundMsg) {
+	s.results, s.total, s.searched = msg.rooms, msg.total, msg.query
+	rows := make([]pickRow, len(msg.rooms))
+	for i, r := range msg.rooms {
+		rows[i] = pickRow{name: s.row(r)}
+	}
+	s.list.setRows(rows)
 }
 
 func (s *roomStep) update(msg tea.Msg) tea.Cmd {
 	k := s.sh.keys
+	answer, handled, cmd := s.work.update(msg, k)
+	if handled {
+		if answer == nil {
+			return cmd
+		}
+		msg = answer
+	}
 	switch msg := msg.(type) {
-	case roomAnswerMsg:
-		if msg.gen != s.gen {
+	case busyCancelledMsg:
+		s.auto = false
+		return nil
+	case searchDueMsg:
+		if msg.edit != s.edit || s.work.active() || s.details != nil {
+			return nil // a newer key came, or the step moved on
+		}
+		return s.search()
+	case typedSearchMsg:
+		if msg.edit != s.edit || s.work.active() {
+			return nil // it answers a query the field no longer holds
+		}
+		s.searching = false
+		s.stop = nil
+		if msg.found.err != nil {
+			s.err = msg.found.err
 			return nil
 		}
-		return s.update(msg.msg)
+		s.err = nil
+		s.show(msg.found)
+		return nil
 	case roomsFoundMsg:
-		s.busy = ""
 		if msg.err != nil {
 			s.err = msg.err
 			return nil
 		}
-		s.results, s.total, s.searched, s.cursor = msg.rooms, msg.total, strings.TrimSpace(s.input.Value()), 0
+		if msg.query == "" {
+			s.offered = msg.rooms
+		}
+		s.show(msg)
 		return nil
 	case roomLoadedMsg:
-		s.busy = ""
 		if msg.err != nil {
 			s.err, s.auto = msg.err, false
 			return nil
@@ -104,56 +200,67 @@ func (s *roomStep) update(msg tea.Msg) tea.Cmd {
 			return s.sh.announce(roomDoneMsg{})
 		}
 		return nil
-	case spinner.TickMsg:
-		if s.busy == "" {
-			return nil
-		}
-		var cmd tea.Cmd
-		s.spin, cmd = s.spin.Update(msg)
-		return cmd
 	case tea.KeyMsg:
-		if s.busy != "" {
-			if key.Matches(msg, k.Back) {
-				s.busy, s.auto = "", false // cancelled: its answer will be dropped
-				s.gen++
-			}
-			return nil
-		}
-		if s.details != nil {
-			switch {
-			case key.Matches(msg, k.Select):
-				return s.sh.announce(roomDoneMsg{})
-			case key.Matches(msg, k.Back):
-				s.details = nil
-				return nil
-			}
-			return nil
-		}
-		switch {
-		case key.Matches(msg, k.Back):
-			return s.sh.announce(backMsg{})
-		case msg.Type == tea.KeyUp:
-			if s.cursor > 0 {
-				s.cursor--
-			}
-			return nil
-		case msg.Type == tea.KeyDown:
-			if s.cursor < len(s.results)-1 {
-				s.cursor++
-			}
-			return nil
-		case key.Matches(msg, k.Select):
-			q := strings.TrimSpace(s.input.Value())
-			if len(s.results) > 0 && q == s.searched {
-				r := s.results[s.cursor]
-				return s.ask("Reading the room…", loadRoomCmd(s.sh.ctx, s.sh.session, r.Room.ID))
-			}
-			return s.lookup()
-		}
-		s.input.update(msg)
+		return s.key(msg)
 	}
 	return nil
 }
+
+func (s *roomStep) key(msg tea.KeyMsg) tea.Cmd {
+	k := s.sh.keys
+	if s.details != nil {
+		switch {
+		case key.Matches(msg, k.Select):
+			return s.sh.announce(roomDoneMsg{})
+		case key.Matches(msg, k.Back):
+			s.details = nil
+		}
+		return nil
+	}
+	focused := s.input.Focused()
+	switch {
+	case msg.Type == tea.KeyTab:
+		if focused {
+			s.input.Blur()
+		} else {
+			s.input.Focus()
+		}
+		return nil
+	case key.Matches(msg, k.Back):
+		if focused {
+			s.input.Blur() // esc leaves the field; again, it goes back
+			return nil
+		}
+		return s.sh.announce(backMsg{})
+	case key.Matches(msg, k.Select):
+		if s.chosen() {
+			return s.work.start("Reading the room…", loadRoomCmd(s.sh.ctx, s.sh.session, s.results[s.list.cursor].Room.ID))
+		}
+		if s.query() == "" {
+			return nil
+		}
+		return s.lookup()
+	case !focused && msg.String() == "/":
+		s.input.Focus()
+		return nil
+	case (!focused || msg.Type != tea.KeyRunes) && s.list.move(msg, k):
+		// in the field, letters are text: only the arrows and page keys move
+		return nil
+	case !focused:
+		return nil
+	}
+	before := s.input.Value()
+	var cmd tea.Cmd
+	s.input, cmd = s.input.Update(msg)
+	if s.input.Value() != before {
+		return tea.Batch(cmd, s.edited())
+	}
+	return cmd
+}
+
+// chosen is true when enter picks the room under the cursor: the list
+// answers what the field holds.
+func (s *roomStep) chosen() bool { return len(s.results) > 0 && s.query() == s.searched }
 
 func (s *roomStep) view() string {
 	st := s.sh.styles
@@ -163,18 +270,58 @@ func (s *roomStep) view() string {
 		b.WriteString(roomDetailsView(st, s.details, s.sh) + "\n")
 		return b.String()
 	}
-	b.WriteString(st.Muted.Render(wrap("Paste its stream ID (either base64 form), or search by name; enter looks it up.", s.w)) + "\n\n")
-	b.WriteString(s.input.view(st) + "\n\n")
-	if s.busy != "" {
-		b.WriteString(s.spin.View() + " " + s.busy + "\n")
+	b.WriteString(st.Muted.Render(wrap("Paste its stream ID (either base64 form), or type part of its name: rooms are searched as you type; enter chooses.", s.w)) + "\n\n")
+	b.WriteString(s.fieldView() + "\n\n")
+	switch {
+	case s.work.active():
+		b.WriteString(s.work.view() + "\n")
+	case s.searching:
+		b.WriteString(st.Muted.Render(fmt.Sprintf("Searching rooms for %q…", s.query())) + "\n")
 	}
 	if s.err != nil {
 		b.WriteString(errorBox(st, "Could not find the room", s.err, s.w) + "\n")
 	}
-	if s.results != nil && s.busy == "" {
+	if _, ok := looksLikeStreamID(s.query()); ok && !s.work.active() {
+		b.WriteString(st.Muted.Render("enter reads the room with this stream ID") + "\n")
+	} else if s.results != nil && !s.work.active() {
 		b.WriteString(s.resultsView())
 	}
 	return b.String()
+}
+
+// fieldView is the search field with its cursor drawn as a bar, which shows
+// in every terminal, NO_COLOR included (a reversed cell does not).
+func (s *roomStep) fieldView() string {
+	st := s.sh.styles
+	value := []rune(s.input.Value())
+	if len(value) == 0 {
+		bar := " "
+		if s.input.Focused() {
+			bar = st.Cursor.Render("▏")
+		}
+		return s.input.Prompt + bar + st.Muted.Render(s.input.Placeholder)
+	}
+	pos := min(s.input.Position(), len(value))
+	room := max(s.w-len([]rune(s.input.Prompt))-2, 8)
+	// the window of text around the cursor that fits
+	start := 0
+	if pos > room {
+		start = pos - room
+	}
+	end := min(start+room, len(value))
+	left, right := string(value[start:pos]), string(value[pos:end])
+	if start > 0 {
+		left = "…" + string([]rune(left)[1:])
+	}
+	if end < len(value) && len(right) > 0 {
+		r := []rune(right)
+		right = string(r[:len(r)-1]) + "…"
+	}
+	bar := ""
+	if s.input.Focused() {
+		bar = st.Cursor.Render("▏")
+	}
+	return s.input.Prompt + left + bar + right
 }
 
 func (s *roomStep) resultsView() string {
@@ -188,35 +335,25 @@ func (s *roomStep) resultsView() string {
 		head = fmt.Sprintf("%s %q", bulk.Counted(s.total, "room matches", "rooms match"), s.searched)
 	}
 	b.WriteString(st.Muted.Render(head+" (↑/↓, enter to choose)") + "\n")
-	nameW := max(s.w-36, 16)
-	b.WriteString(st.TableHeader.Render("  "+padRight("NAME", nameW)+" "+padRight("MEMBERS", 9)+" "+padRight("STATE", 12)+" ACCESS") + "\n")
-	rows := max(s.h-8, 1)
-	start := 0
-	if s.cursor >= rows {
-		start = s.cursor - rows + 1
-	}
-	for i := start; i < len(s.results) && i < start+rows; i++ {
-		r := s.results[i]
-		members := "?"
-		if r.Members >= 0 {
-			members = bulk.Count(r.Members)
-		}
-		access := "private"
-		if r.Room.Public {
-			access = "public"
-		}
-		state := padRight(words.RoomState(r.Room), 12)
-		if !r.Room.Active {
-			state = st.Bad.Render(state)
-		}
-		line := padRight(r.Room.Name, nameW) + " " + padRight(members, 9) + " " + state + " " + access
-		if i == s.cursor {
-			b.WriteString(st.Cursor.Render("> ") + st.Selected.Render(line) + "\n")
-		} else {
-			b.WriteString("  " + line + "\n")
-		}
-	}
+	b.WriteString(st.TableHeader.Render("  "+padRight("NAME", s.nameWidth())+" "+padRight("MEMBERS", 9)+" "+padRight("STATE", 12)+" ACCESS") + "\n")
+	b.WriteString(s.list.view(st, s.w) + "\n")
 	return b.String()
+}
+
+func (s *roomStep) nameWidth() int { return max(s.w-36, 16) }
+
+// row is a room's line in the list.
+func (s *roomStep) row(r RoomChoice) string {
+	members := "?"
+	if r.Members >= 0 {
+		members = bulk.Count(r.Members)
+	}
+	access := "private"
+	if r.Room.Public {
+		access = "public"
+	}
+	state := padRight(words.RoomState(r.Room), 12)
+	return padRight(r.Room.Name, s.nameWidth()) + " " + padRight(members, 9) + " " + state + " " + access
 }
 
 // roomDetailsView describes the chosen room.
@@ -255,13 +392,19 @@ func roomDetailsView(st Styles, r *RoomChoice, sh *shared) string {
 
 func (s *roomStep) setSize(w, h int) {
 	s.w, s.h = w, h
-	s.input.width = w
+	s.list.setHeight(max(h-9, 1))
+	if s.results != nil {
+		cursor := s.list.cursor
+		s.show(roomsFoundMsg{query: s.searched, rooms: s.results, total: s.total})
+		s.list.cursor = cursor
+		s.list.sync()
+	}
 }
 
 func (s *roomStep) help() bindings {
 	k := s.sh.keys
-	if s.busy != "" {
-		return k.cancelHelp()
+	if s.work.active() {
+		return s.work.help(k)
 	}
 	if s.details != nil {
 		cont := k.Select
@@ -271,16 +414,27 @@ func (s *roomStep) help() bindings {
 		short := []key.Binding{cont, back}
 		return oneLine(short...)
 	}
-	up, down := k.Up, k.Down
-	up.SetHelp("↑", "up")
-	down.SetHelp("↓", "down")
-	search := k.Search
-	if len(s.results) > 0 && strings.TrimSpace(s.input.Value()) == s.searched {
-		search.SetHelp("enter", "choose")
+	choose := k.Search
+	if s.chosen() {
+		choose.SetHelp("enter", "choose")
 	}
-	short := []key.Binding{search, enabled(up, len(s.results) > 1), enabled(down, len(s.results) > 1), k.Back}
-	return oneLine(short...)
+	choose = enabled(choose, s.query() != "")
+	up, down := k.Up, k.Down
+	more := len(s.results) > 1
+	tab := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "to the list"))
+	leave := k.Back
+	leave.SetHelp("esc", "leave the field")
+	if !s.input.Focused() {
+		tab.SetHelp("tab", "to the field")
+		leave = k.Back
+	} else {
+		up.SetHelp("↑", "up")
+		down.SetHelp("↓", "down")
+	}
+	short := []key.Binding{choose, enabled(up, more), enabled(down, more), tab, leave}
+	edit := key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "move in the field"))
+	return bindings{short: short, full: [][]key.Binding{short, append(s.list.fullHelp(k), enabled(edit, s.input.Focused()))}}
 }
 
-// typing: the search field takes letters while no room is chosen.
-func (s *roomStep) typing() bool { return s.details == nil && s.busy == "" }
+// typing: the search field has the focus, so letters are text.
+func (s *roomStep) typing() bool { return s.details == nil && !s.work.active() && s.input.Focused() }

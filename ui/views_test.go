@@ -34,27 +34,31 @@ func TestCountdown(t *testing.T) {
 	}
 }
 
-func TestTextFieldEditing(t *testing.T) {
-	f := textField{limit: 12}
+// The room's search field edits as a field should: a paste with a line
+// break stays one line, the limit holds, ctrl+w and ctrl+u delete.
+func TestRoomFieldEditing(t *testing.T) {
+	m := newSized(t, Options{}, 80, 24)
+	s := atStepRoom(t, m)
+	s.input.CharLimit = 12
 	type step struct {
 		key  tea.KeyMsg
 		want string
 	}
 	steps := []step{
 		{keyMsg("Rates"), "Rates"},
-		{tea.KeyMsg{Type: tea.KeySpace}, "Rates "},
+		{keyMsg(" "), "Rates "},
 		{keyMsg("desk"), "Rates desk"},
 		{tea.KeyMsg{Type: tea.KeyCtrlW}, "Rates "},
 		{tea.KeyMsg{Type: tea.KeyBackspace}, "Rates"},
-		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("\nAB\tC"), Paste: true}, "RatesABC"},
-		{keyMsg("0123456789"), "RatesABC0123"}, // the limit
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("\nAB"), Paste: true}, "Rates AB"},
+		{keyMsg("0123456789"), "Rates AB0123"}, // the limit
 		{tea.KeyMsg{Type: tea.KeyCtrlU}, ""},
 		{tea.KeyMsg{Type: tea.KeyBackspace}, ""},
 	}
-	for i, s := range steps {
-		f.update(s.key)
-		if got := f.Value(); got != s.want {
-			t.Fatalf("step %d: %q, want %q", i, got, s.want)
+	for i, st := range steps {
+		m.Update(st.key)
+		if got := s.input.Value(); got != st.want {
+			t.Fatalf("step %d: %q, want %q", i, got, st.want)
 		}
 	}
 }
