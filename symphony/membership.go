@@ -21,6 +21,13 @@ const (
 	// past the deadline): the pod may or may not have made the change, and
 	// only its member list can tell. Change.Why says what was wrong.
 	Unconfirmed
+
+	// AlreadyMemberOrXpod is the reply real pods give to an add, word for
+	// word "Member already part of the room or Xpod request will be
+	// processed asynchronously": the user was a member already, or is a
+	// user of another pod whom the pod adds later. Only the member list
+	// tells which (and when).
+	AlreadyMemberOrXpod
 )
 
 func (o ChangeOutcome) String() string {
@@ -29,6 +36,8 @@ func (o ChangeOutcome) String() string {
 		return "already-member"
 	case Unconfirmed:
 		return "unconfirmed"
+	case AlreadyMemberOrXpod:
+		return "already-member-or-xpod"
 	}
 	return "changed"
 }
@@ -41,8 +50,13 @@ type Change struct {
 	Why     string // when Unconfirmed: why the reply does not confirm the change
 }
 
-// alreadyMemberText is how a pod says that an add changed nothing.
-const alreadyMemberText = "already part of the room"
+// alreadyMemberText is how a pod says that an add changed nothing;
+// xpodText how it says, in the same reply, that it may instead add a user
+// of another pod later.
+const (
+	alreadyMemberText = "already part of the room"
+	xpodText          = "xpod request will be processed asynchronously"
+)
 
 // Membership calls make ONE attempt (plus one transparent re-authentication
 // and retry on 401). The caller (the bulk runner) paces and retries them,
@@ -87,6 +101,8 @@ func (c *Client) membership(ctx context.Context, action, streamID string, userID
 	switch {
 	case why != "":
 		ch.Outcome, ch.Why = Unconfirmed, why
+	case action == "add" && strings.Contains(strings.ToLower(msg), xpodText):
+		ch.Outcome, ch.Message = AlreadyMemberOrXpod, msg
 	case action == "add" && strings.Contains(strings.ToLower(msg), alreadyMemberText):
 		ch.Outcome, ch.Message = AlreadyMember, msg
 	default:

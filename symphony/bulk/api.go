@@ -47,6 +47,14 @@ const (
 	// been made. The result's Unsettled names the call; the member list
 	// settles it (settle.go) before the run ends, or on resume.
 	OutcomeUnconfirmed Outcome = "unconfirmed"
+
+	// OutcomeCrossPodPending is an add the pod answered with the observed
+	// "Member already part of the room or Xpod request will be processed
+	// asynchronously" for a user the plan's member list did not show: a
+	// user of another pod whom the pod adds later. Its Unsettled is
+	// ActionAdd; the member list confirms it (settle.go), before the run
+	// ends or on resume; until then it is no change made.
+	OutcomeCrossPodPending Outcome = "pending-cross-pod"
 )
 
 // Failed reports whether the outcome counts as a failure for the exit code.
@@ -222,6 +230,10 @@ type Totals struct {
 	// Settled counts outcomes the member list settled.
 	Unconfirmed int `json:",omitempty"`
 	Settled     int `json:",omitempty"`
+	// CrossPodPending counts adds of users of other pods that the pod
+	// accepted to make later and the member list does not show yet
+	// (OutcomeCrossPodPending; not in Unconfirmed).
+	CrossPodPending int `json:",omitempty"`
 
 	// PromoteFailed counts users who were added but whose promotion to
 	// owner failed; they are not in Failed (their outcome is Added) but
@@ -304,7 +316,18 @@ type RunOptions struct {
 	// RetryFor is how long one membership call keeps retrying retryable
 	// errors when Retry.MaxAttempts is 0; 0 = DefaultRetryFor.
 	RetryFor time.Duration
+
+	// CrossPodWait is how long the end of a run waits for users of other
+	// pods, whose adds the pod makes later, to appear in the member list
+	// (read again every plan interval); 0 = DefaultCrossPodWait.
+	CrossPodWait time.Duration
 }
+
+// DefaultCrossPodWait is how long a run waits at its end for the adds a pod
+// makes asynchronously (users of other pods) to show in the member list.
+// Those still missing after it leave the run stopped and resumable: the
+// resume confirms them.
+const DefaultCrossPodWait = 2 * time.Minute
 
 // DefaultRetryFor is how long a membership call keeps retrying 429s, 5xx
 // and network errors by default: long enough to ride out a pod's restart or

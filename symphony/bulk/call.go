@@ -65,6 +65,15 @@ func (r *Runner) execute(ctx context.Context, t task) (*Result, string) {
 			res.Time = r.now()
 			return res, ""
 		}
+		if c.change.Outcome == symphony.AlreadyMemberOrXpod && r.plan.Mode == ModeAdd {
+			// The plan's member list did not show the user: a user of
+			// another pod whom the pod adds later (or, on a retry, an
+			// earlier attempt that did add). The member list settles it.
+			res.Outcome, res.Unsettled = OutcomeCrossPodPending, ActionAdd
+			res.Message = crossPodText(c.change.Message)
+			res.Time = r.now()
+			return res, ""
+		}
 		res.Outcome = r.applied(c)
 		if res.Outcome == OutcomeAdded && c.change.Outcome == symphony.AlreadyMember {
 			res.Message = "added (the reply to an earlier attempt was lost; the pod already lists the user)"

@@ -118,6 +118,16 @@
 //     resume settles them first. Settling right after each reply was not
 //     chosen: one member list read per lie in a jumbo room is heavy, and a
 //     pod that applies changes later would be read too soon.
+//   - Pods answer an add with "Member already part of the room or Xpod
+//     request will be processed asynchronously" both for a member and for
+//     a user of another pod added to a cross-pod room, whom the pod adds
+//     later (symphony.AlreadyMemberOrXpod). Every add is of a user the
+//     plan's member list did not show, so that reply is journaled as
+//     OutcomeCrossPodPending (Unsettled = ActionAdd) and settled like an
+//     unconfirmed add, except that a list without the user leaves it
+//     pending: settleRun reads the list again every plan interval for up
+//     to RunOptions.CrossPodWait, and stops the run resumable if some are
+//     still missing; the resume confirms them.
 //   - An add answered "already part of the room" on a retry counts as added
 //     (an earlier attempt's reply was lost); a removal answered "not a
 //     member" on a retry counts as removed.

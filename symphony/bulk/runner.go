@@ -243,7 +243,10 @@ func (r *Runner) tally(res Result, sign int) {
 	case OutcomeFailed:
 		t.Failed += sign
 	}
-	if res.Unsettled.valid() {
+	switch {
+	case res.Outcome == OutcomeCrossPodPending:
+		t.CrossPodPending += sign
+	case res.Unsettled.valid():
 		t.Unconfirmed += sign
 	}
 	if res.Settled {

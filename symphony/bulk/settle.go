@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Settling. A change the pod answered with a 2xx that is not its
@@ -27,10 +28,14 @@ import (
 const settleRounds = 3
 
 // settleRun settles, from the member list, every result whose change the
-// pod's reply did not confirm. It returns why the run must stop when the
-// list cannot be read (those users stay unconfirmed, for the resume).
+// pod's reply did not confirm. Users of other pods whose adds the pod makes
+// later (OutcomeCrossPodPending) are waited for: the list is read again
+// every plan interval for up to RunOptions.CrossPodWait. It returns why the
+// run must stop when the list cannot be read, or when such users are still
+// missing after the wait (they stay pending, for the resume).
 func (r *Runner) settleRun(ctx context.Context) (string, error) {
-	for round := 0; round < settleRounds; round++ {
+	var deadline time.Time // of the wait for cross-pod adds, once it started
+	for round, poll := 0, 1; round < settleRounds; {
 		pending := r.unsettled()
 		if len(pending) == 0 || ctx.Err() != nil {
 			return "", nil
@@ -55,14 +60,53 @@ func (r *Runner) settleRun(ctx context.Context) (string, error) {
 				}
 			}
 		}
-		if len(next) == 0 {
+		if len(next) > 0 {
+			if stop, err := r.loop(ctx, next); stop != "" || err != nil {
+				return stop, err
+			}
+			round++
+			continue
+		}
+		waiting := r.totals.CrossPodPending
+		if waiting == 0 {
 			return "", nil
 		}
-		if stop, err := r.loop(ctx, next); stop != "" || err != nil {
-			return stop, err
+		now := r.now()
+		if deadline.IsZero() {
+			deadline = now.Add(r.crossPodWait())
+		}
+		if !now.Before(deadline) {
+			return fmt.Sprintf("%s of other pods that the pod accepted to add later %s not in the room after %s of waiting; "+
+				"they stay pending (cross-pod) in the report, and resuming the run later confirms them from the member list",
+				Counted(waiting, "user", "users"), plural0(waiting, "is", "are"), FormatDuration(r.crossPodWait())), nil
+		}
+		until := now.Add(max(r.interval, time.Millisecond))
+		if until.After(deadline) {
+			until = deadline
+		}
+		poll++
+		r.emit(Event{Kind: EventRetryWait, Until: until, Attempt: poll, Interval: r.currentInterval(),
+			Message: fmt.Sprintf("%s of other pods accepted by the pod %s not in the room yet: the pod adds them asynchronously; reading the member list again",
+				Counted(waiting, "user", "users"), plural0(waiting, "is", "are"))})
+		if err := r.waitUntil(ctx, until); err != nil {
+			return "", nil
 		}
 	}
 	return "", nil
+}
+
+// crossPodWait is RunOptions.CrossPodWait or its default.
+func (r *Runner) crossPodWait() time.Duration {
+	if r.opts.CrossPodWait > 0 {
+		return r.opts.CrossPodWait
+	}
+	return DefaultCrossPodWait
+}
+
+// crossPodText is the message of an add the pod accepted to make later.
+func crossPodText(reply string) string {
+	return fmt.Sprintf("pending (cross-pod): the pod answered %q for a user the room's member list did not show, "+
+		"so it adds a user of another pod later; the member list confirms it", reply)
 }
 
 // unsettled lists the results that wait for the member list, in the order
@@ -97,11 +141,20 @@ func (r *Runner) settleFromMembers(res Result, roster roomMembers) (s settled, p
 	res.Unsettled, res.Settled, res.Time = actionNone, true, r.now()
 	switch was {
 	case ActionAdd:
-		if !member {
+		switch {
+		case !member && res.Outcome == OutcomeCrossPodPending:
+			// The pod makes the add later: not settled yet.
+			return settled{}, nil, false
+		case !member:
 			res.Outcome, res.Message = OutcomeFailed, "not added: settled from the member list, which does not show the user; "+why
+		case res.Outcome == OutcomeCrossPodPending:
+			res.Outcome, res.Message = OutcomeAdded, "added (cross-pod): confirmed by the member list, which now shows the user in the room; "+why
+		default:
+			res.Outcome, res.Message = OutcomeAdded, "added: settled from the member list, which shows the user in the room; "+why
+		}
+		if !member {
 			break
 		}
-		res.Outcome, res.Message = OutcomeAdded, "added: settled from the member list, which shows the user in the room; "+why
 		if r.plan.Mode == ModeAdd && res.Item.Owner {
 			if !owner {
 				base := res

@@ -149,6 +149,21 @@ func (s *Server) AddRoom(r Room) string {
 	return r.ID
 }
 
+// JoinNow makes the external users waiting to join a room (see
+// Options.XpodDelay) join now, as if their pods had processed the requests
+// (for tests that hold the delay long and end it when they choose).
+func (s *Server) JoinNow() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	for _, r := range s.roomList {
+		for i := range r.joining {
+			r.joining[i].due = now
+		}
+		r.settleJoins(now)
+	}
+}
+
 // SetRoomActive deactivates or reactivates a room (for mid-run tests).
 func (s *Server) SetRoomActive(id string, active bool) {
 	s.mu.Lock()

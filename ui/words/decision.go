@@ -121,6 +121,9 @@ func Totals(m bulk.Mode, t bulk.Totals, setAside int) []string {
 	if t.Unconfirmed > 0 {
 		parts = append(parts, Count(t.Unconfirmed)+" unconfirmed (resume to settle from the member list)")
 	}
+	if t.CrossPodPending > 0 {
+		parts = append(parts, Count(t.CrossPodPending)+" pending (cross-pod: the pod adds them later; resume to confirm from the member list)")
+	}
 	if left := t.Actions - t.Done; left > 0 {
 		parts = append(parts, Count(left)+" not done")
 	}
