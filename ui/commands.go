@@ -62,10 +62,10 @@ func loadRoomCmd(ctx context.Context, s *Session, streamID string) tea.Cmd {
 
 // planCmd plans the request on the session, list and room, and decides,
 // as the headless run does (the job's Request.Plan).
-func planCmd(ctx context.Context, s *Session, list *csvsource.List, streamID string, req bulk.Request, gen int) tea.Cmd {
+func planCmd(ctx context.Context, s *Session, list *csvsource.List, streamID string, req bulk.Request) tea.Cmd {
 	return func() tea.Msg {
 		job, err := req.Plan(ctx, s, list, streamID)
-		return planBuiltMsg{gen: gen, job: job, err: err}
+		return planBuiltMsg{job: job, err: err}
 	}
 }
 

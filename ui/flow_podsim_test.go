@@ -257,8 +257,8 @@ func TestFlowGoingBackToAnotherRoomAgainstPodsim(t *testing.T) {
 		t.Fatal(err)
 	}
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
-	if fm.sh.plan == nil || fm.sh.plan.Room.ID != w.Demo.Medium {
-		t.Fatalf("the preview is not of the second room: %+v", fm.sh.plan)
+	if fm.preview.job == nil || fm.preview.job.Plan.Room.ID != w.Demo.Medium {
+		t.Fatalf("the preview is not of the second room: %+v", fm.preview.job)
 	}
 	golden.RequireEqual(t, []byte(w.sanitize(fm)))
 }

@@ -226,15 +226,23 @@ func syntheticResult(i int, o bulk.Outcome, status int, msg string) *bulk.Result
 // atStep puts a wizard at a step with what earlier steps would have produced.
 func atStep(t *testing.T, m *Model, s step, plan *bulk.Plan) {
 	t.Helper()
-	m.sh.session = &Session{Config: &symphony.Config{BotUsername: "roster-bot"}, Caller: &symphony.SessionInfo{UserID: 7, Username: "roster-bot"}}
-	m.sh.list = &csvsource.List{Path: "users.csv"}
-	m.sh.room = &RoomChoice{Room: plan.Room, Members: plan.MembersBefore, Owners: plan.OwnersBefore}
-	m.sh.plan = plan
-	m.sh.job = jobFor(plan)
-	m.sh.job.Session = m.sh.session
+	session := &Session{Config: &symphony.Config{BotUsername: "roster-bot"}, Caller: &symphony.SessionInfo{UserID: 7, Username: "roster-bot"}}
+	m.made = made{session: session, list: &csvsource.List{Path: "users.csv"},
+		room: &RoomChoice{Room: plan.Room, Members: plan.MembersBefore, Owners: plan.OwnersBefore}}
+	job := jobFor(plan)
+	job.Session = session
 	if m.sh.opts.OutDir != "" {
-		m.sh.job.OutDir = m.sh.opts.OutDir
-		m.sh.job.Decide(bulk.ResumeChoice{})
+		job.OutDir = m.sh.opts.OutDir
+		job.Decide(bulk.ResumeChoice{})
+	}
+	// each screen holds what the steps before it made
+	m.screens[stepRoom].(*roomStep).session = session
+	m.preview.mk = m.made
+	if s >= stepPreview {
+		m.preview.job = job
+	}
+	if s >= stepRun {
+		m.sh.job, m.sh.plan = job, plan
 	}
 	m.step = s
 	m.layout()
@@ -304,3 +312,15 @@ func resumeJob(plan *bulk.Plan, resume *bulk.ResumeInfo) *bulk.Job {
 	j.Decision = bulk.Decision{Verdict: bulk.Ready, Resume: resume, Journal: resume.Path}
 	return j
 }
+
+// answerOf tags msg as the answer of b's work in flight (marking b busy if
+// it is not), as busy.start's command would.
+func answerOf(b *busy, msg tea.Msg) busyDoneMsg {
+	if !b.active() {
+		b.start("working…", func() tea.Msg { return nil })
+	}
+	return busyDoneMsg{owner: b, gen: b.gen, msg: msg}
+}
+
+// room is the room step.
+func (m *Model) room() *roomStep { return m.screens[stepRoom].(*roomStep) }

@@ -44,7 +44,6 @@ type roomLoadedMsg struct {
 }
 
 type planBuiltMsg struct {
-	gen int // drops the answer to a plan request left behind
 	job *bulk.Job
 	err error
 }
@@ -76,12 +75,13 @@ type runReturnedMsg struct {
 // countdownTickMsg drives a visible countdown; gen drops ticks of an old countdown.
 type countdownTickMsg struct{ gen int }
 
-// Step completion messages: a screen announces it is done; the root moves on.
+// Step completion messages: a screen announces it is done with what it
+// produced; the root keeps it (made) and moves on.
 
-type configDoneMsg struct{}
-type csvDoneMsg struct{}
-type roomDoneMsg struct{}
-type startRunMsg struct{}
+type configDoneMsg struct{ session *Session }
+type csvDoneMsg struct{ list *csvsource.List }
+type roomDoneMsg struct{ room *RoomChoice }
+type startRunMsg struct{ job *bulk.Job }
 type runDoneMsg struct{ summary *bulk.Summary }
 type backMsg struct{}
 

@@ -117,7 +117,7 @@ func stoppedAtOnce(first, second os.Signal, running bool) error {
 }
 
 // Close releases the pod client's connections.
-func (m *Model) Close() { m.sh.session.Close() }
+func (m *Model) Close() { m.made.session.Close() }
 
 // runWatch follows the run's runner from outside the model, so that Run can
 // finish a run that the program left behind: the filter wraps the runner

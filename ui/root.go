@@ -40,15 +40,19 @@ type shared struct {
 	keys          KeyMap
 	width, height int
 
-	session *Session
-	list    *csvsource.List
-	room    *RoomChoice
-	job     *bulk.Job  // the planned run and the job's decision on it
-	plan    *bulk.Plan // job.Plan, for the screens that show it
-	mode    bulk.Mode
+	job  *bulk.Job  // the run started: its plan and the job's decision on it
+	plan *bulk.Plan // job.Plan, for the screens that show it
 
 	announced []tea.Msg // completion messages from screens, handled at once by the root
 	outLabel  string    // the journal and report folder, absolute, for the screens
+}
+
+// made is what the steps produced so far: the root keeps it from their done
+// messages and hands it to each step's enter.
+type made struct {
+	session *Session
+	list    *csvsource.List
+	room    *RoomChoice
 }
 
 // setAside is what the run sets aside: on resume, not the users the
@@ -60,8 +64,10 @@ func (sh *shared) setAside() []bulk.Item {
 	return sh.job.SetAside()
 }
 
-// screen is the shape of every step: its own update, view, size and help.
+// screen is the shape of every step: what it does when the wizard moves
+// forward to it, its own update, view, size and help.
 type screen interface {
+	enter(mk made) tea.Cmd
 	update(msg tea.Msg) tea.Cmd
 	view() string
 	setSize(w, h int)
@@ -72,8 +78,12 @@ type screen interface {
 // Model is the wizard: a root that owns the step and a screen per step.
 type Model struct {
 	sh       *shared
+	made     made
 	step     step
 	screens  [6]screen
+	config   *configStep
+	csv      *csvStep
+	preview  *previewStep
 	run      *runScreen
 	summary  *summaryScreen
 	help     help.Model
@@ -81,14 +91,12 @@ type Model struct {
 	quitting bool
 
 	quitAfterRun bool // a signal aborted the run: quit once the summary is in
-
-	inputErr bool // the last thing shown was a bad-input error
 }
 
 // New builds the wizard.
 func New(opts Options) *Model {
 	sh := &shared{opts: opts, styles: NewStyles(DefaultTheme), keys: DefaultKeyMap(), ctx: opts.Context,
-		connect: opts.Connect, now: opts.Now, mode: opts.Mode, width: 80, height: 24}
+		connect: opts.Connect, now: opts.Now, width: 80, height: 24}
 	if sh.ctx == nil {
 		sh.ctx = context.Background()
 	}
@@ -106,10 +114,11 @@ func New(opts Options) *Model {
 	}
 	sh.outLabel = outDirLabel(sh.opts.OutDir)
 	m := &Model{sh: sh, help: help.New()}
-	m.screens[stepConfig] = newConfigStep(sh)
-	m.screens[stepCSV] = newCSVStep(sh)
+	m.config, m.csv, m.preview = newConfigStep(sh), newCSVStep(sh), newPreviewStep(sh)
+	m.screens[stepConfig] = m.config
+	m.screens[stepCSV] = m.csv
 	m.screens[stepRoom] = newRoomStep(sh)
-	m.screens[stepPreview] = newPreviewStep(sh)
+	m.screens[stepPreview] = m.preview
 	m.run = newRunScreen(sh)
 	m.screens[stepRun] = m.run
 	m.summary = newSummaryScreen(sh)
@@ -120,7 +129,7 @@ func New(opts Options) *Model {
 
 // Init starts the first step's work (a config named by a flag loads at once).
 func (m *Model) Init() tea.Cmd {
-	return m.screens[stepConfig].(*configStep).enter()
+	return m.config.enter(m.made)
 }
 
 func (m *Model) active() screen { return m.screens[m.step] }
@@ -166,15 +175,17 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return m.quit()
 		}
 	case configDoneMsg:
+		m.made.session = msg.session
 		return m.goTo(stepCSV)
 	case csvDoneMsg:
+		m.made.list = msg.list
 		return m.goTo(stepRoom)
 	case roomDoneMsg:
+		m.made.room = msg.room
 		return m.goTo(stepPreview)
 	case startRunMsg:
-		m.step = stepRun
-		m.layout()
-		return m.run.start()
+		m.sh.job, m.sh.plan = msg.job, msg.job.Plan
+		return m.goTo(stepRun)
 	case runDoneMsg:
 		m.summary.set(msg.summary, m.run)
 		m.step = stepSummary
@@ -187,17 +198,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.abortOnSignal()
 	case backMsg:
 		if m.step > stepConfig && m.step < stepRun {
-			m.step--
+			m.step-- // the step shows what it showed when it was left
 			m.layout()
-			if m.step == stepRoom {
-				return m.screens[stepRoom].(*roomStep).back()
-			}
 		}
 		return nil
-	case configFailedMsg, csvFailedMsg:
-		m.inputErr = true
-	case configLoadedMsg, csvLoadedMsg:
-		m.inputErr = false
 	}
 	return m.active().update(msg)
 }
@@ -206,15 +210,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 func (m *Model) goTo(s step) tea.Cmd {
 	m.step = s
 	m.layout()
-	switch s {
-	case stepCSV:
-		return m.screens[stepCSV].(*csvStep).enter()
-	case stepRoom:
-		return m.screens[stepRoom].(*roomStep).enter()
-	case stepPreview:
-		return m.screens[stepPreview].(*previewStep).enter()
-	}
-	return nil
+	return m.active().enter(m.made)
 }
 
 func (m *Model) quit() tea.Cmd {
@@ -329,11 +325,12 @@ func (m *Model) ExitCode() int {
 	switch {
 	case m.summary.sum != nil || m.summary.err != nil:
 		return m.summary.exitCode()
-	case m.sh.job != nil && m.step == stepPreview && (!m.sh.job.Decision.Startable() || m.sh.opts.DryRun):
+	case m.preview.job != nil && m.step == stepPreview && (!m.preview.job.Decision.Startable() || m.sh.opts.DryRun):
 		// the preview is where a dry run ends, and where a refused run or
 		// one with nothing to do stops: the job's code, as headless says it
-		return m.sh.job.Decision.ExitCode()
-	case m.inputErr:
+		return m.preview.job.Decision.ExitCode()
+	case m.config.err != nil || m.csv.err != nil:
+		// a config or list that could not be used is on screen
 		return bulk.ExitInput
 	}
 	return bulk.ExitAborted // quit before a run: nothing was done

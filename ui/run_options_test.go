@@ -36,8 +36,8 @@ func TestRunScreenUsesTheConfigsRetryPolicy(t *testing.T) {
 	m := newSized(t, Options{OutDir: t.TempDir()}, 80, 24)
 	atStep(t, m, stepRun, plan)
 	pod := &flakyPod{fakePod: fakePod{rooms: map[string]symphony.Room{plan.StreamID: plan.Room}}, failures: 3}
-	m.sh.session.Pod = pod
-	m.sh.session.Config.Retry = symphony.RetryPolicy{MaxAttempts: 2, Initial: time.Millisecond, Max: time.Millisecond}
+	m.made.session.Pod = pod
+	m.made.session.Config.Retry = symphony.RetryPolicy{MaxAttempts: 2, Initial: time.Millisecond, Max: time.Millisecond}
 
 	msg := m.run.start()()
 	started, ok := msg.(runStartedMsg)

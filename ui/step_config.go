@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"roster/symphony"
@@ -15,8 +14,8 @@ import (
 type configStep struct {
 	sh      *shared
 	chooser *fileChooser
-	spin    spinner.Model
-	loading string // the path being loaded
+	work    busy
+	session *Session // signed in with the config chosen last
 	errPath string
 	err     error
 	warned  bool // the loaded config has warnings on screen; enter goes on
@@ -28,62 +27,51 @@ func newConfigStep(sh *shared) *configStep {
 	if sh.opts.ConfigPath != "" {
 		offered = append([]string{sh.opts.ConfigPath}, offered...)
 	}
-	return &configStep{sh: sh, chooser: newFileChooser(sh, []string{".json", ".yaml", ".yml"}, offered),
-		spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	return &configStep{sh: sh, chooser: newFileChooser(sh, []string{".json", ".yaml", ".yml"}, offered), work: newBusy()}
 }
 
 // enter loads the config named by --config at once.
-func (s *configStep) enter() tea.Cmd {
-	if s.sh.opts.ConfigPath != "" {
+func (s *configStep) enter(made) tea.Cmd {
+	if s.sh.opts.ConfigPath != "" && s.session == nil {
 		return s.load(s.chooser.candidates[0])
 	}
 	return nil
 }
 
 func (s *configStep) load(path string) tea.Cmd {
-	s.loading, s.err = path, nil
-	return tea.Batch(s.spin.Tick, loadConfigCmd(s.sh.ctx, s.sh.connect, path, symphony.AuthMethod(s.sh.opts.Auth)))
+	s.errPath, s.err = path, nil
+	return s.work.start("Loading "+filepath.Base(path)+" and signing in to the pod…",
+		loadConfigCmd(s.sh.ctx, s.sh.connect, path, symphony.AuthMethod(s.sh.opts.Auth)))
 }
 
 func (s *configStep) update(msg tea.Msg) tea.Cmd {
+	k := s.sh.keys
+	if answer, handled, cmd := s.work.update(msg, k); handled {
+		if answer == nil {
+			return cmd
+		}
+		msg = answer
+	}
 	switch msg := msg.(type) {
 	case configLoadedMsg:
-		if msg.path != s.loading {
-			return nil
-		}
-		s.loading = ""
-		s.sh.session = msg.session
+		s.session = msg.session
 		if len(msg.session.Config.Warnings) > 0 {
 			s.warned = true // unknown keys and the like: shown before going on
 			return nil
 		}
-		return s.sh.announce(configDoneMsg{})
+		return s.sh.announce(configDoneMsg{session: s.session})
 	case configFailedMsg:
-		if msg.path != s.loading {
-			return nil
-		}
-		s.loading, s.errPath, s.err = "", msg.path, msg.err
+		s.err = msg.err
 		return nil
-	case spinner.TickMsg:
-		if s.loading == "" {
-			return nil // the spinner stops with the work
-		}
-		var cmd tea.Cmd
-		s.spin, cmd = s.spin.Update(msg)
-		return cmd
-	}
-	if s.loading != "" {
-		if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, s.sh.keys.Back) {
-			s.loading = "" // cancelled: a late answer no longer matches
-		}
+	case busyCancelledMsg:
 		return nil
 	}
 	if km, ok := msg.(tea.KeyMsg); ok && s.warned {
-		if key.Matches(km, s.sh.keys.Select) {
+		if key.Matches(km, k.Select) {
 			s.warned = false
-			return s.sh.announce(configDoneMsg{})
+			return s.sh.announce(configDoneMsg{session: s.session})
 		}
-		if key.Matches(km, s.sh.keys.Back) {
+		if key.Matches(km, k.Back) {
 			s.warned = false // choose another config
 		}
 		return nil
@@ -100,12 +88,12 @@ func (s *configStep) view() string {
 	var b strings.Builder
 	b.WriteString(st.Subtitle.Render("Step 1 · The bot's config") + "\n")
 	b.WriteString(st.Muted.Render(wrap("A legacy config.json or a BDK 2.0 config.yaml, with the bot's key or certificate.", s.w)) + "\n\n")
-	if s.loading != "" {
-		b.WriteString(s.spin.View() + " Loading " + filepath.Base(s.loading) + " and signing in to the pod…\n")
+	if s.work.active() {
+		b.WriteString(s.work.view() + "\n")
 		return b.String()
 	}
 	if s.warned {
-		cfg := s.sh.session.Config
+		cfg := s.session.Config
 		b.WriteString(st.Good.Render("Signed in as "+cfg.BotUsername+" with "+filepath.Base(cfg.Path)) + "\n\n")
 		b.WriteString(st.Warn.Render("The config loaded with warnings:") + "\n")
 		for _, w := range cfg.Warnings {
@@ -119,8 +107,8 @@ func (s *configStep) view() string {
 		b.WriteString("\n" + errorBox(st, "Could not use "+s.errPath, s.err, s.w) + "\n")
 		b.WriteString(st.Muted.Render("Fix the file and choose it again, or choose another.") + "\n")
 	}
-	if s.sh.session != nil && s.err == nil {
-		b.WriteString("\n" + st.Good.Render("Signed in as "+s.sh.session.Config.BotUsername+" (enter on a file switches config)") + "\n")
+	if s.session != nil && s.err == nil {
+		b.WriteString("\n" + st.Good.Render("Signed in as "+s.session.Config.BotUsername+" (enter on a file switches config)") + "\n")
 	}
 	return b.String()
 }
@@ -131,8 +119,8 @@ func (s *configStep) setSize(w, h int) {
 }
 
 func (s *configStep) help() bindings {
-	if s.loading != "" {
-		return s.sh.keys.cancelHelp()
+	if s.work.active() {
+		return s.work.help(s.sh.keys)
 	}
 	if s.warned {
 		cont, other := s.sh.keys.Select, s.sh.keys.Back

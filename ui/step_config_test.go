@@ -57,7 +57,7 @@ func TestConfigStepShowsTheErrorInPlaceThenAcceptsAnotherFile(t *testing.T) {
 	if m.step != stepCSV {
 		t.Fatalf("after a good config the wizard is at step %d, want the user list", m.step)
 	}
-	if m.sh.session == nil || m.sh.session.Config.BotUsername != "roster-bot" {
+	if m.made.session == nil || m.made.session.Config.BotUsername != "roster-bot" {
 		t.Fatal("session not kept")
 	}
 }
@@ -79,17 +79,22 @@ func TestConfigFlagLoadsAtOnceAndSkipsTheStep(t *testing.T) {
 
 func TestConfigStepShowsSpinnerWhileLoading(t *testing.T) {
 	m := newSized(t, Options{ConfigPath: "/nowhere/config.json"}, 80, 24)
-	m.screens[stepConfig].(*configStep).load("/nowhere/config.json")
+	m.config.load("/nowhere/config.json")
+	late := busyDoneMsg{owner: &m.config.work, gen: m.config.work.gen, msg: configLoadedMsg{path: "/nowhere/config.json", session: &Session{}}}
 	mustContain(t, m.View(), "Loading config.json and signing in")
 	if h := m.active().help().short; len(h) != 1 || h[0].Help().Desc != "cancel" {
 		t.Fatalf("only esc (cancel) while loading: %v", h)
 	}
+	press(t, m, "enter", "down")
+	if !m.config.work.active() {
+		t.Fatal("keys other than esc wait for the answer")
+	}
 	press(t, m, "esc")
-	if m.screens[stepConfig].(*configStep).loading != "" {
+	if m.config.work.active() {
 		t.Fatal("esc cancels loading")
 	}
-	settle(t, m, configLoadedMsg{path: "/nowhere/config.json", session: &Session{}})
-	if m.step != stepConfig {
+	settle(t, m, late)
+	if m.step != stepConfig || m.config.session != nil {
 		t.Fatal("a cancelled load's answer is dropped")
 	}
 }
@@ -153,7 +158,7 @@ func TestEscClosesTheBrowserThenGoesBack(t *testing.T) {
 }
 
 func atStepCSV(m *Model) {
-	m.sh.session = &Session{}
+	m.made.session = &Session{}
 	m.step = stepCSV
 	m.layout()
 }

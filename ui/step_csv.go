@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -18,8 +17,7 @@ import (
 type csvStep struct {
 	sh      *shared
 	chooser *fileChooser
-	spin    spinner.Model
-	loading string
+	work    busy
 	list    *csvsource.List // read, shown, waiting for enter
 	errPath string
 	err     error
@@ -34,10 +32,10 @@ func newCSVStep(sh *shared) *csvStep {
 		offered = append([]string{sh.opts.CSVPath}, offered...)
 	}
 	return &csvStep{sh: sh, chooser: newFileChooser(sh, []string{".csv", ".txt", ".tsv"}, offered),
-		spin: spinner.New(spinner.WithSpinner(spinner.Dot)), auto: sh.opts.CSVPath != "", scroll: newScroller()}
+		work: newBusy(), auto: sh.opts.CSVPath != "", scroll: newScroller()}
 }
 
-func (s *csvStep) enter() tea.Cmd {
+func (s *csvStep) enter(made) tea.Cmd {
 	if s.auto && s.list == nil {
 		return s.load(s.chooser.candidates[0])
 	}
@@ -45,45 +43,34 @@ func (s *csvStep) enter() tea.Cmd {
 }
 
 func (s *csvStep) load(path string) tea.Cmd {
-	s.loading, s.err, s.list = path, nil, nil
-	return tea.Batch(s.spin.Tick, readCSVCmd(path, s.sh.opts.Column))
+	s.errPath, s.err, s.list = path, nil, nil
+	return s.work.start("Reading "+filepath.Base(path)+"…", readCSVCmd(path, s.sh.opts.Column))
 }
 
 func (s *csvStep) update(msg tea.Msg) tea.Cmd {
+	k := s.sh.keys
+	if answer, handled, cmd := s.work.update(msg, k); handled {
+		if answer == nil {
+			return cmd
+		}
+		msg = answer
+	}
 	switch msg := msg.(type) {
 	case csvLoadedMsg:
-		if msg.path != s.loading {
-			return nil
-		}
-		s.loading, s.list = "", msg.list
-		s.sh.list = msg.list
+		s.list = msg.list
 		s.scroll.top()
 		if s.auto {
 			s.auto = false // a flag answers the step once; going back shows it
-			return s.sh.announce(csvDoneMsg{})
+			return s.sh.announce(csvDoneMsg{list: s.list})
 		}
 		return nil
 	case csvFailedMsg:
-		if msg.path != s.loading {
-			return nil
-		}
-		s.loading, s.errPath, s.err, s.auto = "", msg.path, msg.err, false
+		s.err, s.auto = msg.err, false
 		return nil
-	case spinner.TickMsg:
-		if s.loading == "" {
-			return nil
-		}
-		var cmd tea.Cmd
-		s.spin, cmd = s.spin.Update(msg)
-		return cmd
-	}
-	if s.loading != "" {
-		if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, s.sh.keys.Back) {
-			s.loading = "" // cancelled: a late answer no longer matches
-		}
+	case busyCancelledMsg:
+		s.auto = false
 		return nil
 	}
-	k := s.sh.keys
 	if s.list != nil {
 		if s.scroll.scroll(msg, k) {
 			return nil
@@ -91,7 +78,7 @@ func (s *csvStep) update(msg tea.Msg) tea.Cmd {
 		if km, ok := msg.(tea.KeyMsg); ok {
 			switch {
 			case key.Matches(km, k.Select):
-				return s.sh.announce(csvDoneMsg{})
+				return s.sh.announce(csvDoneMsg{list: s.list})
 			case key.Matches(km, k.Back):
 				s.list = nil // choose another file
 			}
@@ -114,8 +101,8 @@ func (s *csvStep) view() string {
 	b.WriteString(st.Subtitle.Render("Step 2 · The user list") + "\n")
 	b.WriteString(st.Muted.Render(wrap("A CSV of user IDs, emails or usernames (one column, or a header naming it).", s.w)) + "\n\n")
 	switch {
-	case s.loading != "":
-		b.WriteString(s.spin.View() + " Reading " + filepath.Base(s.loading) + "…\n")
+	case s.work.active():
+		b.WriteString(s.work.view() + "\n")
 	case s.list != nil:
 		head := lipgloss.Height(strings.TrimRight(b.String(), "\n")) + 1
 		b.WriteString(s.scroll.render(st, csvSummaryView(st, s.list, s.w), "", s.w, max(s.h-head, 1)))
@@ -175,8 +162,8 @@ func (s *csvStep) setSize(w, h int) {
 
 func (s *csvStep) help() bindings {
 	k := s.sh.keys
-	if s.loading != "" {
-		return s.sh.keys.cancelHelp()
+	if s.work.active() {
+		return s.work.help(k)
 	}
 	if s.list != nil {
 		cont := k.Select

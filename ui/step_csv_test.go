@@ -16,7 +16,7 @@ func TestCSVStepShowsCountsAndProblemsWithLinesBeforeGoingOn(t *testing.T) {
 	if m.step != stepCSV {
 		t.Fatal("the summary is shown before going on")
 	}
-	l := m.sh.list
+	l := m.csv.list
 	if l == nil {
 		t.Fatalf("list not read: %v", m.screens[stepCSV].(*csvStep).err)
 	}
@@ -54,7 +54,7 @@ func TestCSVFlagSkipsTheStepWhenItReads(t *testing.T) {
 	m := newSized(t, Options{CSVPath: "testdata/users.csv"}, 80, 24)
 	atStepCSV(m)
 	m.step = stepConfig
-	settle(t, m, configDoneMsg{})
+	settle(t, m, configDoneMsg{session: m.made.session})
 	if m.step != stepRoom {
 		t.Fatalf("--csv answers the step; step = %d", m.step)
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"roster/symphony/bulk"
@@ -16,34 +15,39 @@ import (
 // previewStep builds the plan and shows it with the job's decision and
 // every preflight warning; starting needs an explicit confirmation.
 type previewStep struct {
-	sh       *shared
-	spin     spinner.Model
-	building bool
-	gen      int // of the plan being built
-	job      *bulk.Job
-	err      error
-	asking   []string // the questions still to answer before the run starts; the first is on screen
-	scroll   scroller
-	w, h     int
+	sh     *shared
+	mk     made // the session, list and room the plan is built on
+	mode   bulk.Mode
+	work   busy
+	job    *bulk.Job
+	err    error
+	asking []string // the questions still to answer before the run starts; the first is on screen
+	scroll scroller
+	w, h   int
 }
 
 func newPreviewStep(sh *shared) *previewStep {
-	return &previewStep{sh: sh, spin: spinner.New(spinner.WithSpinner(spinner.Dot)), scroll: newScroller()}
+	return &previewStep{sh: sh, mode: sh.opts.Mode, work: newBusy(), scroll: newScroller()}
 }
 
 // request is the run the options and the earlier steps ask for, as the
 // headless command would ask for it with the same flags.
 func (s *previewStep) request() bulk.Request {
 	o := s.sh.opts
-	return bulk.Request{Mode: s.sh.mode, Interval: o.Interval, Window: o.Window, OutDir: o.OutDir,
+	return bulk.Request{Mode: s.mode, Interval: o.Interval, Window: o.Window, OutDir: o.OutDir,
 		Resume: o.Resume, DryRun: o.DryRun, Now: s.sh.now}
 }
 
-func (s *previewStep) enter() tea.Cmd {
-	s.building, s.job, s.err, s.asking = true, nil, nil, nil
-	s.gen++
-	s.sh.job, s.sh.plan = nil, nil
-	return tea.Batch(s.spin.Tick, planCmd(s.sh.ctx, s.sh.session, s.sh.list, s.sh.room.Room.ID, s.request(), s.gen))
+// enter builds the plan of what the earlier steps chose.
+func (s *previewStep) enter(mk made) tea.Cmd {
+	s.mk = mk
+	return s.build()
+}
+
+func (s *previewStep) build() tea.Cmd {
+	s.job, s.err, s.asking = nil, nil, nil
+	return s.work.start("Looking up every user and checking the room…",
+		planCmd(s.sh.ctx, s.mk.session, s.mk.list, s.mk.room.Room.ID, s.request()))
 }
 
 func (s *previewStep) startable() bool {
@@ -85,35 +89,20 @@ func (s *previewStep) confirming() bool { return len(s.asking) > 0 }
 
 func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 	k := s.sh.keys
+	if answer, handled, cmd := s.work.update(msg, k); handled {
+		if answer == nil {
+			return cmd
+		}
+		msg = answer
+	}
 	switch msg := msg.(type) {
 	case planBuiltMsg:
-		if msg.gen != s.gen {
-			return nil
-		}
-		s.building = false
 		s.job, s.err = msg.job, msg.err
-		s.sh.job = msg.job
-		if msg.job != nil {
-			s.sh.plan = msg.job.Plan
-		}
 		s.scroll.top()
 		return nil
-	case spinner.TickMsg:
-		if !s.building {
-			return nil
-		}
-		var cmd tea.Cmd
-		s.spin, cmd = s.spin.Update(msg)
-		return cmd
+	case busyCancelledMsg:
+		return s.sh.announce(backMsg{}) // esc while building goes back
 	case tea.KeyMsg:
-		if s.building {
-			if key.Matches(msg, k.Back) {
-				s.building = false // its answer will be dropped
-				s.gen++
-				return s.sh.announce(backMsg{})
-			}
-			return nil
-		}
 		if s.scroll.scroll(msg, k) {
 			return nil
 		}
@@ -122,7 +111,7 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 			case key.Matches(msg, k.Confirm):
 				s.asking = s.asking[1:]
 				if !s.confirming() {
-					return s.sh.announce(startRunMsg{})
+					return s.sh.announce(startRunMsg{job: s.job})
 				}
 			case key.Matches(msg, k.Cancel):
 				s.asking = nil
@@ -133,19 +122,19 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Back):
 			return s.sh.announce(backMsg{})
 		case key.Matches(msg, k.ToggleMode):
-			if s.sh.mode == bulk.ModeAdd {
-				s.sh.mode = bulk.ModeRemove
+			if s.mode == bulk.ModeAdd {
+				s.mode = bulk.ModeRemove
 			} else {
-				s.sh.mode = bulk.ModeAdd
+				s.mode = bulk.ModeAdd
 			}
-			return s.enter()
+			return s.build()
 		case key.Matches(msg, k.ToggleResume) && s.canToggleResume():
 			// r is --resume: the job decides again, as a second command would.
 			s.job.Decide(bulk.ResumeChoice{Auto: !s.job.Resume.Auto})
 		case key.Matches(msg, k.Start) && s.startable():
 			s.asking = s.questions()
 		case key.Matches(msg, k.Retry) && s.err != nil:
-			return s.enter()
+			return s.build()
 		}
 	}
 	return nil
@@ -164,8 +153,8 @@ func (s *previewStep) content() string {
 	st := s.sh.styles
 	var b strings.Builder
 	switch {
-	case s.building:
-		return "\n" + s.spin.View() + " Looking up every user and checking the room…"
+	case s.work.active():
+		return "\n" + s.work.view()
 	case s.err != nil:
 		return "\n" + errorBox(st, "Could not prepare the change", s.err, s.w)
 	case s.job == nil:
@@ -198,7 +187,7 @@ func (s *previewStep) content() string {
 // pinned is what never scrolls away: the question being asked, or what s
 // does (or why the run cannot start), after a blank line.
 func (s *previewStep) pinned() string {
-	if s.building || s.err != nil || s.job == nil {
+	if s.work.active() || s.err != nil || s.job == nil {
 		return ""
 	}
 	return "\n" + s.startLine()
@@ -275,8 +264,8 @@ func (s *previewStep) setSize(w, h int) { s.w, s.h = w, h }
 
 func (s *previewStep) help() bindings {
 	k := s.sh.keys
-	if s.building {
-		return oneLine(k.Back)
+	if s.work.active() {
+		return s.work.help(k)
 	}
 	if s.confirming() {
 		confirm := k.Confirm
@@ -287,7 +276,7 @@ func (s *previewStep) help() bindings {
 		return bindings{short: short, full: [][]key.Binding{{confirm, k.Cancel}, s.scroll.fullHelp(k)}}
 	}
 	mode := k.ToggleMode
-	if s.sh.mode == bulk.ModeAdd {
+	if s.mode == bulk.ModeAdd {
 		mode.SetHelp("m", "remove instead")
 	} else {
 		mode.SetHelp("m", "add instead")

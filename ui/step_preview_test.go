@@ -112,10 +112,10 @@ func TestPreviewRefusesAnUnfinishedJournalUntilAskedToResume(t *testing.T) {
 
 func TestPreviewModeToggleRebuildsThePlan(t *testing.T) {
 	m, s := previewWith(t, Options{}, 80, 24, syntheticPlan(5), "", nil)
-	m.sh.session.Pod = &fakePod{} // BuildPlan is not reached in this test: the command is not run
+	m.made.session.Pod = &fakePod{} // BuildPlan is not reached in this test: the command is not run
 	_, cmd := m.Update(keyMsg("m"))
-	if cmd == nil || !s.building || m.sh.mode != bulk.ModeRemove {
-		t.Fatalf("m switches to remove and rebuilds; mode=%v building=%v", m.sh.mode, s.building)
+	if cmd == nil || !s.work.active() || s.mode != bulk.ModeRemove {
+		t.Fatalf("m switches to remove and rebuilds; mode=%v building=%v", s.mode, s.work.active())
 	}
 	mustContain(t, m.View(), "Looking up every user")
 }
@@ -132,22 +132,30 @@ func TestPreviewEscGoesBackToTheRoom(t *testing.T) {
 func TestPreviewEscWhileBuildingDropsTheLateAnswer(t *testing.T) {
 	m := newSized(t, Options{}, 80, 24)
 	atStep(t, m, stepPreview, syntheticPlan(3))
-	s := m.screens[stepPreview].(*previewStep)
-	s.enter() // the plan command is not run: it is "slow"
-	first := s.gen
+	s := m.preview
+	s.build() // the plan command is not run: it is "slow"
+	first := busyDoneMsg{owner: &s.work, gen: s.work.gen, msg: planBuiltMsg{job: jobFor(syntheticPlan(99))}}
 	m.Update(keyMsg("esc"))
 	if m.step != stepRoom {
 		t.Fatalf("esc while building goes back; step = %d", m.step)
 	}
 	m.step = stepPreview
-	s.enter()
-	m.Update(planBuiltMsg{gen: first, job: jobFor(syntheticPlan(99))})
-	if !s.building || s.job != nil {
+	s.build()
+	m.Update(first)
+	if !s.work.active() || s.job != nil {
 		t.Fatal("the answer to a request left behind is dropped")
 	}
-	m.Update(planBuiltMsg{gen: s.gen, job: jobFor(syntheticPlan(4))})
-	if s.building || s.job == nil || len(s.job.Plan.Actions) != 4 {
+	m.Update(busyDoneMsg{owner: &s.work, gen: s.work.gen, msg: planBuiltMsg{job: jobFor(syntheticPlan(4))}})
+	if s.work.active() || s.job == nil || len(s.job.Plan.Actions) != 4 {
 		t.Fatal("the current answer is shown")
+	}
+	// an answer of another screen's work is not the preview's
+	m.room().work.start("x", nil)
+	other := busyDoneMsg{owner: &m.room().work, gen: m.room().work.gen, msg: planBuiltMsg{job: jobFor(syntheticPlan(7))}}
+	s.build()
+	m.Update(other)
+	if !s.work.active() {
+		t.Fatal("another screen's answer was taken")
 	}
 }
 

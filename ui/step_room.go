@@ -28,6 +28,7 @@ const searchDelay = 300 * time.Millisecond
 // tab or / returns to it.
 type roomStep struct {
 	sh       *shared
+	session  *Session
 	input    textinput.Model
 	work     busy // reading a room, an explicit look-up, the suggested rooms
 	list     pickList
@@ -72,19 +73,17 @@ func newRoomStep(sh *shared) *roomStep {
 }
 
 // enter starts what the options ask for.
-func (s *roomStep) enter() tea.Cmd {
+func (s *roomStep) enter(mk made) tea.Cmd {
+	s.session = mk.session
 	switch {
 	case s.auto:
 		s.input.SetValue(s.sh.opts.Stream)
 		return s.lookup()
 	case len(s.sh.opts.SuggestRooms) > 0 && s.results == nil:
-		return s.work.start("Listing rooms…", listRoomsCmd(s.sh.ctx, s.sh.session, s.sh.opts.SuggestRooms))
+		return s.work.start("Listing rooms…", listRoomsCmd(s.sh.ctx, s.session, s.sh.opts.SuggestRooms))
 	}
 	return nil
 }
-
-// back returns here from the preview: the chosen room stays on screen.
-func (s *roomStep) back() tea.Cmd { return nil }
 
 func (s *roomStep) query() string { return strings.TrimSpace(s.input.Value()) }
 
@@ -95,9 +94,9 @@ func (s *roomStep) lookup() tea.Cmd {
 	s.err = nil
 	s.stopSearch()
 	if id, ok := looksLikeStreamID(q); ok {
-		return s.work.start("Reading the room…", loadRoomCmd(s.sh.ctx, s.sh.session, id))
+		return s.work.start("Reading the room…", loadRoomCmd(s.sh.ctx, s.session, id))
 	}
-	return s.work.start(fmt.Sprintf("Searching rooms for %q…", q), searchRoomsCmd(s.sh.ctx, s.sh.session, q))
+	return s.work.start(fmt.Sprintf("Searching rooms for %q…", q), searchRoomsCmd(s.sh.ctx, s.session, q))
 }
 
 // edited is called after a key changed the field: the search is due after
@@ -121,7 +120,7 @@ func (s *roomStep) search() tea.Cmd {
 	}
 	ctx, stop := context.WithCancel(s.sh.ctx)
 	s.stop, s.searching = stop, true
-	edit, find := s.edit, searchRoomsCmd(ctx, s.sh.session, q)
+	edit, find := s.edit, searchRoomsCmd(ctx, s.session, q)
 	return func() tea.Msg {
 		defer stop()
 		return typedSearchMsg{edit: edit, found: find().(roomsFoundMsg)}
@@ -194,10 +193,9 @@ func (s *roomStep) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.details = msg.room
-		s.sh.room = msg.room
 		if s.auto {
 			s.auto = false
-			return s.sh.announce(roomDoneMsg{})
+			return s.sh.announce(roomDoneMsg{room: s.details})
 		}
 		return nil
 	case tea.KeyMsg:
@@ -211,7 +209,7 @@ func (s *roomStep) key(msg tea.KeyMsg) tea.Cmd {
 	if s.details != nil {
 		switch {
 		case key.Matches(msg, k.Select):
-			return s.sh.announce(roomDoneMsg{})
+			return s.sh.announce(roomDoneMsg{room: s.details})
 		case key.Matches(msg, k.Back):
 			s.details = nil
 		}
@@ -234,7 +232,7 @@ func (s *roomStep) key(msg tea.KeyMsg) tea.Cmd {
 		return s.sh.announce(backMsg{})
 	case key.Matches(msg, k.Select):
 		if s.chosen() {
-			return s.work.start("Reading the room…", loadRoomCmd(s.sh.ctx, s.sh.session, s.results[s.list.cursor].Room.ID))
+			return s.work.start("Reading the room…", loadRoomCmd(s.sh.ctx, s.session, s.results[s.list.cursor].Room.ID))
 		}
 		if s.query() == "" {
 			return nil
@@ -267,7 +265,7 @@ func (s *roomStep) view() string {
 	var b strings.Builder
 	b.WriteString(st.Subtitle.Render("Step 3 · The room") + "\n")
 	if s.details != nil {
-		b.WriteString(roomDetailsView(st, s.details, s.sh) + "\n")
+		b.WriteString(roomDetailsView(st, s.details, s.session, s.w) + "\n")
 		return b.String()
 	}
 	b.WriteString(st.Muted.Render(wrap("Paste its stream ID (either base64 form), or type part of its name: rooms are searched as you type; enter chooses.", s.w)) + "\n\n")
@@ -357,11 +355,11 @@ func (s *roomStep) row(r RoomChoice) string {
 }
 
 // roomDetailsView describes the chosen room.
-func roomDetailsView(st Styles, r *RoomChoice, sh *shared) string {
+func roomDetailsView(st Styles, r *RoomChoice, session *Session, width int) string {
 	var b strings.Builder
 	b.WriteString("\n" + st.Bold.Render(r.Room.Name) + "\n")
 	if r.Room.Description != "" {
-		b.WriteString(st.Muted.Render(truncate(r.Room.Description, max(sh.width-2, 20))) + "\n")
+		b.WriteString(st.Muted.Render(truncate(r.Room.Description, max(width-2, 20))) + "\n")
 	}
 	row := func(k, v string) { b.WriteString(fmt.Sprintf("  %-16s %s\n", k, v)) }
 	row("stream ID", r.Room.ID)
@@ -383,8 +381,8 @@ func roomDetailsView(st Styles, r *RoomChoice, sh *shared) string {
 	case r.CallerMember:
 		role = "a member"
 	}
-	if sh.session != nil && sh.session.Caller != nil {
-		row("the bot", sh.session.Caller.Username+" is "+role)
+	if session != nil && session.Caller != nil {
+		row("the bot", session.Caller.Username+" is "+role)
 	}
 	b.WriteString("\n" + st.Muted.Render("enter: preview the change · esc: another room"))
 	return b.String()

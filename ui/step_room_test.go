@@ -9,7 +9,7 @@ import (
 func atStepRoom(t *testing.T, m *Model) *roomStep {
 	t.Helper()
 	atStep(t, m, stepRoom, syntheticPlan(3))
-	m.sh.session.Pod = &fakePod{
+	m.made.session.Pod = &fakePod{
 		rooms: map[string]symphony.Room{
 			"A": {ID: "A", Name: "Desk Alpha", Active: true},
 			"B": {ID: "B", Name: "Desk Beta"},
