@@ -332,6 +332,19 @@ func readRetry(r *reader, tree map[string]any, prefix string) (RetryPolicy, erro
 		}
 		p.Multiplier = m
 	}
+	// roster's own bounds on waiting (not the BDK's): see RetryPolicy.
+	for _, lim := range []struct {
+		key string
+		p   *time.Duration
+	}{{"maxWaitMillis", &p.MaxWait}, {"maxOutageMillis", &p.MaxOutage}} {
+		ms, ok, err := r.integer(tree, prefix+lim.key, 1000, 7*24*3600_000, "milliseconds from 1000 (a second) to 604800000 (a week)")
+		if err != nil {
+			return p, err
+		}
+		if ok {
+			*lim.p = time.Duration(ms) * time.Millisecond
+		}
+	}
 	if p.Max != 0 && p.Initial > p.Max {
 		return p, r.errf(prefix+"maxIntervalMillis", "is smaller than initialIntervalMillis; expected a cap at least as large")
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"strconv"
@@ -45,6 +46,10 @@ type APIError struct {
 	Class      ErrorClass
 	RetryAfter time.Duration // from Retry-After, 0 if none
 	Err        error         // underlying cause, if any
+
+	// DownFor, for a failure with no reply, is how long the pod has given
+	// no answer to any call of this client, this attempt included.
+	DownFor time.Duration
 }
 
 // Error is the message, with the HTTP status added when the message does
@@ -130,11 +135,13 @@ func parseCode(raw json.RawMessage) int {
 
 // retryAfter reads how long the pod asks to wait. X-Retry-After-Ms (sent by
 // the simulated pod when its time is scaled) is preferred because Retry-After
-// only carries whole seconds or a date.
+// only carries whole seconds or a date. Any wait is read as asked, however
+// long (up to maxRetryAfter, past which a duration would overflow):
+// RetryPolicy.MaxWait decides whether it is waited.
 func retryAfter(h http.Header, now time.Time) time.Duration {
 	if v := strings.TrimSpace(h.Get("X-Retry-After-Ms")); v != "" {
-		if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms >= 0 && ms < int64(24*time.Hour/time.Millisecond) {
-			return time.Duration(ms) * time.Millisecond
+		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 {
+			return clampWait(ms * float64(time.Millisecond))
 		}
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
@@ -142,10 +149,10 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 		return 0
 	}
 	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if secs <= 0 || secs > 86400 {
+		if secs <= 0 || math.IsNaN(secs) {
 			return 0
 		}
-		return time.Duration(secs * float64(time.Second))
+		return clampWait(secs * float64(time.Second))
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
@@ -153,6 +160,17 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 		}
 	}
 	return 0
+}
+
+// maxRetryAfter bounds a Retry-After as read: a century is "too long" as
+// surely as anything longer.
+const maxRetryAfter = 100 * 365 * 24 * time.Hour
+
+func clampWait(ns float64) time.Duration {
+	if ns >= float64(maxRetryAfter) || math.IsInf(ns, 1) {
+		return maxRetryAfter
+	}
+	return time.Duration(ns)
 }
 
 // networkError builds the error for a request that got no HTTP reply. The

@@ -132,7 +132,7 @@ func TestCancellationStopsRetries(t *testing.T) {
 	}
 	replied := make(chan struct{}, 1)
 	c.http.Transport = closeSignal{c.http.Transport, replied}
-	c.retry = RetryPolicy{MaxAttempts: 5, Initial: time.Hour}.WithDefaults()
+	c.retry = RetryPolicy{MaxAttempts: 5, Initial: time.Hour, MaxWait: 2 * time.Hour}.WithDefaults()
 	p.SetFaults(podsim.Faults{Rate429: 1, RetryAfter: time.Hour})
 	done := make(chan error, 1)
 	go func() {

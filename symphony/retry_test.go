@@ -3,6 +3,7 @@ package symphony
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -41,6 +42,31 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
+// TestRetryAfterPastTheCap: a wait longer than MaxWait is not waited, and
+// the error says what the pod asked for and the limit; a failure with no
+// answer has its wait cut to what is left of MaxOutage.
+func TestRetryAfterPastTheCap(t *testing.T) {
+	p := RetryPolicy{MaxWait: time.Minute, MaxOutage: 10 * time.Second}
+	tenYears := &APIError{Status: 429, Class: ClassRetry, RetryAfter: 87600 * time.Hour, Message: "Too Many Requests"}
+	_, err := p.Next(1, tenYears)
+	var long *WaitTooLongError
+	if !errors.As(err, &long) || long.Asked != tenYears.RetryAfter || long.Limit != time.Minute || !IsWaitTooLong(err) {
+		t.Fatalf("Next(10 years) = %v; want a *WaitTooLongError", err)
+	}
+	for _, want := range []string{"3650 days", "1m00s", "retry.maxWaitMillis", "--max-wait", "Too Many Requests"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not say %q", err, want)
+		}
+	}
+	if d, err := p.Next(1, &APIError{Status: 429, Class: ClassRetry, RetryAfter: time.Minute}); err != nil || d != time.Minute {
+		t.Errorf("a wait at the cap: %v, %v; want it waited", d, err)
+	}
+	down := &APIError{Class: ClassRetry, DownFor: 9 * time.Second}
+	if d, err := (RetryPolicy{Initial: time.Hour, Max: time.Hour, MaxWait: 2 * time.Hour, MaxOutage: 10 * time.Second}).Next(1, down); err != nil || d > time.Second {
+		t.Errorf("an outage 1 s from its limit: wait %v, %v; want at most 1s", d, err)
+	}
+}
+
 func TestBackoffJitters(t *testing.T) {
 	p := RetryPolicy{}
 	seen := map[time.Duration]bool{}
@@ -55,11 +81,14 @@ func TestBackoffJitters(t *testing.T) {
 
 func TestRetryPolicyDefaults(t *testing.T) {
 	got := RetryPolicy{Multiplier: 0.5}.WithDefaults()
-	want := RetryPolicy{MaxAttempts: 5, Initial: 500 * time.Millisecond, Max: 30 * time.Second, Multiplier: 2}
+	// The BDK's backoff (10 attempts, 500 ms doubling to 300 s), and
+	// roster's bounds on waiting.
+	want := RetryPolicy{MaxAttempts: 10, Initial: 500 * time.Millisecond, Max: 300 * time.Second, Multiplier: 2,
+		MaxWait: 15 * time.Minute, MaxOutage: 5 * time.Minute}
 	if got != want {
 		t.Errorf("WithDefaults() = %+v, want %+v", got, want)
 	}
-	// The zero policy allows 5 attempts: 4 waits.
+	// The zero policy allows 10 attempts: 9 waits.
 	n := 0
 	for attempt := 1; ; attempt++ {
 		if _, more := (RetryPolicy{}).Backoff(attempt, &APIError{Class: ClassRetry}); !more {
@@ -67,8 +96,8 @@ func TestRetryPolicyDefaults(t *testing.T) {
 		}
 		n++
 	}
-	if n != 4 {
-		t.Errorf("zero policy allowed %d retries, want 4", n)
+	if n != 9 {
+		t.Errorf("zero policy allowed %d retries, want 9", n)
 	}
 }
 

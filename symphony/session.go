@@ -42,6 +42,39 @@ type Client struct {
 	rsaAtPod bool       // the RSA login answered at the pod, not at the session-auth host
 
 	requests atomic.Int64 // HTTP exchanges attempted, for tests of call counts
+
+	// downSince is the start of the first attempt that got no answer since
+	// the pod last answered; zero while it answers (guarded by mu).
+	downSince time.Time
+}
+
+// answered notes that the pod (or a host of it) gave an HTTP reply.
+func (c *Client) answered() {
+	c.mu.Lock()
+	c.downSince = time.Time{}
+	c.mu.Unlock()
+}
+
+// unanswered notes an attempt, started at start, that got no reply, and
+// marks e as the pod being gone when nothing has answered for MaxOutage.
+func (c *Client) unanswered(e *APIError, start time.Time) *APIError {
+	if e.Class != ClassRetry {
+		return e
+	}
+	c.mu.Lock()
+	if c.downSince.IsZero() {
+		c.downSince = start
+	}
+	since := c.downSince
+	c.mu.Unlock()
+	e.DownFor = c.now().Sub(since)
+	if e.DownFor >= c.retry.MaxOutage {
+		e.Class = ClassPermanent
+		e.Err = errors.Join(ErrPodGone, e.Err)
+		e.Message = fmt.Sprintf("%s: no answer from the pod for %s, roster's limit (retry.maxOutageMillis in the config, or --max-outage); the last attempt: %s",
+			ErrPodGone, formatWait(e.DownFor), e.Message)
+	}
+	return e
 }
 
 // loginCall is one login that concurrent callers share.
@@ -240,10 +273,11 @@ func (c *Client) read(ctx context.Context, rq request) (*reply, error) {
 		if err == nil {
 			return rep, nil
 		}
-		wait, again := c.retry.Backoff(attempt, err)
-		if !again {
-			return nil, err
+		wait, stop := c.retry.Next(attempt, err)
+		if stop != nil {
+			return nil, stop
 		}
+		noticeWait(ctx, WaitNotice{Op: rq.op, Until: c.now().Add(wait), Attempt: attempt + 1, Err: err})
 		if serr := sleep(ctx, wait); serr != nil {
 			return nil, networkError(ctx, rq.op, rq.endpoint.Host, serr)
 		}

@@ -164,13 +164,15 @@ func (c *Client) send(ctx context.Context, rq request) (*reply, error) {
 	}
 	hostPort := net.JoinHostPort(rq.endpoint.Host, fmt.Sprint(rq.endpoint.Port))
 	c.requests.Add(1)
+	start := c.now()
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if e := c.proxyFailure(ctx, rq.op, req, err); e != nil {
 			return nil, scrub(e)
 		}
-		return nil, scrub(networkError(ctx, rq.op, hostPort, err))
+		return nil, scrub(c.unanswered(networkError(ctx, rq.op, hostPort, err), start))
 	}
+	c.answered()
 	defer resp.Body.Close()
 	limit := int64(maxBody)
 	if rq.change {

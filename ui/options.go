@@ -21,6 +21,7 @@ type Options struct {
 	OutDir     string            // --out; "" = current folder
 	Resume     bulk.ResumeChoice // --resume: none, find it in OutDir (Auto), or a journal File
 	DryRun     bool              // --dry-run: the preview cannot start a run
+	Limits     bulk.Limits       // --max-wait, --max-outage
 
 	// Offered files come first in the pickers, pre-selected (the demo's).
 	OfferConfigs []string

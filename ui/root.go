@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"roster/csvsource"
+	"roster/symphony"
 	"roster/symphony/bulk"
 )
 
@@ -102,6 +103,11 @@ func New(opts Options) *Model {
 	}
 	if sh.connect == nil {
 		sh.connect = Connect
+		if opts.Limits != (bulk.Limits{}) {
+			sh.connect = func(ctx context.Context, path string, auth symphony.AuthMethod) (*Session, error) {
+				return bulk.ConnectWith(ctx, path, auth, opts.Limits)
+			}
+		}
 	}
 	if sh.now == nil {
 		sh.now = time.Now

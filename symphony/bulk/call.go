@@ -190,12 +190,23 @@ func (r *Runner) call(ctx context.Context, it Item, action Action) callResult {
 		if c.stop = r.stopReason(ctx, err); c.stop != "" {
 			return c
 		}
-		wait, again := r.retry.Backoff(attempt, err)
-		if again && r.retryFor > 0 && r.now().Sub(first) >= r.retryFor {
-			again = false // the budget is spent; Retry-After waits count in it
+		wait, giveUp := r.retry.Next(attempt, err)
+		if giveUp == nil && r.retryFor > 0 {
+			left := r.retryFor - r.now().Sub(first)
+			switch {
+			case left <= 0:
+				giveUp = err // the budget is spent; Retry-After waits count in it
+			case wait > left && !askedToWait(err):
+				wait = left // the backoff's own wait ends with the budget
+			}
 		}
 		c.retried = r.now().Sub(first)
-		if !again {
+		if symphony.IsWaitTooLong(giveUp) {
+			// Not this user's fault: every call would be asked the same.
+			c.stop = giveUp.Error() + "; resume the run later"
+			return c
+		}
+		if giveUp != nil {
 			c.stop = r.probe(ctx, c)
 			return c
 		}
@@ -215,6 +226,8 @@ func (r *Runner) stopReason(ctx context.Context, err error) string {
 	var ae *symphony.APIError
 	isAPI := errors.As(err, &ae)
 	switch {
+	case errors.Is(err, symphony.ErrPodGone):
+		return err.Error() + "; resume the run when the pod answers again"
 	case errors.Is(err, symphony.ErrAuthFailed):
 		return authStopReason(err)
 	case symphony.ClassOf(err) == symphony.ClassReauth:
@@ -328,6 +341,17 @@ func retryText(err error) string {
 		return fmt.Sprintf("HTTP %d: %s", ae.Status, ae.Error())
 	}
 	return err.Error()
+}
+
+// askedToWait reports whether err carries the pod's Retry-After.
+func askedToWait(err error) bool {
+	var ae *symphony.APIError
+	return errors.As(err, &ae) && ae.RetryAfter > 0
+}
+
+// readWaitText says why a read call waits: the call and its last error.
+func readWaitText(n symphony.WaitNotice) string {
+	return n.Op + ": " + retryText(n.Err)
 }
 
 func joinText(a, b string) string {

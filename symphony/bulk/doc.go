@@ -83,16 +83,18 @@
 //   - Two values naming one user (an email and an ID) make the second a
 //     duplicate, like csvsource's duplicates of one value.
 //   - Retry budget. 429/5xx/network errors of a membership call are
-//     retried with the policy's backoff (0.5 s doubling to a 30 s cap, with
-//     jitter; Retry-After always wins). When the policy sets no attempt
-//     count (RunOptions.Retry.MaxAttempts 0, as when the config has no
+//     retried with the policy's backoff (0.5 s doubling to a 300 s cap, with
+//     jitter; Retry-After wins, up to the policy's MaxWait, past which the
+//     run stops). When the policy sets no attempt count
+//     (RunOptions.Retry.MaxAttempts 0, as when the config has no
 //     retry.maxAttempts), a call is bounded by time instead: retries keep
 //     starting for RetryFor (DefaultRetryFor, 10 minutes) after its first
-//     attempt. The client's default of 5 attempts gives up within seconds,
-//     which fails users over a throttling spell or a pod restart that an
-//     operator running overnight would rather wait out; 10 minutes rides
-//     those out and still stops a run against a pod that is really down
-//     within minutes (see below). An explicit maxAttempts in the config is
+//     attempt, and a backoff wait is cut to end with that budget. A count
+//     gives up within seconds, which fails users over a throttling spell
+//     that an operator running overnight would rather wait out; 10 minutes
+//     rides those out. A pod that gives no answer at all is declared gone
+//     by the client after the policy's MaxOutage (5 minutes), which stops
+//     the run whatever the budget. An explicit maxAttempts in the config is
 //     honoured as a count, for operators who prefer to fail fast.
 //   - Errors. When a user's retries run out the runner reads
 //     the room once: if that fails too, the pod is not answering and the

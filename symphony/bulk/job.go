@@ -71,6 +71,38 @@ type Request struct {
 	Resume     ResumeChoice
 	DryRun     bool             // decide, then stop before the first change
 	Now        func() time.Time // the clock of the working-hours warning; nil = time.Now
+	Limits     Limits           // --max-wait, --max-outage; zero fields keep the config's
+}
+
+// Limits are the operator's bounds on waiting for the pod (--max-wait,
+// --max-outage). A zero field keeps the config's value (retry.maxWaitMillis,
+// retry.maxOutageMillis), or the default (symphony.DefaultMaxWait,
+// DefaultMaxOutage). They go into the config's retry policy, which both the
+// client and the runner follow.
+type Limits struct {
+	MaxWait   time.Duration // the longest single wait, a pod's Retry-After included
+	MaxOutage time.Duration // how long the pod may give no answer at all before the run stops
+}
+
+// PlanExitCode is the exit code of a run that could not be planned: 3
+// (ExitAborted: stopped by itself, try again later) when the pod asked to
+// wait longer than MaxWait or gave no answer for MaxOutage, 2 (ExitInput)
+// for anything else. Nothing was changed either way.
+func PlanExitCode(err error) int {
+	if symphony.IsWaitTooLong(err) || errors.Is(err, symphony.ErrPodGone) {
+		return ExitAborted
+	}
+	return ExitInput
+}
+
+// apply sets the limits into a config's retry policy.
+func (l Limits) apply(cfg *symphony.Config) {
+	if l.MaxWait > 0 {
+		cfg.Retry.MaxWait = l.MaxWait
+	}
+	if l.MaxOutage > 0 {
+		cfg.Retry.MaxOutage = l.MaxOutage
+	}
 }
 
 // Client is what a session needs of a pod: the run's calls, authentication
@@ -101,7 +133,12 @@ func (s *Session) Close() {
 
 // Connect opens a session and logs in: Open, then Login.
 func Connect(ctx context.Context, configPath string, auth symphony.AuthMethod) (*Session, error) {
-	s, err := Open(configPath, auth)
+	return ConnectWith(ctx, configPath, auth, Limits{})
+}
+
+// ConnectWith is Connect with the operator's limits on waiting.
+func ConnectWith(ctx context.Context, configPath string, auth symphony.AuthMethod, limits Limits) (*Session, error) {
+	s, err := OpenWith(configPath, auth, limits)
 	if err != nil {
 		return nil, err
 	}
@@ -115,10 +152,16 @@ func Connect(ctx context.Context, configPath string, auth symphony.AuthMethod) (
 // Open loads a config and makes its client, without calling the pod. Its
 // error is an InputError about the config.
 func Open(configPath string, auth symphony.AuthMethod) (*Session, error) {
+	return OpenWith(configPath, auth, Limits{})
+}
+
+// OpenWith is Open with the operator's limits on waiting.
+func OpenWith(configPath string, auth symphony.AuthMethod, limits Limits) (*Session, error) {
 	cfg, err := symphony.LoadConfig(configPath)
 	if err != nil {
 		return nil, &InputError{Input: InputConfig, Err: err}
 	}
+	limits.apply(cfg)
 	client, err := symphony.NewClient(cfg, symphony.Options{Auth: auth, UserAgent: "roster"})
 	if err != nil {
 		return nil, &InputError{Input: InputConfig, Err: err}
@@ -184,7 +227,7 @@ func Prepare(ctx context.Context, req Request, opened func(*Session, *csvsource.
 	if err != nil {
 		return nil, err
 	}
-	s, err := Open(req.ConfigPath, req.Auth)
+	s, err := OpenWith(req.ConfigPath, req.Auth, req.Limits)
 	if err != nil {
 		return nil, err
 	}

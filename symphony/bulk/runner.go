@@ -133,6 +133,12 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	defer cancel()
 	stopAfter := context.AfterFunc(r.control.abort, cancel)
 	defer stopAfter()
+	// The client's own waits (its read calls retrying: the member list, the
+	// room) are events too, so that no wait is silent.
+	ctx = symphony.WithWaitNotice(ctx, func(n symphony.WaitNotice) {
+		r.emit(Event{Kind: EventRetryWait, Until: n.Until, Attempt: n.Attempt, Message: readWaitText(n),
+			Interval: r.currentInterval()})
+	})
 
 	r.started = r.now()
 	r.totals = Totals{Members: r.plan.MembersBefore}

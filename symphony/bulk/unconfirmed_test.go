@@ -78,6 +78,8 @@ type hostilePod struct {
 	lies   map[int64]lie
 	// failMembers makes every member list read fail with a 503 while set.
 	failMembers atomic.Bool
+	// intercept, when set, answers a request first; false passes it on.
+	intercept func(w http.ResponseWriter, r *http.Request) bool
 }
 
 func startHostilePod(t *testing.T, p *simPod) *hostilePod {
@@ -96,6 +98,9 @@ func startHostilePod(t *testing.T, p *simPod) *hostilePod {
 	proxy.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
 	h := &hostilePod{lies: map[int64]lie{}}
 	h.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h.intercept != nil && h.intercept(w, r) {
+			return
+		}
 		if h.failMembers.Load() && strings.Contains(r.URL.Path, "/membership/list") {
 			http.Error(w, `{"code":503,"message":"down"}`, http.StatusServiceUnavailable)
 			return
@@ -137,13 +142,17 @@ func startHostilePod(t *testing.T, p *simPod) *hostilePod {
 
 // client is a real client of the hostile pod, logged in as the bot. Its
 // read timeout is short so that a body that never ends is cut soon.
-func (h *hostilePod) client(t *testing.T, p *simPod) *symphony.Client {
+func (h *hostilePod) client(t *testing.T, p *simPod, retry ...symphony.RetryPolicy) *symphony.Client {
 	t.Helper()
+	policy := fastRetry
+	if len(retry) > 0 {
+		policy = retry[0]
+	}
 	u, _ := url.Parse(h.srv.URL)
 	port, _ := strconv.Atoi(u.Port())
 	ep := symphony.Endpoint{Scheme: "https", Host: u.Hostname(), Port: port}
 	cfg := &symphony.Config{Pod: ep, Agent: ep, KeyManager: ep, SessionAuth: ep, KeyAuth: ep,
-		BotUsername: testBot, PrivateKeyPath: p.KeyPath(), TrustStorePath: h.caPath, Retry: fastRetry}
+		BotUsername: testBot, PrivateKeyPath: p.KeyPath(), TrustStorePath: h.caPath, Retry: policy}
 	c, err := symphony.NewClient(cfg, symphony.Options{Auth: symphony.AuthRSA, ConnectTimeout: 500 * time.Millisecond, ReadTimeout: time.Second})
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)

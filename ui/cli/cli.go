@@ -122,6 +122,9 @@ Run flags:
   --stream ID        the room's stream ID, either base64 form (alias --room)
   --remove           remove the users instead of adding them
   --interval D       pace between changes above 500 members (default 3s)
+  --max-wait D       the longest single wait for the pod (default 15m); a pod
+                     asking for longer stops the run, resumable (exit 3)
+  --max-outage D     stop when the pod has not answered at all for D (default 5m)
   --window HH:MM-HH:MM  only change members inside this daily window
   --weekends         weekends are open all day for --window
   --out DIR          where the journal and report go (default .)

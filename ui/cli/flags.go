@@ -22,6 +22,7 @@ type runFlags struct {
 	Out                               string
 	Resume                            string // "" none, "auto" find it, else a journal path
 	DryRun, Yes, NoTUI                bool
+	MaxWait, MaxOutage                time.Duration // 0 = the config's (or the default)
 }
 
 // resumeAuto is runFlags.Resume for a bare --resume: find the matching journal.
@@ -72,6 +73,14 @@ func runFlagSet(f *runFlags, room, window *string) *flagSet {
 	fs.boolean("remove", &f.Remove)
 	fs.value("interval", " such as 3s or 3", func(v string) (err error) {
 		f.Interval, err = parseInterval(v)
+		return err
+	})
+	fs.value("max-wait", " such as 15m", func(v string) (err error) {
+		f.MaxWait, err = parseLimit("max-wait", v)
+		return err
+	})
+	fs.value("max-outage", " such as 5m", func(v string) (err error) {
+		f.MaxOutage, err = parseLimit("max-outage", v)
 		return err
 	})
 	fs.str("window", " such as 18:00-08:00", window)
@@ -130,6 +139,22 @@ func parseInterval(raw string) (time.Duration, error) {
 	}
 	if d > 24*time.Hour {
 		return 0, flagErrorf("--interval %q: more than a day between changes; expected something like 3s", raw)
+	}
+	return d, nil
+}
+
+// parseLimit reads --max-wait or --max-outage: a Go duration ("15m") or
+// plain seconds ("900"), from one second to a week.
+func parseLimit(name, raw string) (time.Duration, error) {
+	s := strings.TrimSpace(raw)
+	var d time.Duration
+	if secs, err := strconv.ParseFloat(s, 64); err == nil && !math.IsNaN(secs) && !math.IsInf(secs, 0) && secs < 1e9 {
+		d = time.Duration(secs * float64(time.Second))
+	} else if d, err = time.ParseDuration(s); err != nil {
+		return 0, flagErrorf("--%s %q: expected a duration such as 15m or 90s, or plain seconds such as 900", name, raw)
+	}
+	if d < time.Second || d > 7*24*time.Hour {
+		return 0, flagErrorf("--%s %q: expected from 1s to 168h (a week)", name, raw)
 	}
 	return d, nil
 }

@@ -175,3 +175,20 @@ func TestParseRunFlagsParsesPaceAndWindowOnce(t *testing.T) {
 		t.Errorf("Window = %+v, want 18:00-08:00 with weekends", f.Window)
 	}
 }
+
+// TestRunFlagsLimits: --max-wait and --max-outage take a duration or plain
+// seconds, go into the job's request, and refuse what is out of range.
+func TestRunFlagsLimits(t *testing.T) {
+	f, err := parseRunFlags([]string{"--max-wait", "90", "--max-outage=2m"})
+	if err != nil || f.MaxWait != 90*time.Second || f.MaxOutage != 2*time.Minute {
+		t.Fatalf("parsed %v %v, %v", f.MaxWait, f.MaxOutage, err)
+	}
+	if l := f.request().Limits; l.MaxWait != 90*time.Second || l.MaxOutage != 2*time.Minute {
+		t.Errorf("request limits %+v", l)
+	}
+	for _, args := range [][]string{{"--max-wait", "0"}, {"--max-wait", "soon"}, {"--max-outage", "30d"}, {"--max-outage", "200h"}} {
+		if _, err := parseRunFlags(args); err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("%q: err %v; want a refusal naming the flag", args, err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"roster/csvsource"
+	"roster/symphony"
 	"roster/symphony/bulk"
 	"roster/ui/words"
 )
@@ -59,12 +61,7 @@ func (p *eventPrinter) event(ev bulk.Event) {
 	case bulk.EventPaceWait:
 		p.notePace(at, ev.Interval, ev.Totals.Members)
 	case bulk.EventRetryWait:
-		why := ev.Message
-		if why == "" {
-			why = "the call failed"
-		}
-		fmt.Fprintf(p.w, "%s  waiting %s, until %s, to retry (attempt %d): %s\n",
-			at, waitText(ev.Time, ev.Until), untilText(ev.Time, ev.Until), ev.Attempt, why)
+		fmt.Fprint(p.w, retryLine(ev.Time, ev.Until, ev.Attempt, ev.Message))
 	case bulk.EventWindowWait:
 		window := ""
 		if p.window != nil {
@@ -222,6 +219,27 @@ func stamp(t time.Time) string {
 }
 
 // untilText is a wait's end, with the day when it is not the same day.
+// retryLine is a wait before a retry, during the run or its planning.
+func retryLine(now, until time.Time, attempt int, why string) string {
+	if why == "" {
+		why = "the call failed"
+	}
+	return fmt.Sprintf("%s  waiting %s, until %s, to retry (attempt %d): %s\n",
+		stamp(now), waitText(now, until), untilText(now, until), attempt, why)
+}
+
+// planningWaits is ctx with the client's waits while planning printed as
+// they start, as the run's are: a wait is never silent.
+func planningWaits(ctx context.Context, w io.Writer) context.Context {
+	return symphony.WithWaitNotice(ctx, func(n symphony.WaitNotice) {
+		why := n.Op
+		if n.Err != nil {
+			why += ": " + n.Err.Error()
+		}
+		fmt.Fprint(w, retryLine(time.Now(), n.Until, n.Attempt, why))
+	})
+}
+
 func untilText(now, until time.Time) string {
 	if now.IsZero() {
 		now = time.Now()

@@ -51,7 +51,8 @@ func isTerminal(v any) bool {
 // request is the run the flags ask for, as the job takes it.
 func (f runFlags) request() bulk.Request {
 	req := bulk.Request{ConfigPath: f.Config, Auth: symphony.AuthMethod(f.Auth), CSVPath: f.CSV, Column: f.Column,
-		Stream: f.Stream, Interval: f.Interval, Window: f.Window, OutDir: f.Out, DryRun: f.DryRun}
+		Stream: f.Stream, Interval: f.Interval, Window: f.Window, OutDir: f.Out, DryRun: f.DryRun,
+		Limits: bulk.Limits{MaxWait: f.MaxWait, MaxOutage: f.MaxOutage}}
 	if f.Remove {
 		req.Mode = bulk.ModeRemove
 	}
@@ -87,7 +88,7 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	signal.Ignore(syscall.SIGPIPE)
 
 	req := f.request()
-	job, err := bulk.Prepare(sig.ctx, req, func(s *bulk.Session, list *csvsource.List) {
+	job, err := bulk.Prepare(planningWaits(sig.ctx, stdout), req, func(s *bulk.Session, list *csvsource.List) {
 		for _, w := range s.Config.Warnings {
 			fmt.Fprintf(stderr, "roster: warning: %s\n", w)
 		}
@@ -100,7 +101,7 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 		if sig.ctx.Err() != nil {
 			return failf(stderr, bulk.ExitAborted, "aborted while planning; nothing was changed")
 		}
-		return failf(stderr, bulk.ExitInput, "%s", inputError(f, err))
+		return failf(stderr, bulk.PlanExitCode(err), "%s", inputError(f, err))
 	}
 	defer job.Session.Close()
 	d := job.Decision
