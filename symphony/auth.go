@@ -12,7 +12,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -35,7 +34,7 @@ func loadRSAKey(cfg *Config) (*rsa.PrivateKey, error) {
 			return nil, fmt.Errorf("%s: key %q: missing; expected the path of the bot's RSA private key (PEM)", cfg.source(), key)
 		}
 		var err error
-		if data, err = os.ReadFile(cfg.PrivateKeyPath); err != nil {
+		if data, err = readFile(cfg.PrivateKeyPath); err != nil {
 			return nil, fmt.Errorf("%s: key %q: cannot read the private key: %w", cfg.source(), key, err)
 		}
 		where = cfg.PrivateKeyPath
@@ -130,7 +129,7 @@ func loadClientCert(cfg *Config) (*tls.Certificate, error) {
 	if cfg.CertPath == "" {
 		return nil, fmt.Errorf("%s: key %q: missing; expected the path of the bot's certificate (.p12 or PEM)", cfg.source(), key)
 	}
-	data, err := os.ReadFile(cfg.CertPath)
+	data, err := readFile(cfg.CertPath)
 	if err != nil {
 		return nil, fmt.Errorf("%s: key %q: cannot read the certificate: %w", cfg.source(), key, err)
 	}
@@ -161,7 +160,7 @@ func loadClientCert(cfg *Config) (*tls.Certificate, error) {
 	keyData, keyWhere, keyKey := data, cfg.CertPath, key
 	if cfg.CertKeyPath != "" {
 		keyKey = cfg.keyName("CertKeyPath")
-		if keyData, err = os.ReadFile(cfg.CertKeyPath); err != nil {
+		if keyData, err = readFile(cfg.CertKeyPath); err != nil {
 			return nil, fmt.Errorf("%s: key %q: cannot read the certificate's key: %w", cfg.source(), keyKey, err)
 		}
 		keyWhere = cfg.CertKeyPath

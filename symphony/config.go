@@ -162,7 +162,7 @@ func (e *ConfigError) Error() string {
 
 // maxConfigSize bounds the file read: a config is a few hundred bytes, and
 // a wrong --config (a log, a CSV) should fail quickly with a clear message.
-const maxConfigSize = 1 << 20
+const maxConfigSize = maxFileSize
 
 // LoadConfig reads a legacy config.json or a BDK 2.0 config.yaml.
 //
@@ -186,10 +186,16 @@ func LoadConfig(path string) (*Config, error) {
 	if info.IsDir() {
 		return nil, &ConfigError{File: path, Msg: "is a folder; give the path of a config.json or config.yaml file"}
 	}
+	if why := notAFile(info); why != "" {
+		return nil, &ConfigError{File: path, Msg: why + "; give the path of a config.json or config.yaml file"}
+	}
 	if info.Size() > maxConfigSize {
 		return nil, &ConfigError{File: path, Msg: fmt.Sprintf("is %d bytes; a config file is expected to be under 1 MiB", info.Size())}
 	}
-	data, err := os.ReadFile(abs)
+	data, err := readFile(abs)
+	if errors.Is(err, errTooBig) {
+		return nil, &ConfigError{File: path, Msg: "is over 1 MiB; a config file is expected to be under 1 MiB"}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}

@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 )
@@ -74,7 +73,7 @@ func newTransport(cfg *Config, connectTimeout, readTimeout time.Duration, client
 // loadTrustStore reads a PEM bundle of CA certificates.
 func loadTrustStore(cfg *Config) (*x509.CertPool, error) {
 	key := cfg.keyName("TrustStorePath")
-	data, err := os.ReadFile(cfg.TrustStorePath)
+	data, err := readFile(cfg.TrustStorePath)
 	if err != nil {
 		return nil, fmt.Errorf("%s: key %q: cannot read the truststore: %w", cfg.source(), key, err)
 	}
