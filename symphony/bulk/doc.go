@@ -156,7 +156,11 @@
 //     away, retries them); it reads the member list once and settles from
 //     it the user in flight at the crash and any user someone else added
 //     meanwhile. A torn last line is ignored and cut before appending; any
-//     other unreadable line is an error naming the file and line. Only the
+//     other unreadable line is an error naming the file and line
+//     (*JournalError); a line is read no further than 1 MiB, and a journal
+//     that is not a regular file is refused before it is opened. A journal
+//     file in the out folder whose header cannot be read may be this run's
+//     and is reported, not passed over. Only the
 //     newest journal of a room, mode and hash is offered for resumption;
 //     when it cannot be read, FindResumable says so (the job refuses with
 //     CannotResume) rather than passing it over, which would start afresh

@@ -316,6 +316,7 @@ type Decision struct {
 	Resume  *ResumeInfo // the journal the run continues; nil for a fresh run
 	Blocks  []Warning   // Blocked: the warnings that block
 	OutDir  string      // where the journal was looked for
+	Found   bool        // CannotResume: the journal at fault was found in the out folder, not named
 }
 
 // Startable reports whether the run may start.
@@ -375,7 +376,10 @@ func decide(p *Plan, outDir string, choice ResumeChoice) Decision {
 	st, err := findResumable(outDir, p)
 	switch {
 	case err != nil:
-		d.Verdict, d.Err = CannotResume, err
+		d.Verdict, d.Err, d.Found = CannotResume, err, true
+		if je, ok := errors.AsType[*JournalError](err); ok {
+			d.Journal = je.Path
+		}
 		return d
 	case st == nil:
 		if choice.Auto {
@@ -416,22 +420,41 @@ func withActions(d Decision, p *Plan) Decision {
 	return d
 }
 
-// regularFile says why a named journal cannot be read as one.
+// regularFile says why a journal cannot be read as one (a *JournalError),
+// looking before opening it: a FIFO would block the open, and a device
+// (/dev/zero) would never end.
 func regularFile(path string) error {
 	st, err := os.Stat(path)
+	why := ""
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return fmt.Errorf("%s: no such file", path)
+		why = "no such file"
 	case errors.Is(err, os.ErrPermission):
-		return fmt.Errorf("%s: permission denied", path)
+		why = "permission denied"
 	case err != nil:
-		return err
+		why = fmt.Sprintf("cannot be read: %v", pathCause(err))
 	case st.IsDir():
-		return fmt.Errorf("%s is a folder; give the journal file, or ask to find it in the out folder", path)
+		why = "is a folder; give the journal file, or ask to find it in the out folder"
 	case !st.Mode().IsRegular():
-		return fmt.Errorf("%s is not a regular file; a journal is a file roster wrote", path)
+		why = fmt.Sprintf("is not a regular file (%s); a journal is a file roster wrote", fileKind(st.Mode()))
+	}
+	if why != "" {
+		return &JournalError{Path: path, Why: why}
 	}
 	return nil
+}
+
+// fileKind names what a file that is not a regular one is.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeDevice != 0, m&os.ModeCharDevice != 0:
+		return "a device"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	}
+	return "not a plain file"
 }
 
 // Start starts the run the job decided: the runner makes the out folder

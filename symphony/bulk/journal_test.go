@@ -140,7 +140,14 @@ func TestFindResumable(t *testing.T) {
 	other := journalPlan()
 	other.Mode = ModeRemove
 	write(t0.Add(2*time.Hour), other, 1, false) // another run: newer, but not this one
-	os.WriteFile(filepath.Join(dir, "roster-junk.jsonl"), []byte("junk\n"), 0o600)
+	// A file named as a journal whose header cannot be read may be this
+	// run's: it is reported, naming it and the line, not passed over.
+	junk := filepath.Join(dir, "roster-junk.jsonl")
+	os.WriteFile(junk, []byte("junk\n"), 0o600)
+	if path, _, err := FindResumable(dir, p); path != "" || err == nil || !strings.Contains(err.Error(), junk+" line 1") {
+		t.Fatalf("with a junk journal: %q %v; want an error naming %s line 1", path, err, junk)
+	}
+	os.Remove(junk)
 	if path, done, err := FindResumable(dir, p); path != older || done != 3 || err != nil {
 		t.Fatalf("= %q %d %v; want %q 3", path, done, err, older)
 	}

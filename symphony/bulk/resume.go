@@ -55,25 +55,86 @@ func (s *journalState) mismatch(p *Plan) string {
 // maxJournalLine bounds one record; real ones are a few hundred bytes.
 const maxJournalLine = 1 << 20
 
-// readJournal reads a whole journal. A last line without its newline is a
-// record torn by a crash mid-write: it is ignored (its user, if any, is in
-// flight and gets checked). Any other unreadable line is an error.
-func readJournal(path string) (*journalState, error) {
+// JournalError is a journal that cannot be read: its file, the line (0:
+// the file as a whole) and why. Every reader of journals says it so.
+type JournalError struct {
+	Path string
+	Line int
+	Why  string
+}
+
+func (e *JournalError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("journal %s line %d: %s", e.Path, e.Line, e.Why)
+	}
+	return fmt.Sprintf("journal %s: %s", e.Path, e.Why)
+}
+
+// errLineTooLong: a line longer than maxJournalLine.
+var errLineTooLong = errors.New("line too long")
+
+// readLine reads one line of at most max bytes, with its newline. At the
+// end of the file it returns what is left and io.EOF; a line that runs
+// past max (a file of zeros, say) is errLineTooLong, read no further.
+func readLine(r *bufio.Reader, max int) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if len(line)+len(chunk) > max+1 {
+			return nil, errLineTooLong
+		}
+		line = append(line, chunk...)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return line, err
+		}
+	}
+}
+
+// openJournal opens a journal to read: a regular file, refused before it
+// is opened when it is not one (a FIFO would block the open, a device
+// would never end).
+func openJournal(path string) (*os.File, error) {
+	if err := regularFile(path); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("journal %s: %w", path, err)
+		return nil, &JournalError{Path: path, Why: fmt.Sprintf("cannot be opened: %v", pathCause(err))}
+	}
+	return f, nil
+}
+
+// pathCause drops the operation and path that os errors repeat.
+func pathCause(err error) error {
+	if pe, ok := errors.AsType[*os.PathError](err); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// readJournal reads a whole journal. A last line without its newline is a
+// record torn by a crash mid-write: it is ignored (its user, if any, is in
+// flight and gets checked). Any other unreadable line is a *JournalError
+// naming it.
+func readJournal(path string) (*journalState, error) {
+	f, err := openJournal(path)
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
 	s := &journalState{path: path, results: map[int64]record{}, inFlight: map[int64]record{}}
 	r := bufio.NewReaderSize(f, 64<<10)
 	var offset int64
 	for n := 1; ; n++ {
-		line, err := r.ReadBytes('\n')
+		line, err := readLine(r, maxJournalLine)
 		if errors.Is(err, io.EOF) {
 			break // whatever is left has no newline: torn, or nothing
 		}
+		if errors.Is(err, errLineTooLong) {
+			return nil, &JournalError{path, n, fmt.Sprintf("a line of over %s bytes is not a journal record", Count(maxJournalLine))}
+		}
 		if err != nil {
-			return nil, fmt.Errorf("journal %s line %d: %w", path, n, err)
+			return nil, &JournalError{path, n, err.Error()}
 		}
 		offset += int64(len(line))
 		line = bytes.TrimSpace(line)
@@ -81,25 +142,22 @@ func readJournal(path string) (*journalState, error) {
 			s.validEnd = offset
 			continue
 		}
-		if len(line) > maxJournalLine {
-			return nil, fmt.Errorf("journal %s line %d: a record of %d bytes is not a journal record", path, n, len(line))
-		}
 		var rec record
 		err = json.Unmarshal(line, &rec)
 		if unknown := (*unknownActionError)(nil); errors.As(err, &unknown) {
-			return nil, fmt.Errorf("journal %s line %d: %v; was the journal written by another version of roster?", path, n, unknown)
+			return nil, &JournalError{path, n, fmt.Sprintf("%v; was the journal written by another version of roster?", unknown)}
 		}
 		if err != nil || rec.Type == "" {
-			return nil, fmt.Errorf("journal %s line %d: not a journal record; is this a roster journal?", path, n)
+			return nil, &JournalError{path, n, "not a journal record; is this a roster journal?"}
 		}
 		if n == 1 && rec.Type != recHeader {
-			return nil, fmt.Errorf("journal %s: the first line is not a roster journal header", path)
+			return nil, &JournalError{path, 1, "not a roster journal header"}
 		}
 		s.apply(rec)
 		s.validEnd = offset
 	}
 	if s.header.Type != recHeader {
-		return nil, fmt.Errorf("journal %s: empty or torn before its header was written; it holds no progress", path)
+		return nil, &JournalError{Path: path, Why: "empty or torn before its header was written; it holds no progress"}
 	}
 	return s, nil
 }
@@ -127,27 +185,36 @@ func (s *journalState) apply(rec record) {
 
 // readHeader reads only a journal's first line.
 func readHeader(path string) (record, error) {
-	f, err := os.Open(path)
+	f, err := openJournal(path)
 	if err != nil {
 		return record{}, err
 	}
 	defer f.Close()
-	line, err := bufio.NewReader(io.LimitReader(f, maxJournalLine)).ReadBytes('\n')
-	if err != nil {
-		return record{}, fmt.Errorf("no complete header line")
+	line, err := readLine(bufio.NewReader(f), maxJournalLine)
+	switch {
+	case errors.Is(err, io.EOF) && len(bytes.TrimSpace(line)) == 0:
+		return record{}, &JournalError{Path: path, Why: "empty: no header, no record"}
+	case errors.Is(err, io.EOF):
+		return record{}, &JournalError{path, 1, "torn before its header was complete"}
+	case errors.Is(err, errLineTooLong):
+		return record{}, &JournalError{path, 1, fmt.Sprintf("a line of over %s bytes is not a journal header", Count(maxJournalLine))}
+	case err != nil:
+		return record{}, &JournalError{path, 1, err.Error()}
 	}
 	var rec record
 	if err := json.Unmarshal(line, &rec); err != nil || rec.Type != recHeader {
-		return record{}, fmt.Errorf("not a roster journal")
+		return record{}, &JournalError{path, 1, "not a roster journal header"}
 	}
 	return rec, nil
 }
 
 // FindResumable looks in dir for an unfinished journal that matches the plan
 // (same room, mode and input hash) and says how many actions it shows done.
-// Files that are not roster journals (no header) or of another run are
-// passed over; the newest journal of this run that cannot be read is an
-// error. A folder that does not exist holds no journal.
+// Journals of another run are passed over. A journal file (roster-*.jsonl)
+// whose header cannot be read (empty, torn, not a journal, not a regular
+// file, unreadable) may be this run's, and the newest journal of this run
+// may not be read to its end: either is a *JournalError, not passed over.
+// A folder that does not exist holds no journal.
 func FindResumable(dir string, plan *Plan) (path string, done int, err error) {
 	st, err := findResumable(dir, plan)
 	if err != nil || st == nil {
@@ -183,7 +250,13 @@ func findResumable(dir string, plan *Plan) (*journalState, error) {
 			continue
 		}
 		p := filepath.Join(dir, name)
-		if h, err := readHeader(p); err == nil && headerMatches(h, plan) {
+		h, err := readHeader(p)
+		if err != nil {
+			// Whose run it holds cannot be told: passing it over could
+			// start afresh beside this run's journal.
+			return nil, err
+		}
+		if headerMatches(h, plan) {
 			found = append(found, candidate{p, h.Time})
 		}
 	}
@@ -203,7 +276,7 @@ func findResumable(dir string, plan *Plan) (*journalState, error) {
 		// A journal of this very run that cannot be read is reported, not
 		// passed over: skipping it would start the run afresh (or resume
 		// an older journal) and lose track of what it did.
-		return nil, fmt.Errorf("the newest journal of this run cannot be read: %w; fix it, or move it away to start over", err)
+		return nil, err
 	}
 	if st.finished {
 		return nil, nil

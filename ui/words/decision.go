@@ -1,6 +1,7 @@
 package words
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,12 +11,13 @@ import (
 // Face is what differs in how the two faces tell the operator to act: the
 // headless command names a flag, the wizard a key.
 type Face struct {
-	Resume string // how to ask for a resume: "add --resume", "press r"
+	Resume     string // how to ask for a resume: "add --resume", "press r"
+	ResumeFile string // how to resume a journal by name
 }
 
 var (
-	Headless = Face{Resume: "add --resume"}
-	Wizard   = Face{Resume: "press r"}
+	Headless = Face{Resume: "add --resume", ResumeFile: "name it with --resume FILE"}
+	Wizard   = Face{Resume: "press r", ResumeFile: "start roster with --resume FILE"}
 )
 
 // Refusal is why a decision refuses the run, and how to go on: the same
@@ -34,6 +36,9 @@ func Refusal(d bulk.Decision, f Face) string {
 			"Nothing was changed. To continue it, %s (finished users are skipped); to start over, move that journal away.",
 			d.Journal, Count(d.Done), f.Resume)
 	case bulk.CannotResume:
+		if je, ok := errors.AsType[*bulk.JournalError](d.Err); ok && d.Found {
+			return Damaged(je, d.OutDir, f)
+		}
 		return fmt.Sprintf("Cannot resume: %v\nNothing was changed.", d.Err)
 	case bulk.Busy:
 		return Busy(d.Err)
@@ -45,6 +50,19 @@ func Refusal(d bulk.Decision, f Face) string {
 // (a *bulk.BusyError), whether the preview saw it or the start met it.
 func Busy(err error) string {
 	return fmt.Sprintf("The run cannot start: %v.\nNothing was changed.", err)
+}
+
+// Damaged is a journal file in the out folder that cannot be read: it may
+// be this run's, so the run does not start beside it, fresh or resumed.
+func Damaged(je *bulk.JournalError, outDir string, f Face) string {
+	why := je.Why
+	if je.Line > 0 {
+		why = fmt.Sprintf("line %d: %s", je.Line, je.Why)
+	}
+	return fmt.Sprintf("The journal %s cannot be used: %s.\n"+
+		"Nothing was changed: it may hold what an earlier run did, so it is not passed over. "+
+		"If it is not this run's journal, keep it aside (move it out of %s) and run again; to resume a journal by name, %s.",
+		je.Path, why, outDir, f.ResumeFile)
 }
 
 // Notice is what a decision that lets the run start says on the way; "" for nothing.
