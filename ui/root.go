@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"roster/csvsource"
 	"roster/symphony"
@@ -275,6 +276,9 @@ func (m *Model) header() string {
 		}
 		b.WriteString(st.Muted.Render(sep))
 		if step(i) == m.step {
+			if lipgloss.ColorProfile() == termenv.Ascii {
+				n = "[" + n + "]" // NO_COLOR drops bold and reverse: a character marks the step
+			}
 			b.WriteString(st.Selected.Render(n))
 		} else {
 			b.WriteString(st.Muted.Render(n))

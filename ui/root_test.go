@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"roster/symphony/bulk"
@@ -96,5 +97,35 @@ func TestRootTinyTerminalsDoNotBreak(t *testing.T) {
 				t.Fatalf("%dx%d step %d: empty view", sz[0], sz[1], s)
 			}
 		}
+	}
+}
+
+// The ? panel says how to close it, and the summary's lists q once.
+func TestHelpPanelSaysHowToCloseItAndListsQOnce(t *testing.T) {
+	for _, s := range []step{stepConfig, stepCSV, stepRoom, stepPreview, stepSummary} {
+		m := newSized(t, Options{}, 80, 24)
+		atStep(t, m, s, syntheticPlan(3))
+		press(t, m, "?")
+		if s == stepRoom && !m.fullHelp {
+			t.Fatal("? in the room's search field is help")
+		}
+		v := m.View()
+		mustContain(t, v, "close this panel")
+		if n := strings.Count(v, "q quit"); n != 1 {
+			t.Errorf("step %d: the panel lists q %d times:\n%s", s, n, v)
+		}
+		press(t, m, "?")
+		mustNotContain(t, m.View(), "close this panel")
+	}
+}
+
+// Under NO_COLOR (an ASCII profile, as in these tests) bold and reverse are
+// gone: the breadcrumb marks the current step with brackets.
+func TestBreadcrumbMarksTheStepWithoutColour(t *testing.T) {
+	m := newSized(t, Options{}, 80, 24)
+	atStep(t, m, stepPreview, syntheticPlan(3))
+	header := strings.Split(m.View(), "\n")[0]
+	if !strings.Contains(header, "[Preview]") || strings.Count(header, "[") != 1 {
+		t.Fatalf("header %q", header)
 	}
 }

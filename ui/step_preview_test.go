@@ -232,3 +232,15 @@ func TestPreviewAsksEveryQuestionInTurn(t *testing.T) {
 		t.Fatal("y to every question starts")
 	}
 }
+
+// A plan laid into a run window says how much of its estimate is the wait.
+func TestPreviewEstimateSaysTheWaitForTheWindow(t *testing.T) {
+	plan := syntheticPlan(40)
+	w, err := bulk.ParseWindow("18:00-08:00", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan.Window, plan.WindowWait, plan.Estimate = w, 8*time.Hour, 8*time.Hour+2*time.Minute
+	m, _ := previewWith(t, Options{}, 120, 40, plan, "", nil)
+	mustContain(t, m.View(), "estimated 8h02m (8h00m of it waiting for the run window, 18:00-08:00)")
+}

@@ -79,15 +79,16 @@ func (s *summaryScreen) render(height, width int) string {
 		b.WriteString(truncate(str, width) + "\n")
 		lines++
 	}
-	// paths are never cut: they are what the operator opens next
+	// paths are never cut: they are what the operator opens next; a long
+	// one is broken after a separator, never inside a name
 	putPath := func(label, path string) {
-		line := st.Bold.Render(label) + path
-		if ansi.StringWidth(line) > width {
-			put(st.Bold.Render(label))
-			line = "  " + path
+		if ansi.StringWidth(label+path) <= width {
+			put(st.Bold.Render(label) + path)
+			return
 		}
-		for _, l := range strings.Split(ansi.Hardwrap(line, width, true), "\n") {
-			b.WriteString(l + "\n")
+		put(st.Bold.Render(label))
+		for _, l := range breakPath(path, width-2) {
+			b.WriteString("  " + l + "\n")
 			lines++
 		}
 	}
@@ -165,3 +166,46 @@ func (s *summaryScreen) help() bindings {
 }
 
 func (s *summaryScreen) typing() bool { return false }
+
+// breakPath breaks a path into lines of at most width cells, after a path
+// separator; a single name longer than a line is cut where the line ends.
+func breakPath(path string, width int) []string {
+	width = max(width, 8)
+	var lines []string
+	line := ""
+	for _, part := range splitAfterSeparators(path) {
+		for ansi.StringWidth(part) > width { // a name longer than a line
+			if line != "" {
+				lines, line = append(lines, line), ""
+			}
+			cut := ansi.Truncate(part, width, "")
+			lines = append(lines, cut)
+			part = part[len(cut):]
+		}
+		if ansi.StringWidth(line+part) > width {
+			lines, line = append(lines, line), ""
+		}
+		line += part
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// splitAfterSeparators splits a path into names, each with the separator
+// that follows it (/ or \\, so Windows paths break too).
+func splitAfterSeparators(path string) []string {
+	var parts []string
+	start := 0
+	for i, r := range path {
+		if r == '/' || r == '\\' {
+			parts = append(parts, path[start:i+1])
+			start = i + 1
+		}
+	}
+	if start < len(path) {
+		parts = append(parts, path[start:])
+	}
+	return parts
+}

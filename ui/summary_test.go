@@ -161,3 +161,33 @@ func TestSummaryOfAnAbortedDemoOffersNoResume(t *testing.T) {
 	mustContain(t, m.View(), "The run was aborted")
 	mustNotContain(t, m.View(), "To go on")
 }
+
+// A long path is broken after a separator, never inside a name, and is
+// whole once its lines are joined.
+func TestSummaryBreaksLongPathsAtASeparator(t *testing.T) {
+	path := "/srv/roster-out/trading-desk-emea-all-staff/2026-12-05/roster-all-staff-announcements-20261205T031836Z-report.csv"
+	lines := breakPath(path, 40)
+	if strings.Join(lines, "") != path {
+		t.Fatalf("the lines do not make the path: %q", lines)
+	}
+	for i, l := range lines {
+		if len(l) > 40 {
+			t.Errorf("line %d is %d wide: %q", i, len(l), l)
+		}
+		if i < len(lines)-1 && !strings.HasSuffix(l, "/") && len(l) < 40 {
+			t.Errorf("line %d breaks inside a name: %q", i, l)
+		}
+	}
+	if lines[1] != "trading-desk-emea-all-staff/2026-12-05/" {
+		t.Errorf("lines %q", lines)
+	}
+	win := breakPath(`C:\Users\admin\AppData\Local\roster\demo\roster-report.csv`, 30)
+	if strings.Join(win, "") != `C:\Users\admin\AppData\Local\roster\demo\roster-report.csv` || !strings.HasSuffix(win[0], `\`) {
+		t.Errorf("windows path %q", win)
+	}
+
+	sum := &bulk.Summary{Totals: bulk.Totals{Actions: 1, Done: 1, Added: 1}, Started: fixedNow, Finished: fixedNow,
+		JournalPath: "/o/j", ReportPath: path}
+	v := finishedRun(t, 80, 24, sum).View()
+	mustContain(t, v, "Report:", "  /srv/roster-out/trading-desk-emea-all-staff/2026-12-05/\n", "  roster-all-staff-announcements-20261205T031836Z-report.csv\n")
+}

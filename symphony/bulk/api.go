@@ -120,7 +120,9 @@ type Plan struct {
 
 	Permission Permission
 	Interval   time.Duration // pace that applies above PaceThreshold members
-	Estimate   time.Duration // expected duration of the run
+	Estimate   time.Duration // expected duration of the run, WindowWait included
+	WindowWait time.Duration // of Estimate, the time spent waiting for the run window to open
+	Window     *Window       // the run window the estimate is laid into; nil = always open
 	Warnings   []Warning
 	InputHash  string // hash of room, mode and actions: finds a matching journal
 
@@ -170,6 +172,7 @@ type PlanRequest struct {
 	Interval time.Duration // 0 = DefaultInterval
 	Now      time.Time     // for the working-hours warning; zero = time.Now()
 	CallTime time.Duration // one call's time for Estimate; 0 = measured on the plan's read calls
+	Window   *Window       // the run window: Estimate counts the waits for it; nil = always open
 }
 
 // Result is one finished action: an event, a journal record and a report row.

@@ -259,7 +259,7 @@ func (req Request) Plan(ctx context.Context, s *Session, list *csvsource.List, s
 		req.OutDir = "."
 	}
 	planned := time.Now()
-	pr := PlanRequest{StreamID: streamID, Mode: req.Mode, List: list, Interval: req.Interval}
+	pr := PlanRequest{StreamID: streamID, Mode: req.Mode, List: list, Interval: req.Interval, Window: req.Window}
 	if req.Now != nil {
 		pr.Now = req.Now()
 	}

@@ -74,6 +74,7 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 		Interval: req.Interval,
 		Created:  now,
 		CallTime: req.CallTime,
+		Window:   req.Window,
 	}
 	if p.CallTime <= 0 {
 		p.CallTime = timer.callTime(assumedCallTime)

@@ -33,8 +33,24 @@ func (p *Plan) preflight(roster roomMembers, now time.Time) {
 		}
 	}
 	p.Permission = permission(p, roster)
-	p.Estimate, p.PacedCalls = estimate(p.Mode, p.Actions, p.MembersBefore, p.Interval, p.CallTime)
-	p.Warnings = warnings(p, roster, now)
+	work, paced := estimate(p.Mode, p.Actions, p.MembersBefore, p.Interval, p.CallTime)
+	p.PacedCalls = paced
+	// laid into the run window: the waits for it to open count
+	spans := p.Window.Schedule(now, work)
+	p.Estimate = spans[len(spans)-1].End.Sub(now)
+	p.WindowWait = p.Estimate - work
+	p.Warnings = warnings(p, roster, now, spans)
+}
+
+// workingHoursIn is the first moment of working hours the run works in, or
+// the zero time when it works in none.
+func workingHoursIn(spans []Span) time.Time {
+	for _, s := range spans {
+		if t := FirstWorkingHour(s.Start); t.Before(s.End) || t.Equal(s.Start) {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 // permission applies Symphony's rules: an owner may add and remove; a member
@@ -165,7 +181,7 @@ func promoteOnly(actions []Item) int {
 }
 
 // warnings lists the facts the preview must show, most serious first.
-func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
+func warnings(p *Plan, roster roomMembers, now time.Time, spans []Span) []Warning {
 	var ws []Warning
 	add := func(l Level, code, format string, args ...any) {
 		ws = append(ws, Warning{Level: l, Code: code, Message: fmt.Sprintf(format, args...)})
@@ -200,9 +216,16 @@ func warnings(p *Plan, roster roomMembers, now time.Time) []Warning {
 	if jumbo {
 		add(LevelWarn, "jumbo", "a jumbo room (over %s members): run off hours, tell Symphony support before you start, and keep at least 2 owners (it has %d now)",
 			Count(JumboThreshold), p.OwnersBefore)
-		if WorkingHours(now) {
+		// only when the run works in working hours: a run window that
+		// keeps it out of them needs no warning
+		switch at := workingHoursIn(spans); {
+		case at.IsZero():
+		case at.Equal(now):
 			add(LevelWarn, "working-hours", "it is working hours now (%s, Monday to Friday 08:00-18:00 local time): Symphony asks for jumbo room changes off hours",
 				now.Format("Mon 15:04"))
+		default:
+			add(LevelWarn, "working-hours", "the run will still be going in working hours (from %s; Monday to Friday 08:00-18:00 local time): Symphony asks for jumbo room changes off hours",
+				at.Format("Mon 15:04"))
 		}
 	}
 	if p.OwnersAfter < 2 {

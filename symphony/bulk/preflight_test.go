@@ -176,7 +176,7 @@ func TestPreflightWarningsAgreeInNumber(t *testing.T) {
 	}
 	roster := memberIndex(ms)
 	p.MembersBefore, p.OwnersBefore = len(ms), 0
-	p.Warnings = warnings(p, roster, saturday)
+	p.Warnings = warnings(p, roster, saturday, nil)
 	var all []string
 	for _, w := range p.Warnings {
 		all = append(all, w.Message)
@@ -185,7 +185,7 @@ func TestPreflightWarningsAgreeInNumber(t *testing.T) {
 	p.OwnersAfter = 1
 	text += "\n" + strings.Join(func() []string {
 		var out []string
-		for _, w := range warnings(p, roster, saturday) {
+		for _, w := range warnings(p, roster, saturday, nil) {
 			out = append(out, w.Message)
 		}
 		return out
@@ -231,6 +231,90 @@ func TestPaceWarningSaysWhatSymphonyAsksAndWhatTheRunDoes(t *testing.T) {
 		}
 		if !strings.Contains(msg, tt.want) || strings.Contains(msg, tt.not) {
 			t.Errorf("interval %v: pace warning %q; want it to say %q and not %q", tt.interval, msg, tt.want, tt.not)
+		}
+	}
+}
+
+// planIn is planOf with a run window.
+func planIn(w *Window, members, n int, now time.Time) *Plan {
+	p := planOf(ModeAdd, members, 2, n, now)
+	p.Window = w
+	ms := []symphony.Member{{UserID: 1, Owner: true}}
+	for i := 1; i < members; i++ {
+		ms = append(ms, symphony.Member{UserID: int64(1000 + i), Owner: i < 2})
+	}
+	p.preflight(memberIndex(ms), now)
+	return p
+}
+
+// A run window counts in the estimate: the wait until it opens, and the
+// nights the run waits through when it is longer than the window.
+func TestPreflightEstimateCountsTheRunWindow(t *testing.T) {
+	monday10 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	night, err := ParseWindow("18:00-08:00", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1,200 adds into a jumbo room: 1 hour of work at 3 s a change
+	p := planIn(night, 1100, 1200, monday10)
+	if p.WindowWait != 8*time.Hour || p.Estimate != 9*time.Hour {
+		t.Errorf("window wait %v, estimate %v; want 8h and 9h", p.WindowWait, p.Estimate)
+	}
+	if strings.Contains(codes(p), "working-hours") {
+		t.Errorf("a run kept out of working hours by its window is warned about them: %+v", p.Warnings)
+	}
+	// without the window the same run starts now, in working hours
+	p = planIn(nil, 1100, 1200, monday10)
+	if p.WindowWait != 0 || p.Estimate != time.Hour || !strings.Contains(codes(p), "working-hours") {
+		t.Errorf("no window: wait %v, estimate %v, warnings %s", p.WindowWait, p.Estimate, codes(p))
+	}
+	// a one-hour window and 90 minutes of work: two evenings
+	short, _ := ParseWindow("22:00-23:00", false)
+	p = planIn(short, 1100, 1800, monday10)
+	if want := 12*time.Hour + 24*time.Hour + 30*time.Minute; p.Estimate != want || p.WindowWait != want-90*time.Minute {
+		t.Errorf("estimate %v, wait %v; want %v", p.Estimate, p.WindowWait, want)
+	}
+}
+
+// A run that starts off hours but runs into them is warned about, with the
+// moment it reaches them; one that stays off hours is not.
+func TestPreflightWarnsOfWorkingHoursTheRunReaches(t *testing.T) {
+	monday7 := time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)
+	p := planIn(nil, 1100, 1800, monday7) // 90 minutes: until 08:30
+	var msg string
+	for _, w := range p.Warnings {
+		if w.Code == "working-hours" {
+			msg = w.Message
+		}
+	}
+	if !strings.Contains(msg, "the run will still be going in working hours (from Mon 08:00") {
+		t.Errorf("working-hours warning %q", msg)
+	}
+	p = planIn(nil, 1100, 600, monday7) // 30 minutes: done by 07:30
+	if strings.Contains(codes(p), "working-hours") {
+		t.Errorf("a run done before 08:00 is warned about working hours: %+v", p.Warnings)
+	}
+	// a weekend window that opens on Saturday: no warning on a Friday afternoon
+	friday15 := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
+	weekend, _ := ParseWindow("20:00-06:00", true)
+	p = planIn(weekend, 1100, 600, friday15)
+	if strings.Contains(codes(p), "working-hours") || p.WindowWait != 5*time.Hour {
+		t.Errorf("weekend window: wait %v, warnings %s", p.WindowWait, codes(p))
+	}
+}
+
+func TestWindowNextClose(t *testing.T) {
+	night, _ := ParseWindow("18:00-08:00", true)
+	at := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, time.UTC) }
+	tests := []struct{ now, want time.Time }{
+		{at(23, 20), at(24, 8)},  // Monday night: Tuesday 08:00
+		{at(23, 10), at(23, 10)}, // closed now
+		{at(21, 12), at(23, 8)},  // Saturday: open all weekend, until Monday 08:00
+		{at(27, 19), at(30, 8)},  // Friday night runs into the weekend
+	}
+	for _, tt := range tests {
+		if got := night.NextClose(tt.now); !got.Equal(tt.want) {
+			t.Errorf("NextClose(%v) = %v, want %v", tt.now, got, tt.want)
 		}
 	}
 }

@@ -127,3 +127,76 @@ func sinceMidnight(t time.Time) time.Duration {
 	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second +
 		time.Duration(t.Nanosecond())
 }
+
+// NextClose is the first time after t when the window is closed: t itself
+// when it is closed now. A window that never closes (it cannot: start and
+// end differ) would give the zero time.
+func (w *Window) NextClose(t time.Time) time.Time {
+	if w == nil {
+		return time.Time{}
+	}
+	if !w.Open(t) {
+		return t
+	}
+	// The window closes at its daily end or, with weekends, at the
+	// midnight that ends a Sunday.
+	y, mo, d := t.Date()
+	best := time.Time{}
+	for day := 0; day <= 8; day++ {
+		midnight := time.Date(y, mo, d+day, 0, 0, 0, 0, t.Location())
+		candidates := []time.Time{atClock(midnight, w.End)}
+		if w.Weekends && midnight.Weekday() == time.Monday {
+			candidates = append(candidates, midnight)
+		}
+		for _, c := range candidates {
+			if c.After(t) && !w.Open(c) && (best.IsZero() || c.Before(best)) {
+				best = c
+			}
+		}
+		if !best.IsZero() {
+			return best
+		}
+	}
+	return time.Time{}
+}
+
+// Span is a stretch of time the run works in: from Start to End.
+type Span struct{ Start, End time.Time }
+
+// Schedule lays work (the run's own time, waits for the pace included) from
+// now into the window: the spans it works in, in order. A nil window is one
+// span from now. Waits for the window to open are the gaps between spans.
+func (w *Window) Schedule(now time.Time, work time.Duration) []Span {
+	if w == nil || work <= 0 {
+		return []Span{{now, now.Add(max(work, 0))}}
+	}
+	var spans []Span
+	t, left := now, work
+	for i := 0; left > 0 && i < 1000; i++ { // 1000 open spans: years of work
+		t = w.NextOpen(t)
+		end := t.Add(left)
+		if c := w.NextClose(t); !c.IsZero() && c.Before(end) {
+			end = c
+		}
+		spans = append(spans, Span{t, end})
+		left -= end.Sub(t)
+		t = end
+	}
+	return spans
+}
+
+// FirstWorkingHour is the first moment of working hours (Monday to Friday,
+// 08:00-18:00 in t's location) at or after t.
+func FirstWorkingHour(t time.Time) time.Time {
+	if WorkingHours(t) {
+		return t
+	}
+	y, mo, d := t.Date()
+	for day := 0; day <= 7; day++ {
+		c := time.Date(y, mo, d+day, 8, 0, 0, 0, t.Location())
+		if c.After(t) && WorkingHours(c) {
+			return c
+		}
+	}
+	return t // unreachable
+}

@@ -120,9 +120,14 @@ func Pace(p *bulk.Plan) string {
 	return fmt.Sprintf("one change every %s above %d members", Duration(p.Interval), bulk.PaceThreshold)
 }
 
-// PaceAndEstimate is Pace with the plan's estimate.
+// PaceAndEstimate is Pace with the plan's estimate, and how much of it is
+// the wait for the run window to open.
 func PaceAndEstimate(p *bulk.Plan) string {
-	return Pace(p) + "; estimated " + Duration(p.Estimate)
+	s := Pace(p) + "; estimated " + Duration(p.Estimate)
+	if p.WindowWait > 0 {
+		s += fmt.Sprintf(" (%s of it waiting for the run window, %s)", Duration(p.WindowWait), p.Window)
+	}
+	return s
 }
 
 // PaceNow is the pace in force during a run, from its events: "one change

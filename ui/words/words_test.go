@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"roster/symphony"
 	"roster/symphony/bulk"
@@ -122,5 +123,35 @@ func TestStoppedAtOnce(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("during a run: %q lacks %q", got, want)
 		}
+	}
+}
+
+func TestEstimateSaysTheWaitForTheRunWindow(t *testing.T) {
+	w, err := bulk.ParseWindow("18:00-08:00", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &bulk.Plan{MembersBefore: 600, MembersAfter: 700, Interval: 3 * time.Second,
+		Estimate: 8*time.Hour + 5*time.Minute, WindowWait: 8 * time.Hour, Window: w}
+	if got, want := PaceAndEstimate(p), "one change every 3s above 500 members; estimated 8h05m (8h00m of it waiting for the run window, 18:00-08:00)"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	p.WindowWait, p.Window = 0, nil
+	if got := PaceAndEstimate(p); strings.Contains(got, "window") {
+		t.Errorf("no wait, yet %q", got)
+	}
+}
+
+func TestStartQuestionSaysToAndFrom(t *testing.T) {
+	p := &bulk.Plan{Mode: bulk.ModeAdd, Room: symphony.Room{Name: "Desk"}, Actions: make([]bulk.Item, 2)}
+	if got, want := StartQuestion(p, nil), `Really add 2 users to "Desk" now?`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	p.Mode = bulk.ModeRemove
+	if got, want := StartQuestion(p, nil), `Really remove 2 users from "Desk" now?`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := StartQuestion(p, &bulk.ResumeInfo{Actions: 5, Done: 2}), "Really resume now (2 of 5 done, 3 to go)?"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
