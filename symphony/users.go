@@ -22,12 +22,19 @@ type User struct {
 	External    bool // from another pod
 }
 
-// LookupError is one "errors" entry of GET /pod/v3/users.
+// LookupError is one "errors" entry of GET /pod/v3/users, or a value whose
+// look-up call failed (Failed).
 type LookupError struct {
-	Error    string // e.g. "invalid.format"
+	Error    string // e.g. "invalid.format"; the call's error when Failed
 	Email    string
 	Username string
 	ID       int64
+
+	// Failed says the call that asked for the value failed (after the
+	// read retries) for a reason other than the session: the pod said
+	// nothing about the value, which is neither found nor unknown. One
+	// failed call does not fail the others of the look-up.
+	Failed bool
 }
 
 // UserLookup is the merged result of one or more GET /pod/v3/users calls.
@@ -141,26 +148,37 @@ func (c *Client) lookupUsers(ctx context.Context, param string, values []string,
 		for start := 0; start < len(pending); start += MaxUsersPerCall {
 			chunk := pending[start:min(start+MaxUsersPerCall, len(pending))]
 			unmatched, err := l.ask(ctx, stage, chunk)
-			if err != nil {
-				return nil, err
+			everyOne := false // ask every unanswered value of the chunk alone
+			if ae := apiError(err); ae != nil && ae.Status == http.StatusBadRequest && len(chunk) > 1 {
+				// The pod refused the list, perhaps for one value of it:
+				// each value is asked alone, so that one bad value does not
+				// sink the others.
+				everyOne, err = true, nil
 			}
-			if len(unmatched) > 0 {
-				// Users the batch answered without the value they answer
-				// (an email the pod does not show): ask the values still
-				// unanswered one at a time until each such user is placed.
-				for _, v := range chunk {
-					if len(unmatched) == 0 {
-						break
-					}
-					if l.answered[strings.ToLower(v)] {
-						continue
-					}
-					found, err := l.askOne(ctx, stage, v)
-					if err != nil {
+			if err != nil {
+				if err := l.failed(ctx, err, chunk); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			// Users the batch answered without the value they answer (an
+			// email the pod does not show): the values still unanswered
+			// are asked one at a time until each such user is placed.
+			for _, v := range chunk {
+				if !everyOne && len(unmatched) == 0 {
+					break
+				}
+				if l.answered[strings.ToLower(v)] {
+					continue
+				}
+				found, err := l.askOne(ctx, stage, v)
+				if err != nil {
+					if err := l.failed(ctx, err, []string{v}); err != nil {
 						return nil, err
 					}
-					delete(unmatched, found)
+					continue
 				}
+				delete(unmatched, found)
 			}
 		}
 		next := pending[:0:0]
@@ -249,6 +267,32 @@ func (l *userLookup) askOne(ctx context.Context, stage lookupStage, value string
 	l.answered[strings.ToLower(value)] = true
 	l.addUser(u, stage)
 	return u.ID, nil
+}
+
+// failed records the values of a call that failed as Failed errors, so that
+// the rest of the look-up goes on; it returns the error itself when nothing
+// can succeed (the session is refused, or the caller gave up).
+func (l *userLookup) failed(ctx context.Context, err error, values []string) error {
+	if ctx.Err() != nil || IsAuthFailed(err) {
+		return err
+	}
+	for _, v := range values {
+		if l.answered[strings.ToLower(v)] {
+			continue
+		}
+		l.answered[strings.ToLower(v)] = true
+		le := LookupError{Error: err.Error(), Failed: true}
+		switch l.param {
+		case "email":
+			le.Email = v
+		case "username":
+			le.Username = v
+		default:
+			le.ID, _ = strconv.ParseInt(v, 10, 64)
+		}
+		l.result.Errors = append(l.result.Errors, le)
+	}
+	return nil
 }
 
 func (l *userLookup) addUser(u wireUser, stage lookupStage) {

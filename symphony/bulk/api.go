@@ -41,6 +41,7 @@ const (
 	OutcomeDuplicate     Outcome = "duplicate"            //
 	OutcomeBadRow        Outcome = "bad-row"              //
 	OutcomeFailed        Outcome = "failed"               // the call failed permanently or ran out of retries
+	OutcomeLookupFailed  Outcome = "lookup-failed"        // set aside: the pod's look-up of the value failed; run the list again
 
 	// OutcomeUnconfirmed is an add or removal the pod answered with a 2xx
 	// that is not its documented success reply: it may or may not have

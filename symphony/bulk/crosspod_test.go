@@ -1,6 +1,7 @@
 package bulk
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +115,44 @@ func TestCrossPodAddStillPendingThenConfirmedOnResume(t *testing.T) {
 	}
 	if c := p.State().Calls[local]; c == nil || c.Add != 1 {
 		t.Errorf("add calls for the local user: %+v; want 1", c)
+	}
+}
+
+// A look-up the pod refuses does not fail the plan: the list's other values
+// are asked alone and found, and the value whose call failed is set aside
+// as lookup-failed (neither found nor unknown), with a warning.
+func TestLookupFailureSetsAsideNotThePlan(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	people := p.addUsers("ok", 3)
+	room := p.room("Lookups", nil)
+	h := startHostilePod(t, p)
+	h.intercept = func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/pod/v3/users" || !strings.Contains(r.URL.RawQuery, "poison") {
+			return false
+		}
+		http.Error(w, `{"code":400,"message":"refused"}`, http.StatusBadRequest)
+		return true
+	}
+	c := h.client(t, p)
+	list := &csvsource.List{Path: "users.csv"}
+	for i, v := range []string{"ok-0@example.com", "poison@example.com", "ok-1@example.com", "ok-2@example.com"} {
+		list.Entries = append(list.Entries, csvsource.Entry{Line: i + 2, Kind: csvsource.KindEmail, Value: v})
+	}
+	plan, err := BuildPlan(testCtx(t), c, PlanRequest{StreamID: room, Mode: ModeAdd, List: list})
+	if err != nil {
+		t.Fatalf("BuildPlan failed on one refused look-up: %v", err)
+	}
+	if len(plan.Actions) != 3 || plan.Actions[0].UserID != people[0] || plan.Actions[2].UserID != people[2] {
+		t.Errorf("actions %+v", plan.Actions)
+	}
+	if len(plan.SetAside) != 1 || plan.SetAside[0].Outcome != OutcomeLookupFailed || !strings.Contains(plan.SetAside[0].Message, "refused") {
+		t.Errorf("set aside %+v", plan.SetAside)
+	}
+	var warned bool
+	for _, w := range plan.Warnings {
+		warned = warned || w.Code == "lookup" && w.Level == LevelWarn
+	}
+	if !warned || plan.Blocked() {
+		t.Errorf("warnings %+v", plan.Warnings)
 	}
 }

@@ -128,6 +128,7 @@ type resolved struct {
 	byEmail    map[string]symphony.User // lower-cased
 	byUsername map[string]symphony.User // lower-cased
 	invalid    map[string]string        // lower-cased value -> the pod's error
+	failed     map[string]string        // lower-cased value -> why its look-up call failed
 }
 
 // resolve looks up every entry: IDs too, to learn whether each user is
@@ -146,7 +147,7 @@ func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry, timer *cal
 		}
 	}
 	r := &resolved{byID: map[int64]symphony.User{}, byEmail: map[string]symphony.User{},
-		byUsername: map[string]symphony.User{}, invalid: map[string]string{}}
+		byUsername: map[string]symphony.User{}, invalid: map[string]string{}, failed: map[string]string{}}
 	if len(ids) > 0 {
 		var l *symphony.UserLookup
 		err := timer.time(lookupCalls(len(ids)), func() (err error) { l, err = pod.UsersByID(ctx, ids); return err })
@@ -188,13 +189,17 @@ func (r *resolved) add(l *symphony.UserLookup) {
 		}
 	}
 	for _, e := range l.Errors {
+		to := r.invalid
+		if e.Failed {
+			to = r.failed
+		}
 		for _, v := range []string{e.Email, e.Username} {
 			if v != "" {
-				r.invalid[strings.ToLower(v)] = e.Error
+				to[strings.ToLower(v)] = e.Error
 			}
 		}
 		if e.ID != 0 {
-			r.invalid[fmt.Sprint(e.ID)] = e.Error
+			to[fmt.Sprint(e.ID)] = e.Error
 		}
 	}
 }
@@ -222,6 +227,11 @@ func (p *Plan) classify(list *csvsource.List, users *resolved, roster roomMember
 		byValue[e.Value] = e
 		it := Item{Line: e.Line, Input: e.Value, Kind: e.Kind, UserID: e.UserID, Owner: e.Owner && p.Mode == ModeAdd}
 		u, found := users.find(e)
+		if why, failed := users.failed[strings.ToLower(e.Value)]; !found && failed {
+			it.Outcome, it.Message = OutcomeLookupFailed, "the pod's look-up of this "+e.Kind.String()+" failed ("+why+"): not known either way; run the list again to retry it"
+			p.SetAside = append(p.SetAside, it)
+			continue
+		}
 		if !found {
 			it.Outcome, it.Message = OutcomeUnknown, unknownMessage(e, users)
 			p.SetAside = append(p.SetAside, it)

@@ -238,3 +238,56 @@ func TestPlanUserProvisioningAndDeactivatedRoom(t *testing.T) {
 		t.Error("NewRunner accepted a blocked plan")
 	}
 }
+
+// The rules the preflight shares with the pod (Add Member and Remove Member
+// pages): a super compliance officer who is not a member may add and
+// remove; the bot may add itself to a public room and remove itself from
+// any room it is in. Each plan the preflight allows is run, so the pod
+// agrees or the test fails.
+func TestPlanOfficerAndSelf(t *testing.T) {
+	sco := startSim(t, podsim.Options{}, RoleSuperComplianceOfficer)
+	owner := sco.addUsers("owner", 1)[0]
+	people := sco.addUsers("p", 2)
+	notMine := sco.AddRoom(podsim.Room{Name: "Not mine", Active: true,
+		Members: []podsim.Member{{UserID: owner, Owner: true}, {UserID: people[1]}}})
+	for _, step := range []struct {
+		mode Mode
+		user int64
+		in   bool // the user is in the room after the run
+	}{{ModeAdd, people[0], true}, {ModeRemove, people[1], false}} {
+		plan := sco.plan(t, notMine, step.mode, idList([]int64{step.user}), 0)
+		if !plan.Permission.Allowed || plan.Blocked() || !strings.Contains(plan.Permission.Reason, "compliance officer") {
+			t.Fatalf("super compliance officer, %v: %+v %+v", step.mode, plan.Permission, plan.Warnings)
+		}
+		out := run(t, sco.client, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry})
+		if out.err != nil || out.summary.ExitCode() != ExitOK || sco.MemberSet(t, notMine)[step.user] != step.in {
+			t.Fatalf("super compliance officer, %v: %v %+v", step.mode, out.err, out.summary.Totals)
+		}
+	}
+
+	plain := startSim(t, podsim.Options{})
+	host := plain.addUsers("host", 1)[0]
+	public := plain.AddRoom(podsim.Room{Name: "Town hall", Active: true, Public: true, Members: []podsim.Member{{UserID: host, Owner: true}}})
+	others := plain.addUsers("o", 1)
+	if plan := plain.plan(t, public, ModeAdd, idList(others), 0); plan.Permission.Allowed {
+		t.Errorf("the bot may add others to a public room it is not in: %+v", plan.Permission)
+	}
+	join := plain.plan(t, public, ModeAdd, idList([]int64{plain.BotID}), 0)
+	if !join.Permission.Allowed || join.Blocked() {
+		t.Fatalf("self-join: %+v %+v", join.Permission, join.Warnings)
+	}
+	if out := run(t, plain.client, join, RunOptions{OutDir: t.TempDir(), Retry: fastRetry}); out.err != nil || !plain.MemberSet(t, public)[plain.BotID] {
+		t.Fatalf("self-join run: %v %+v", out.err, out.summary.Totals)
+	}
+	// Now a plain member of the room: it may remove itself, and no one else.
+	if plan := plain.plan(t, public, ModeRemove, idList([]int64{host, plain.BotID}), 0); plan.Permission.Allowed {
+		t.Errorf("a plain member may remove others: %+v", plan.Permission)
+	}
+	leave := plain.plan(t, public, ModeRemove, idList([]int64{plain.BotID}), 0)
+	if !leave.Permission.Allowed || leave.Blocked() {
+		t.Fatalf("self-remove: %+v %+v", leave.Permission, leave.Warnings)
+	}
+	if out := run(t, plain.client, leave, RunOptions{OutDir: t.TempDir(), Retry: fastRetry}); out.err != nil || plain.MemberSet(t, public)[plain.BotID] {
+		t.Fatalf("self-remove run: %v %+v", out.err, out.summary.Totals)
+	}
+}

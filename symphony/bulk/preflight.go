@@ -7,8 +7,9 @@ import (
 
 // Roles that matter to the permission rules.
 const (
-	RoleUserProvisioning  = "USER_PROVISIONING"  // may change any room's members
-	RoleComplianceOfficer = "COMPLIANCE_OFFICER" // may add members to rooms it is not in
+	RoleUserProvisioning       = "USER_PROVISIONING"        // may change any room's members
+	RoleComplianceOfficer      = "COMPLIANCE_OFFICER"       // may add to and remove from rooms it is not in
+	RoleSuperComplianceOfficer = "SUPER_COMPLIANCE_OFFICER" // the same
 )
 
 // preflight fills the facts and warnings of the preview.
@@ -53,10 +54,13 @@ func workingHoursIn(spans []Span) time.Time {
 	return time.Time{}
 }
 
-// permission applies Symphony's rules: an owner may add and remove; a member
-// may add when the room lets members invite; the User Provisioning role may
-// do both in any room; a compliance officer may add to a room it is not in.
-// Promoting to owner needs an owner or User Provisioning.
+// permission applies the Required Permissions of Symphony's Add Member and
+// Remove Member pages: an owner may add and remove; a member may add when
+// the room lets members invite; the User Provisioning role may do both in
+// any room; a compliance officer or super compliance officer who is not a
+// member may add and remove; anyone may add itself to a public room, and a
+// service user may always remove itself. Promoting to owner needs an owner
+// or User Provisioning.
 func permission(p *Plan, roster roomMembers) Permission {
 	perm := Permission{
 		Owner:            roster.owner[p.Caller.UserID],
@@ -64,27 +68,46 @@ func permission(p *Plan, roster roomMembers) Permission {
 		MembersCanInvite: p.Room.MembersCanInvite,
 		UserProvisioning: p.Caller.HasRole(RoleUserProvisioning),
 	}
+	officer := p.Caller.HasRole(RoleComplianceOfficer) || p.Caller.HasRole(RoleSuperComplianceOfficer)
+	self := onlyCaller(p)
 	switch {
 	case roster.hidden:
-		perm.Reason = "the pod does not even show the room's members to the bot: it is not a member of this private room and lacks the User Provisioning role"
+		perm.Reason = "the pod does not even show the room's members to the bot: it is not a member of this private room and holds no role that shows them " +
+			"(User Provisioning, compliance officer)"
 	case perm.UserProvisioning:
 		perm.Allowed, perm.Reason = true, "the bot has the User Provisioning role"
 	case perm.Owner:
 		perm.Allowed, perm.Reason = true, "the bot owns the room"
+	case p.Mode == ModeRemove && perm.Member && self:
+		perm.Allowed, perm.Reason = true, "the bot removes only itself, which a service user may always do"
 	case p.Mode == ModeRemove && perm.Member:
-		perm.Reason = "only an owner of the room or a user with the User Provisioning role may remove members; the bot is a plain member"
+		perm.Reason = "only an owner of the room, the User Provisioning role or a compliance officer who is not a member may remove members; the bot is a plain member"
+	case p.Mode == ModeRemove && officer:
+		perm.Allowed, perm.Reason = true, "the bot is a compliance officer and not a member of the room, who may remove members"
 	case p.Mode == ModeRemove:
-		perm.Reason = "only an owner of the room or a user with the User Provisioning role may remove members; the bot is not even a member"
+		perm.Reason = "only an owner of the room, the User Provisioning role or a compliance officer who is not a member may remove members; the bot is not even a member"
 	case perm.Member && perm.MembersCanInvite:
 		perm.Allowed, perm.Reason = true, "the bot is a member and the room lets members invite"
 	case perm.Member:
 		perm.Reason = "the bot is a plain member and the room does not let members invite; make the bot an owner or give it the User Provisioning role"
-	case p.Caller.HasRole(RoleComplianceOfficer):
-		perm.Allowed, perm.Reason = true, "the bot is a compliance officer, who may add members to rooms it is not in"
+	case officer:
+		perm.Allowed, perm.Reason = true, "the bot is a compliance officer and not a member of the room, who may add members"
+	case self && p.Room.Public:
+		perm.Allowed, perm.Reason = true, "the bot joins a public room, which anyone may do"
 	default:
 		perm.Reason = "the bot is neither an owner nor a member of the room and lacks the User Provisioning role"
 	}
 	return perm
+}
+
+// onlyCaller says whether the plan's only change is to the caller itself.
+func onlyCaller(p *Plan) bool {
+	for _, it := range p.Actions {
+		if it.UserID != p.Caller.UserID {
+			return false
+		}
+	}
+	return len(p.Actions) > 0
 }
 
 // paced says whether a change made while the room holds members members
@@ -238,11 +261,10 @@ func warnings(p *Plan, roster roomMembers, now time.Time, spans []Span) []Warnin
 	if p.Mode == ModeRemove && len(p.Actions) > 0 && p.Actions[len(p.Actions)-1].UserID == p.Caller.UserID && p.Caller.UserID != 0 {
 		add(LevelWarn, "self", "the list removes the bot itself; it is removed last, after everyone else")
 	}
-	external := 0
-	for _, it := range p.SetAside {
-		if it.Outcome == OutcomeExternal {
-			external++
-		}
+	external := countOutcome(p.SetAside, OutcomeExternal)
+	if n := countOutcome(p.SetAside, OutcomeLookupFailed); n > 0 {
+		add(LevelWarn, "lookup", "%s could not be looked up (the pod's look-up call failed): they are set aside, neither found nor unknown; run the list again to retry them",
+			plural(n, "user", "users"))
 	}
 	if external > 0 {
 		add(LevelInfo, "external", "%s set aside: the room does not allow users of other pods", plural(external, "external user is", "external users are"))
@@ -251,6 +273,17 @@ func warnings(p *Plan, roster roomMembers, now time.Time, spans []Span) []Warnin
 		add(LevelInfo, "nothing", "nothing to do: no user in the list needs a change")
 	}
 	return ws
+}
+
+// countOutcome counts the items with outcome o.
+func countOutcome(items []Item, o Outcome) int {
+	n := 0
+	for _, it := range items {
+		if it.Outcome == o {
+			n++
+		}
+	}
+	return n
 }
 
 // WorkingHours reports whether t (in its own location) falls on Monday to

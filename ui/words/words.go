@@ -86,7 +86,7 @@ func Permission(perm bulk.Permission) string {
 // expected reasons first, then the problems.
 var setAsideOrder = []bulk.Outcome{
 	bulk.OutcomeAlreadyMember, bulk.OutcomeNotMember, bulk.OutcomeInactive, bulk.OutcomeUnknown,
-	bulk.OutcomeExternal, bulk.OutcomeDuplicate, bulk.OutcomeBadRow, bulk.OutcomeFailed, bulk.OutcomePending,
+	bulk.OutcomeExternal, bulk.OutcomeLookupFailed, bulk.OutcomeDuplicate, bulk.OutcomeBadRow, bulk.OutcomeFailed, bulk.OutcomePending,
 }
 
 // SetAside counts set-aside users by reason, in one fixed order:
