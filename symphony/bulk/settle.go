@@ -105,8 +105,8 @@ func (r *Runner) crossPodWait() time.Duration {
 
 // crossPodText is the message of an add the pod accepted to make later.
 func crossPodText(reply string) string {
-	return fmt.Sprintf("pending (cross-pod): the pod answered %q for a user the room's member list did not show, "+
-		"so it adds a user of another pod later; the member list confirms it", reply)
+	return fmt.Sprintf("pending (cross-pod): the pod answered %q for a user the room's member list did not show: "+
+		"it adds this user of another pod later (or an earlier attempt whose reply was lost added them); the member list confirms it", reply)
 }
 
 // unsettled lists the results that wait for the member list, in the order
@@ -148,7 +148,7 @@ func (r *Runner) settleFromMembers(res Result, roster roomMembers) (s settled, p
 		case !member:
 			res.Outcome, res.Message = OutcomeFailed, "not added: settled from the member list, which does not show the user; "+why
 		case res.Outcome == OutcomeCrossPodPending:
-			res.Outcome, res.Message = OutcomeAdded, "added (cross-pod): confirmed by the member list, which now shows the user in the room; "+why
+			res.Outcome, res.Message = OutcomeAdded, "added: confirmed by the member list, which now shows the user in the room; "+why
 		default:
 			res.Outcome, res.Message = OutcomeAdded, "added: settled from the member list, which shows the user in the room; "+why
 		}

@@ -40,7 +40,8 @@ func (r *room) isJoining(id int64) bool {
 }
 
 // settleJoins puts the external users whose delay is over into the room,
-// as members at the time they were due. Every reader of a room calls it
+// as members at the time they were due (a room deactivated meanwhile takes
+// no one: members cannot be added to it). Every reader of a room calls it
 // first (under s.mu), so that the room is as the pod would have made it by now.
 func (r *room) settleJoins(now time.Time) {
 	rest := r.joining[:0]

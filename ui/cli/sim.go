@@ -203,7 +203,7 @@ func printSimBanner(w io.Writer, pod *podsim.Server, d *podsim.Demo, f *simFlags
 		{"medium", d.Medium, "the bot owns it; paced once over 500"},
 		{"jumbo", d.Jumbo, "the bot owns it; paced"},
 		{"deactivated", d.Deactivated, "adds fail: room deactivated"},
-		{"forbidden", d.Forbidden, "the bot may not add here"},
+		{"forbidden", d.Forbidden, "private, discoverable: the bot sees it, not its members, and may not add here"},
 	}
 	for _, r := range rooms {
 		fmt.Fprintf(tw, "  %s\t%s\t%d members\t%s\n", r.label, r.id, size(r.id), r.note)
