@@ -194,6 +194,9 @@ func TestPlanPermission(t *testing.T) {
 			if perm.Allowed != tt.allowed || perm.Owner != tt.owner || perm.Member != tt.memb || perm.Reason == "" {
 				t.Errorf("permission %+v", perm)
 			}
+			if !tt.memb && !strings.Contains(perm.Reason, "does not even show the room's members") {
+				t.Errorf("a stranger's permission says %q, not that the members are hidden", perm.Reason)
+			}
 			if plan.Blocked() == tt.allowed {
 				t.Errorf("blocked %v with permission %v: %+v", plan.Blocked(), tt.allowed, plan.Warnings)
 			}
