@@ -105,3 +105,56 @@ func BenchmarkReadFile1M(b *testing.B) {
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 }
+
+// write1MEmails writes 1,000,000 distinct email addresses under a header,
+// with capitals as directory exports have them.
+func write1MEmails(b *testing.B) string {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "1m-emails.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString("email\n")
+	for i := range 1_000_000 {
+		w.WriteString("User.Name")
+		w.WriteString(strconv.Itoa(i))
+		w.WriteString("@Example.COM\n")
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkRead1MEmails streams 1,000,000 emails through Reader.Next, as
+// roster check does, and reports the peak heap during the read.
+func BenchmarkRead1MEmails(b *testing.B) {
+	path := write1MEmails(b)
+	var peak uint64
+	for b.Loop() {
+		runtime.GC()
+		stop := heapPeak()
+		r, err := Open(path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for {
+			if _, err = r.Next(); err != nil {
+				break
+			}
+			n++
+		}
+		r.Close()
+		peak = max(peak, stop())
+		if err != io.EOF || n != 1_000_000 {
+			b.Fatalf("read %d entries, then %v", n, err)
+		}
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}

@@ -6,8 +6,10 @@
 // Format says how the file was read, and every recovered or dropped row is a
 // Problem with its line):
 //
-//   - Streamed: rows are read one by one (Reader.Next); only the duplicate set
-//     grows with the file. A record's line is the line it starts on, also when a
+//   - Streamed: rows are read one by one (Reader.Next), with no allocation per
+//     row; only the duplicate sets grow with the file, sized from the file's
+//     size and its first lines (a set grown by doubling touches four times
+//     the memory). A record's line is the line it starts on, also when a
 //     quoted cell holds line breaks (such a row gets a warning, since a stray
 //     quote can hide whole rows inside one cell).
 //   - Encodings: UTF-8 with or without BOM, UTF-16 LE/BE with BOM. NUL bytes

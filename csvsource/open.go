@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 )
 
 // Open opens a file for streaming. Errors name the file and say how to fix it.
@@ -31,6 +32,7 @@ func Open(path string, opts Options) (*Reader, error) {
 		return nil, err
 	}
 	r.closer = f
+	r.expect(info.Size())
 	return r, nil
 }
 
@@ -64,15 +66,17 @@ func NewReader(src io.Reader, name string, opts Options) (*Reader, error) {
 		delim = detectDelimiter(rows)
 	}
 	r := &Reader{
-		name:      name,
-		rs:        &recordScanner{lines: lines, pending: sample, delim: delim},
-		format:    Format{Encoding: enc},
-		emails:    map[string]uint64{},
-		usernames: map[string]uint64{},
+		name:   name,
+		rs:     &recordScanner{lines: lines, pending: sample, delim: delim},
+		format: Format{Encoding: enc},
 	}
 	if delim >= 0 {
 		r.format.Delimiter = rune(delim)
 	}
+	for _, l := range sample {
+		r.sampleBytes += len(l.text) + 1
+	}
+	r.sampleLines = len(sample)
 	if err := r.readLayout(opts); err != nil {
 		return nil, err
 	}
@@ -141,6 +145,9 @@ func (r *Reader) readLayout(opts Options) error {
 			return fileError(r.name, ErrUnreadable, fmt.Sprintf("cannot be read (%v)", err))
 		}
 		rec.fields = slices.Clone(rec.fields)
+		for i, f := range rec.fields {
+			rec.fields[i] = strings.Clone(f) // the scanner reuses its buffer
+		}
 		r.pre = append(r.pre, rec)
 	}
 	h := slices.IndexFunc(r.pre, func(rec record) bool { return rec.problem == "" && effectiveWidth(rec.fields) > 0 })

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
+	"unsafe"
 )
 
 // The Problems list keeps at most this many errors and warnings; Summary still
@@ -14,8 +14,12 @@ const (
 	MaxListedWarnings = 10_000
 )
 
-// Reader streams entries from a file. Only the duplicate set grows with the
-// file (16 to 43 bytes per unique user ID); rows are read and let go one by one.
+// Reader streams entries from a file. Only the duplicate sets grow with the
+// file (16 to 32 bytes per unique user ID, 16 to 27 bytes per email or
+// username besides its own bytes, which its Entry shares); rows are read
+// and let go one by one, without an allocation per row: a row's cells point
+// into the scanner's buffer until the next row, and a value kept is copied
+// into chunks shared by many (see strSet and keepID).
 type Reader struct {
 	name   string
 	closer io.Closer
@@ -24,9 +28,15 @@ type Reader struct {
 	layout layout
 	format Format
 
-	// the duplicate set: value -> first line<<1 | owner
+	// the duplicate sets: value -> first line<<1 | owner
 	idNums            idSet
-	emails, usernames map[string]uint64
+	emails, usernames strSet
+	idText            []byte // the chunk user IDs' text is kept in (see keepID)
+	scratch           []byte // an email lower-cased, until the next row
+
+	// The rows a file is expected to hold, from its size and its first
+	// lines; the first duplicate set used is made that size (see expect).
+	sampleBytes, sampleLines, expected int
 
 	problems []Problem
 	dups     []Duplicate
@@ -108,7 +118,7 @@ func (r *Reader) take(rec record) (Entry, bool) {
 			v := trimCell(rec.fields[c.index])
 			if r.format.Delimiter == 0 {
 				// A single column: a trailing delimiter is not part of the value.
-				v = trimCell(strings.TrimRight(v, ",;\t|"))
+				v = trimCell(trimDelimiters(v))
 			}
 			if v != "" {
 				cell, col = v, c
@@ -122,7 +132,7 @@ func (r *Reader) take(rec record) (Entry, bool) {
 		}
 		return fail(fmt.Sprintf("the user cell (column %q) is empty; fill it in or remove the line", r.layout.user[0].name))
 	}
-	v, warning, problem := readCell(cell, col.kind, col.name)
+	v, warning, problem := readCell(cell, col.kind, col.name, &r.scratch)
 	if problem != "" {
 		return fail(problem)
 	}
@@ -132,10 +142,10 @@ func (r *Reader) take(rec record) (Entry, bool) {
 			return fail(problem)
 		}
 	}
-	if len(rec.fields) > 1 {
-		v.value = strings.Clone(v.value) // let go of the rest of the row
-	}
-	if first, seen := r.seen(v, rec.line, owner); seen {
+	// v.value may point into the row, which the next one overwrites: seen
+	// makes it a string of its own, kept in the duplicate sets.
+	first, seen := r.seen(&v, rec.line, owner)
+	if seen {
 		firstLine, firstOwner := int(first>>1), first&1 == 1
 		if r.layout.owner.index >= 0 && firstOwner != owner {
 			return fail(fmt.Sprintf("%s is also on line %d, but there as %s and here as %s; only line %d is used: make the two lines agree or remove one",
@@ -150,6 +160,20 @@ func (r *Reader) take(rec record) (Entry, bool) {
 	}
 	r.count(v.kind, owner)
 	return Entry{Line: rec.line, Kind: v.kind, Value: v.value, UserID: v.id, Owner: owner}, true
+}
+
+// trimDelimiters cuts the delimiters (, ; tab |) a single-column value ends
+// with (strings.TrimRight with a cutset builds the set on every call).
+func trimDelimiters(s string) string {
+	for len(s) > 0 {
+		switch s[len(s)-1] {
+		case ',', ';', '\t', '|':
+			s = s[:len(s)-1]
+		default:
+			return s
+		}
+	}
+	return s
 }
 
 func ownerWord(owner bool) string {
@@ -174,27 +198,66 @@ func (r *Reader) widthProblem(width int) string {
 		width, r.format.HeaderLine, r.layout.width, delim)
 }
 
-// seen records a value, or returns what was recorded for it first.
-func (r *Reader) seen(v cellValue, line int, owner bool) (uint64, bool) {
+// seen records a value, or returns what was recorded for it first. It
+// replaces v.value, which may point into the row, with a string that stays.
+func (r *Reader) seen(v *cellValue, line int, owner bool) (first uint64, seen bool) {
 	mark := uint64(line) << 1
 	if owner {
 		mark |= 1
 	}
+	if r.expected > 0 {
+		// The first value: size its set for the whole file.
+		switch v.kind {
+		case KindUserID:
+			r.idNums.reserve(r.expected)
+		case KindEmail:
+			r.emails.reserve(r.expected)
+		default:
+			r.usernames.reserve(r.expected)
+		}
+		r.expected = 0
+	}
 	switch v.kind {
 	case KindUserID:
-		return r.idNums.getOrPut(v.id, mark)
+		first, seen = r.idNums.getOrPut(v.id, mark)
+		v.value = r.keepID(v.value)
 	case KindEmail:
-		if first, ok := r.emails[v.value]; ok {
-			return first, true
-		}
-		r.emails[v.value] = mark
+		v.value, first, seen = r.emails.getOrPut(v.value, mark)
 	default:
-		if first, ok := r.usernames[v.value]; ok {
-			return first, true
-		}
-		r.usernames[v.value] = mark
+		v.value, first, seen = r.usernames.getOrPut(v.value, mark)
 	}
-	return 0, false
+	return first, seen
+}
+
+// maxExpected bounds the rows expect reserves room for (a table of 16M
+// user IDs is 256 MB); a larger file grows its set as it is read.
+const maxExpected = 1 << 24
+
+// expect works out how many rows a file of size bytes holds, from the
+// length of its first lines. Growing a duplicate set by doubling touches
+// about four times the memory of a set made the right size at once, and
+// first touching memory costs more than reading the rows. A file whose
+// first lines are longer than the rest grows its set as usual; one whose
+// first lines are shorter (or that repeats itself) gets a set larger than
+// it needs, never larger than its rows.
+func (r *Reader) expect(size int64) {
+	if r.sampleLines == 0 || r.sampleBytes == 0 || size <= 0 {
+		return
+	}
+	n := size * int64(r.sampleLines) / int64(r.sampleBytes)
+	r.expected = int(min(n, maxExpected))
+}
+
+// keepID copies a user ID's text into a chunk shared by many, rather than
+// a string of its own: no allocation per row. A chunk is never written again
+// where an ID was put, so the string stays as it is.
+func (r *Reader) keepID(s string) string {
+	if len(r.idText)+len(s) > cap(r.idText) {
+		r.idText = make([]byte, 0, max(16<<10, len(s)))
+	}
+	from := len(r.idText)
+	r.idText = append(r.idText, s...)
+	return unsafe.String(&r.idText[from], len(s))
 }
 
 func (r *Reader) count(kind Kind, owner bool) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unsafe"
 )
 
 // A quoted field may hold line breaks, but a quote that is never closed would
@@ -46,8 +47,8 @@ func (rs *recordScanner) nextLine() (physLine, error) {
 	return rs.lines.next()
 }
 
-// next returns the next record, or io.EOF. The fields slice is reused by the
-// next call; the strings in it are not.
+// next returns the next record, or io.EOF. The fields slice and the strings
+// in it are valid until the next call.
 func (rs *recordScanner) next() (record, error) {
 	var first physLine
 	for {
@@ -120,6 +121,9 @@ var excelErrors = []string{"#N/A", "#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#NU
 
 // excelError returns the Excel error value that s starts with, or "".
 func excelError(s string) string {
+	if s == "" || s[0] != '#' {
+		return "" // every error value starts with #
+	}
 	for _, e := range excelErrors {
 		if len(s) >= len(e) && strings.EqualFold(s[:len(e)], e) {
 			if rest := s[len(e):]; rest == "" || strings.IndexByte(" \t,;|\"", rest[0]) >= 0 {
@@ -210,9 +214,13 @@ func (rs *recordScanner) split(line []byte, st *splitState) bool {
 	return st.mode == inQuoted
 }
 
-// finish turns the buffer into cells, sharing one string among them.
+// finish turns the buffer into cells. The cells point into the buffer, which
+// the next record overwrites: whatever is kept of them must be copied (the
+// Reader keeps each entry's value in its duplicate sets, and the first rows
+// for the layout). One string per row made the collector's work most of a
+// large file's reading.
 func (rs *recordScanner) finish(num int) record {
-	s := string(rs.buf)
+	s := unsafe.String(unsafe.SliceData(rs.buf), len(rs.buf))
 	rs.fields = rs.fields[:0]
 	from := 0
 	for _, e := range rs.ends {

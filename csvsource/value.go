@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // What a user cell may hold, by kind:
@@ -31,6 +32,9 @@ type cellValue struct {
 // trimCell removes spaces, no-break spaces, zero-width spaces and stray
 // byte-order marks, which copy-paste and concatenated exports leave around values.
 func trimCell(s string) string {
+	if s != "" && s[0] > ' ' && s[0] < 0x80 && s[len(s)-1] > ' ' && s[len(s)-1] < 0x80 {
+		return s // the usual case: nothing to trim at either end
+	}
 	return strings.TrimFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || r == '\uFEFF' || r == '\u200B'
 	})
@@ -39,7 +43,9 @@ func trimCell(s string) string {
 // readCell reads a trimmed, non-empty user cell. hint is the kind its column
 // holds, or 0 when the column may hold any kind. It returns the value, a
 // warning when Excel damage was undone, or an error saying what is wrong.
-func readCell(cell string, hint Kind, column string) (v cellValue, warning, problem string) {
+// The value may be cell itself, or (for an email with capitals, when scratch
+// is not nil) a string in *scratch: valid until scratch is used again.
+func readCell(cell string, hint Kind, column string, scratch *[]byte) (v cellValue, warning, problem string) {
 	if e := excelError(cell); e != "" && len(e) == len(cell) {
 		return v, "", fmt.Sprintf("%s is an Excel error value, not a user: fix the formula in that cell (or paste the column as values) and export again", show(cell))
 	}
@@ -50,7 +56,7 @@ func readCell(cell string, hint Kind, column string) (v cellValue, warning, prob
 		}
 		return readUserID(cell)
 	case KindEmail:
-		return readEmail(cell)
+		return readEmail(cell, scratch)
 	case KindUsername:
 		if why := usernameProblem(cell); why != "" {
 			return v, "", fmt.Sprintf("%s is not a valid username: %s; fix the value or remove the line", show(cell), why)
@@ -61,7 +67,7 @@ func readCell(cell string, hint Kind, column string) (v cellValue, warning, prob
 	case looksNumeric(cell):
 		return readUserID(cell)
 	case strings.ContainsRune(cell, '@'):
-		return readEmail(cell)
+		return readEmail(cell, scratch)
 	case usernameProblem(cell) == "" && strings.IndexFunc(cell, isASCIILetter) >= 0:
 		return cellValue{kind: KindUsername, value: cell}, "", ""
 	}
@@ -84,7 +90,7 @@ func readUserID(cell string) (cellValue, string, string) {
 
 // readEmail accepts an address as written, or as Outlook copies it
 // ("Jane Doe <jane.doe@bank.com>", "mailto:..."), with a warning for the latter.
-func readEmail(cell string) (cellValue, string, string) {
+func readEmail(cell string, scratch *[]byte) (cellValue, string, string) {
 	addr, warning := cell, ""
 	if i := strings.LastIndexByte(addr, '<'); i >= 0 && strings.HasSuffix(addr, ">") {
 		addr = trimCell(addr[i+1 : len(addr)-1])
@@ -97,12 +103,44 @@ func readEmail(cell string) (cellValue, string, string) {
 	if why := emailProblem(addr); why != "" {
 		return cellValue{}, "", fmt.Sprintf("%s is not a valid email address: %s; fix the address or remove the line", show(cell), why)
 	}
-	return cellValue{kind: KindEmail, value: strings.ToLower(addr)}, warning, ""
+	return cellValue{kind: KindEmail, value: lowerASCII(addr, scratch)}, warning, ""
+}
+
+// lowerASCII lower-cases s, which holds only ASCII (a valid email does): s
+// itself when it has no capital, else a copy in *scratch, or a new string
+// when scratch is nil.
+func lowerASCII(s string, scratch *[]byte) string {
+	i := 0
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	if scratch == nil {
+		return strings.ToLower(s)
+	}
+	b := append((*scratch)[:0], s...)
+	for ; i < len(b); i++ {
+		if c := b[i]; c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	*scratch = b
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // emailProblem says what is wrong with an address, or returns "". The check is
 // deliberately basic: the pod has the last word on who exists.
 func emailProblem(s string) string {
+	if plainEmail(s) {
+		return ""
+	}
+	return emailRules(s)
+}
+
+// emailRules checks s against every rule, to say which one it breaks.
+func emailRules(s string) string {
 	at := strings.IndexByte(s, '@')
 	switch {
 	case at < 0:
@@ -124,11 +162,12 @@ func emailProblem(s string) string {
 	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
 		return "the part before @ has a misplaced dot"
 	}
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 {
+	if !strings.Contains(domain, ".") {
 		return "the domain after @ has no dot (expected name@bank.com)"
 	}
-	for _, l := range labels {
+	last := ""
+	for l := range strings.SplitSeq(domain, ".") {
+		last = l
 		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
 			return fmt.Sprintf("the domain %q is malformed", domain)
 		}
@@ -138,10 +177,63 @@ func emailProblem(s string) string {
 			}
 		}
 	}
-	if allDigits(labels[len(labels)-1]) {
+	if allDigits(last) {
 		return fmt.Sprintf("the domain %q ends in a number", domain)
 	}
 	return ""
+}
+
+// plainEmail is the rule above in one pass over the bytes, for the usual
+// address (letters, digits, . _ - + in the local part): true when s passes
+// it; false sends s through emailProblem's checks, which say what is wrong
+// (or pass it: the less usual symbols of a local part are left to them).
+func plainEmail(s string) bool {
+	if len(s) > 254 {
+		return false
+	}
+	at, dots, label := -1, 0, 0 // label: the length of the domain's current label
+	prev := byte('.')           // a local part may not start with a dot
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		switch {
+		case at < 0 && c == '@':
+			if i == 0 || i > 64 || prev == '.' {
+				return false
+			}
+			at = i
+		case at < 0:
+			if !letter && c != '_' && c != '-' && c != '+' && (c != '.' || prev == '.') {
+				return false
+			}
+		case c == '.':
+			if label == 0 || prev == '-' {
+				return false
+			}
+			dots++
+			label = 0
+		case letter || c == '-':
+			if c == '-' && label == 0 {
+				return false
+			}
+			if label++; label > 63 {
+				return false
+			}
+		default:
+			return false
+		}
+		prev = c
+	}
+	if at < 0 || dots == 0 || label == 0 || prev == '-' {
+		return false
+	}
+	// The last label must not be all digits.
+	for i := len(s) - label; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // usernameProblem says why s is not a username under the rule above, or "".

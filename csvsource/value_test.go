@@ -127,7 +127,7 @@ func TestReadCell(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.cell, func(t *testing.T) {
-			v, warning, problem := readCell(tc.cell, tc.hint, "col")
+			v, warning, problem := readCell(tc.cell, tc.hint, "col", nil)
 			if strings.HasPrefix(tc.want, "!") {
 				if !strings.Contains(problem, tc.want[1:]) {
 					t.Errorf("problem %q, want one saying %q", problem, tc.want[1:])
@@ -166,4 +166,44 @@ func TestShowCutsAndEscapes(t *testing.T) {
 	if got := show("a\nb\x00"); got != `"a\nb\x00"` {
 		t.Errorf("show escapes: %s", got)
 	}
+}
+
+// TestPlainEmailKeepsTheRules holds the one-pass check of the usual address
+// to the full rules: everything it passes, they pass, and it passes the
+// usual addresses (else it would save nothing).
+func TestPlainEmailKeepsTheRules(t *testing.T) {
+	cases := []string{
+		"jane.doe@bank.com", "J.Doe+tag@Sub.Bank.CO.uk", "a@b.c", "x_y-z@a-b.example", "a@b.co1",
+		"", "@bank.com", "jane@", "jane@bank", "jane@@bank.com", "jane@bank..com", "jane@.bank.com",
+		"jane@bank.com.", ".jane@bank.com", "jane.@bank.com", "ja..ne@bank.com", "jane@-bank.com",
+		"jane@bank-.com", "jane@bank.123", "jane doe@bank.com", "jane@bank_x.com", "jané@bank.com",
+		"o'brien@bank.com", strings.Repeat("a", 64) + "@bank.com", strings.Repeat("a", 65) + "@bank.com",
+		"a@" + strings.Repeat("b", 63) + ".com", "a@" + strings.Repeat("b", 64) + ".com",
+		"a@" + strings.Repeat("b.", 126) + "com",
+	}
+	passed := 0
+	for _, s := range cases {
+		if !plainEmail(s) {
+			continue
+		}
+		passed++
+		if why := emailRules(s); why != "" {
+			t.Errorf("plainEmail passes %q, which the rules refuse: %s", s, why)
+		}
+	}
+	if passed < 5 {
+		t.Errorf("plainEmail passed %d of the cases; the usual addresses should pass", passed)
+	}
+}
+
+// FuzzPlainEmail: whatever the one-pass check passes, the rules pass.
+func FuzzPlainEmail(f *testing.F) {
+	for _, s := range []string{"jane.doe@bank.com", "a@b.c", "a-@b.c", "a@b-.c", "a@1.2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if plainEmail(s) && emailRules(s) != "" {
+			t.Errorf("plainEmail passes %q, which the rules refuse: %s", s, emailRules(s))
+		}
+	})
 }
