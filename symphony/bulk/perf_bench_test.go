@@ -2,8 +2,8 @@ package bulk
 
 import (
 	"context"
+	"os/exec"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
@@ -67,8 +67,9 @@ func BenchmarkRunnerVsBareLoop(b *testing.B) {
 // unpaced calls at a bare loop's speed (measured in the same iteration),
 // then one interval per paced call. It reports the run's time over that
 // bound, and the worst gap between two paced starts over the interval.
-// The "loaded" case runs as many busy goroutines as there are processors
-// beside the run.
+// The "loaded" case runs as many busy processes as there are processors
+// beside the run. late-ms is how late a paced start was on average, after
+// the interval since the previous start: what adds up over a run.
 //
 //	go test ./symphony/bulk -run '^$' -bench GuidanceBound -benchtime 1x -count 3
 func BenchmarkGuidanceBound(b *testing.B) {
@@ -89,7 +90,7 @@ func guidanceBound(b *testing.B, busy int) {
 	)
 	p := startSim(b, podsim.Options{Latency: latency, PaceGap: interval, PaceTolerance: interval - time.Millisecond})
 	ctx := context.Background()
-	var ratio, worst float64
+	var ratio, worst, late float64
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		room := p.room("guidance", p.addUsers("member", before-2))
@@ -103,7 +104,7 @@ func guidanceBound(b *testing.B, busy int) {
 			}
 		}
 		bound := time.Since(start) + time.Duration(plan.PacedCalls)*interval
-		stopLoad := busyLoad(busy)
+		stopLoad := busyLoad(b, busy)
 		b.StartTimer()
 
 		log := &startLog{}
@@ -117,10 +118,29 @@ func guidanceBound(b *testing.B, busy int) {
 		}
 		ratio = max(ratio, float64(took)/float64(bound))
 		worst = max(worst, float64(log.maxGap(unpaced))/float64(interval))
+		late += float64(log.lateness(unpaced, interval)) / 1e6
 		b.StartTimer()
 	}
 	b.ReportMetric(ratio, "x-bound")
 	b.ReportMetric(worst, "worst-gap-x")
+	b.ReportMetric(late/float64(b.N), "late-ms")
+}
+
+// lateness is the mean of how much later than one interval after the
+// previous start each start from index from+1 on came.
+func (s *startLog) lateness(from int, interval time.Duration) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var sum time.Duration
+	n := 0
+	for i := from + 1; i < len(s.starts); i++ {
+		sum += s.starts[i].Sub(s.starts[i-1]) - interval
+		n++
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / time.Duration(n)
 }
 
 // maxGap is the largest gap between consecutive starts from index from on.
@@ -134,26 +154,21 @@ func (s *startLog) maxGap(from int) time.Duration {
 	return gap
 }
 
-// busyLoad runs n goroutines that burn processor time and allocate (so the
-// collector runs too) until stopped.
-func busyLoad(n int) (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
+// busyLoad starts n shell loops that burn processor time, as other
+// programs on a loaded machine do, until stopped.
+func busyLoad(b *testing.B, n int) (stop func()) {
+	var cmds []*exec.Cmd
 	for range n {
-		wg.Go(func() {
-			var sink []byte
-			for {
-				select {
-				case <-done:
-					return
-				default:
-				}
-				for j := 0; j < 1000; j++ {
-					sink = make([]byte, 256)
-				}
-				_ = sink
-			}
-		})
+		c := exec.Command("sh", "-c", "while :; do :; done")
+		if err := c.Start(); err != nil {
+			b.Fatalf("start a busy loop: %v", err)
+		}
+		cmds = append(cmds, c)
 	}
-	return func() { close(done); wg.Wait() }
+	return func() {
+		for _, c := range cmds {
+			_ = c.Process.Kill()
+			_ = c.Wait()
+		}
+	}
 }
