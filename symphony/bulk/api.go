@@ -323,7 +323,8 @@ type RunOptions struct {
 
 	// CrossPodWait is how long the end of a run waits for users of other
 	// pods, whose adds the pod makes later, to appear in the member list
-	// (read again every plan interval); 0 = DefaultCrossPodWait.
+	// (read again at gaps from the plan interval doubling up to 10 s);
+	// 0 = DefaultCrossPodWait.
 	CrossPodWait time.Duration
 }
 

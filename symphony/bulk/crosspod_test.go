@@ -100,6 +100,11 @@ func TestCrossPodAddStillPendingThenConfirmedOnResume(t *testing.T) {
 
 	p.JoinNow() // the other pod has processed the request
 	again := p.plan(t, room, ModeAdd, list, time.Millisecond)
+	// Both users are in the room now, so the plan has nothing left to do;
+	// the journal's pending user still makes the resume worth starting.
+	if d := decide(again, dir, ResumeChoice{Auto: true}); d.Verdict != Ready || d.Resume == nil || d.Resume.Unsettled != 1 {
+		t.Fatalf("the faces' decision on resuming: %+v", d)
+	}
 	out = run(t, p.client, again, RunOptions{OutDir: dir, Retry: fastRetry, ResumeFrom: sum.JournalPath, CrossPodWait: 20 * time.Millisecond})
 	if out.err != nil || out.summary.ExitCode() != ExitOK {
 		t.Fatalf("resume: %v, stop %q, totals %+v", out.err, out.summary.StopReason, out.summary.Totals)

@@ -127,8 +127,9 @@
 //     plan's member list did not show, so that reply is journaled as
 //     OutcomeCrossPodPending (Unsettled = ActionAdd) and settled like an
 //     unconfirmed add, except that a list without the user leaves it
-//     pending: settleRun reads the list again every plan interval for up
-//     to RunOptions.CrossPodWait, and stops the run resumable if some are
+//     pending: settleRun reads the list again, at gaps from the plan
+//     interval doubling up to 10 s, for up to RunOptions.CrossPodWait, and
+//     stops the run resumable if some are
 //     still missing; the resume confirms them.
 //   - An add answered "already part of the room" on a retry counts as added
 //     (an earlier attempt's reply was lost); a removal answered "not a

@@ -398,7 +398,7 @@ func decide(p *Plan, outDir string, choice ResumeChoice) Decision {
 // resuming is the decision to continue a journal: ready, or nothing to do.
 func resuming(d Decision, info *ResumeInfo) Decision {
 	d.Resume = info
-	if info.ToGo() == 0 {
+	if info.ToGo() == 0 && info.Unsettled == 0 {
 		d.Verdict = NothingToDo
 	}
 	return d

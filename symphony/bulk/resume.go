@@ -30,6 +30,18 @@ type journalState struct {
 // done is the number of users the journal shows finished.
 func (s *journalState) done() int { return len(s.results) }
 
+// unsettled is the number of users whose last result waits for the member
+// list (Result.Unsettled).
+func (s *journalState) unsettled() int {
+	n := 0
+	for _, rec := range s.results {
+		if rec.Unsettled.valid() {
+			n++
+		}
+	}
+	return n
+}
+
 // matches reports whether the journal is of the plan's run.
 func (s *journalState) matches(p *Plan) bool { return headerMatches(s.header, p) }
 

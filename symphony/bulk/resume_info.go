@@ -13,6 +13,10 @@ type ResumeInfo struct {
 	Actions  int // the whole run: what the earlier process(es) finished plus what is to go
 	Done     int // finished before, failed users included (they are not tried again)
 	InFlight int // calls left without an answer: settled from the member list, not repeated blindly
+	// Unsettled are users the journal shows waiting for the member list
+	// (a reply that did not confirm the change, an add a pod makes later):
+	// the resume settles them first, even with nothing else to do.
+	Unsettled int
 
 	// SetAside are the plan's set-aside items that are not the journal's
 	// run: the users it finished or had in flight are counted in Actions.
@@ -41,7 +45,7 @@ func InspectResume(path string, plan *Plan) (*ResumeInfo, error) {
 
 // inspect counts what resuming a journal already read and checked will do.
 func inspect(st *journalState, plan *Plan) *ResumeInfo {
-	return &ResumeInfo{Path: st.path, Done: st.done(), InFlight: len(st.unanswered()),
+	return &ResumeInfo{Path: st.path, Done: st.done(), InFlight: len(st.unanswered()), Unsettled: st.unsettled(),
 		Actions: resumeActions(st, plan, settledAside(plan)), SetAside: resumeSetAside(st, plan)}
 }
 

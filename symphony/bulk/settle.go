@@ -30,11 +30,13 @@ const settleRounds = 3
 // settleRun settles, from the member list, every result whose change the
 // pod's reply did not confirm. Users of other pods whose adds the pod makes
 // later (OutcomeCrossPodPending) are waited for: the list is read again
-// every plan interval for up to RunOptions.CrossPodWait. It returns why the
+// at gaps that start at the plan interval and double up to crossPodMaxGap,
+// for up to RunOptions.CrossPodWait. It returns why the
 // run must stop when the list cannot be read, or when such users are still
 // missing after the wait (they stay pending, for the resume).
 func (r *Runner) settleRun(ctx context.Context) (string, error) {
 	var deadline time.Time // of the wait for cross-pod adds, once it started
+	var gap time.Duration  // between reads of the list while waiting: the plan interval, doubling
 	for round, poll := 0, 1; round < settleRounds; {
 		pending := r.unsettled()
 		if len(pending) == 0 || ctx.Err() != nil {
@@ -80,7 +82,8 @@ func (r *Runner) settleRun(ctx context.Context) (string, error) {
 				"they stay pending (cross-pod) in the report, and resuming the run later confirms them from the member list",
 				Counted(waiting, "user", "users"), plural0(waiting, "is", "are"), FormatDuration(r.crossPodWait())), nil
 		}
-		until := now.Add(max(r.interval, time.Millisecond))
+		gap = min(max(2*gap, r.interval, time.Millisecond), crossPodMaxGap)
+		until := now.Add(gap)
 		if until.After(deadline) {
 			until = deadline
 		}
@@ -94,6 +97,11 @@ func (r *Runner) settleRun(ctx context.Context) (string, error) {
 	}
 	return "", nil
 }
+
+// crossPodMaxGap is the longest gap between two reads of the member list
+// while waiting for cross-pod adds: a pod adds them within seconds, and a
+// jumbo room's list is not read more often than this for long.
+const crossPodMaxGap = 10 * time.Second
 
 // crossPodWait is RunOptions.CrossPodWait or its default.
 func (r *Runner) crossPodWait() time.Duration {
