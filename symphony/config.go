@@ -90,7 +90,25 @@ type Config struct {
 	TrustStorePath string // PEM bundle that replaces the system roots
 	Proxy          Proxy
 	RefreshPeriod  time.Duration // authTokenRefreshPeriod; 0 = no early refresh
-	Retry          RetryPolicy
+	// Retry is the retry section (both formats). Its zero fields take the
+	// BDK's defaults (10 attempts, 500 ms doubling to a 300 s cap): no
+	// stricter reason was found, since roster's own bounds on waiting,
+	// retry.maxWaitMillis (15 minutes for one wait) and
+	// retry.maxOutageMillis (5 minutes without any answer), are what stop
+	// a long wait or a dead pod, whatever the attempt count.
+	Retry RetryPolicy
+
+	// DefaultHeaders are sent with every call (defaultHeaders, in both
+	// formats; a BDK pod.defaultHeaders adds to and overrides the global
+	// ones): a pod behind an API gateway may need one. They never replace
+	// the headers roster sets itself (sessionToken, Content-Type, Accept).
+	// Their values are redacted when the config is printed.
+	DefaultHeaders map[string]string `json:"-"`
+	// ConnectTimeout and ReadTimeout are connectionTimeout and readTimeout
+	// (milliseconds, both formats; a BDK pod.* value wins); 0 = the
+	// client's default (DefaultConnectTimeout, DefaultReadTimeout).
+	ConnectTimeout time.Duration
+	ReadTimeout    time.Duration
 
 	// AuthType is the method the file itself declares (the legacy "authType"
 	// key), "" when it declares none. It settles a config that sets up both.
@@ -125,6 +143,13 @@ func (c Config) redacted() plainConfig {
 	}
 	if q.CertPassword != "" {
 		q.CertPassword = redacted
+	}
+	if len(q.DefaultHeaders) > 0 {
+		h := make(map[string]string, len(q.DefaultHeaders))
+		for k := range q.DefaultHeaders {
+			h[k] = redacted
+		}
+		q.DefaultHeaders = h
 	}
 	q.keys = nil
 	return q

@@ -7,7 +7,7 @@ import (
 
 // bdkIgnored are BDK 2.0 sections and keys that roster does not need.
 var bdkIgnored = []string{
-	"app", "datafeed", "datahose", "defaultHeaders", "connectionTimeout", "readTimeout",
+	"app", "datafeed", "datahose",
 	"connectionPoolMax", "connectionPoolPerRoute", "commandPrefix", "manageStreamCache",
 	"ssl.trustStore.password", "bot.certificate.content", "agent.loadBalancing",
 }
@@ -18,8 +18,15 @@ var bdkServices = []string{"pod", "agent", "keyManager", "sessionAuth"}
 // loadBDK reads a BDK 2.0 config.yaml.
 func loadBDK(r *reader, tree map[string]any, cfg *Config) error {
 	r.known(bdkIgnored...)
-	for _, s := range bdkServices {
+	// roster calls the pod, and the session-auth host to log in: one set
+	// of headers and timeouts, the global ones with the pod's over them.
+	// Those of the agent and key manager (which roster does not call) and
+	// of sessionAuth are known but not used.
+	for _, s := range []string{"agent", "keyManager", "sessionAuth"} {
 		r.known(s+".defaultHeaders", s+".connectionTimeout", s+".readTimeout")
+	}
+	if err := readHTTPSettings(r, tree, cfg, "", "pod."); err != nil {
+		return err
 	}
 	global, err := bdkEndpoint(r, tree, "", Endpoint{Scheme: "https", Port: 443})
 	if err != nil {
@@ -156,16 +163,23 @@ func bdkBot(r *reader, tree map[string]any, cfg *Config) error {
 	if cfg.PrivateKeyPath, err = r.filePath(tree, "bot.privateKey.path"); err != nil {
 		return err
 	}
+	oldKey, err := deprecatedPath(r, tree, "bot.privateKeyPath", "bot.privateKey.path", cfg.PrivateKeyPath)
+	if err != nil {
+		return err
+	}
 	content, err := r.str(tree, "bot.privateKey.content")
 	if err != nil {
 		return err
 	}
 	switch {
-	case content != "" && cfg.PrivateKeyPath != "":
+	case content != "" && (cfg.PrivateKeyPath != "" || oldKey != ""):
 		return r.errf("bot.privateKey", "sets both path and content; keep one")
 	case content != "":
 		cfg.PrivateKeyPEM = []byte(content)
 		cfg.keys["PrivateKeyPath"] = r.prefix + "bot.privateKey.content"
+	case oldKey != "":
+		cfg.PrivateKeyPath = oldKey
+		cfg.keys["PrivateKeyPath"] = r.prefix + "bot.privateKeyPath"
 	default:
 		cfg.keys["PrivateKeyPath"] = r.prefix + "bot.privateKey.path"
 	}
@@ -180,6 +194,14 @@ func bdkBot(r *reader, tree map[string]any, cfg *Config) error {
 		return err
 	}
 	cfg.keys["CertPath"] = r.prefix + "bot.certificate.path"
+	oldCert, err := deprecatedPath(r, tree, "bot.certificatePath", "bot.certificate.path", cfg.CertPath)
+	if err != nil {
+		return err
+	}
+	if oldCert != "" {
+		cfg.CertPath = oldCert
+		cfg.keys["CertPath"] = r.prefix + "bot.certificatePath"
+	}
 	if cfg.CertKeyPath, err = r.filePath(tree, "bot.certificate.keyPath"); err != nil {
 		return err
 	}
@@ -188,7 +210,36 @@ func bdkBot(r *reader, tree map[string]any, cfg *Config) error {
 		return err
 	}
 	cfg.keys["CertPassword"] = r.prefix + "bot.certificate.password"
+	oldPassword, err := r.str(tree, "bot.certificatePassword")
+	if err != nil {
+		return err
+	}
+	if oldPassword != "" {
+		// Compared, never echoed.
+		if cfg.CertPassword != "" && cfg.CertPassword != oldPassword {
+			return r.errf("bot.certificatePassword", "differs from bot.certificate.password; keep one (bot.certificate.password)")
+		}
+		cfg.CertPassword = oldPassword
+		cfg.keys["CertPassword"] = r.prefix + "bot.certificatePassword"
+		r.warnf("%s is deprecated (an older BDK key, still read); write it as %s", r.prefix+"bot.certificatePassword", r.prefix+"bot.certificate.password")
+	}
 	return nil
+}
+
+// deprecatedPath reads an older BDK key for a file (bot.privateKeyPath,
+// bot.certificatePath), which BDK 2.0 still accepts: it is used with a
+// warning naming the key to write instead, unless the current key names
+// another file.
+func deprecatedPath(r *reader, tree map[string]any, oldKey, newKey, current string) (string, error) {
+	p, err := r.filePath(tree, oldKey)
+	if err != nil || p == "" {
+		return "", err
+	}
+	if current != "" && current != p {
+		return "", r.errf(oldKey, "names %s but %s names %s; keep one (%s)", p, newKey, current, newKey)
+	}
+	r.warnf("%s is deprecated (an older BDK key, still read); write it as %s", r.prefix+oldKey, r.prefix+newKey)
+	return p, nil
 }
 
 func orNone(s string) string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,7 +20,7 @@ var legacyIgnored = []string{
 	"keyManagerProxyURL", "keyManagerProxyUsername", "keyManagerProxyPassword",
 	"truststorePassword", "datafeedVersion", "datafeedEventsThreadpoolSize",
 	"datafeedEventsErrorTimeout", "reuseDatafeedID", "showFirehoseErrors",
-	"connectionTimeout", "readTimeout", "authenticationFilterUrlPattern",
+	"authenticationFilterUrlPattern", "agentProxyPort", "keyManagerProxyPort",
 	"supportedUriSchemes", "agentConnectionTimeout", "authenticationType",
 }
 
@@ -58,6 +59,9 @@ func loadLegacy(r *reader, tree map[string]any, cfg *Config) error {
 		return err
 	}
 	cfg.keys["TrustStorePath"] = "truststorePath"
+	if err := readHTTPSettings(r, tree, cfg, ""); err != nil {
+		return err
+	}
 	minutes, ok, err := r.number(tree, "authTokenRefreshPeriod", "minutes as a number, such as 30")
 	if err != nil {
 		return err
@@ -210,6 +214,7 @@ func legacyKeys(r *reader, tree map[string]any, cfg *Config) error {
 	if cfg.CertPath, err = pathPair(r, tree, "botCertPath", "botCertName"); err != nil {
 		return err
 	}
+	cfg.CertPath = withP12(cfg.CertPath)
 	cfg.keys["CertPath"] = "botCertPath+botCertName"
 	if cfg.CertKeyPath, err = r.filePath(tree, "botCertKeyPath"); err != nil {
 		return err
@@ -220,6 +225,25 @@ func legacyKeys(r *reader, tree map[string]any, cfg *Config) error {
 	}
 	cfg.keys["CertPassword"] = "botCertPassword"
 	return nil
+}
+
+// withP12 is a certificate path as the old Python SDKs read botCertName:
+// they added ".p12" to it. A path with no such file, whose name has no
+// .p12 or .pfx ending, is taken with ".p12" when that file exists.
+func withP12(p string) string {
+	if p == "" {
+		return p
+	}
+	if ext := strings.ToLower(filepath.Ext(p)); ext == ".p12" || ext == ".pfx" {
+		return p
+	}
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	if _, err := os.Stat(p + ".p12"); err == nil {
+		return p + ".p12"
+	}
+	return p
 }
 
 // pathPair joins a folder key and a file name key, as the old SDKs did
@@ -248,11 +272,17 @@ func pathPair(r *reader, tree map[string]any, dirKey, nameKey string) (string, e
 	return r.resolve(filepath.Join(dir, name)), nil
 }
 
-// legacyProxy reads proxyURL/proxyUsername/proxyPassword; podProxy* wins
-// for the pod, which is the only service roster calls besides login.
+// legacyProxy reads proxyURL/proxyPort/proxyUsername/proxyPassword;
+// podProxy* wins for the pod, which is the only service roster calls
+// besides login. The old SDKs kept the port in its own key: a URL without
+// one takes it (without it, the proxy would be called on port 80).
 func legacyProxy(r *reader, tree map[string]any, cfg *Config) error {
 	for _, prefix := range []string{"podProxy", "proxy"} {
 		raw, err := r.str(tree, prefix+"URL")
+		if err != nil {
+			return err
+		}
+		port, hasPort, err := r.port(tree, prefix+"Port")
 		if err != nil {
 			return err
 		}
@@ -264,6 +294,9 @@ func legacyProxy(r *reader, tree map[string]any, cfg *Config) error {
 		if err != nil {
 			return err
 		}
+		if raw == "" && hasPort {
+			r.warnf("%sPort is set but %sURL is not, so it is unused", prefix, prefix)
+		}
 		if raw == "" || cfg.Proxy.URL != "" {
 			continue
 		}
@@ -271,10 +304,32 @@ func legacyProxy(r *reader, tree map[string]any, cfg *Config) error {
 		if err != nil {
 			return err
 		}
+		if hasPort {
+			if u, err = withProxyPort(r, prefix, u, port); err != nil {
+				return err
+			}
+		}
 		cfg.Proxy = Proxy{URL: u, Username: user, Password: pass}
 		cfg.keys["Proxy"] = prefix + "URL"
 	}
 	return nil
+}
+
+// withProxyPort puts <prefix>Port into a proxy URL that has no port, and
+// refuses one that names another.
+func withProxyPort(r *reader, prefix, proxyURL string, port int) (string, error) {
+	u, err := url.Parse(proxyURL)
+	if err != nil {
+		return "", r.errf(prefix+"URL", "expected a proxy address such as http://proxy.example.com:8080")
+	}
+	if p := u.Port(); p != "" {
+		if p != strconv.Itoa(port) {
+			return "", r.errf(prefix+"Port", "is %d but %sURL names port %s; keep one", port, prefix, p)
+		}
+		return proxyURL, nil
+	}
+	u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(port))
+	return u.String(), nil
 }
 
 // normaliseProxyURL checks a proxy address and adds the http:// an old

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -311,4 +313,87 @@ func decodeYAML(data []byte) (tree map[string]any, err error) {
 		return nil, nil
 	}
 	return m, nil
+}
+
+// maxTimeoutMillis bounds connectionTimeout and readTimeout.
+const maxTimeoutMillis = 600_000
+
+// readHTTPSettings reads defaultHeaders, connectionTimeout and readTimeout
+// from each section in order ("" is the top level; a later one adds to the
+// headers and overrides the timeouts), as both formats write them.
+func readHTTPSettings(r *reader, tree map[string]any, cfg *Config, sections ...string) error {
+	for _, sec := range sections {
+		for _, t := range []struct {
+			key string
+			p   *time.Duration
+		}{{sec + "connectionTimeout", &cfg.ConnectTimeout}, {sec + "readTimeout", &cfg.ReadTimeout}} {
+			ms, ok, err := r.integer(tree, t.key, 1, maxTimeoutMillis, "milliseconds from 1 to 600000 (10 minutes), such as 30000")
+			if err != nil {
+				return err
+			}
+			if ok {
+				*t.p = time.Duration(ms) * time.Millisecond
+			}
+		}
+		key := sec + "defaultHeaders"
+		v, ok, err := r.get(tree, key)
+		if err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		m, isMap := asMap(v)
+		if !isMap {
+			return r.errf(key, "expected header names with their values, such as\n  %s:\n    X-Api-Key: ${GATEWAY_KEY}\nfound %s", key, describe(v))
+		}
+		for _, name := range sortedKeys(m) {
+			if !validHeaderName(name) {
+				return r.errf(key, "%q is not an HTTP header name (letters, digits and - only)", name)
+			}
+			if reserved[http.CanonicalHeaderKey(name)] {
+				return r.errf(key, "%q is a header roster sets itself; it cannot be a default header", name)
+			}
+			// ${NAME} is taken from the environment; the value is never
+			// echoed, as it may be a gateway's key.
+			r.used[key+"."+name] = true
+			var val string
+			switch t := m[name].(type) {
+			case string:
+				if val, err = r.expandEnv(key+"."+name, t); err != nil {
+					return err
+				}
+			case int, int64, uint64, float64, json.Number:
+				val = fmt.Sprint(t)
+			default:
+				return r.errf(key+"."+name, "expected text (the header's value), found %s", describe(m[name]))
+			}
+			if strings.ContainsAny(val, "\r\n\x00") {
+				return r.errf(key+"."+name, "the value holds a line break, which cannot be sent in a header")
+			}
+			if cfg.DefaultHeaders == nil {
+				cfg.DefaultHeaders = map[string]string{}
+			}
+			cfg.DefaultHeaders[http.CanonicalHeaderKey(name)] = val
+		}
+	}
+	return nil
+}
+
+// reserved are the headers roster sets on every call.
+var reserved = map[string]bool{"Sessiontoken": true, "Keymanagertoken": true, "Content-Type": true,
+	"Content-Length": true, "Host": true, "Authorization": true}
+
+// validHeaderName reports whether s is a token as HTTP allows for a name.
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		ok := c == '-' || c == '_' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

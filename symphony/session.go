@@ -1,6 +1,7 @@
 package symphony
 
 import (
+	"cmp"
 	"context"
 	"crypto/rsa"
 	"crypto/tls"
@@ -106,10 +107,10 @@ func NewClient(cfg *Config, opts Options) (*Client, error) {
 		c.userAgent = "roster"
 	}
 	if c.connectTimeout <= 0 {
-		c.connectTimeout = DefaultConnectTimeout
+		c.connectTimeout = cmp.Or(cfg.ConnectTimeout, DefaultConnectTimeout)
 	}
 	if c.readTimeout <= 0 {
-		c.readTimeout = DefaultReadTimeout
+		c.readTimeout = cmp.Or(cfg.ReadTimeout, DefaultReadTimeout)
 	}
 	if c.cfg.Pod.Host == "" {
 		return nil, fmt.Errorf("%s: no pod host is set", cfg.source())
@@ -289,5 +290,9 @@ func (c *Client) secrets() []string {
 	c.mu.Lock()
 	tok := c.token
 	c.mu.Unlock()
-	return []string{tok, c.cfg.Proxy.Password, c.cfg.CertPassword, c.cfg.PrivateKeyPassword}
+	secrets := []string{tok, c.cfg.Proxy.Password, c.cfg.CertPassword, c.cfg.PrivateKeyPassword}
+	for _, v := range c.cfg.DefaultHeaders {
+		secrets = append(secrets, v)
+	}
+	return secrets
 }

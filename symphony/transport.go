@@ -153,6 +153,9 @@ func (c *Client) send(ctx context.Context, rq request) (*reply, error) {
 	if err != nil {
 		return nil, &APIError{Op: rq.op, Message: fmt.Sprintf("%s: bad address %s: %v", rq.op, rq.endpoint.BaseURL(), err), Err: err}
 	}
+	for k, v := range c.cfg.DefaultHeaders {
+		req.Header.Set(k, v) // first: roster's own headers below win
+	}
 	if rq.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
