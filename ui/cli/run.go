@@ -121,11 +121,14 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "\n%s\n", words.DryRun)
 		return d.ExitCode()
 	case !f.Yes:
-		what := "this change"
-		if n := job.ToGo(); n != 1 {
-			what = "these " + words.Counted(n, "change", "changes")
+		what := "make this change"
+		switch n := job.ToGo(); {
+		case n == 0: // a resume that only settles what the journal left unconfirmed
+			what = "settle the journal's unconfirmed users from the member list"
+		case n != 1:
+			what = "make these " + words.Counted(n, "change", "changes")
 		}
-		fmt.Fprintf(stdout, "\nNothing was changed. To make %s, run the same command again with --yes.\n", what)
+		fmt.Fprintf(stdout, "\nNothing was changed. To %s, run the same command again with --yes.\n", what)
 		return bulk.ExitInput
 	}
 	if sig.ctx.Err() != nil {
