@@ -23,6 +23,10 @@ type Options struct {
 	DryRun     bool              // --dry-run: the preview cannot start a run
 	Limits     bulk.Limits       // --max-wait, --max-outage
 
+	// AllowRemovingLastOwner is --allow-removing-last-owner: a removal of
+	// every owner but the bot is not asked about again.
+	AllowRemovingLastOwner bool
+
 	// Offered files come first in the pickers, pre-selected (the demo's).
 	OfferConfigs []string
 	OfferCSVs    []string

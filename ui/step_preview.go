@@ -35,7 +35,7 @@ func newPreviewStep(sh *shared) *previewStep {
 func (s *previewStep) request() bulk.Request {
 	o := s.sh.opts
 	return bulk.Request{Mode: s.mode, Interval: o.Interval, Window: o.Window, OutDir: o.OutDir,
-		Resume: o.Resume, DryRun: o.DryRun, Now: s.sh.now}
+		Resume: o.Resume, DryRun: o.DryRun, Now: s.sh.now, AllowRemovingLastOwner: o.AllowRemovingLastOwner}
 }
 
 // enter builds the plan of what the earlier steps chose.
@@ -51,7 +51,7 @@ func (s *previewStep) build() tea.Cmd {
 }
 
 func (s *previewStep) startable() bool {
-	return s.job != nil && s.job.Decision.Startable() && !s.sh.opts.DryRun
+	return s.job != nil && (s.job.Decision.Startable() || s.job.Decision.LastOwner) && !s.sh.opts.DryRun
 }
 
 // refused is the job's refusal of the run, the headless run's words: ""
@@ -80,8 +80,16 @@ func (s *previewStep) canToggleResume() bool {
 // itself, always (even with --yes). A plan that needs more confirmed adds
 // its question after it; y answers the one on screen and shows the next,
 // the last y starts, n or esc drops them all.
+//
+// A removal of every owner but the bot (refused without
+// --allow-removing-last-owner) asks a second question; its y is the flag:
+// the job decides again with it, as a second command would.
 func (s *previewStep) questions() []string {
-	return []string{words.StartQuestion(s.job.Plan, s.job.Decision.Resume)}
+	qs := []string{words.StartQuestion(s.job.Plan, s.job.Decision.Resume)}
+	if s.job.Decision.LastOwner {
+		qs = append(qs, words.LastOwnerQuestion(s.job.Decision))
+	}
+	return qs
 }
 
 // confirming is true while a question is on screen.
@@ -111,6 +119,13 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 			case key.Matches(msg, k.Confirm):
 				s.asking = s.asking[1:]
 				if !s.confirming() {
+					if s.job.Decision.LastOwner {
+						s.job.AllowRemovingLastOwner = true
+						s.job.Decide(s.job.Resume)
+					}
+					if !s.job.Decision.Startable() {
+						return nil // decided again (another run took the room): the refusal shows
+					}
 					return s.sh.announce(startRunMsg{job: s.job})
 				}
 			case key.Matches(msg, k.Cancel):
@@ -238,6 +253,8 @@ func (s *previewStep) startLine() string {
 			yes = "y: yes"
 		}
 		return st.Warn.Bold(true).Render(wrap(s.asking[0]+" "+yes+" · n: not yet", s.w))
+	case d.LastOwner:
+		return st.Warn.Render(wrap(s.refused(), s.w))
 	case d.Verdict == bulk.Blocked:
 		return st.Bad.Render(wrap(s.refused()+" Fix the problems marked ✗.", s.w))
 	case !d.Startable() && d.Verdict != bulk.NothingToDo:

@@ -119,6 +119,12 @@ type Plan struct {
 	Actions  []Item // to do, in input order
 	SetAside []Item // already member / not member, inactive, unknown, external, duplicate, bad row
 
+	// Removal: the actions that remove an owner of the room (the bot's
+	// included), and whether they remove every owner but the bot (the
+	// room had one): Job.Decide blocks that unless the request allows it.
+	OwnersRemoved    []Item
+	RemovesLastOwner bool
+
 	Permission Permission
 	Interval   time.Duration // pace that applies above PaceThreshold members
 	Estimate   time.Duration // expected duration of the run, WindowWait included

@@ -79,7 +79,10 @@
 //     PromoteOnly set: promoted, not added again.
 //   - Removal mode ignores owner flags, removes inactive and external
 //     members too (clearing them out is often the point), and removes the
-//     bot itself last.
+//     bot itself last. Its plan names every owner it removes
+//     (OwnersRemoved); one that removes every owner but the bot
+//     (RemovesLastOwner) is Blocked, with Decision.LastOwner, unless
+//     Request.AllowRemovingLastOwner.
 //   - Two values naming one user (an email and an ID) make the second a
 //     duplicate, like csvsource's duplicates of one value.
 //   - Retry budget. 429/5xx/network errors of a membership call are

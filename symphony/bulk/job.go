@@ -72,6 +72,10 @@ type Request struct {
 	DryRun     bool             // decide, then stop before the first change
 	Now        func() time.Time // the clock of the working-hours warning; nil = time.Now
 	Limits     Limits           // --max-wait, --max-outage; zero fields keep the config's
+
+	// AllowRemovingLastOwner lets a removal take away every owner of the
+	// room but the bot; without it such a plan is Blocked.
+	AllowRemovingLastOwner bool
 }
 
 // Limits are the operator's bounds on waiting for the pod (--max-wait,
@@ -317,6 +321,10 @@ type Decision struct {
 	Blocks  []Warning   // Blocked: the warnings that block
 	OutDir  string      // where the journal was looked for
 	Found   bool        // CannotResume: the journal at fault was found in the out folder, not named
+
+	// Blocked only because the removal takes the last owner but the bot:
+	// Request.AllowRemovingLastOwner (asked for) lets it start.
+	LastOwner bool
 }
 
 // Startable reports whether the run may start.
@@ -344,17 +352,22 @@ func (j *Job) Decide(choice ResumeChoice) {
 			return
 		}
 	}
-	j.Decision = decide(j.Plan, j.OutDir, choice)
+	j.Decision = decide(j.Plan, j.OutDir, choice, j.AllowRemovingLastOwner)
 }
 
-func decide(p *Plan, outDir string, choice ResumeChoice) Decision {
+func decide(p *Plan, outDir string, choice ResumeChoice, allowLastOwner bool) Decision {
 	d := Decision{OutDir: outDir}
-	if p.Blocked() {
+	lastOwner := p.RemovesLastOwner && !allowLastOwner
+	if p.Blocked() || lastOwner {
 		d.Verdict = Blocked
 		for _, w := range p.Warnings {
 			if w.Level == LevelBlock {
 				d.Blocks = append(d.Blocks, w)
 			}
+		}
+		if lastOwner {
+			d.Blocks = append(d.Blocks, lastOwnerBlock(p))
+			d.LastOwner = !p.Blocked()
 		}
 		return d
 	}

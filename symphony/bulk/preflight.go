@@ -2,6 +2,7 @@ package bulk
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -21,6 +22,7 @@ func (p *Plan) preflight(roster roomMembers, now time.Time) {
 			p.MembersAfter--
 			if roster.owner[it.UserID] {
 				p.OwnersAfter--
+				p.OwnersRemoved = append(p.OwnersRemoved, it)
 			}
 		case it.PromoteOnly:
 			p.OwnersAfter++
@@ -33,6 +35,16 @@ func (p *Plan) preflight(roster roomMembers, now time.Time) {
 			}
 		}
 	}
+	others, othersRemoved := p.OwnersBefore, 0
+	if roster.owner[p.Caller.UserID] {
+		others--
+	}
+	for _, it := range p.OwnersRemoved {
+		if it.UserID != p.Caller.UserID {
+			othersRemoved++
+		}
+	}
+	p.RemovesLastOwner = others > 0 && othersRemoved == others
 	p.Permission = permission(p, roster)
 	work, paced := estimate(p.Mode, p.Actions, p.MembersBefore, p.Interval, p.CallTime)
 	p.PacedCalls = paced
@@ -258,6 +270,9 @@ func warnings(p *Plan, roster roomMembers, now time.Time, spans []Span) []Warnin
 		}
 		add(level, "owners", "the room will have %s; Symphony recommends at least 2", plural(p.OwnersAfter, "owner", "owners"))
 	}
+	if n := len(p.OwnersRemoved); n > 0 {
+		add(LevelWarn, "owners-removed", "the list removes %s of the room: %s", plural(n, "owner", "owners"), ownerNames(p))
+	}
 	if p.Mode == ModeRemove && len(p.Actions) > 0 && p.Actions[len(p.Actions)-1].UserID == p.Caller.UserID && p.Caller.UserID != 0 {
 		add(LevelWarn, "self", "the list removes the bot itself; it is removed last, after everyone else")
 	}
@@ -284,6 +299,52 @@ func countOutcome(items []Item, o Outcome) int {
 		}
 	}
 	return n
+}
+
+// ownerNames names every owner the removal removes, with their line:
+// "Ann Lee (line 3), the bot itself (line 9)".
+func ownerNames(p *Plan) string {
+	names := make([]string, len(p.OwnersRemoved))
+	for i, it := range p.OwnersRemoved {
+		names[i] = fmt.Sprintf("%s (line %d)", itemName(it), it.Line)
+		if it.UserID == p.Caller.UserID {
+			names[i] = fmt.Sprintf("the bot itself (line %d)", it.Line)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// itemName is a user as the operator knows them: the pod's name, else
+// the value in the list.
+func itemName(it Item) string {
+	if it.Name != "" {
+		return it.Name
+	}
+	return it.Input
+}
+
+// lastOwnerBlock is the block of a removal that would leave the bot as
+// the room's only owner (or no owner at all, when the bot goes too).
+func lastOwnerBlock(p *Plan) Warning {
+	var names []string
+	for _, it := range p.OwnersRemoved {
+		if it.UserID != p.Caller.UserID {
+			names = append(names, fmt.Sprintf("%s (line %d)", itemName(it), it.Line))
+		}
+	}
+	left := "the bot as its only owner"
+	for _, it := range p.OwnersRemoved {
+		if it.UserID == p.Caller.UserID {
+			left = "no owner at all, since the bot goes too"
+		}
+	}
+	which := "the last owner"
+	if len(names) > 1 {
+		which = "every owner"
+	}
+	return Warning{Level: LevelBlock, Code: "last-owner", Message: fmt.Sprintf(
+		"the list removes %s, %s of the room other than the bot: the room would be left with %s",
+		strings.Join(names, ", "), which, left)}
 }
 
 // WorkingHours reports whether t (in its own location) falls on Monday to

@@ -121,6 +121,9 @@ Run flags:
   --column NAME      the user column, when the header is ambiguous
   --stream ID        the room's stream ID, either base64 form (alias --room)
   --remove           remove the users instead of adding them
+  --allow-removing-last-owner
+                     let --remove take every owner of the room but the bot
+                     (refused otherwise, exit 2)
   --interval D       pace between changes above 500 members (default 3s)
   --max-wait D       the longest single wait for the pod (default 15m); a pod
                      asking for longer stops the run, resumable (exit 3)

@@ -15,7 +15,7 @@ import (
 // runFlags are the run's flags (the CLI contract of DESIGN.md).
 type runFlags struct {
 	Config, Auth, CSV, Column, Stream string
-	Remove                            bool
+	Remove, AllowRemovingLastOwner    bool
 	Interval                          time.Duration // parsed once by parseRunFlags; 0 is the default pace
 	Window                            *bulk.Window  // --window with --weekends; nil when none is set
 	Weekends                          bool
@@ -71,6 +71,7 @@ func runFlagSet(f *runFlags, room, window *string) *flagSet {
 	fs.str("stream", " (the room's stream ID)", &f.Stream)
 	fs.str("room", " (the room's stream ID)", room) // alias of --stream
 	fs.boolean("remove", &f.Remove)
+	fs.boolean("allow-removing-last-owner", &f.AllowRemovingLastOwner)
 	fs.value("interval", " such as 3s or 3", func(v string) (err error) {
 		f.Interval, err = parseInterval(v)
 		return err

@@ -52,7 +52,7 @@ func isTerminal(v any) bool {
 func (f runFlags) request() bulk.Request {
 	req := bulk.Request{ConfigPath: f.Config, Auth: symphony.AuthMethod(f.Auth), CSVPath: f.CSV, Column: f.Column,
 		Stream: f.Stream, Interval: f.Interval, Window: f.Window, OutDir: f.Out, DryRun: f.DryRun,
-		Limits: bulk.Limits{MaxWait: f.MaxWait, MaxOutage: f.MaxOutage}}
+		Limits: bulk.Limits{MaxWait: f.MaxWait, MaxOutage: f.MaxOutage}, AllowRemovingLastOwner: f.AllowRemovingLastOwner}
 	if f.Remove {
 		req.Mode = bulk.ModeRemove
 	}

@@ -11,13 +11,16 @@ import (
 // Face is what differs in how the two faces tell the operator to act: the
 // headless command names a flag, the wizard a key.
 type Face struct {
-	Resume     string // how to ask for a resume: "add --resume", "press r"
-	ResumeFile string // how to resume a journal by name
+	Resume         string // how to ask for a resume: "add --resume", "press r"
+	ResumeFile     string // how to resume a journal by name
+	AllowLastOwner string // how to remove the last owner but the bot anyway
 }
 
 var (
-	Headless = Face{Resume: "add --resume", ResumeFile: "name it with --resume FILE"}
-	Wizard   = Face{Resume: "press r", ResumeFile: "start roster with --resume FILE"}
+	Headless = Face{Resume: "add --resume", ResumeFile: "name it with --resume FILE",
+		AllowLastOwner: "run again with --allow-removing-last-owner"}
+	Wizard = Face{Resume: "press r", ResumeFile: "start roster with --resume FILE",
+		AllowLastOwner: "press s: roster asks about it after the start question"}
 )
 
 // Refusal is why a decision refuses the run, and how to go on: the same
@@ -30,7 +33,11 @@ func Refusal(d bulk.Decision, f Face) string {
 		for i, w := range d.Blocks {
 			why[i] = w.Message
 		}
-		return "The run cannot start: " + strings.Join(why, "; ") + "\nNothing was changed."
+		text := "The run cannot start: " + strings.Join(why, "; ") + "\nNothing was changed."
+		if d.LastOwner {
+			text += " To remove anyway, " + f.AllowLastOwner + "."
+		}
+		return text
 	case bulk.Unfinished:
 		return fmt.Sprintf("An unfinished run of this same list into this room is in the journal %s (%s done).\n"+
 			"Nothing was changed. To continue it, %s (finished users are skipped); to start over, move that journal away.",
@@ -63,6 +70,17 @@ func Damaged(je *bulk.JournalError, outDir string, f Face) string {
 		"Nothing was changed: it may hold what an earlier run did, so it is not passed over. "+
 		"If it is not this run's journal, keep it aside (move it out of %s) and run again; to resume a journal by name, %s.",
 		je.Path, why, outDir, f.ResumeFile)
+}
+
+// LastOwnerQuestion is the wizard's second question before a removal that
+// takes every owner of the room but the bot: the block's own words.
+func LastOwnerQuestion(d bulk.Decision) string {
+	for _, w := range d.Blocks {
+		if w.Code == "last-owner" {
+			return "Also: " + w.Message + ". Remove anyway?"
+		}
+	}
+	return ""
 }
 
 // Notice is what a decision that lets the run start says on the way; "" for nothing.
