@@ -352,10 +352,16 @@ func (j *Job) Decide(choice ResumeChoice) {
 			return
 		}
 	}
-	j.Decision = decide(j.Plan, j.OutDir, choice, j.AllowRemovingLastOwner)
+	j.Decision = decideAllowing(j.Plan, j.OutDir, choice, j.AllowRemovingLastOwner)
 }
 
-func decide(p *Plan, outDir string, choice ResumeChoice, allowLastOwner bool) Decision {
+// decide is the decision on a plan whose removal of the last owner, if
+// any, is not allowed.
+func decide(p *Plan, outDir string, choice ResumeChoice) Decision {
+	return decideAllowing(p, outDir, choice, false)
+}
+
+func decideAllowing(p *Plan, outDir string, choice ResumeChoice, allowLastOwner bool) Decision {
 	d := Decision{OutDir: outDir}
 	lastOwner := p.RemovesLastOwner && !allowLastOwner
 	if p.Blocked() || lastOwner {
