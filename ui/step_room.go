@@ -68,6 +68,9 @@ func newRoomStep(sh *shared) *roomStep {
 	in.KeyMap.AcceptSuggestion.SetEnabled(false)
 	in.KeyMap.NextSuggestion.SetEnabled(false)
 	in.KeyMap.PrevSuggestion.SetEnabled(false)
+	// ctrl+v would run a clipboard program (xclip, pbpaste...): the
+	// terminal's own paste arrives as typed text and is enough
+	in.KeyMap.Paste.SetEnabled(false)
 	in.Focus()
 	return &roomStep{sh: sh, input: in, work: newBusy(), list: newPickList(nil), auto: sh.opts.Stream != ""}
 }
@@ -241,8 +244,7 @@ func (s *roomStep) key(msg tea.KeyMsg) tea.Cmd {
 	case !focused && msg.String() == "/":
 		s.input.Focus()
 		return nil
-	case (!focused || msg.Type != tea.KeyRunes) && s.list.move(msg, k):
-		// in the field, letters are text: only the arrows and page keys move
+	case (!focused || listKey(msg)) && s.list.move(msg, k):
 		return nil
 	case !focused:
 		return nil
@@ -254,6 +256,16 @@ func (s *roomStep) key(msg tea.KeyMsg) tea.Cmd {
 		return tea.Batch(cmd, s.edited())
 	}
 	return cmd
+}
+
+// listKey is true for the keys that move the list while the field has the
+// focus: ↑ ↓ pgup pgdn. Letters are text, and home and end move in the field.
+func listKey(msg tea.KeyMsg) bool {
+	switch msg.Type {
+	case tea.KeyUp, tea.KeyDown, tea.KeyPgUp, tea.KeyPgDown:
+		return true
+	}
+	return false
 }
 
 // chosen is true when enter picks the room under the cursor: the list

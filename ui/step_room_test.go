@@ -90,6 +90,11 @@ func TestRoomStepFieldEditsAtTheCursor(t *testing.T) {
 	if got := s.input.Value(); got != "iWyZBIOdQQzQj0tKOLRivX___-u6YeyZdA==" {
 		t.Fatalf("input = %q", got)
 	}
+	// home and end move in the field, not in the list
+	press(t, m, "home", "x", "end", "y")
+	if got := s.input.Value(); got != "xiWyZBIOdQQzQj0tKOLRivX___-u6YeyZdA==y" {
+		t.Fatalf("input = %q", got)
+	}
 }
 
 // Typing searches the pod once the keys pause: a search is due only for

@@ -32,6 +32,14 @@ func (s *tmuxSession) keys(keys ...string) {
 	}
 }
 
+// resize sets the terminal's size, as a user dragging the window would.
+func (s *tmuxSession) resize(w, h int) {
+	s.t.Helper()
+	if out, err := s.run("resize-window", "-t", "roster", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)); err != nil {
+		s.t.Fatalf("resize-window: %v: %s", err, out)
+	}
+}
+
 func (s *tmuxSession) screen() string {
 	out, _ := s.run("capture-pane", "-p", "-J", "-t", "roster")
 	return out
@@ -123,8 +131,15 @@ func TestDemoInTmux(t *testing.T) {
 	if planned == 0 {
 		t.Fatalf("the demo plans no change:\n%s", sc)
 	}
+	// On a small terminal the plan scrolls, and the start line and the
+	// question stay on screen under it.
+	s.resize(80, 14)
+	s.waitText("s: start", "more below", "? more keys")
+	s.keys("End")
+	s.waitText("s: start", "more above")
 	s.keys("s")
-	s.waitText("Really add")
+	s.waitText("Really add", "y start")
+	s.resize(120, 40)
 	s.keys("y")
 	s.waitText("Adding", "LINE")
 	s.keys("p")
