@@ -91,20 +91,32 @@ func (w *Window) NextOpen(t time.Time) time.Time {
 	if w.Open(t) {
 		return t
 	}
-	// The window opens at its daily start or, with weekends, at the
-	// midnight that begins a Saturday; the first such moment after t that
-	// is open is the answer. Dates are built with time.Date so that a
-	// daylight-saving change moves the clock time, not the answer.
+	if next := w.firstAfter(t, true); !next.IsZero() {
+		return next
+	}
+	return t // unreachable for a valid window
+}
+
+// firstAfter is the first moment after t at which the window turns open (or
+// closed): its daily start (end) or, with weekends, the midnight that begins
+// a Saturday (ends a Sunday). Dates are built with time.Date so that a
+// daylight-saving change moves the clock time, not the answer. The zero
+// time when there is none within nine days.
+func (w *Window) firstAfter(t time.Time, open bool) time.Time {
+	clock, edge := w.Start, time.Saturday
+	if !open {
+		clock, edge = w.End, time.Monday
+	}
 	y, mo, d := t.Date()
 	best := time.Time{}
 	for day := 0; day <= 8; day++ {
 		midnight := time.Date(y, mo, d+day, 0, 0, 0, 0, t.Location())
-		candidates := []time.Time{atClock(midnight, w.Start)}
-		if w.Weekends && midnight.Weekday() == time.Saturday {
+		candidates := []time.Time{atClock(midnight, clock)}
+		if w.Weekends && midnight.Weekday() == edge {
 			candidates = append(candidates, midnight)
 		}
 		for _, c := range candidates {
-			if c.After(t) && w.Open(c) && (best.IsZero() || c.Before(best)) {
+			if c.After(t) && w.Open(c) == open && (best.IsZero() || c.Before(best)) {
 				best = c
 			}
 		}
@@ -112,7 +124,7 @@ func (w *Window) NextOpen(t time.Time) time.Time {
 			return best
 		}
 	}
-	return t // unreachable for a valid window
+	return time.Time{}
 }
 
 // atClock is the wall-clock time d after midnight on midnight's day.
@@ -129,8 +141,7 @@ func sinceMidnight(t time.Time) time.Duration {
 }
 
 // NextClose is the first time after t when the window is closed: t itself
-// when it is closed now. A window that never closes (it cannot: start and
-// end differ) would give the zero time.
+// when it is closed now; the zero time for a nil window, which never closes.
 func (w *Window) NextClose(t time.Time) time.Time {
 	if w == nil {
 		return time.Time{}
@@ -138,26 +149,7 @@ func (w *Window) NextClose(t time.Time) time.Time {
 	if !w.Open(t) {
 		return t
 	}
-	// The window closes at its daily end or, with weekends, at the
-	// midnight that ends a Sunday.
-	y, mo, d := t.Date()
-	best := time.Time{}
-	for day := 0; day <= 8; day++ {
-		midnight := time.Date(y, mo, d+day, 0, 0, 0, 0, t.Location())
-		candidates := []time.Time{atClock(midnight, w.End)}
-		if w.Weekends && midnight.Weekday() == time.Monday {
-			candidates = append(candidates, midnight)
-		}
-		for _, c := range candidates {
-			if c.After(t) && !w.Open(c) && (best.IsZero() || c.Before(best)) {
-				best = c
-			}
-		}
-		if !best.IsZero() {
-			return best
-		}
-	}
-	return time.Time{}
+	return w.firstAfter(t, false)
 }
 
 // Span is a stretch of time the run works in: from Start to End.
