@@ -211,7 +211,7 @@ func LoadConfig(path string) (*Config, error) {
 	if info.IsDir() {
 		return nil, &ConfigError{File: path, Msg: "is a folder; give the path of a config.json or config.yaml file"}
 	}
-	if why := notAFile(info); why != "" {
+	if why := NotAFile(info); why != "" {
 		return nil, &ConfigError{File: path, Msg: why + "; give the path of a config.json or config.yaml file"}
 	}
 	if info.Size() > maxConfigSize {

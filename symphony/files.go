@@ -12,10 +12,11 @@ import (
 // of every public CA is under 300 KiB.
 const maxFileSize = 1 << 20
 
-// notAFile says why path is not a regular file ("" when it is one). It
-// looks without opening: opening a FIFO blocks until a writer comes, and a
-// device such as /dev/zero or /dev/urandom never ends.
-func notAFile(info os.FileInfo) string {
+// NotAFile says why a file is not a regular one ("" when it is one), from
+// what os.Stat says: look before opening, since opening a FIFO blocks
+// until a writer comes, and a device such as /dev/zero or /dev/urandom
+// never ends. bulk says it of journals with the same words.
+func NotAFile(info os.FileInfo) string {
 	m := info.Mode()
 	switch {
 	case m.IsRegular():
@@ -41,7 +42,7 @@ func readFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if why := notAFile(info); why != "" {
+	if why := NotAFile(info); why != "" {
 		return nil, fmt.Errorf("%s %s", path, why)
 	}
 	f, err := os.Open(path)

@@ -454,26 +454,13 @@ func regularFile(path string) error {
 		why = fmt.Sprintf("cannot be read: %v", pathCause(err))
 	case st.IsDir():
 		why = "is a folder; give the journal file, or ask to find it in the out folder"
-	case !st.Mode().IsRegular():
-		why = fmt.Sprintf("is not a regular file (%s); a journal is a file roster wrote", fileKind(st.Mode()))
+	case symphony.NotAFile(st) != "":
+		why = symphony.NotAFile(st) + "; a journal is a file roster wrote"
 	}
 	if why != "" {
 		return &JournalError{Path: path, Why: why}
 	}
 	return nil
-}
-
-// fileKind names what a file that is not a regular one is.
-func fileKind(m os.FileMode) string {
-	switch {
-	case m&os.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&os.ModeDevice != 0, m&os.ModeCharDevice != 0:
-		return "a device"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	}
-	return "not a plain file"
 }
 
 // Start starts the run the job decided: the runner makes the out folder

@@ -1,6 +1,7 @@
 package bulk
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -306,21 +307,19 @@ func countOutcome(items []Item, o Outcome) int {
 func ownerNames(p *Plan) string {
 	names := make([]string, len(p.OwnersRemoved))
 	for i, it := range p.OwnersRemoved {
-		names[i] = fmt.Sprintf("%s (line %d)", itemName(it), it.Line)
-		if it.UserID == p.Caller.UserID {
-			names[i] = fmt.Sprintf("the bot itself (line %d)", it.Line)
-		}
+		names[i] = ownerLabel(p, it)
 	}
 	return strings.Join(names, ", ")
 }
 
-// itemName is a user as the operator knows them: the pod's name, else
-// the value in the list.
-func itemName(it Item) string {
-	if it.Name != "" {
-		return it.Name
+// ownerLabel is an owner as the operator knows them, with the line: the
+// pod's name, else the value in the list; the bot is "the bot itself".
+func ownerLabel(p *Plan, it Item) string {
+	name := cmp.Or(it.Name, it.Input)
+	if it.UserID == p.Caller.UserID {
+		name = "the bot itself"
 	}
-	return it.Input
+	return fmt.Sprintf("%s (line %d)", name, it.Line)
 }
 
 // lastOwnerBlock is the block of a removal that would leave the bot as
@@ -329,7 +328,7 @@ func lastOwnerBlock(p *Plan) Warning {
 	var names []string
 	for _, it := range p.OwnersRemoved {
 		if it.UserID != p.Caller.UserID {
-			names = append(names, fmt.Sprintf("%s (line %d)", itemName(it), it.Line))
+			names = append(names, ownerLabel(p, it))
 		}
 	}
 	left := "the bot as its only owner"

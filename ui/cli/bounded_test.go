@@ -88,8 +88,8 @@ func TestEndlessFilesAreRefused(t *testing.T) {
 		{"key FIFO", run(legacyConfigWith(t, pod.ConfigPath(), dir, "key-fifo.json", keyIn(fifo))), []string{"--config", `"botRSA`, fifo, "named pipe"}},
 		{"truststore /dev/urandom", run(legacyConfigWith(t, pod.ConfigPath(), dir, "ca-random.json", map[string]string{"truststorePath": "/dev/urandom"})), []string{"--config", "truststorePath", "/dev/urandom", "is a device"}},
 		{"truststore FIFO", run(legacyConfigWith(t, pod.ConfigPath(), dir, "ca-fifo.json", map[string]string{"truststorePath": fifo})), []string{"--config", "truststorePath", fifo, "named pipe"}},
-		{"--resume /dev/zero", run(pod.ConfigPath(), "--resume", "/dev/zero"), []string{"Cannot resume", "/dev/zero", "not a regular file", "a device"}},
-		{"--resume FIFO", run(pod.ConfigPath(), "--resume", fifo), []string{"Cannot resume", fifo, "not a regular file", "a named pipe"}},
+		{"--resume /dev/zero", run(pod.ConfigPath(), "--resume", "/dev/zero"), []string{"Cannot resume", "/dev/zero", "is a device, not a file"}},
+		{"--resume FIFO", run(pod.ConfigPath(), "--resume", fifo), []string{"Cannot resume", fifo, "is a named pipe"}},
 		{"a journal of zeros in --out", append(run(pod.ConfigPath(), "--resume"), "--out", zeros), []string{filepath.Join(zeros, "roster-zeros.jsonl"), "line 1", "over 1,048,576 bytes", "keep it aside", "--resume FILE"}},
 		{"a FIFO journal in --out", append(run(pod.ConfigPath(), "--resume"), "--out", pipes), []string{filepath.Join(pipes, "roster-pipe.jsonl"), "a named pipe", "keep it aside"}},
 	} {
