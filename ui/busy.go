@@ -1,9 +1,15 @@
 package ui
 
 import (
+	"context"
+	"time"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"roster/symphony"
+	"roster/ui/words"
 )
 
 // busy is a screen's slow work (load a config, read a list, read a room,
@@ -12,8 +18,19 @@ import (
 // dropped. Every step uses this one type.
 type busy struct {
 	spin spinner.Model
-	what string // what is being done, as the screen says it; "" when idle
-	gen  int    // of the work in flight: its answer carries it
+	what string               // what is being done, as the screen says it; "" when idle
+	gen  int                  // of the work in flight: its answer carries it
+	stop context.CancelFunc   // cancels the work's context; nil when idle
+	wait *symphony.WaitNotice // the pod's client is waiting to retry: counted down under what
+}
+
+// busyWaitMsg is a wait the work's client started (a retry), for the view
+// to count down.
+type busyWaitMsg struct {
+	owner   *busy
+	gen     int
+	notice  symphony.WaitNotice
+	notices <-chan symphony.WaitNotice
 }
 
 // busyDoneMsg is the answer of a piece of work, tagged with the busy that
@@ -32,10 +49,43 @@ func newBusy() busy { return busy{spin: spinner.New(spinner.WithSpinner(spinner.
 // start runs work off the update loop behind the spinner; what the work
 // returns comes back from update once, unless cancelled or overtaken.
 func (b *busy) start(what string, work tea.Cmd) tea.Cmd {
+	return b.startWith(context.Background(), what, func(context.Context) tea.Cmd { return work })
+}
+
+// startWith is start for work that calls the pod: its context is
+// cancelled with the work (esc), and the waits its client makes before a
+// retry are shown, counted down, under what is being done.
+func (b *busy) startWith(parent context.Context, what string, work func(context.Context) tea.Cmd) tea.Cmd {
+	b.cancel()
 	b.what = what
 	b.gen++
 	owner, gen := b, b.gen
-	return tea.Batch(b.spin.Tick, func() tea.Msg { return busyDoneMsg{owner: owner, gen: gen, msg: work()} })
+	ctx, stop := context.WithCancel(parent)
+	b.stop = stop
+	notices := make(chan symphony.WaitNotice, 8)
+	ctx = symphony.WithWaitNotice(ctx, func(n symphony.WaitNotice) {
+		select {
+		case notices <- n:
+		default: // the view shows the latest; one dropped under a burst is overtaken anyway
+		}
+	})
+	cmd := work(ctx)
+	return tea.Batch(b.spin.Tick, listenWaits(owner, gen, notices), func() tea.Msg {
+		msg := cmd()
+		close(notices) // the client calls the notice within the work: none comes after
+		return busyDoneMsg{owner: owner, gen: gen, msg: msg}
+	})
+}
+
+// listenWaits takes the next wait the work's client announces.
+func listenWaits(owner *busy, gen int, notices <-chan symphony.WaitNotice) tea.Cmd {
+	return func() tea.Msg {
+		n, ok := <-notices
+		if !ok {
+			return nil
+		}
+		return busyWaitMsg{owner: owner, gen: gen, notice: n, notices: notices}
+	}
 }
 
 // active is true while work is on its way.
@@ -43,6 +93,11 @@ func (b *busy) active() bool { return b.what != "" }
 
 // cancel drops the work in flight: its answer will not be taken.
 func (b *busy) cancel() {
+	if b.stop != nil {
+		b.stop() // a wait in the client ends at once
+		b.stop = nil
+	}
+	b.wait = nil
 	if b.active() {
 		b.what = ""
 		b.gen++
@@ -59,8 +114,19 @@ func (b *busy) update(msg tea.Msg, k KeyMap) (answer tea.Msg, handled bool, cmd 
 		if msg.owner != b || msg.gen != b.gen || !b.active() {
 			return nil, true, nil // left behind: dropped
 		}
-		b.what = ""
+		b.what, b.wait = "", nil
+		if b.stop != nil {
+			b.stop()
+			b.stop = nil
+		}
 		return msg.msg, true, nil
+	case busyWaitMsg:
+		if msg.owner != b || msg.gen != b.gen || !b.active() {
+			return nil, true, nil
+		}
+		n := msg.notice
+		b.wait = &n
+		return nil, true, listenWaits(msg.owner, msg.gen, msg.notices)
 	case spinner.TickMsg:
 		if msg.ID != b.spin.ID() {
 			return nil, false, nil
@@ -83,8 +149,17 @@ func (b *busy) update(msg tea.Msg, k KeyMap) (answer tea.Msg, handled bool, cmd 
 	return nil, false, nil
 }
 
-// view is the spinner and what is being done.
-func (b *busy) view() string { return b.spin.View() + " " + b.what }
+// view is the spinner and what is being done, with the wait before a
+// retry counted down while there is one.
+func (b *busy) view() string {
+	v := b.spin.View() + " " + b.what
+	if w := b.wait; w != nil {
+		if left := time.Until(w.Until); left > 0 {
+			v += "\n  " + words.RetryWait(left, w.Until.Local().Format("15:04:05"), w.Attempt, words.WaitReason(w.Op, w.Err))
+		}
+	}
+	return v
+}
 
 // help is the keys while busy: esc cancels.
 func (b *busy) help(k KeyMap) bindings { return k.cancelHelp() }

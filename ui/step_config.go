@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 
@@ -40,8 +41,10 @@ func (s *configStep) enter(made) tea.Cmd {
 
 func (s *configStep) load(path string) tea.Cmd {
 	s.errPath, s.err = path, nil
-	return s.work.start("Loading "+filepath.Base(path)+" and signing in to the pod…",
-		loadConfigCmd(s.sh.ctx, s.sh.connect, path, symphony.AuthMethod(s.sh.opts.Auth)))
+	return s.work.startWith(s.sh.ctx, "Loading "+filepath.Base(path)+" and signing in to the pod…",
+		func(ctx context.Context) tea.Cmd {
+			return loadConfigCmd(ctx, s.sh.connect, path, symphony.AuthMethod(s.sh.opts.Auth))
+		})
 }
 
 func (s *configStep) update(msg tea.Msg) tea.Cmd {

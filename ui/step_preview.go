@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -46,8 +47,9 @@ func (s *previewStep) enter(mk made) tea.Cmd {
 
 func (s *previewStep) build() tea.Cmd {
 	s.job, s.err, s.asking = nil, nil, nil
-	return s.work.start("Looking up every user and checking the room…",
-		planCmd(s.sh.ctx, s.mk.session, s.mk.list, s.mk.room.Room.ID, s.request()))
+	return s.work.startWith(s.sh.ctx, "Looking up every user and checking the room…", func(ctx context.Context) tea.Cmd {
+		return planCmd(ctx, s.mk.session, s.mk.list, s.mk.room.Room.ID, s.request())
+	})
 }
 
 func (s *previewStep) startable() bool {

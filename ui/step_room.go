@@ -83,9 +83,18 @@ func (s *roomStep) enter(mk made) tea.Cmd {
 		s.input.SetValue(s.sh.opts.Stream)
 		return s.lookup()
 	case len(s.sh.opts.SuggestRooms) > 0 && s.results == nil:
-		return s.work.start("Listing rooms…", listRoomsCmd(s.sh.ctx, s.session, s.sh.opts.SuggestRooms))
+		return s.work.startWith(s.sh.ctx, "Listing rooms…", func(ctx context.Context) tea.Cmd {
+			return listRoomsCmd(ctx, s.session, s.sh.opts.SuggestRooms)
+		})
 	}
 	return nil
+}
+
+// readRoom reads a room behind the spinner.
+func (s *roomStep) readRoom(id string) tea.Cmd {
+	return s.work.startWith(s.sh.ctx, "Reading the room…", func(ctx context.Context) tea.Cmd {
+		return loadRoomCmd(ctx, s.session, id)
+	})
 }
 
 func (s *roomStep) query() string { return strings.TrimSpace(s.input.Value()) }
@@ -97,9 +106,11 @@ func (s *roomStep) lookup() tea.Cmd {
 	s.err = nil
 	s.stopSearch()
 	if id, ok := looksLikeStreamID(q); ok {
-		return s.work.start("Reading the room…", loadRoomCmd(s.sh.ctx, s.session, id))
+		return s.readRoom(id)
 	}
-	return s.work.start(fmt.Sprintf("Searching rooms for %q…", q), searchRoomsCmd(s.sh.ctx, s.session, q))
+	return s.work.startWith(s.sh.ctx, fmt.Sprintf("Searching rooms for %q…", q), func(ctx context.Context) tea.Cmd {
+		return searchRoomsCmd(ctx, s.session, q)
+	})
 }
 
 // edited is called after a key changed the field: the search is due after
@@ -235,7 +246,7 @@ func (s *roomStep) key(msg tea.KeyMsg) tea.Cmd {
 		return s.sh.announce(backMsg{})
 	case key.Matches(msg, k.Select):
 		if s.chosen() {
-			return s.work.start("Reading the room…", loadRoomCmd(s.sh.ctx, s.session, s.results[s.list.cursor].Room.ID))
+			return s.readRoom(s.results[s.list.cursor].Room.ID)
 		}
 		if s.query() == "" {
 			return nil

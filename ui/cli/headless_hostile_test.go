@@ -120,3 +120,28 @@ func BenchmarkHeadlessRun(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*n), "ms/user")
 }
+
+// TestHeadlessPrintsWaitsWhilePlanning: a pod that answers 429 while the
+// plan is built makes the client wait; every wait is printed as it starts
+// (not hidden behind "Planning"), and a pod that never stops asking fails
+// the plan (exit 2, nothing changed) once the config's attempts are spent.
+func TestHeadlessPrintsWaitsWhilePlanning(t *testing.T) {
+	pod := startPod(t, podsim.Options{})
+	yaml, err := os.ReadFile(pod.YAMLConfigPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := writeFile(t, pod.Dir, "busy.yaml", string(yaml)+"retry:\n  maxAttempts: 3\n")
+	dir := t.TempDir()
+	path := writeFile(t, dir, "users.csv", idCSV(userIDs(pod.Demo.Candidates[:3])...))
+	pod.SetFaults(podsim.Faults{Rate429: 1, RetryAfter: 20 * time.Millisecond})
+	r := runCmd(t, "--config", config, "--csv", path, "--stream", pod.Demo.Medium, "--yes", "--out", dir)
+	pod.SetFaults(podsim.Faults{})
+	if r.code != 2 {
+		t.Fatalf("want exit 2\n%s", r)
+	}
+	waits := regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  waiting \S+, until \d\d:\d\d:\d\d, to retry \(attempt [23]\): \S+ /\S+: .*HTTP 429`).FindAllString(r.stdout, -1)
+	if len(waits) != 2 {
+		t.Errorf("%d planning waits printed, want 2 (attempts 2 and 3)\n%s", len(waits), r)
+	}
+}

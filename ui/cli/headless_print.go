@@ -221,22 +221,14 @@ func stamp(t time.Time) string {
 // untilText is a wait's end, with the day when it is not the same day.
 // retryLine is a wait before a retry, during the run or its planning.
 func retryLine(now, until time.Time, attempt int, why string) string {
-	if why == "" {
-		why = "the call failed"
-	}
-	return fmt.Sprintf("%s  waiting %s, until %s, to retry (attempt %d): %s\n",
-		stamp(now), waitText(now, until), untilText(now, until), attempt, why)
+	return stamp(now) + "  " + words.RetryWait(until.Sub(now), untilText(now, until), attempt, why) + "\n"
 }
 
 // planningWaits is ctx with the client's waits while planning printed as
 // they start, as the run's are: a wait is never silent.
 func planningWaits(ctx context.Context, w io.Writer) context.Context {
 	return symphony.WithWaitNotice(ctx, func(n symphony.WaitNotice) {
-		why := n.Op
-		if n.Err != nil {
-			why += ": " + n.Err.Error()
-		}
-		fmt.Fprint(w, retryLine(time.Now(), n.Until, n.Attempt, why))
+		fmt.Fprint(w, retryLine(time.Now(), n.Until, n.Attempt, words.WaitReason(n.Op, n.Err)))
 	})
 }
 

@@ -214,3 +214,20 @@ func StartQuestion(p *bulk.Plan, resume *bulk.ResumeInfo) string {
 	}
 	return fmt.Sprintf("Really %s now?", Change(p))
 }
+
+// RetryWait is a wait before a retry, as both faces count it down:
+// "waiting 12s, until 04:50:12, to retry (attempt 3): why".
+func RetryWait(left time.Duration, until string, attempt int, why string) string {
+	if why == "" {
+		why = "the call failed"
+	}
+	return fmt.Sprintf("waiting %s, until %s, to retry (attempt %d): %s", Duration(left), until, attempt, why)
+}
+
+// WaitReason is why a read call waits: the call and its last error.
+func WaitReason(op string, err error) string {
+	if err == nil {
+		return op
+	}
+	return op + ": " + err.Error()
+}
