@@ -318,3 +318,39 @@ func TestUnconfirmedLeftForTheResume(t *testing.T) {
 		t.Errorf("journal: %+v", rec)
 	}
 }
+
+// TestLyingRepliesToRemovals: a removal answered with a body that is not
+// the SuccessResponse is settled from the member list too: removed when the
+// pod no longer lists the user, failed when it still does.
+func TestLyingRepliesToRemovals(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	h := startHostilePod(t, p)
+	ids := p.addUsers("leaving", 3)
+	h.lies[ids[0]] = lie{"empty", true, lyingBodies[1].write}
+	h.lies[ids[1]] = lie{"error-object", false, lyingBodies[3].write}
+	room := p.room("leaving", ids)
+	c := h.client(t, p)
+	plan, err := BuildPlan(testCtx(t), c, PlanRequest{StreamID: room, Mode: ModeRemove, List: idList(ids),
+		Interval: time.Millisecond, Now: time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := run(t, c, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry})
+	if out.err != nil || out.summary.StopReason != "" {
+		t.Fatalf("run: %v, stop %q", out.err, out.summary.StopReason)
+	}
+	members := p.MemberSet(t, room)
+	final := out.results()
+	if r := final[ids[0]]; r.Outcome != OutcomeRemoved || !r.Settled || members[ids[0]] {
+		t.Errorf("applied: %q settled=%v member=%v", r.Outcome, r.Settled, members[ids[0]])
+	}
+	if r := final[ids[1]]; r.Outcome != OutcomeFailed || !r.Settled || !members[ids[1]] || !strings.Contains(r.Message, "not removed") {
+		t.Errorf("not applied: %q settled=%v member=%v %q", r.Outcome, r.Settled, members[ids[1]], r.Message)
+	}
+	if r := final[ids[2]]; r.Outcome != OutcomeRemoved || r.Settled || r.ConfirmedBy() != "pod reply" {
+		t.Errorf("honest: %q settled=%v", r.Outcome, r.Settled)
+	}
+	if tot := out.summary.Totals; tot.Members != len(members) || tot.Removed != 2 || tot.Failed != 1 || tot.Settled != 2 {
+		t.Errorf("totals %+v; the pod has %d members", tot, len(members))
+	}
+}
