@@ -4,6 +4,7 @@ import (
 	"context"
 	"os/exec"
 	"runtime"
+	"runtime/metrics"
 	"testing"
 	"time"
 
@@ -170,5 +171,71 @@ func busyLoad(b *testing.B, n int) (stop func()) {
 			_ = c.Process.Kill()
 			_ = c.Wait()
 		}
+	}
+}
+
+// BenchmarkPlanMemory plans a list of 100,000 user IDs (1,000 look-ups of
+// 100) into a room of 300, and reports what planning costs per user: the
+// heap the plan holds once built (held-B/user), the highest heap during
+// the build over the heap before it (peak-B/user; the simulated pod's own
+// garbage is in it too), and what the build allocated (alloc-B/user).
+//
+//	go test ./symphony/bulk -run '^$' -bench PlanMemory -benchtime 1x -count 3
+func BenchmarkPlanMemory(b *testing.B) {
+	const n = 100_000
+	p := startSim(b, podsim.Options{})
+	room := p.room("memory", p.addUsers("member", 298))
+	list := idList(p.addUsers("new", n))
+	ctx := context.Background()
+	var held, peak, alloc float64
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		stop := heapPeak()
+		b.StartTimer()
+		plan, err := BuildPlan(ctx, p.client, PlanRequest{StreamID: room, List: list})
+		b.StopTimer()
+		top := stop()
+		if err != nil || len(plan.Actions) != n {
+			b.Fatalf("plan: %v", err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		held += float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / n
+		peak += float64(int64(top)-int64(before.HeapAlloc)) / n
+		alloc += float64(after.TotalAlloc-before.TotalAlloc) / n
+		runtime.KeepAlive(plan)
+	}
+	b.ReportMetric(held/float64(b.N), "held-B/user")
+	b.ReportMetric(peak/float64(b.N), "peak-B/user")
+	b.ReportMetric(alloc/float64(b.N), "alloc-B/user")
+}
+
+// heapPeak samples the bytes held by heap objects every millisecond until
+// stopped, and returns the highest value seen.
+func heapPeak() (stop func() uint64) {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var peak uint64
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		<-finished
+		return peak
 	}
 }

@@ -146,45 +146,51 @@ func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry, timer *cal
 			usernames = append(usernames, e.Value)
 		}
 	}
-	r := &resolved{byID: map[int64]symphony.User{}, byEmail: map[string]symphony.User{},
-		byUsername: map[string]symphony.User{}, invalid: map[string]string{}, failed: map[string]string{}}
-	if len(ids) > 0 {
-		var l *symphony.UserLookup
-		err := timer.time(lookupCalls(len(ids)), func() (err error) { l, err = pod.UsersByID(ctx, ids); return err })
-		if err != nil {
-			return nil, fmt.Errorf("look up %s: %w", plural(len(ids), "user ID", "user IDs"), err)
-		}
-		r.add(l)
+	r := &resolved{byID: make(map[int64]symphony.User, len(entries)), byEmail: make(map[string]symphony.User, len(emails)),
+		byUsername: make(map[string]symphony.User, len(usernames)), invalid: map[string]string{}, failed: map[string]string{}}
+	if err := lookUp(ctx, ids, timer, pod.UsersByID, func(l *symphony.UserLookup) { r.add(l, csvsource.KindUserID) }); err != nil {
+		return nil, fmt.Errorf("look up %s: %w", plural(len(ids), "user ID", "user IDs"), err)
 	}
-	if len(emails) > 0 {
-		var l *symphony.UserLookup
-		err := timer.time(lookupCalls(len(emails)), func() (err error) { l, err = pod.UsersByEmail(ctx, emails); return err })
-		if err != nil {
-			return nil, fmt.Errorf("look up %s: %w", plural(len(emails), "email address", "email addresses"), err)
-		}
-		r.add(l)
+	if err := lookUp(ctx, emails, timer, pod.UsersByEmail, func(l *symphony.UserLookup) { r.add(l, csvsource.KindEmail) }); err != nil {
+		return nil, fmt.Errorf("look up %s: %w", plural(len(emails), "email address", "email addresses"), err)
 	}
-	if len(usernames) > 0 {
-		var l *symphony.UserLookup
-		err := timer.time(lookupCalls(len(usernames)), func() (err error) { l, err = pod.UsersByUsername(ctx, usernames); return err })
-		if err != nil {
-			return nil, fmt.Errorf("look up %s: %w", plural(len(usernames), "username", "usernames"), err)
-		}
-		r.add(l)
+	if err := lookUp(ctx, usernames, timer, pod.UsersByUsername, func(l *symphony.UserLookup) { r.add(l, csvsource.KindUsername) }); err != nil {
+		return nil, fmt.Errorf("look up %s: %w", plural(len(usernames), "username", "usernames"), err)
 	}
 	return r, nil
 }
 
-func (r *resolved) add(l *symphony.UserLookup) {
+// lookUp asks the pod about values one look-up call's worth at a time, and
+// hands each answer to fold before asking the next: a list of millions never
+// has the pod's answers for all of its users in memory at once, only the
+// plan's maps of them.
+func lookUp[T any](ctx context.Context, values []T, timer *callTimer,
+	look func(context.Context, []T) (*symphony.UserLookup, error), fold func(*symphony.UserLookup)) error {
+	for len(values) > 0 {
+		batch := values[:min(len(values), lookupBatch)]
+		values = values[len(batch):]
+		var l *symphony.UserLookup
+		if err := timer.time(1, func() (err error) { l, err = look(ctx, batch); return err }); err != nil {
+			return err
+		}
+		fold(l)
+	}
+	return nil
+}
+
+// add folds a look-up's answer into the maps: every user by ID, and by the
+// value they were looked up by (an email, a username), which is all that
+// find asks of them.
+func (r *resolved) add(l *symphony.UserLookup, by csvsource.Kind) {
 	if l == nil {
 		return
 	}
 	for _, u := range l.Users {
 		r.byID[u.ID] = u
-		if u.Email != "" {
+		if u.Email != "" && by == csvsource.KindEmail {
 			r.byEmail[strings.ToLower(u.Email)] = u
 		}
-		if u.Username != "" {
+		if u.Username != "" && by == csvsource.KindUsername {
 			r.byUsername[strings.ToLower(u.Username)] = u
 		}
 	}
@@ -221,10 +227,17 @@ func (r *resolved) find(e csvsource.Entry) (symphony.User, bool) {
 
 // classify puts every entry, duplicate and bad row in Actions or SetAside.
 func (p *Plan) classify(list *csvsource.List, users *resolved, roster roomMembers) {
-	firstLine := map[int64]int{} // user ID -> line of its first entry
+	firstLine := make(map[int64]int, len(list.Entries)) // user ID -> line of its first entry
+	// The entries that a duplicate repeats, to name its user: only those
+	// are kept, not every entry of the list.
 	byValue := map[string]csvsource.Entry{}
+	for _, d := range list.Duplicates {
+		byValue[d.Value] = csvsource.Entry{}
+	}
 	for _, e := range list.Entries {
-		byValue[e.Value] = e
+		if _, repeated := byValue[e.Value]; repeated {
+			byValue[e.Value] = e
+		}
 		it := Item{Line: e.Line, Input: e.Value, Kind: e.Kind, UserID: e.UserID, Owner: e.Owner && p.Mode == ModeAdd}
 		u, found := users.find(e)
 		if why, failed := users.failed[strings.ToLower(e.Value)]; !found && failed {
@@ -250,7 +263,7 @@ func (p *Plan) classify(list *csvsource.List, users *resolved, roster roomMember
 	for _, d := range list.Duplicates {
 		it := Item{Line: d.Line, Input: d.Value, Outcome: OutcomeDuplicate,
 			Message: fmt.Sprintf("repeats line %d", d.FirstLine)}
-		if e, ok := byValue[d.Value]; ok {
+		if e := byValue[d.Value]; e.Kind != 0 {
 			it.Kind = e.Kind
 			if u, ok := users.find(e); ok {
 				it.UserID, it.Name = u.ID, displayName(u)
@@ -342,20 +355,25 @@ func displayName(u symphony.User) string {
 func inputHash(p *Plan) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "roster-plan-v1\x00%s\x00%s\x00", p.StreamID, p.Mode)
-	var items []Item
+	type hashed struct { // what the hash takes of an item: a quarter of its size
+		line   int
+		userID int64
+		owner  bool
+	}
+	var items []hashed
 	for _, group := range [][]Item{p.Actions, p.SetAside} {
 		for _, it := range group {
 			if it.UserID != 0 && it.Outcome != OutcomeDuplicate && it.Outcome != OutcomeBadRow {
-				items = append(items, it)
+				items = append(items, hashed{it.Line, it.UserID, it.Owner})
 			}
 		}
 	}
-	slices.SortStableFunc(items, func(a, b Item) int { return a.Line - b.Line })
+	slices.SortStableFunc(items, func(a, b hashed) int { return a.line - b.line })
 	var buf [9]byte
 	for _, it := range items {
-		binary.BigEndian.PutUint64(buf[:8], uint64(it.UserID))
+		binary.BigEndian.PutUint64(buf[:8], uint64(it.userID))
 		buf[8] = 0
-		if it.Owner {
+		if it.owner {
 			buf[8] = 1
 		}
 		h.Write(buf[:])
