@@ -31,8 +31,9 @@ const (
 
 var stepNames = []string{"Config", "Users", "Room", "Preview", "Run", "Summary"}
 
-// shared is what every screen reads: options, size, styles, keys and what
-// earlier steps produced.
+// shared is what every screen reads: options, size, styles and keys, and
+// the job the preview started (for the run screen and the summary). What
+// the steps before produce reaches a step through its enter (made).
 type shared struct {
 	opts          Options
 	ctx           context.Context
