@@ -89,7 +89,7 @@ func (w *podWorld) sanitize(m *Model) string {
 		s.JournalPath = stamp.ReplaceAllString(strings.ReplaceAll(s.JournalPath, w.out, "<OUT>"), "<TIME>")
 	}
 	v := m.render()
-	v = regexp.MustCompile(`done in [0-9hms]+`).ReplaceAllString(v, "done in <T>")
+	v = regexp.MustCompile(`done in [0-9.hmsµ]+`).ReplaceAllString(v, "done in <T>")
 	// the estimate uses the pod's measured round trip
 	v = regexp.MustCompile(`estimated [0-9.hmsµ]+`).ReplaceAllString(v, "estimated <EST>")
 	for _, id := range []string{w.Demo.Small, w.Demo.Medium} {
