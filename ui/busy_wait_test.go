@@ -2,11 +2,14 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"roster/symphony"
+	"roster/symphony/bulk"
 	"roster/symphony/podsim"
 	"roster/symphony/podsim/podsimtest"
 )
@@ -60,4 +63,19 @@ func TestBusyCountsDownAPodsWaitAndEscCancelsIt(t *testing.T) {
 		t.Fatal("esc did not end the client's ten-minute wait")
 	}
 	mustNotContain(t, b.view(), "waiting")
+}
+
+// TestWizardExitCodeAfterAPodThatWouldNotWait: quitting at a config step
+// whose sign-in the pod refused to serve within the wait limit exits 3, as
+// the headless planning does (bulk.PlanExitCode); a bad config stays 2.
+func TestWizardExitCodeAfterAPodThatWouldNotWait(t *testing.T) {
+	m := newSized(t, Options{Connect: fakeConnector(new([]string), nil)}, 80, 24)
+	m.config.err = &symphony.WaitTooLongError{Asked: 87600 * time.Hour, Limit: 15 * time.Minute, Err: errors.New("429")}
+	if got := m.ExitCode(); got != bulk.ExitAborted {
+		t.Errorf("exit %d after a ten-year Retry-After, want 3", got)
+	}
+	m.config.err = errors.New("config c.json: key \"podHost\": missing")
+	if got := m.ExitCode(); got != bulk.ExitInput {
+		t.Errorf("exit %d after a bad config, want 2", got)
+	}
 }

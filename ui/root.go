@@ -340,8 +340,11 @@ func (m *Model) ExitCode() int {
 		// the preview is where a dry run ends, and where a refused run or
 		// one with nothing to do stops: the job's code, as headless says it
 		return m.preview.job.Decision.ExitCode()
-	case m.config.err != nil || m.csv.err != nil:
-		// a config or list that could not be used is on screen
+	case m.config.err != nil:
+		// a config that could not be used is on screen; a pod that asked to
+		// wait too long or did not answer is 3, as headless says it
+		return bulk.PlanExitCode(m.config.err)
+	case m.csv.err != nil:
 		return bulk.ExitInput
 	}
 	return bulk.ExitAborted // quit before a run: nothing was done
