@@ -4,11 +4,13 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"roster/symphony/podsim"
 )
@@ -108,5 +110,44 @@ func TestEndlessFilesAreRefused(t *testing.T) {
 				t.Errorf("a damaged journal was passed over:\n%s", p.output())
 			}
 		})
+	}
+}
+
+// TestSignalStopsAPlanningStuckOnAPipe: a user list given as a pipe that
+// never ends its first line blocks the read, which no cancel reaches; one
+// SIGTERM still ends the process (exit 3), saying nothing was changed.
+func TestSignalStopsAPlanningStuckOnAPipe(t *testing.T) {
+	bin := rosterBinary(t)
+	pod := startPod(t, podsim.Options{})
+	dir := t.TempDir()
+	fifo := mkfifo(t, dir, "users.csv")
+	p := startRoster(t, bin, "--config", pod.ConfigPath(), "--csv", fifo, "--stream", pod.Demo.Small, "--yes", "--no-tui",
+		"--out", filepath.Join(dir, "out"))
+	// Opening the write end without waiting succeeds once roster holds the
+	// read end: it is then past setting up its signals, and planning. The
+	// pipe is kept open and silent, so roster's read waits for ever.
+	var w *os.File
+	for w == nil {
+		f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0)
+		switch {
+		case err == nil:
+			w = f
+		case !errors.Is(err, syscall.ENXIO):
+			t.Fatalf("open the pipe to write: %v", err)
+		default:
+			select {
+			case <-p.waited:
+				t.Fatalf("roster ended before reading the list:\n%s", p.output())
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
+	defer w.Close()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.wait(t); code != exitAborted {
+		t.Fatalf("exit %d after SIGTERM, want 3:\n%s", code, p.output())
+	}
+	if !strings.Contains(p.stderr.String(), "Nothing was changed") {
+		t.Errorf("stderr does not say nothing was changed:\n%s", p.output())
 	}
 }

@@ -288,10 +288,35 @@ func (s *signalAbort) loop() {
 				fmt.Fprintf(s.stderr, "\nroster: %v: aborting: the call in flight is cancelled (its user is checked against the room on resume) and the report written (an interrupt or a termination stops at once)\n", got)
 			} else {
 				fmt.Fprintf(s.stderr, "\nroster: %v: aborting\n", got)
+				go s.stopPlanning(got)
 			}
 			s.control.Abort()
 			s.cancel()
 		}
+	}
+}
+
+// planningGrace is how long planning has to return after a signal before
+// the process stops at once: a read that does not heed the cancel (the
+// user list given as a pipe nobody writes to) must not keep it alive.
+const planningGrace = 3 * time.Second
+
+// stopPlanning ends the process when planning has not returned within
+// planningGrace of a signal. Nothing has been changed then: a signalled
+// run never starts.
+func (s *signalAbort) stopPlanning(got os.Signal) {
+	select {
+	case <-s.done:
+	case <-time.After(planningGrace):
+		s.mu.Lock()
+		started := s.started
+		s.mu.Unlock()
+		if started {
+			return // the run began as the signal came: its abort writes the report
+		}
+		fmt.Fprintf(s.stderr, "roster: %v: planning did not stop within %s (a file or the pod does not answer); stopping at once. Nothing was changed.\n",
+			got, planningGrace)
+		s.exit(exitAborted)
 	}
 }
 
