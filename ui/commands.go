@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -99,10 +98,6 @@ func waitEventCmd(ch <-chan bulk.Event) tea.Cmd {
 		}
 		return runEventMsg{ev: ev}
 	}
-}
-
-func countdownTick(gen int) tea.Cmd {
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return countdownTickMsg{gen: gen} })
 }
 
 // errText is an error's message for the screen; the client's errors give

@@ -59,9 +59,17 @@ type programSetup struct {
 	runBound time.Duration
 }
 
+// renderFPS is how often Bubble Tea's renderer wakes to draw what changed.
+// Its ticker runs whether anything changed or not, so it sets what an idle
+// wizard costs: at the default 60 a paused run woke the process about 90
+// times a second (0.77% of a core measured in tmux, against 0.17% at 8).
+// Eight frames a second still shows a key's echo within an eighth of a
+// second and a call's time counting up.
+const renderFPS = 8
+
 func runProgram(m *Model, stdout io.Writer, set programSetup) (int, error) {
 	w := &runWatch{}
-	opts := append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithFilter(w.filter), tea.WithoutSignalHandler()}, set.options...)
+	opts := append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithFilter(w.filter), tea.WithoutSignalHandler(), tea.WithFPS(renderFPS)}, set.options...)
 	p := tea.NewProgram(m, opts...)
 	sig := newSignalHandler(set.signals, p.Send, p.Kill, set.exit)
 	defer sig.stop()

@@ -9,9 +9,11 @@ import (
 	"roster/symphony/bulk"
 )
 
-// runScreen shows a run live: counts, progress, pace, ETA, waits, throughput
-// and a table of every user's outcome. It reads the runner's events one at a
-// time and ticks only while a countdown is on screen.
+// runScreen shows a run live: counts, progress, pace, ETA, waits, throughput,
+// the call in flight and a table of every user's outcome. It reads the
+// runner's events one at a time and ticks only while a time on screen
+// moves: a call in flight (tenths of a second), a countdown (seconds);
+// paused or held, nothing moves and nothing wakes it.
 type runScreen struct {
 	sh      *shared
 	table   runTable
@@ -22,14 +24,19 @@ type runScreen struct {
 
 	starting, started bool
 	closed, returned  bool
-	paused, pausing   bool
+	wantPause         bool // the operator paused (p) and has not resumed (r)
+	holding           bool // the runner holds: paused, or held while the abort question is up
 	confirmAbort      bool
 	aborting          bool
 	totals            bulk.Totals
 	interval          time.Duration
-	wait              *bulk.Event // the wait on screen, if any
-	tickGen           int
-	ticking           bool
+	wait              *bulk.Event   // the retry or window wait on screen, if any
+	next              *bulk.Event   // the pace wait before the next change, if any
+	inFlight          *bulk.Event   // the call in flight (EventCalling), if any
+	etaAt             time.Time     // when the run should end, at the rate seen so far
+	tickGen           int           // drops the ticks of an earlier chain
+	ticking           bool          // a tick chain is going
+	tickEvery         time.Duration // the going chain's cadence
 	stopReason        string
 	summary           *bulk.Summary
 	err               error
@@ -72,9 +79,27 @@ func (s *runScreen) askAbort() tea.Cmd {
 		return nil
 	}
 	if !s.aborting {
-		s.confirmAbort = true
+		s.ask()
 	}
-	return nil
+	return s.ensureTick()
+}
+
+// ask puts the abort question up and holds the run while it is: the call
+// in flight finishes and is recorded, and no new change starts.
+func (s *runScreen) ask() {
+	s.confirmAbort = true
+	if s.control != nil {
+		s.control.Hold()
+	}
+}
+
+// goOn takes the question down: the run goes on where it stopped, or stays
+// paused if the operator had paused it.
+func (s *runScreen) goOn() {
+	s.confirmAbort = false
+	if s.control != nil {
+		s.control.Release()
+	}
 }
 
 func (s *runScreen) abort() {
@@ -84,6 +109,13 @@ func (s *runScreen) abort() {
 		s.control.Abort()
 	}
 }
+
+// paused is a pause in force: the runner holds, and not only for the
+// abort question.
+func (s *runScreen) paused() bool { return s.holding && (s.wantPause || !s.confirmAbort) }
+
+// pausing is a pause asked for while the call in flight finishes.
+func (s *runScreen) pausing() bool { return s.wantPause && !s.holding }
 
 func (s *runScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
@@ -99,8 +131,8 @@ func (s *runScreen) update(msg tea.Msg) tea.Cmd {
 		s.closed, s.returned = true, true
 		return s.sh.announce(runDoneMsg{})
 	case runEventMsg:
-		cmd := s.apply(msg.ev)
-		return tea.Batch(cmd, waitEventCmd(s.events))
+		s.apply(msg.ev)
+		return tea.Batch(s.ensureTick(), waitEventCmd(s.events))
 	case runClosedMsg:
 		s.closed = true
 		return s.finishIfDone()
@@ -123,27 +155,77 @@ func (s *runScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case countdownTickMsg:
-		if msg.gen != s.tickGen || s.wait == nil || !s.wait.Until.After(s.sh.now()) {
-			s.ticking = false
-			return nil
+		if msg.gen != s.tickGen {
+			return nil // a chain left behind
 		}
-		return countdownTick(s.tickGen)
+		s.ticking = false
+		return s.ensureTick()
 	case tea.KeyMsg:
-		return s.key(msg)
+		cmd := s.key(msg)
+		return tea.Batch(cmd, s.ensureTick())
 	}
 	return nil
 }
 
+// Cadences of the screen's ticks: what moves on screen sets how often it
+// is redrawn between events.
+const (
+	inFlightTick = time.Second / renderFPS // a call's time counts up, at every frame
+	secondTick   = time.Second             // countdowns show whole seconds
+)
+
+// moving is how often the screen must be redrawn for what it shows now;
+// 0 when nothing on it moves (paused, held, finished, waiting for nothing).
+func (s *runScreen) moving() time.Duration {
+	if !s.running() {
+		return 0
+	}
+	if s.inFlight != nil {
+		return inFlightTick
+	}
+	now := s.sh.now()
+	if s.holding {
+		return 0
+	}
+	for _, w := range []*bulk.Event{s.wait, s.next} {
+		if w != nil && w.Until.After(now) {
+			return secondTick
+		}
+	}
+	if !s.etaAt.IsZero() && s.etaAt.After(now) && s.totals.Done < s.totals.Actions {
+		return secondTick
+	}
+	return 0
+}
+
+// ensureTick keeps one tick chain going at the cadence of what moves, and
+// none when nothing does: a paused or held run does not wake the program.
+func (s *runScreen) ensureTick() tea.Cmd {
+	every := s.moving()
+	switch {
+	case every == 0:
+		s.ticking = false
+		s.tickGen++ // a pending tick ends its chain
+		return nil
+	case s.ticking && every >= s.tickEvery:
+		return nil // the chain going is often enough
+	}
+	s.ticking, s.tickEvery = true, every
+	s.tickGen++
+	gen := s.tickGen
+	return tea.Tick(every, func(time.Time) tea.Msg { return countdownTickMsg{gen: gen} })
+}
+
 func (s *runScreen) finishIfDone() tea.Cmd {
 	if s.closed && s.returned {
-		s.wait = nil
+		s.wait, s.next, s.inFlight = nil, nil, nil
 		return s.sh.announce(runDoneMsg{summary: s.summary})
 	}
 	return nil
 }
 
 // apply folds one event into the screen.
-func (s *runScreen) apply(ev bulk.Event) tea.Cmd {
+func (s *runScreen) apply(ev bulk.Event) {
 	if ev.Totals.Actions > 0 || ev.Kind == bulk.EventStarted {
 		s.totals = ev.Totals
 	}
@@ -153,18 +235,18 @@ func (s *runScreen) apply(ev bulk.Event) tea.Cmd {
 	switch ev.Kind {
 	case bulk.EventStarted:
 		s.resumedDone = ev.Totals.Done
+		s.estimate(eventTime(ev, s.sh.now()))
+	case bulk.EventCalling:
+		e := ev
+		s.inFlight, s.next, s.wait = &e, nil, nil
 	case bulk.EventPaceWait:
-		s.wait = nil // the pace is shown on its own line; no countdown for it
+		e := ev
+		s.next, s.inFlight = &e, nil
 	case bulk.EventRetryWait, bulk.EventWindowWait:
 		e := ev
-		s.wait = &e
-		if !s.ticking && e.Until.After(s.sh.now()) {
-			s.ticking = true
-			s.tickGen++
-			return countdownTick(s.tickGen)
-		}
+		s.wait, s.inFlight, s.next = &e, nil, nil
 	case bulk.EventResult:
-		s.wait = nil
+		s.wait, s.inFlight = nil, nil
 		if ev.Result != nil {
 			s.table.add(rowOf(ev.Result))
 			t := ev.Result.Time
@@ -174,20 +256,38 @@ func (s *runScreen) apply(ev bulk.Event) tea.Cmd {
 			s.rate.Result(t)
 			s.spark.add(t)
 		}
+		s.estimate(eventTime(ev, s.sh.now()))
 	case bulk.EventPaused:
-		s.paused, s.pausing = true, false
-		s.wait = nil
+		s.holding = true
+		s.wait, s.next, s.inFlight = nil, nil, nil
 	case bulk.EventResumed:
-		s.paused = false
+		s.holding = false
+		s.estimate(eventTime(ev, s.sh.now()))
 	case bulk.EventStopping:
 		s.stopReason = ev.Message
 	case bulk.EventFinished:
-		s.wait = nil
+		s.wait, s.next, s.inFlight = nil, nil, nil
 		if ev.Summary != nil {
 			s.summary = ev.Summary
 		}
 	}
-	return nil
+}
+
+// eventTime is when the runner sent an event, or now when it says not.
+func eventTime(ev bulk.Event, now time.Time) time.Time {
+	if ev.Time.IsZero() {
+		return now
+	}
+	return ev.Time
+}
+
+// estimate sets when the run should end, from t: the actions left at the rate seen so far, never faster than the
+// pace. Between results the ETA on screen counts down to it.
+func (s *runScreen) estimate(t time.Time) {
+	s.etaAt = time.Time{}
+	if d := s.rate.Left(s.totals.Actions-s.totals.Done, s.interval); d > 0 {
+		s.etaAt = t.Add(d)
+	}
 }
 
 func (s *runScreen) key(msg tea.KeyMsg) tea.Cmd {
@@ -197,20 +297,20 @@ func (s *runScreen) key(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Confirm):
 			s.abort()
 		case key.Matches(msg, k.Cancel):
-			s.confirmAbort = false
+			s.goOn()
 		}
 		return nil
 	}
 	s.note = ""
 	switch {
-	case key.Matches(msg, k.Pause) && s.running() && !s.paused && s.control != nil:
+	case key.Matches(msg, k.Pause) && s.running() && !s.wantPause && !s.paused() && s.control != nil:
 		s.control.Pause()
-		s.pausing = true
-	case key.Matches(msg, k.Resume) && (s.paused || s.pausing) && s.control != nil:
+		s.wantPause = true
+	case key.Matches(msg, k.Resume) && (s.wantPause || s.paused()) && s.control != nil:
 		s.control.Resume()
-		s.pausing = false
+		s.wantPause = false
 	case key.Matches(msg, k.Abort) && s.running() && !s.aborting:
-		s.confirmAbort = true
+		s.ask()
 	case key.Matches(msg, k.Up):
 		s.table.scroll(-1)
 	case key.Matches(msg, k.Down):
@@ -250,8 +350,8 @@ func (s *runScreen) help() bindings {
 	}
 	run := s.running()
 	ctl := []key.Binding{
-		enabled(k.Pause, run && !s.paused && !s.pausing),
-		enabled(k.Resume, run && (s.paused || s.pausing)),
+		enabled(k.Pause, run && !s.wantPause && !s.paused()),
+		enabled(k.Resume, run && (s.wantPause || s.paused())),
 		enabled(k.Abort, run && !s.aborting),
 	}
 	nav := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}

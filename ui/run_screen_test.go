@@ -54,35 +54,88 @@ func TestRunScreenShowsOutcomesCountsProgressPaceAndETA(t *testing.T) {
 func TestRunScreenRetryCountdownTicksOnlyWhileShown(t *testing.T) {
 	m, r := runningAt(t, 80, 24, syntheticPlan(3))
 	cmd := send(m, bulk.Event{Kind: bulk.EventRetryWait, Until: fixedNow.Add(5 * time.Second), Attempt: 2, Message: "429 Too Many Requests"})
-	if cmd == nil || !r.ticking {
-		t.Fatal("a visible countdown ticks")
+	if cmd == nil || !r.ticking || r.tickEvery != time.Second {
+		t.Fatalf("a visible countdown ticks every second (ticking %v every %v)", r.ticking, r.tickEvery)
 	}
 	mustContain(t, m.View(), "Retrying in 5s (attempt 2): 429 Too Many Requests")
-	gen := r.tickGen
-	// the result ends the wait; the next tick stops itself
-	send(m, resultEvent(0, 1, bulk.OutcomeAdded, 200, "", bulk.Totals{Actions: 3}))
-	if _, cmd := m.Update(countdownTickMsg{gen: gen}); cmd != nil || r.ticking {
-		t.Fatal("no tick once the countdown is gone")
+	// a paused run shows no moving time: the next tick ends the chain
+	send(m, bulk.Event{Kind: bulk.EventPaused})
+	if _, cmd := m.Update(countdownTickMsg{gen: r.tickGen}); cmd != nil || r.ticking {
+		t.Fatal("no tick while nothing on screen moves")
 	}
 	mustNotContain(t, m.View(), "Retrying")
 
 	// a window wait also counts down
-	send(m, bulk.Event{Kind: bulk.EventWindowWait, Until: fixedNow.Add(2 * time.Hour)})
+	send(m, bulk.Event{Kind: bulk.EventResumed}, bulk.Event{Kind: bulk.EventWindowWait, Until: fixedNow.Add(2 * time.Hour)})
 	mustContain(t, m.View(), "Outside the run window: waiting 2h00m (until 23:00)")
+	if !r.ticking {
+		t.Fatal("a window wait ticks")
+	}
 }
 
-func TestRunScreenNoTickForPaceWaits(t *testing.T) {
-	m, r := runningAt(t, 80, 24, syntheticPlan(3))
-	send(m, bulk.Event{Kind: bulk.EventPaceWait, Until: fixedNow.Add(3 * time.Second), Interval: 3 * time.Second})
-	if r.ticking {
-		t.Fatal("pace waits do not tick: no CPU while idle")
+// TestRunScreenTicksAtTheCadenceOfWhatMoves: a call in flight counts up in
+// tenths of a second, a pace wait counts down in seconds, and a paused or
+// held run does not tick at all: nothing wakes an idle wizard.
+func TestRunScreenTicksAtTheCadenceOfWhatMoves(t *testing.T) {
+	clock := fixedNow
+	m := newSized(t, Options{Now: func() time.Time { return clock }}, 80, 24)
+	atStep(t, m, stepRun, syntheticPlan(3))
+	r := m.run
+	r.starting, r.started = true, true
+	r.control = bulk.NewControl()
+	tot := bulk.Totals{Actions: 3, Members: 600}
+	send(m, bulk.Event{Kind: bulk.EventStarted, Totals: tot, Interval: 3 * time.Second})
+	it := bulk.Item{Line: 2, Input: "ann@example.com", Name: "Ann", UserID: 1000}
+	send(m, bulk.Event{Kind: bulk.EventCalling, Time: clock, Call: &bulk.Call{Item: it, Action: bulk.ActionAdd}, Attempt: 1, Totals: tot, Interval: 3 * time.Second})
+	if !r.ticking || r.tickEvery != inFlightTick {
+		t.Fatalf("a call in flight ticks every %v (ticking %v every %v)", inFlightTick, r.ticking, r.tickEvery)
 	}
+	clock = clock.Add(400 * time.Millisecond)
+	m.Update(countdownTickMsg{gen: r.tickGen})
+	v := m.View()
+	mustContain(t, v, "adding…", "0.4 s in flight", "ann@example.com", "next change in 3s", "ETA 9s")
+	tot.Done, tot.Added, tot.Members = 1, 1, 601
+	res := &bulk.Result{Time: clock, Item: it, Outcome: bulk.OutcomeAdded, Status: 200, Message: "Member added", Attempts: 1}
+	send(m, bulk.Event{Kind: bulk.EventResult, Result: res, Totals: tot, Interval: 3 * time.Second},
+		bulk.Event{Kind: bulk.EventPaceWait, Until: fixedNow.Add(3 * time.Second), Totals: tot, Interval: 3 * time.Second})
+	m.Update(countdownTickMsg{gen: r.tickGen}) // the call's faster chain gives way at its next tick
+	if !r.ticking || r.tickEvery != secondTick {
+		t.Fatalf("a pace wait counts down every second (ticking %v every %v)", r.ticking, r.tickEvery)
+	}
+	v = m.View()
+	mustNotContain(t, v, "in flight")
+	mustContain(t, v, "next change in 3s", "ETA 6s")
+	clock = clock.Add(time.Second)
+	m.Update(countdownTickMsg{gen: r.tickGen})
+	mustContain(t, m.View(), "next change in 2s", "ETA 5s")
+
+	// the abort question holds the run: once the runner holds, nothing moves
+	press(t, m, "x")
+	if !r.control.Held() {
+		t.Fatal("the question holds the run")
+	}
+	send(m, bulk.Event{Kind: bulk.EventPaused, Totals: tot})
+	v = m.View()
+	mustContain(t, v, "HELD", "Abort the run?", "ETA held")
+	mustNotContain(t, v, "PAUSED", "next change")
+	if _, cmd := m.Update(countdownTickMsg{gen: r.tickGen}); cmd != nil || r.ticking {
+		t.Fatal("a held run ticks")
+	}
+	press(t, m, "n")
+	if r.control.Held() || r.aborting {
+		t.Fatal("n lets the run go on")
+	}
+	send(m, bulk.Event{Kind: bulk.EventResumed, Totals: tot})
+	if !r.ticking {
+		t.Fatal("the ETA counts down again")
+	}
+	mustNotContain(t, m.View(), "HELD", "Abort the run?")
 }
 
 func TestRunScreenPauseResumeAndAbortAsk(t *testing.T) {
 	m, r := runningAt(t, 80, 24, syntheticPlan(3))
 	press(t, m, "p")
-	if !r.control.Paused() && !r.pausing {
+	if !r.control.Paused() || !r.pausing() {
 		t.Fatal("p pauses")
 	}
 	send(m, bulk.Event{Kind: bulk.EventPaused})
@@ -217,8 +270,11 @@ func TestRunScreenETAUsesTheSlowerOfPaceAndObservedRate(t *testing.T) {
 		t.Fatalf("ETA = %s, want 10 x 3s", got)
 	}
 	// with a 30ms pace, the 300ms seen per result wins
-	r.interval = 30 * time.Millisecond
+	tot.Done++
+	ev := resultEvent(2, 3, bulk.OutcomeAdded, 200, "", tot)
+	ev.Interval = 30 * time.Millisecond
+	send(m, ev)
 	if got := r.eta(); got != "3s" {
-		t.Fatalf("ETA = %s, want 10 x 300ms", got)
+		t.Fatalf("ETA = %s, want 9 x 300ms", got)
 	}
 }

@@ -19,6 +19,7 @@ type resultRow struct {
 	status   int
 	message  string
 	attempts int
+	live     string // a call in flight: what it does ("adding…"), shown in place of the outcome
 }
 
 func rowOf(r *bulk.Result) resultRow {
@@ -75,16 +76,32 @@ func (t *runTable) columns() (userW, msgW int) {
 }
 
 // view renders the header and the visible window of rows: the cost is the
-// same for 100 rows as for 100,000.
-func (t *runTable) view(st Styles) string {
+// same for 100 rows as for 100,000. The call in flight, when there is one,
+// is the last row while the table follows the newest.
+func (t *runTable) view(st Styles, live *resultRow) string {
 	userW, msgW := t.columns()
 	var b strings.Builder
 	b.Grow((t.height + 1) * (t.width + 16))
 	b.WriteString(st.TableHeader.Render(padRight("LINE", 6) + " " + padRight("USER", userW) + " " +
 		padRight("OUTCOME", 20) + " " + padRight("HTTP", 4) + " " + padRight("TRY", 3) + " " + padRight("MESSAGE", msgW)))
-	first := t.first()
-	for i := first; i < first+t.height && i < len(t.rows); i++ {
-		r := &t.rows[i]
+	rows := t.height
+	if live != nil && t.follow {
+		rows = max(t.height-1, 0)
+	} else {
+		live = nil
+	}
+	first := max(len(t.rows)-rows, 0)
+	if !t.follow {
+		first = t.first()
+	}
+	shown := make([]*resultRow, 0, t.height)
+	for i := first; i < first+rows && i < len(t.rows); i++ {
+		shown = append(shown, &t.rows[i])
+	}
+	if live != nil {
+		shown = append(shown, live)
+	}
+	for _, r := range shown {
 		status := ""
 		if r.status != 0 {
 			status = fmt.Sprint(r.status)
@@ -94,7 +111,11 @@ func (t *runTable) view(st Styles) string {
 		b.WriteByte(' ')
 		b.WriteString(padRight(r.label(userW), userW))
 		b.WriteByte(' ')
-		b.WriteString(st.Outcome(r.outcome).Render(padRight(string(r.outcome), 20)))
+		if r.live != "" {
+			b.WriteString(st.Info.Render(padRight(r.live, 20)))
+		} else {
+			b.WriteString(st.Outcome(r.outcome).Render(padRight(string(r.outcome), 20)))
+		}
 		b.WriteByte(' ')
 		b.WriteString(padRight(status, 4))
 		b.WriteByte(' ')

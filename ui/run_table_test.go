@@ -26,7 +26,7 @@ func filledTable(n, w, h int) *runTable {
 func TestRunTableRendersOnlyTheVisibleWindow(t *testing.T) {
 	for _, n := range []int{5, 100, 100000} {
 		tb := filledTable(n, 80, 15)
-		v := tb.view(NewStyles(DefaultTheme))
+		v := tb.view(NewStyles(DefaultTheme), nil)
 		lines := strings.Split(v, "\n")
 		want := min(n, 15) + 1
 		if len(lines) != want {
@@ -43,7 +43,7 @@ func TestRunTableColumnsFitTheWidth(t *testing.T) {
 		tb := filledTable(30, w, 10)
 		tb.rows[29].message = strings.Repeat("a very long message ", 20)
 		tb.rows[29].user = strings.Repeat("long.name", 20)
-		checkFits(t, tb.view(NewStyles(DefaultTheme)), w, 11)
+		checkFits(t, tb.view(NewStyles(DefaultTheme), nil), w, 11)
 	}
 }
 

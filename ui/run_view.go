@@ -22,7 +22,7 @@ func (s *runScreen) view() string {
 	b.WriteString(truncate(s.paceLine(), s.w) + "\n")
 	b.WriteString(truncate(s.statusLine(), s.w) + "\n")
 	b.WriteString("\n")
-	b.WriteString(s.table.view(st))
+	b.WriteString(s.table.view(st, s.liveRow()))
 	if pos := s.table.position(); pos != "" {
 		b.WriteString("\n" + st.Muted.Render(pos))
 	}
@@ -42,9 +42,13 @@ func (s *runScreen) titleLine() string {
 	switch {
 	case s.aborting && s.running():
 		line += "  " + st.Bad.Bold(true).Render("ABORTING: cancelling the call…")
-	case s.paused:
+	case s.paused():
 		line += "  " + st.Warn.Bold(true).Render("PAUSED")
-	case s.pausing:
+	case s.confirmAbort && s.holding:
+		line += "  " + st.Warn.Bold(true).Render("HELD")
+	case s.confirmAbort:
+		line += "  " + st.Warn.Render("holding after the call in flight…")
+	case s.pausing():
 		line += "  " + st.Warn.Render("pausing after the call in flight…")
 	case !s.running() && s.closed:
 		line += "  " + st.Good.Render("finished")
@@ -63,35 +67,40 @@ func (s *runScreen) progressLine() string {
 func (s *runScreen) countsLine() string {
 	st := s.sh.styles
 	t := s.totals
-	var parts []string
-	if s.sh.plan == nil || s.sh.plan.Mode == bulk.ModeAdd {
-		parts = append(parts, st.Good.Render(fmt.Sprintf("added %s", bulk.Count(t.Added))))
-	} else {
-		parts = append(parts, st.Good.Render(fmt.Sprintf("removed %s", bulk.Count(t.Removed))))
+	changed := st.Good.Render(fmt.Sprintf("added %s", bulk.Count(t.Added)))
+	if s.sh.plan != nil && s.sh.plan.Mode == bulk.ModeRemove {
+		changed = st.Good.Render(fmt.Sprintf("removed %s", bulk.Count(t.Removed)))
 	}
-	if t.Promoted > 0 {
-		parts = append(parts, fmt.Sprintf("owners %s", bulk.Count(t.Promoted)))
-	}
-	parts = append(parts, st.Warn.Render(fmt.Sprintf("already %s", bulk.Count(t.Already))))
 	failed := fmt.Sprintf("failed %s", bulk.Count(t.Failed))
 	if t.Failed > 0 {
 		failed = st.Bad.Bold(true).Render(failed)
 	}
-	parts = append(parts, failed, fmt.Sprintf("pending %s", bulk.Count(max(t.Actions-t.Done, 0))))
-	if aside := s.sh.setAside(); len(aside) > 0 {
-		parts = append(parts, st.Muted.Render(fmt.Sprintf("set aside %s", bulk.Count(len(aside)))))
+	var owners, aside string
+	if t.Promoted > 0 {
+		owners = fmt.Sprintf("owners %s", bulk.Count(t.Promoted))
 	}
-	if ansi.StringWidth(strings.Join(parts, " · ")) > s.w && len(parts) > 1 {
-		parts = parts[:len(parts)-1] // set aside is on the preview and the summary
+	if n := len(s.sh.setAside()); n > 0 {
+		aside = st.Muted.Render(fmt.Sprintf("set aside %s", bulk.Count(n))) // also on the preview and the summary
 	}
-	optional := []string{fmt.Sprintf("members %s", bulk.Count(t.Members))}
-	line := strings.Join(parts, " · ")
-	for _, o := range optional {
-		if ansi.StringWidth(line+" · "+o) <= s.w {
-			line += " · " + o
+	// The member count always shows: it is the figure an administrator
+	// watches near 500 and 1,000. The owners, then the set-aside count,
+	// show when they fit.
+	line := func(owners, aside string) string {
+		var parts []string
+		for _, p := range []string{changed, owners, st.Warn.Render(fmt.Sprintf("already %s", bulk.Count(t.Already))), failed,
+			fmt.Sprintf("pending %s", bulk.Count(max(t.Actions-t.Done, 0))), aside, fmt.Sprintf("members %s", bulk.Count(t.Members))} {
+			if p != "" {
+				parts = append(parts, p)
+			}
+		}
+		return strings.Join(parts, " · ")
+	}
+	for _, l := range []string{line(owners, aside), line(owners, ""), line("", aside)} {
+		if ansi.StringWidth(l) <= s.w {
+			return l
 		}
 	}
-	return line
+	return line("", "")
 }
 
 func (s *runScreen) paceLine() string {
@@ -100,27 +109,82 @@ func (s *runScreen) paceLine() string {
 	if s.interval > 0 {
 		pace = "pace: one change every " + bulk.FormatDuration(s.interval)
 	}
-	parts := []string{pace, "ETA " + s.eta()}
-	if sp := s.spark.view(); sp != "" {
-		parts = append(parts, "per second "+st.Info.Render(sp))
+	line := pace
+	optional := []string{"ETA " + s.eta()}
+	if next := s.nextChange(); next > 0 {
+		optional = []string{"next change in " + countdown(ceilSecond(next)), optional[0]}
 	}
-	return strings.Join(parts, " · ")
+	if sp := s.spark.view(); sp != "" {
+		optional = append(optional, "per second "+st.Info.Render(sp))
+	}
+	for _, o := range optional {
+		if ansi.StringWidth(line+" · "+o) <= s.w {
+			line += " · " + o
+		}
+	}
+	return line
 }
 
-// eta is the remaining actions at the rate seen so far, never faster than the pace.
+// nextChange is the time until the next paced change may start: the pace
+// wait the runner reported, or, while a paced call is in flight, an
+// interval from its start; 0 when there is none to show.
+func (s *runScreen) nextChange() time.Duration {
+	now := s.sh.now()
+	switch {
+	case s.next != nil:
+		return s.next.Until.Sub(now)
+	case s.inFlight != nil && s.interval > 0:
+		return s.inFlight.Time.Add(s.interval).Sub(now)
+	}
+	return 0
+}
+
+// ceilSecond rounds a countdown up to whole seconds: 2.4s left shows as 3s
+// and reaches 0 only when the time is up.
+func ceilSecond(d time.Duration) time.Duration {
+	return ((d + time.Second - 1) / time.Second) * time.Second
+}
+
+// eta is the time left at the rate seen so far, never faster than the pace,
+// counting down between results.
 func (s *runScreen) eta() string {
 	left := s.totals.Actions - s.totals.Done
 	switch {
 	case left <= 0:
 		return "done"
-	case s.paused:
+	case s.paused():
 		return "paused"
+	case s.holding:
+		return "held"
 	}
-	d := s.rate.Left(left, s.interval)
-	if d <= 0 {
+	d := s.etaAt.Sub(s.sh.now())
+	if s.etaAt.IsZero() || d <= 0 {
 		return "…"
 	}
-	return countdown(d)
+	return countdown(ceilSecond(d))
+}
+
+// liveRow is the call in flight as a table row, its time counting up.
+func (s *runScreen) liveRow() *resultRow {
+	if s.inFlight == nil || s.inFlight.Call == nil {
+		return nil
+	}
+	c := s.inFlight.Call
+	row := rowOf(&bulk.Result{Item: c.Item, Attempts: s.inFlight.Attempt})
+	row.live = callVerb(c.Action)
+	row.message = fmt.Sprintf("%.1f s in flight", max(s.sh.now().Sub(s.inFlight.Time), 0).Seconds())
+	return &row
+}
+
+// callVerb is what a call in flight does, for its row.
+func callVerb(a bulk.Action) string {
+	switch a {
+	case bulk.ActionRemove:
+		return "removing…"
+	case bulk.ActionPromote:
+		return "making owner…"
+	}
+	return "adding…"
 }
 
 // statusLine is the question, the wait or the reason the run stops.
@@ -128,7 +192,7 @@ func (s *runScreen) statusLine() string {
 	st := s.sh.styles
 	switch {
 	case s.confirmAbort:
-		return st.Bad.Bold(true).Render("Abort the run? The call in flight is cancelled. y: abort · n: go on")
+		return st.Bad.Bold(true).Render("Abort the run? No new change starts while you decide. y: abort · n: go on")
 	case s.stopReason != "":
 		return st.Bad.Render("Stopping: " + s.stopReason)
 	case s.note != "":
