@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"roster/csvsource"
 	"roster/symphony"
@@ -27,18 +28,33 @@ type eventPrinter struct {
 	window       *bulk.Window
 	interval     time.Duration
 	paceShown    bool
-	step         int // results between progress lines; 0 = none
-	nextProgress int
-	resumedDone  int // actions done before this process started
-	setAside     int // what the plan (or the journal's run, on resume) sets aside
+	lastProgress time.Time // the start, or the last progress line
+	userW        int       // the user column's width: the plan's longest user
+	resumedDone  int       // actions done before this process started
+	setAside     int       // what the plan (or the journal's run, on resume) sets aside
 	failures     []bulk.Result
 	moreFailures int
 	finished     *bulk.Summary
 	rate         bulk.Rate // the results so far, for the time left
 }
 
+// progressEvery is how often a run prints a progress line (the count, the
+// room's members, the time left), whatever the pace: at 3 s a change every
+// few users, and at a fast pace not a line per handful of results.
+const progressEvery = 10 * time.Second
+
+// minUserW is the user column's least width, so that short IDs line up
+// with the header-less lines of another run.
+const minUserW = 20
+
 func newEventPrinter(w io.Writer, job *bulk.Job) *eventPrinter {
-	return &eventPrinter{w: w, plan: job.Plan, window: job.Window, setAside: len(job.SetAside())}
+	p := &eventPrinter{w: w, plan: job.Plan, window: job.Window, setAside: len(job.SetAside()), userW: minUserW}
+	// one width for the whole run, from the longest user it may print, so
+	// that a long email does not push the columns after it out of line
+	for _, it := range job.Plan.Actions {
+		p.userW = max(p.userW, utf8.RuneCountInString(userText(it)))
+	}
+	return p
 }
 
 func (p *eventPrinter) event(ev bulk.Event) {
@@ -53,10 +69,7 @@ func (p *eventPrinter) event(ev bulk.Event) {
 		} else {
 			fmt.Fprintf(p.w, "\n%s  started: %s to %s\n", at, bulk.Count(ev.Totals.Actions), p.plan.Mode)
 		}
-		if ev.Totals.Actions >= 20 { // a line every 10% of the whole run, resumed or not
-			p.step = ev.Totals.Actions / 10
-			p.nextProgress = p.step * (ev.Totals.Done/p.step + 1)
-		}
+		p.lastProgress = ev.Time
 		p.notePace(at, ev.Interval, ev.Totals.Members)
 	case bulk.EventPaceWait:
 		p.notePace(at, ev.Interval, ev.Totals.Members)
@@ -74,7 +87,7 @@ func (p *eventPrinter) event(ev bulk.Event) {
 			p.result(*ev.Result)
 		}
 		p.rate.Result(ev.Time)
-		p.progress(at, ev.Totals)
+		p.progress(ev.Time, ev.Totals)
 	case bulk.EventPaused:
 		fmt.Fprintf(p.w, "%s  paused\n", at)
 	case bulk.EventResumed:
@@ -108,7 +121,7 @@ func (p *eventPrinter) result(r bulk.Result) {
 	if r.Attempts != 1 {
 		tries = fmt.Sprintf("%d attempts", r.Attempts)
 	}
-	line := fmt.Sprintf("%s  line %-6d %-34s %-15s %-9s %s", stamp(r.Time), r.Item.Line, userText(r.Item), outcome, status, tries)
+	line := fmt.Sprintf("%s  line %-6d %s %-*s %-9s %s", stamp(r.Time), r.Item.Line, padRight(userText(r.Item), p.userW), outcomeW, outcome, status, tries)
 	if r.Message != "" {
 		line += ": " + r.Message
 	}
@@ -122,15 +135,31 @@ func (p *eventPrinter) result(r bulk.Result) {
 	}
 }
 
-func (p *eventPrinter) progress(at string, t bulk.Totals) {
-	if p.step == 0 || t.Done < p.nextProgress || t.Done >= t.Actions {
+// outcomeW is the outcome column's width: the longest a result can show,
+// "already-member+owner".
+const outcomeW = len("already-member+owner")
+
+// padRight pads s with spaces to w characters; a longer s is left whole.
+func padRight(s string, w int) string {
+	if n := utf8.RuneCountInString(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// progress prints a progress line when progressEvery has passed since the
+// start or the last one, by the events' clock; never at the end (the
+// summary says it).
+func (p *eventPrinter) progress(at time.Time, t bulk.Totals) {
+	if p.lastProgress.IsZero() {
+		p.lastProgress = at // no start seen: the clock starts here
+	}
+	if t.Done >= t.Actions || at.Sub(p.lastProgress) < progressEvery {
 		return
 	}
-	for p.nextProgress <= t.Done {
-		p.nextProgress += p.step
-	}
+	p.lastProgress = at
 	text := fmt.Sprintf("%s  progress: %s of %s done (%d%%): %s, %s already, %s failed; the room has %s",
-		at, bulk.Count(t.Done), bulk.Count(t.Actions), t.Done*100/max(t.Actions, 1), words.Changed(p.plan.Mode, t),
+		stamp(at), bulk.Count(t.Done), bulk.Count(t.Actions), t.Done*100/max(t.Actions, 1), words.Changed(p.plan.Mode, t),
 		bulk.Count(t.Already), bulk.Count(t.Failed), bulk.Counted(t.Members, "member", "members"))
 	// the slower of the pace and the rate seen so far, as the run screen says it
 	if left := p.rate.Left(t.Actions-t.Done, p.interval); left > 0 {
@@ -155,7 +184,7 @@ func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error, code int) {
 	if len(p.failures) > 0 {
 		fmt.Fprintf(w, "\nFailed (%s):\n", bulk.Count(len(p.failures)+p.moreFailures))
 		for _, r := range p.failures {
-			line := fmt.Sprintf("  line %-6d %-34s HTTP %d, %s", r.Item.Line, userText(r.Item), r.Status, bulk.Counted(r.Attempts, "attempt", "attempts"))
+			line := fmt.Sprintf("  line %-6d %s HTTP %d, %s", r.Item.Line, padRight(userText(r.Item), p.userW), r.Status, bulk.Counted(r.Attempts, "attempt", "attempts"))
 			if r.Message != "" {
 				line += ": " + r.Message
 			}

@@ -40,9 +40,9 @@ func TestEventPrinterLines(t *testing.T) {
 		{"window wait, next day", bulk.Event{Kind: bulk.EventWindowWait, Time: at(8, 0, 0), Until: at(8, 0, 0).Add(10*time.Hour).AddDate(0, 0, 1)},
 			"08:00:00  outside the run window: waiting until Tue 24 Nov 18:00:00 (34h00m)\n"},
 		{"added", res(0, bulk.OutcomeAdded, 200, 1, ""),
-			fmt.Sprintf("07:40:10  line 2      %-34s %-15s %-9s 1 attempt\n", "1000", "added", "HTTP 200")},
+			fmt.Sprintf("07:40:10  line 2      %-20s %-20s %-9s 1 attempt\n", "1000", "added", "HTTP 200")},
 		{"failed with message", res(1, bulk.OutcomeFailed, 403, 1, "not allowed"),
-			fmt.Sprintf("07:40:11  line 3      %-34s %-15s %-9s 1 attempt: not allowed\n", "1001", "failed", "HTTP 403")},
+			fmt.Sprintf("07:40:11  line 3      %-20s %-20s %-9s 1 attempt: not allowed\n", "1001", "failed", "HTTP 403")},
 		{"stopping", bulk.Event{Kind: bulk.EventStopping, Time: at(7, 41, 0), Message: "the room was deactivated"},
 			"07:41:00  stopping: the room was deactivated\n"},
 	}
@@ -72,26 +72,77 @@ func TestEventPrinterPaceOnlyWhenItChanges(t *testing.T) {
 	}
 }
 
+// Progress lines come by the clock, every progressEvery, not every so many
+// users: at the 3 s pace one every few users; none at the end (the summary
+// says it).
 func TestEventPrinterProgress(t *testing.T) {
 	var buf bytes.Buffer
 	plan := testPlan(100)
 	p := newEventPrinter(&buf, &bulk.Job{Plan: plan})
-	p.event(bulk.Event{Kind: bulk.EventStarted, Time: at(7, 0, 0), Totals: bulk.Totals{Actions: 100, Done: 35}})
+	start := at(7, 0, 0)
+	p.event(bulk.Event{Kind: bulk.EventStarted, Time: start, Totals: bulk.Totals{Actions: 100, Done: 35}})
 	for i := 35; i < 100; i++ {
-		p.event(bulk.Event{Kind: bulk.EventResult, Time: at(7, 1, 0),
-			Result: &bulk.Result{Item: plan.Actions[i], Outcome: bulk.OutcomeAdded, Attempts: 1},
+		when := start.Add(time.Duration(i-34) * 3 * time.Second) // one result every 3 s
+		p.event(bulk.Event{Kind: bulk.EventResult, Time: when,
+			Result: &bulk.Result{Time: when, Item: plan.Actions[i], Outcome: bulk.OutcomeAdded, Attempts: 1},
 			Totals: bulk.Totals{Actions: 100, Done: i + 1, Added: i + 1, Members: 481 + i}})
 	}
 	out := buf.String()
 	if !strings.Contains(out, "07:00:00  started to add. Resuming: 35 of 100 done, 65 to go\n") {
 		t.Errorf("the start line does not count the users done before the resume:\n%s", out)
 	}
-	// From 35 done: 40%, 50%, ... 90%; none at 100%, the summary says it.
-	if got := strings.Count(out, "progress:"); got != 6 {
-		t.Errorf("%d progress lines, want 6 (40%% to 90%%):\n%s", got, out)
+	// the first at 07:00:12, the first result 10 s or more after the start
+	if !strings.Contains(out, "07:00:12  progress: 39 of 100 done (39%): 39 added, 0 already, 0 failed; the room has 519 members") {
+		t.Errorf("the first progress line is not as expected:\n%s", out)
 	}
-	if !strings.Contains(out, "progress: 40 of 100 done (40%): 40 added, 0 already, 0 failed; the room has 520 members") {
-		t.Errorf("the 40%% progress line is not as expected:\n%s", out)
+	var last time.Time
+	lines := 0
+	for _, l := range strings.Split(out, "\n") {
+		if !strings.Contains(l, "  progress: ") {
+			continue
+		}
+		lines++
+		h, m, sec := 0, 0, 0
+		fmt.Sscanf(l, "%d:%d:%d", &h, &m, &sec)
+		when := at(h, m, sec)
+		if gap := when.Sub(last); !last.IsZero() && (gap < progressEvery || gap >= progressEvery+3*time.Second) {
+			t.Errorf("progress lines %v apart, want every %v (at the next result):\n%s", gap, progressEvery, out)
+		}
+		last = when
+		if strings.Contains(l, "100 of 100") {
+			t.Errorf("a progress line at the end: the summary says it\n%s", out)
+		}
+	}
+	// 195 s of results: a line every 12 s (the first result 10 s on)
+	if lines != 16 {
+		t.Errorf("%d progress lines over 195 s, want 16 (every %v):\n%s", lines, progressEvery, out)
+	}
+}
+
+// Columns stay in line after a long email: one width for the whole run,
+// from the longest user of the plan.
+func TestEventPrinterColumnsStayAlignedAfterALongEmail(t *testing.T) {
+	var buf bytes.Buffer
+	plan := testPlan(3)
+	plan.Actions[1].Input, plan.Actions[1].Kind = "a.very.long.first-name.and.surname@subsidiary.bank-holding.example", csvsource.KindEmail
+	p := newEventPrinter(&buf, &bulk.Job{Plan: plan})
+	for i, o := range []bulk.Outcome{bulk.OutcomeAdded, bulk.OutcomeAdded, bulk.OutcomeAlreadyMember} {
+		p.event(bulk.Event{Kind: bulk.EventResult, Time: at(7, 0, i), Result: &bulk.Result{Time: at(7, 0, i), Item: plan.Actions[i],
+			Outcome: o, Promoted: i == 2, Status: 200, Attempts: 1}, Totals: bulk.Totals{Actions: 3, Done: i + 1}})
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines:\n%s", len(lines), buf.String())
+	}
+	col := strings.Index(lines[0], "HTTP 200")
+	for _, l := range lines {
+		if strings.Index(l, "HTTP 200") != col || col < 0 {
+			t.Errorf("the status column moves:\n%s", buf.String())
+			break
+		}
+	}
+	if !strings.Contains(buf.String(), "already-member+owner HTTP 200") {
+		t.Errorf("the longest outcome does not fit its column:\n%s", buf.String())
 	}
 }
 
@@ -250,8 +301,8 @@ func TestEventPrinterTimeLeftFollowsTheRateSeen(t *testing.T) {
 			Totals: bulk.Totals{Actions: 20, Done: i + 1, Added: i + 1, Members: 601 + i}})
 	}
 	out := buf.String()
-	if !strings.Contains(out, "progress: 4 of 20 done (20%)") || !strings.Contains(out, "about 1m20s left") {
-		t.Errorf("16 users left at one every 5 s seen: want about 1m20s left:\n%s", out)
+	if !strings.Contains(out, "progress: 3 of 20 done (15%)") || !strings.Contains(out, "about 1m25s left") {
+		t.Errorf("17 users left at one every 5 s seen: want about 1m25s left:\n%s", out)
 	}
 }
 
