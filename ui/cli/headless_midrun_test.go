@@ -64,7 +64,7 @@ func TestHeadlessExitsOneWhenSomeUsersFail(t *testing.T) {
 	if failedAt < 0 || totalsAt < failedAt {
 		t.Errorf("the summary does not list the failure first, then 29 added and 1 failed\n%s", r)
 	}
-	if !strings.Contains(r.stdout[failedAt:], fmt.Sprintf("line %-6d %-34d HTTP 400", len(users)+1, victim.ID)) {
+	if !strings.Contains(r.stdout[failedAt:], fmt.Sprintf("line %-6d %-*d HTTP 400", len(users)+1, minUserW, victim.ID)) {
 		t.Errorf("the failure list does not give the victim's line, ID and status\n%s", r)
 	}
 	members := pod.MemberSet(t, pod.Demo.Medium)
