@@ -4,10 +4,10 @@ import (
 	"context"
 	"os/exec"
 	"runtime"
-	"runtime/metrics"
 	"testing"
 	"time"
 
+	"roster/internal/heapwatch"
 	"roster/symphony/podsim"
 )
 
@@ -192,7 +192,7 @@ func BenchmarkPlanMemory(b *testing.B) {
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		stop := heapPeak()
+		stop := heapwatch.Peak()
 		b.StartTimer()
 		plan, err := BuildPlan(ctx, p.client, PlanRequest{StreamID: room, List: list})
 		b.StopTimer()
@@ -210,32 +210,4 @@ func BenchmarkPlanMemory(b *testing.B) {
 	b.ReportMetric(held/float64(b.N), "held-B/user")
 	b.ReportMetric(peak/float64(b.N), "peak-B/user")
 	b.ReportMetric(alloc/float64(b.N), "alloc-B/user")
-}
-
-// heapPeak samples the bytes held by heap objects every millisecond until
-// stopped, and returns the highest value seen.
-func heapPeak() (stop func() uint64) {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	var peak uint64
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(sample)
-			peak = max(peak, sample[0].Value.Uint64())
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return func() uint64 {
-		close(done)
-		<-finished
-		return peak
-	}
 }
