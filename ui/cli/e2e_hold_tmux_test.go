@@ -12,8 +12,10 @@ import (
 )
 
 // demoInTmux builds the binary and opens `roster demo` in a private tmux
-// server at w x h; it returns the session and the folder of the demo's files.
-func demoInTmux(t *testing.T, w, h int) (*tmuxSession, string) {
+// server at w x h; it returns the session, the folder the demo runs in and
+// the cache folder that holds the demo's journal and report. The shell line
+// keeps the pane after roster exits, to read what it printed.
+func demoInTmux(t *testing.T, w, h int) (s *tmuxSession, work, cache string) {
 	t.Helper()
 	tmuxPath, err := exec.LookPath("tmux")
 	if err != nil {
@@ -27,18 +29,18 @@ func demoInTmux(t *testing.T, w, h int) (*tmuxSession, string) {
 	if out, err := exec.Command("go", "build", "-o", bin, "roster").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	work := filepath.Join(dir, "work")
+	work = filepath.Join(dir, "work")
 	if err := os.Mkdir(work, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	s := &tmuxSession{t: t, tmux: tmuxPath, socket: fmt.Sprintf("roster-hold-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	s = &tmuxSession{t: t, tmux: tmuxPath, socket: fmt.Sprintf("roster-hold-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	t.Cleanup(func() { s.run("kill-server") })
-	cache := filepath.Join(dir, "cache")
+	cache = filepath.Join(dir, "cache") // the demo's files: a test's own cache folder
 	cmdline := fmt.Sprintf("cd %q && XDG_CACHE_HOME=%q HOME=%q %q demo; echo ROSTER-EXIT=$?; sleep 600", work, cache, cache, bin)
 	if out, err := s.run("new-session", "-d", "-s", "roster", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "sh", "-c", cmdline); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
-	return s, cache
+	return s, work, cache
 }
 
 // startDemoRun walks the demo's wizard to a started run.
@@ -122,7 +124,7 @@ func cpuTime(t *testing.T, pid int) (time.Duration, int) {
 // would make any bound flaky); ROSTER_IDLE_SECONDS sets how long it is
 // measured (the README's figure is over 30 s).
 func TestDemoAbortQuestionHoldsTheRunInTmux(t *testing.T) {
-	s, _ := demoInTmux(t, 80, 24)
+	s, _, _ := demoInTmux(t, 80, 24)
 	s.startDemoRun()
 	s.keys("x")
 	sc := s.waitText("Abort the run?", "HELD")

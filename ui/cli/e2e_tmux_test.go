@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,31 +89,7 @@ func number(t *testing.T, screen, pattern string) int {
 // config, users, room, preview, start, pause and resume, the summary, and
 // the summary left on the normal screen after q.
 func TestDemoInTmux(t *testing.T) {
-	tmuxPath, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux is not installed (CI installs it)")
-	}
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "roster")
-	if out, err := exec.Command("go", "build", "-o", bin, "roster").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	work := filepath.Join(dir, "work")
-	if err := os.Mkdir(work, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	s := &tmuxSession{t: t, tmux: tmuxPath, socket: fmt.Sprintf("roster-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
-	t.Cleanup(func() { s.run("kill-server") })
-	// The demo's files go to the user's cache folder: a test's own, here.
-	cache := filepath.Join(dir, "cache")
-	// The shell line keeps the pane after roster exits, to read what it printed.
-	cmdline := fmt.Sprintf("cd %q && XDG_CACHE_HOME=%q HOME=%q %q demo; echo ROSTER-EXIT=$?; sleep 600", work, cache, cache, bin)
-	if out, err := s.run("new-session", "-d", "-s", "roster", "-x", "120", "-y", "40", "sh", "-c", cmdline); err != nil {
-		t.Fatalf("tmux new-session: %v: %s", err, out)
-	}
+	s, work, cache := demoInTmux(t, 120, 40)
 
 	s.waitText("DEMO: simulated pod", "Step 1", "config.json")
 	s.keys("Enter")
