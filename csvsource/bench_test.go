@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"testing"
 
-	"roster/internal/heapwatch"
+	"roster/csvsource/heapwatch"
 )
 
 // writeLines writes a file of n lines, line(i) each, after header (if any).

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"roster/internal/heapwatch"
+	"roster/csvsource/heapwatch"
 	"roster/symphony/podsim"
 )
 
