@@ -124,11 +124,11 @@ func (r roomMembers) has(id int64) bool { _, ok := r.owner[id]; return ok }
 
 // resolved is what the pod knows of the CSV's users, by the CSV's values.
 type resolved struct {
-	byID       map[int64]symphony.User
-	byEmail    map[string]symphony.User // lower-cased
-	byUsername map[string]symphony.User // lower-cased
-	invalid    map[string]string        // lower-cased value -> the pod's error
-	failed     map[string]string        // lower-cased value -> why its look-up call failed
+	byID       map[int64]known
+	byEmail    map[string]int64  // lower-cased -> user ID
+	byUsername map[string]int64  // lower-cased -> user ID
+	invalid    map[string]string // lower-cased value -> the pod's error
+	failed     map[string]string // lower-cased value -> why its look-up call failed
 }
 
 // resolve looks up every entry: IDs too, to learn whether each user is
@@ -146,8 +146,8 @@ func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry, timer *cal
 			usernames = append(usernames, e.Value)
 		}
 	}
-	r := &resolved{byID: make(map[int64]symphony.User, len(entries)), byEmail: make(map[string]symphony.User, len(emails)),
-		byUsername: make(map[string]symphony.User, len(usernames)), invalid: map[string]string{}, failed: map[string]string{}}
+	r := &resolved{byID: make(map[int64]known, len(entries)), byEmail: make(map[string]int64, len(emails)),
+		byUsername: make(map[string]int64, len(usernames)), invalid: map[string]string{}, failed: map[string]string{}}
 	if err := lookUp(ctx, ids, timer, pod.UsersByID, func(l *symphony.UserLookup) { r.add(l, csvsource.KindUserID) }); err != nil {
 		return nil, fmt.Errorf("look up %s: %w", plural(len(ids), "user ID", "user IDs"), err)
 	}
@@ -186,12 +186,12 @@ func (r *resolved) add(l *symphony.UserLookup, by csvsource.Kind) {
 		return
 	}
 	for _, u := range l.Users {
-		r.byID[u.ID] = u
+		r.byID[u.ID] = known{ID: u.ID, Name: displayName(u), Active: u.Active, External: u.External}
 		if u.Email != "" && by == csvsource.KindEmail {
-			r.byEmail[strings.ToLower(u.Email)] = u
+			r.byEmail[strings.ToLower(u.Email)] = u.ID
 		}
 		if u.Username != "" && by == csvsource.KindUsername {
-			r.byUsername[strings.ToLower(u.Username)] = u
+			r.byUsername[strings.ToLower(u.Username)] = u.ID
 		}
 	}
 	for _, e := range l.Errors {
@@ -211,18 +211,29 @@ func (r *resolved) add(l *symphony.UserLookup, by csvsource.Kind) {
 }
 
 // find returns the user an entry names.
-func (r *resolved) find(e csvsource.Entry) (symphony.User, bool) {
-	var u symphony.User
-	var ok bool
+func (r *resolved) find(e csvsource.Entry) (known, bool) {
+	id, ok := e.UserID, e.Kind == csvsource.KindUserID
 	switch e.Kind {
-	case csvsource.KindUserID:
-		u, ok = r.byID[e.UserID]
 	case csvsource.KindEmail:
-		u, ok = r.byEmail[strings.ToLower(e.Value)]
+		id, ok = r.byEmail[strings.ToLower(e.Value)]
 	case csvsource.KindUsername:
-		u, ok = r.byUsername[strings.ToLower(e.Value)]
+		id, ok = r.byUsername[strings.ToLower(e.Value)]
 	}
+	if !ok {
+		return known{}, false
+	}
+	u, ok := r.byID[id]
 	return u, ok
+}
+
+// known is what the plan keeps of a user the pod knows: what placing them
+// and naming them take, not the whole answer of the look-up (email,
+// username, company, account type), which a list of millions would hold
+// for every user until the plan is built.
+type known struct {
+	ID               int64
+	Name             string // displayName
+	Active, External bool
 }
 
 // classify puts every entry, duplicate and bad row in Actions or SetAside.
@@ -250,7 +261,7 @@ func (p *Plan) classify(list *csvsource.List, users *resolved, roster roomMember
 			p.SetAside = append(p.SetAside, it)
 			continue
 		}
-		it.UserID, it.Name = u.ID, displayName(u)
+		it.UserID, it.Name = u.ID, u.Name
 		if first, seen := firstLine[u.ID]; seen {
 			// Two values (an email and an ID, say) that name one user.
 			it.Outcome, it.Message = OutcomeDuplicate, fmt.Sprintf("the same user as line %d", first)
@@ -266,7 +277,7 @@ func (p *Plan) classify(list *csvsource.List, users *resolved, roster roomMember
 		if e := byValue[d.Value]; e.Kind != 0 {
 			it.Kind = e.Kind
 			if u, ok := users.find(e); ok {
-				it.UserID, it.Name = u.ID, displayName(u)
+				it.UserID, it.Name = u.ID, u.Name
 			}
 		}
 		p.SetAside = append(p.SetAside, it)
@@ -282,7 +293,7 @@ func (p *Plan) classify(list *csvsource.List, users *resolved, roster roomMember
 }
 
 // place decides what to do with one resolved, first-seen user.
-func (p *Plan) place(it Item, u symphony.User, roster roomMembers) {
+func (p *Plan) place(it Item, u known, roster roomMembers) {
 	member := roster.has(u.ID)
 	switch {
 	case p.Mode == ModeRemove && !member:
