@@ -20,11 +20,20 @@ import (
 // scaled to milliseconds, so that paced runs are fast but still paced.
 const testPace = 5 * time.Millisecond
 
-// TestMain removes the binary built for the real-binary tests.
+// TestMain removes the binary built for the real-binary tests. The runs'
+// room locks go to a cache folder of the tests' own (the binaries
+// inherit it), not the user's.
 func TestMain(m *testing.M) {
+	cache, err := os.MkdirTemp("", "roster-cli-cache-")
+	if err == nil {
+		os.Setenv("XDG_CACHE_HOME", cache)
+	}
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)
+	}
+	if cache != "" {
+		os.RemoveAll(cache)
 	}
 	os.Exit(code)
 }
