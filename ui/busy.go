@@ -155,7 +155,7 @@ func (b *busy) view() string {
 	v := b.spin.View() + " " + b.what
 	if w := b.wait; w != nil {
 		if left := time.Until(w.Until); left > 0 {
-			v += "\n  " + words.RetryWait(left, w.Until.Local().Format("15:04:05"), w.Attempt, words.WaitReason(w.Op, w.Err))
+			v += "\n  " + words.RetryWait(left, words.Until(time.Time{}, w.Until), w.Attempt, words.WaitReason(w.Op, w.Err))
 		}
 	}
 	return v

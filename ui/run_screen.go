@@ -242,7 +242,7 @@ func (s *runScreen) apply(ev bulk.Event) {
 	case bulk.EventPaceWait:
 		e := ev
 		s.next, s.inFlight = &e, nil
-	case bulk.EventRetryWait, bulk.EventWindowWait:
+	case bulk.EventRetryWait, bulk.EventSettleWait, bulk.EventWindowWait:
 		e := ev
 		s.wait, s.inFlight, s.next = &e, nil, nil
 	case bulk.EventResult:

@@ -57,7 +57,12 @@ func TestRunScreenRetryCountdownTicksOnlyWhileShown(t *testing.T) {
 	if cmd == nil || !r.ticking || r.tickEvery != time.Second {
 		t.Fatalf("a visible countdown ticks every second (ticking %v every %v)", r.ticking, r.tickEvery)
 	}
-	mustContain(t, m.View(), "Retrying in 5s (attempt 2): 429 Too Many Requests")
+	mustContain(t, m.View(), "waiting 5s, until "+fixedNow.Add(5*time.Second).Local().Format("15:04:05")+", to retry (attempt 2): 429 Too Many Requests")
+	send(m, bulk.Event{Kind: bulk.EventSettleWait, Until: fixedNow.Add(4 * time.Second), Attempt: 3, Message: "1 user of other pods is not in the room yet"})
+	// the why is folded onto a second line, not cut, and the screen still fits
+	mustContain(t, m.View(), "to read the member list again (read 3): 1 user of", "other pods is not in the room yet")
+	mustNotContain(t, m.View(), "to retry")
+	checkFits(t, m.View(), 80, 24)
 	// a paused run shows no moving time: the next tick ends the chain
 	send(m, bulk.Event{Kind: bulk.EventPaused})
 	if _, cmd := m.Update(countdownTickMsg{gen: r.tickGen}); cmd != nil || r.ticking {
@@ -277,4 +282,22 @@ func TestRunScreenETAUsesTheSlowerOfPaceAndObservedRate(t *testing.T) {
 	if got := r.eta(); got != "3s" {
 		t.Fatalf("ETA = %s, want 9 x 300ms", got)
 	}
+}
+
+// TestRunScreenFoldsALongStopReason: the reason a run stops is what the
+// operator must read; it is folded over up to three lines at 80 columns
+// (the table gives up rows for it), and only what is beyond is cut.
+func TestRunScreenFoldsALongStopReason(t *testing.T) {
+	m, _ := runningAt(t, 80, 24, syntheticPlan(3))
+	reason := "2 users of other pods that the pod accepted to add later are not in the room after 2m0s of waiting; " +
+		"they stay pending (cross-pod) in the report, and resuming the run later confirms them from the member list"
+	send(m, bulk.Event{Kind: bulk.EventStopping, Message: reason})
+	v := m.View()
+	mustContain(t, v, "Stopping: 2 users of other pods", "they stay pending (cross-pod)", "confirms them from the member list")
+	checkFits(t, v, 80, 24)
+	send(m, bulk.Event{Kind: bulk.EventStopping, Message: strings.Repeat("a very long reason ", 40) + "THE END"})
+	v = m.View()
+	mustContain(t, v, "a very long reason a very long", "…")
+	mustNotContain(t, v, "THE END")
+	checkFits(t, v, 80, 24)
 }

@@ -20,9 +20,13 @@ func (s *runScreen) view() string {
 	b.WriteString(s.progressLine() + "\n")
 	b.WriteString(truncate(s.countsLine(), s.w) + "\n")
 	b.WriteString(truncate(s.paceLine(), s.w) + "\n")
-	b.WriteString(truncate(s.statusLine(), s.w) + "\n")
+	status := s.statusLines()
+	b.WriteString(strings.Join(status, "\n") + "\n")
 	b.WriteString("\n")
-	b.WriteString(s.table.view(st, s.liveRow()))
+	// a status of several lines takes its extra lines from the table
+	t := s.table
+	t.height = max(t.height-(len(status)-1), 1)
+	b.WriteString(t.view(st, s.liveRow()))
 	if pos := s.table.position(); pos != "" {
 		b.WriteString("\n" + st.Muted.Render(pos))
 	}
@@ -187,6 +191,25 @@ func callVerb(a bulk.Action) string {
 	return "adding…"
 }
 
+// statusMaxLines bounds the status: a reason to stop or a wait's why is
+// folded to the width on up to this many lines rather than cut at the
+// first, and the table gives up rows for them.
+const statusMaxLines = 3
+
+// statusLines is the status folded to the screen's width: at least one
+// line (maybe empty), at most statusMaxLines, the last cut with "…".
+func (s *runScreen) statusLines() []string {
+	lines := strings.Split(ansi.Wrap(s.statusLine(), max(s.w, 20), " "), "\n")
+	if len(lines) > statusMaxLines {
+		lines = lines[:statusMaxLines]
+		lines[statusMaxLines-1] += " …"
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, s.w)
+	}
+	return lines
+}
+
 // statusLine is the question, the wait or the reason the run stops.
 func (s *runScreen) statusLine() string {
 	st := s.sh.styles
@@ -202,11 +225,7 @@ func (s *runScreen) statusLine() string {
 		if s.wait.Kind == bulk.EventWindowWait {
 			return st.Warn.Render(fmt.Sprintf("Outside the run window: waiting %s (until %s)", countdown(left), s.wait.Until.Format("15:04")))
 		}
-		why := s.wait.Message
-		if why == "" {
-			why = "the pod asked to slow down"
-		}
-		return st.Warn.Render(fmt.Sprintf("Retrying in %s (attempt %d): %s", countdown(left), s.wait.Attempt, why))
+		return st.Warn.Render(words.Waiting(s.wait.Kind, left, words.Until(s.sh.now(), s.wait.Until), s.wait.Attempt, s.wait.Message))
 	case s.starting && !s.started:
 		return st.Muted.Render("Opening the journal…")
 	case s.resumedDone > 0 && s.rate.Results() == 0:

@@ -265,6 +265,7 @@ const (
 	EventStopping                    // the run stops by itself; Message says why
 	EventFinished                    // last event; Summary is set
 	EventCalling                     // a membership call starts: Call is set, Attempt is its attempt
+	EventSettleWait                  // waiting until Until to read the member list again, for changes the pod makes later; Attempt is the next read; Message says why
 )
 
 // Event is what a runner reports, in order, on its channel.

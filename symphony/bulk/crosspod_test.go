@@ -90,8 +90,9 @@ func TestCrossPodAddStillPendingThenConfirmedOnResume(t *testing.T) {
 	if tot := sum.Totals; tot.Added != 1 || tot.CrossPodPending != 1 || tot.Failed != 0 {
 		t.Errorf("totals %+v; want 1 added, 1 pending (cross-pod)", tot)
 	}
-	if out.count(EventRetryWait) == 0 {
-		t.Error("no wait was shown for the cross-pod add")
+	if out.count(EventSettleWait) == 0 || out.count(EventRetryWait) != 0 {
+		t.Errorf("%d waits to read the member list again and %d retries shown for the cross-pod add; want some and none",
+			out.count(EventSettleWait), out.count(EventRetryWait))
 	}
 	report := readReport(t, sum.ReportPath)
 	if row := report[ext]; row[5] != string(OutcomeCrossPodPending) || row[len(row)-1] != "not confirmed yet" {

@@ -88,7 +88,7 @@ func (r *Runner) settleRun(ctx context.Context) (string, error) {
 			until = deadline
 		}
 		poll++
-		r.emit(Event{Kind: EventRetryWait, Until: until, Attempt: poll, Interval: r.currentInterval(),
+		r.emit(Event{Kind: EventSettleWait, Until: until, Attempt: poll, Interval: r.currentInterval(),
 			Message: fmt.Sprintf("%s of other pods accepted by the pod %s not in the room yet: the pod adds them asynchronously; reading the member list again",
 				Counted(waiting, "user", "users"), plural0(waiting, "is", "are"))})
 		if err := r.waitUntil(ctx, until); err != nil {

@@ -73,15 +73,15 @@ func (p *eventPrinter) event(ev bulk.Event) {
 		p.notePace(at, ev.Interval, ev.Totals.Members)
 	case bulk.EventPaceWait:
 		p.notePace(at, ev.Interval, ev.Totals.Members)
-	case bulk.EventRetryWait:
-		fmt.Fprint(p.w, retryLine(ev.Time, ev.Until, ev.Attempt, ev.Message))
+	case bulk.EventRetryWait, bulk.EventSettleWait:
+		fmt.Fprintf(p.w, "%s  %s\n", at, words.Waiting(ev.Kind, ev.Until.Sub(ev.Time), words.Until(ev.Time, ev.Until), ev.Attempt, ev.Message))
 	case bulk.EventWindowWait:
 		window := ""
 		if p.window != nil {
 			window = fmt.Sprintf(" %s-%s", clock(p.window.Start), clock(p.window.End))
 		}
 		fmt.Fprintf(p.w, "%s  outside the run window%s: waiting until %s (%s)\n",
-			at, window, untilText(ev.Time, ev.Until), waitText(ev.Time, ev.Until))
+			at, window, words.Until(ev.Time, ev.Until), waitText(ev.Time, ev.Until))
 	case bulk.EventResult:
 		if ev.Result != nil {
 			p.result(*ev.Result)
@@ -247,10 +247,9 @@ func stamp(t time.Time) string {
 	return t.Local().Format("15:04:05")
 }
 
-// untilText is a wait's end, with the day when it is not the same day.
-// retryLine is a wait before a retry, during the run or its planning.
+// retryLine is a wait before a retry while planning.
 func retryLine(now, until time.Time, attempt int, why string) string {
-	return stamp(now) + "  " + words.RetryWait(until.Sub(now), untilText(now, until), attempt, why) + "\n"
+	return stamp(now) + "  " + words.RetryWait(until.Sub(now), words.Until(now, until), attempt, why) + "\n"
 }
 
 // planningWaits is ctx with the client's waits while planning printed as
@@ -259,17 +258,6 @@ func planningWaits(ctx context.Context, w io.Writer) context.Context {
 	return symphony.WithWaitNotice(ctx, func(n symphony.WaitNotice) {
 		fmt.Fprint(w, retryLine(time.Now(), n.Until, n.Attempt, words.WaitReason(n.Op, n.Err)))
 	})
-}
-
-func untilText(now, until time.Time) string {
-	if now.IsZero() {
-		now = time.Now()
-	}
-	u := until.Local()
-	if y1, m1, d1 := now.Local().Date(); y1 == u.Year() && m1 == u.Month() && d1 == u.Day() {
-		return u.Format("15:04:05")
-	}
-	return u.Format("Mon 2 Jan 15:04:05")
 }
 
 // waitText is how long a wait lasts.

@@ -37,6 +37,8 @@ func TestEventPrinterLines(t *testing.T) {
 	}{
 		{"retry wait", bulk.Event{Kind: bulk.EventRetryWait, Time: at(7, 40, 1), Until: at(7, 40, 3), Attempt: 2, Message: "HTTP 429, Retry-After 2s"},
 			"07:40:01  waiting 2s, until 07:40:03, to retry (attempt 2): HTTP 429, Retry-After 2s\n"},
+		{"settle wait", bulk.Event{Kind: bulk.EventSettleWait, Time: at(7, 40, 1), Until: at(7, 40, 5), Attempt: 3, Message: "1 user of other pods is not in the room yet"},
+			"07:40:01  waiting 4s, until 07:40:05, to read the member list again (read 3): 1 user of other pods is not in the room yet\n"},
 		{"window wait, next day", bulk.Event{Kind: bulk.EventWindowWait, Time: at(8, 0, 0), Until: at(8, 0, 0).Add(10*time.Hour).AddDate(0, 0, 1)},
 			"08:00:00  outside the run window: waiting until Tue 24 Nov 18:00:00 (34h00m)\n"},
 		{"added", res(0, bulk.OutcomeAdded, 200, 1, ""),

@@ -224,6 +224,30 @@ func RetryWait(left time.Duration, until string, attempt int, why string) string
 	return fmt.Sprintf("waiting %s, until %s, to retry (attempt %d): %s", Duration(left), until, attempt, why)
 }
 
+// Waiting is the sentence of a wait during a run, for the waits that say
+// why: a retry (bulk.EventRetryWait) or a new read of the member list for
+// the changes a pod makes later (bulk.EventSettleWait). until is the
+// wait's end as the face writes it.
+func Waiting(kind bulk.EventKind, left time.Duration, until string, attempt int, why string) string {
+	if kind == bulk.EventSettleWait {
+		return fmt.Sprintf("waiting %s, until %s, to read the member list again (read %d): %s", Duration(left), until, attempt, why)
+	}
+	return RetryWait(left, until, attempt, why)
+}
+
+// Until is a wait's end: the time of day, with the day when it is not
+// the day of now (a zero now is the present).
+func Until(now, until time.Time) string {
+	if now.IsZero() {
+		now = time.Now()
+	}
+	u := until.Local()
+	if y1, m1, d1 := now.Local().Date(); y1 == u.Year() && m1 == u.Month() && d1 == u.Day() {
+		return u.Format("15:04:05")
+	}
+	return u.Format("Mon 2 Jan 15:04:05")
+}
+
 // WaitReason is why a read call waits: the call and its last error.
 func WaitReason(op string, err error) string {
 	if err == nil {
