@@ -472,6 +472,22 @@ func regularFile(path string) error {
 // the room after this plan was made. The runner lets them go when Run
 // returns.
 func (j *Job) Start(control *Control) (*Runner, error) {
+	r, err := j.start(control)
+	if err != nil {
+		return nil, &StartError{Err: err}
+	}
+	return r, nil
+}
+
+// StartError is why Job.Start did not start the run (a dry run, a refused
+// decision, another process on the room, an out folder or journal that
+// cannot be made): nothing was changed, so it exits 2 on every face.
+type StartError struct{ Err error }
+
+func (e *StartError) Error() string { return e.Err.Error() }
+func (e *StartError) Unwrap() error { return e.Err }
+
+func (j *Job) start(control *Control) (*Runner, error) {
 	switch {
 	case j.DryRun:
 		return nil, errors.New("a dry run changes nothing")
@@ -526,13 +542,12 @@ func (j *Job) ToGo() int {
 
 // RunExitCode is the exit code of a run that returned sum and err: the
 // summary's, and 3 when the run could not keep its journal or write its
-// report (or never began), whatever its counts.
-//
-// A run refused at its start because another process holds the room
-// (a *BusyError) changed nothing: 2, as the same refusal before the start.
+// report (or never began), whatever its counts. A run refused or failed at
+// its start (a *StartError, among them another process holding the room)
+// changed nothing: 2, as the same refusal before the start.
 func RunExitCode(sum *Summary, err error) int {
 	if sum == nil {
-		if _, busy := errors.AsType[*BusyError](err); busy {
+		if _, start := errors.AsType[*StartError](err); start {
 			return ExitInput
 		}
 		return ExitAborted

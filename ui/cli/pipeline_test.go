@@ -279,3 +279,33 @@ func waitFor(t *testing.T, tm *teatest.TestModel, texts ...string) {
 }
 
 var _ tea.Model = (*ui.Model)(nil)
+
+// TestAStartThatFailsExitsTwo: the job allowed the run, but by the time
+// the operator starts it its out folder cannot be made (it became a link
+// to a path under a file: the tests run as root, so a folder without write
+// permission would not do). Nothing was changed: the wizard exits 2, as
+// the headless run does for every start that fails (bulk.RunExitCode of a
+// *bulk.StartError), and says which folder.
+func TestAStartThatFailsExitsTwo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a simulated pod; skipped with -short")
+	}
+	job, _ := setUpState(t, startState{name: "ready", room: small, verdict: bulk.Ready})
+	if job.Decision.Verdict != bulk.Ready {
+		t.Fatalf("the job decided %v; the test wants a start that fails after a Ready decision", job.Decision.Verdict)
+	}
+	tm := teatest.NewTestModel(t, ui.New(wizardOptions(job)), teatest.WithInitialTermSize(400, 60))
+	waitFor(t, tm, "s: start")
+	file := writeFile(t, filepath.Dir(job.OutDir), "blocker", "a file where a folder should be\n")
+	if err := os.Symlink(filepath.Join(file, "sub"), job.OutDir); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	tm.Type("s")
+	tm.Type("y")
+	waitFor(t, tm, "prepare the run")
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*ui.Model)
+	if got := fm.ExitCode(); got != bulk.ExitInput {
+		t.Errorf("the wizard exits %d after a start that failed, want %d as headless", got, bulk.ExitInput)
+	}
+}

@@ -136,10 +136,10 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	}
 	runner, err := job.Start(sig.control)
 	if _, busy := errors.AsType[*bulk.BusyError](err); busy {
-		return failf(stderr, bulk.ExitInput, "%s", words.Busy(err))
+		return failf(stderr, bulk.RunExitCode(nil, err), "%s", words.Busy(err))
 	}
 	if err != nil {
-		return failf(stderr, bulk.ExitInput, "cannot start the run: %s", inputError(f, err))
+		return failf(stderr, bulk.RunExitCode(nil, err), "cannot start the run: %s", inputError(f, err))
 	}
 	sig.running()
 	return runAndPrint(job, runner, stdout, stderr)
