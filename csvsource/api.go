@@ -4,7 +4,7 @@ package csvsource
 // rely on. The implementation may add to them but must not change their meaning.
 
 // Kind is what a user cell holds.
-type Kind int
+type Kind uint8
 
 const (
 	KindUserID   Kind = iota + 1 // a Symphony user ID (positive int64)

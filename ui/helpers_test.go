@@ -202,13 +202,14 @@ func syntheticPlan(actions int, warnings ...bulk.Warning) *bulk.Plan {
 		InputHash: "h",
 	}
 	for i := 0; i < actions; i++ {
-		p.Actions = append(p.Actions, bulk.Item{Line: i + 2, Input: userInput(i), Kind: csvsource.KindUserID, UserID: int64(1000 + i), Outcome: bulk.OutcomePending})
+		p.Actions = append(p.Actions, bulk.Item{Line: int32(i + 2), Input: userInput(i), Kind: csvsource.KindUserID, UserID: int64(1000 + i), Outcome: bulk.OutcomePending})
 	}
 	p.SetAside = []bulk.Item{
-		{Line: 90, Input: "71000000000001", Outcome: bulk.OutcomeAlreadyMember, Message: "already in the room"},
-		{Line: 91, Input: "nobody@bank.example", Outcome: bulk.OutcomeUnknown, Message: "no such user"},
-		{Line: 92, Input: "71000000000001", Outcome: bulk.OutcomeDuplicate, Message: "repeats line 90"},
+		{Line: 90, Input: "71000000000001", Outcome: bulk.OutcomeAlreadyMember},
+		{Line: 91, Input: "nobody@bank.example", Outcome: bulk.OutcomeUnknown},
+		{Line: 92, Input: "71000000000001", Outcome: bulk.OutcomeDuplicate},
 	}
+	p.Reasons = map[int32]string{90: "already in the room", 91: "no such user", 92: "repeats line 90"}
 	return p
 }
 
@@ -219,7 +220,7 @@ func userInput(i int) string {
 // syntheticResult is one finished action.
 func syntheticResult(i int, o bulk.Outcome, status int, msg string) *bulk.Result {
 	return &bulk.Result{Time: fixedNow.Add(time.Duration(i) * 300 * time.Millisecond), Index: i,
-		Item:    bulk.Item{Line: i + 2, Input: userInput(i), UserID: int64(1000 + i)},
+		Item:    bulk.Item{Line: int32(i + 2), Input: userInput(i), UserID: int64(1000 + i)},
 		Outcome: o, Status: status, Message: msg, Attempts: 1}
 }
 

@@ -90,8 +90,8 @@ func TestRunScreenTicksAtTheCadenceOfWhatMoves(t *testing.T) {
 	r.control = bulk.NewControl()
 	tot := bulk.Totals{Actions: 3, Members: 600}
 	send(m, bulk.Event{Kind: bulk.EventStarted, Totals: tot, Interval: 3 * time.Second})
-	it := bulk.Item{Line: 2, Input: "ann@example.com", Name: "Ann", UserID: 1000}
-	send(m, bulk.Event{Kind: bulk.EventCalling, Time: clock, Call: &bulk.Call{Item: it, Action: bulk.ActionAdd}, Attempt: 1, Totals: tot, Interval: 3 * time.Second})
+	it := bulk.Item{Line: 2, Input: "ann@example.com", UserID: 1000}
+	send(m, bulk.Event{Kind: bulk.EventCalling, Time: clock, Call: &bulk.Call{Item: it, Name: "Ann", Action: bulk.ActionAdd}, Attempt: 1, Totals: tot, Interval: 3 * time.Second})
 	if !r.ticking || r.tickEvery != inFlightTick {
 		t.Fatalf("a call in flight ticks every %v (ticking %v every %v)", inFlightTick, r.ticking, r.tickEvery)
 	}
@@ -100,7 +100,7 @@ func TestRunScreenTicksAtTheCadenceOfWhatMoves(t *testing.T) {
 	v := m.View()
 	mustContain(t, v, "adding…", "0.4 s in flight", "ann@example.com", "next change in 3s", "ETA 9s")
 	tot.Done, tot.Added, tot.Members = 1, 1, 601
-	res := &bulk.Result{Time: clock, Item: it, Outcome: bulk.OutcomeAdded, Status: 200, Message: "Member added", Attempts: 1}
+	res := &bulk.Result{Time: clock, Item: it, Name: "Ann", Outcome: bulk.OutcomeAdded, Status: 200, Message: "Member added", Attempts: 1}
 	send(m, bulk.Event{Kind: bulk.EventResult, Result: res, Totals: tot, Interval: 3 * time.Second},
 		bulk.Event{Kind: bulk.EventPaceWait, Until: fixedNow.Add(3 * time.Second), Totals: tot, Interval: 3 * time.Second})
 	m.Update(countdownTickMsg{gen: r.tickGen}) // the call's faster chain gives way at its next tick

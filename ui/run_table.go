@@ -23,7 +23,7 @@ type resultRow struct {
 }
 
 func rowOf(r *bulk.Result) resultRow {
-	name := r.Item.Name
+	name := r.Name
 	if name == r.Item.Input {
 		name = ""
 	}
@@ -31,7 +31,7 @@ func rowOf(r *bulk.Result) resultRow {
 	if r.Promoted {
 		msg = strings.TrimSpace("made owner. " + msg)
 	}
-	return resultRow{line: r.Item.Line, user: r.Item.Input, name: name, outcome: r.Outcome, status: r.Status, message: msg, attempts: r.Attempts}
+	return resultRow{line: int(r.Item.Line), user: r.Item.Input, name: name, outcome: r.Outcome, status: r.Status, message: msg, attempts: r.Attempts}
 }
 
 // runTable is the live table: it follows the newest row until the operator

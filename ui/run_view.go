@@ -174,7 +174,7 @@ func (s *runScreen) liveRow() *resultRow {
 		return nil
 	}
 	c := s.inFlight.Call
-	row := rowOf(&bulk.Result{Item: c.Item, Attempts: s.inFlight.Attempt})
+	row := rowOf(&bulk.Result{Item: c.Item, Name: c.Name, Attempts: s.inFlight.Attempt})
 	row.live = callVerb(c.Action)
 	row.message = fmt.Sprintf("%.1f s in flight", max(s.sh.now().Sub(s.inFlight.Time), 0).Seconds())
 	return &row

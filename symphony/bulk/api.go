@@ -5,6 +5,7 @@ package bulk
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"roster/csvsource"
@@ -61,16 +62,17 @@ const (
 // Failed reports whether the outcome counts as a failure for the exit code.
 func (o Outcome) Failed() bool { return o == OutcomeFailed }
 
-// Item is one CSV entry in a plan.
+// Item is one CSV entry in a plan: only what a run needs of it, since a
+// plan holds one for every entry of a list of millions. The user's display
+// name is the plan's (Plan.NameOf), and the reason a set-aside entry is
+// set aside is too (Plan.Why): most items have neither.
 type Item struct {
-	Line    int            // input line
-	Input   string         // the value as read (normalised by csvsource)
-	Kind    csvsource.Kind //
 	UserID  int64          // 0 when unresolved
-	Name    string         // display name or username, when known
-	Owner   bool           // to be promoted to owner after being added
+	Input   string         // the value as read (normalised by csvsource; its bytes, not a copy)
 	Outcome Outcome        // Pending for actions; the reason for set-aside items
-	Message string         // why, for set-aside items
+	Line    int32          // input line (BuildPlan refuses a list of more than MaxLine lines)
+	Kind    csvsource.Kind //
+	Owner   bool           // to be promoted to owner after being added
 
 	// PromoteOnly marks an action for a user who is already a member but
 	// flagged as owner in the list and not an owner yet: the run promotes
@@ -78,6 +80,9 @@ type Item struct {
 	// Result.Promoted set).
 	PromoteOnly bool
 }
+
+// MaxLine is the last input line a plan can hold (Item.Line).
+const MaxLine = math.MaxInt32
 
 // Level ranks a preflight warning.
 type Level int
@@ -137,6 +142,30 @@ type Plan struct {
 	Promotions int           // owner promotions the actions include
 	PacedCalls int           // calls of the estimate that wait for the pace
 	CallTime   time.Duration // one call's time in Estimate: the median of the plan's timed read calls, or PlanRequest.CallTime
+
+	// Names and Reasons hold what few items need, apart from the items:
+	// the display names (or usernames) of the users the pod knows, by user
+	// ID, and why each set-aside entry is set aside, by its line. Read
+	// them with NameOf and Why.
+	Names   map[int64]string
+	Reasons map[int32]string
+}
+
+// NameOf is the display name (or the username) of an item's user, when the
+// pod knows them; "" otherwise.
+func (p *Plan) NameOf(it Item) string {
+	if it.UserID == 0 {
+		return ""
+	}
+	return p.Names[it.UserID]
+}
+
+// Why says why a set-aside item is set aside; "" for an action.
+func (p *Plan) Why(it Item) string {
+	if it.Outcome == OutcomePending {
+		return ""
+	}
+	return p.Reasons[it.Line]
 }
 
 // PaceThreshold is the member count above which changes are paced.
@@ -187,6 +216,7 @@ type Result struct {
 	Time     time.Time
 	Index    int // position in Plan.Actions
 	Item     Item
+	Name     string // the user's display name (Plan.NameOf, or the journal's on resume)
 	Outcome  Outcome
 	Promoted bool // owner flag applied
 	Status   int  // last HTTP status
@@ -221,6 +251,7 @@ func (r Result) ConfirmedBy() string {
 // Call is a membership call in flight: whom it is for and what it does.
 type Call struct {
 	Item   Item
+	Name   string // the user's display name, as in Result
 	Action Action
 }
 

@@ -93,7 +93,7 @@ func BenchmarkJumboRun(b *testing.B) {
 //	go test ./symphony/bulk -run '^$' -bench JournalRecord -benchtime 2000x
 func BenchmarkJournalRecord(b *testing.B) {
 	p := journalPlan()
-	res := Result{Time: time.Now(), Item: p.Actions[0], Outcome: OutcomeAdded, Status: 200, Message: "Member added", Attempts: 1}
+	res := Result{Time: time.Now(), Item: p.Actions[0], Name: "A", Outcome: OutcomeAdded, Status: 200, Message: "Member added", Attempts: 1}
 	b.Run("start-fsync", func(b *testing.B) {
 		j, err := createJournal(b.TempDir(), p, time.Now())
 		if err != nil {
@@ -102,7 +102,7 @@ func BenchmarkJournalRecord(b *testing.B) {
 		defer j.Close()
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			if err := j.start(res.Item, ActionAdd, res.Time); err != nil {
+			if err := j.start(res.Item, res.Name, ActionAdd, res.Time); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -146,7 +146,7 @@ func BenchmarkBuildPlan10k(b *testing.B) {
 func BenchmarkReport100k(b *testing.B) {
 	rows := make([]reportRow, 100000)
 	for i := range rows {
-		rows[i] = reportRow{Item: Item{Line: i + 2, Input: "user" + itoa(int64(i)) + "@example.com", UserID: int64(1e6 + i), Name: "User"},
+		rows[i] = reportRow{Item: Item{Line: int32(i + 2), Input: "user" + itoa(int64(i)) + "@example.com", UserID: int64(1e6 + i)}, Name: "User",
 			Outcome: OutcomeAdded, Status: 200, Message: "Member added", Attempts: 1, Time: time.Now()}
 	}
 	path := filepath.Join(b.TempDir(), "r.csv")

@@ -151,7 +151,7 @@ func TestLookupFailureSetsAsideNotThePlan(t *testing.T) {
 	if len(plan.Actions) != 3 || plan.Actions[0].UserID != people[0] || plan.Actions[2].UserID != people[2] {
 		t.Errorf("actions %+v", plan.Actions)
 	}
-	if len(plan.SetAside) != 1 || plan.SetAside[0].Outcome != OutcomeLookupFailed || !strings.Contains(plan.SetAside[0].Message, "refused") {
+	if len(plan.SetAside) != 1 || plan.SetAside[0].Outcome != OutcomeLookupFailed || !strings.Contains(plan.Why(plan.SetAside[0]), "refused") {
 		t.Errorf("set aside %+v", plan.SetAside)
 	}
 	var warned bool

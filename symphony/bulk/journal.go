@@ -207,12 +207,12 @@ func (j *Journal) write(durable bool, r record) error {
 
 // start records that the call for an action is about to be made, durably:
 // the call must not start before its record is on disk.
-func (j *Journal) start(it Item, action Action, at time.Time) error {
+func (j *Journal) start(it Item, name string, action Action, at time.Time) error {
 	if !action.valid() {
 		return fmt.Errorf("journal %s: %v is not an action; nothing was written", j.path, action)
 	}
-	return j.write(true, record{Type: recStart, Time: at.UTC(), Line: it.Line, Input: it.Input, Kind: kindText(it.Kind),
-		UserID: it.UserID, Name: it.Name, Action: action, Owner: it.Owner})
+	return j.write(true, record{Type: recStart, Time: at.UTC(), Line: int(it.Line), Input: it.Input, Kind: kindText(it.Kind),
+		UserID: it.UserID, Name: name, Action: action, Owner: it.Owner})
 }
 
 // result records a user's final outcome. It is not fsync'ed: the next
@@ -221,8 +221,8 @@ func (j *Journal) result(r Result, action Action) error {
 	if !action.valid() {
 		return fmt.Errorf("journal %s: %v is not an action; nothing was written", j.path, action)
 	}
-	return j.write(false, record{Type: recResult, Time: r.Time.UTC(), Line: r.Item.Line, Input: r.Item.Input,
-		Kind: kindText(r.Item.Kind), UserID: r.Item.UserID, Name: r.Item.Name, Action: action, Owner: r.Item.Owner,
+	return j.write(false, record{Type: recResult, Time: r.Time.UTC(), Line: int(r.Item.Line), Input: r.Item.Input,
+		Kind: kindText(r.Item.Kind), UserID: r.Item.UserID, Name: r.Name, Action: action, Owner: r.Item.Owner,
 		Outcome: string(r.Outcome), Promoted: r.Promoted, Status: r.Status, Message: r.Message, Attempts: r.Attempts,
 		Unsettled: r.Unsettled, Settled: r.Settled})
 }

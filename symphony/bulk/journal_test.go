@@ -17,8 +17,9 @@ import (
 func journalPlan() *Plan {
 	return &Plan{StreamID: "abcDEF_-123", Room: symphony.Room{Name: "Équipe Trading / FX (EMEA)"}, Mode: ModeAdd,
 		InputHash: "hash1", Source: "users.csv",
-		Actions: []Item{{Line: 2, Input: "a@example.com", Kind: csvsource.KindEmail, UserID: 10, Name: "A"},
-			{Line: 3, Input: "11", Kind: csvsource.KindUserID, UserID: 11, Owner: true}}}
+		Actions: []Item{{Line: 2, Input: "a@example.com", Kind: csvsource.KindEmail, UserID: 10},
+			{Line: 3, Input: "11", Kind: csvsource.KindUserID, UserID: 11, Owner: true}},
+		Names: map[int64]string{10: "A"}}
 }
 
 func TestJournalRoundTrip(t *testing.T) {
@@ -35,14 +36,14 @@ func TestJournalRoundTrip(t *testing.T) {
 	if st, _ := os.Stat(j.Path()); st.Mode().Perm() != 0o600 {
 		t.Errorf("mode %v", st.Mode().Perm())
 	}
-	res := Result{Time: started.Add(time.Second), Item: p.Actions[0], Outcome: OutcomeAdded, Status: 200, Message: "Member added", Attempts: 2}
-	if err := j.start(p.Actions[0], ActionAdd, started); err != nil {
+	res := Result{Time: started.Add(time.Second), Item: p.Actions[0], Name: "A", Outcome: OutcomeAdded, Status: 200, Message: "Member added", Attempts: 2}
+	if err := j.start(p.Actions[0], p.NameOf(p.Actions[0]), ActionAdd, started); err != nil {
 		t.Fatal(err)
 	}
 	if err := j.result(res, ActionAdd); err != nil {
 		t.Fatal(err)
 	}
-	if err := j.start(p.Actions[1], ActionAdd, started); err != nil {
+	if err := j.start(p.Actions[1], p.NameOf(p.Actions[1]), ActionAdd, started); err != nil {
 		t.Fatal(err)
 	}
 	j.Close()
@@ -225,7 +226,7 @@ func TestJournalRefusesAnUnknownAction(t *testing.T) {
 	}
 	before, _ := os.ReadFile(j.Path())
 	for _, a := range []Action{actionNone, Action(99)} {
-		if err := j.start(p.Actions[0], a, time.Now()); err == nil {
+		if err := j.start(p.Actions[0], "", a, time.Now()); err == nil {
 			t.Errorf("start with %v: no error", a)
 		}
 		if err := j.result(Result{Time: time.Now(), Item: p.Actions[0], Outcome: OutcomeAdded}, a); err == nil {

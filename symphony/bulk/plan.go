@@ -1,6 +1,7 @@
 package bulk
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -60,6 +61,9 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("room %s: list its members: %w", req.StreamID, err)
 	}
+	if last := lastLine(req.List); last > MaxLine {
+		return nil, fmt.Errorf("plan: %s has %d lines; roster plans at most %d lines of a list: split it into smaller lists", req.List.Path, last, MaxLine)
+	}
 	users, err := resolve(ctx, pod, req.List.Entries, &timer)
 	if err != nil {
 		return nil, err
@@ -75,6 +79,8 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 		Created:  now,
 		CallTime: req.CallTime,
 		Window:   req.Window,
+		Names:    users.names,
+		Reasons:  map[int32]string{},
 	}
 	if p.CallTime <= 0 {
 		p.CallTime = timer.callTime(assumedCallTime)
@@ -122,9 +128,25 @@ func memberIndex(members []symphony.Member) roomMembers {
 
 func (r roomMembers) has(id int64) bool { _, ok := r.owner[id]; return ok }
 
+// lastLine is the last line of a list that a plan would hold.
+func lastLine(l *csvsource.List) int {
+	last := 0
+	if n := len(l.Entries); n > 0 {
+		last = max(last, l.Entries[n-1].Line)
+	}
+	if n := len(l.Duplicates); n > 0 {
+		last = max(last, l.Duplicates[n-1].Line)
+	}
+	if n := len(l.Problems); n > 0 {
+		last = max(last, l.Problems[n-1].Line)
+	}
+	return last
+}
+
 // resolved is what the pod knows of the CSV's users, by the CSV's values.
 type resolved struct {
-	byID       map[int64]known
+	byID       map[int64]state   // the users the pod knows
+	names      map[int64]string  // their display names: the plan keeps this one
 	byEmail    map[string]int64  // lower-cased -> user ID
 	byUsername map[string]int64  // lower-cased -> user ID
 	invalid    map[string]string // lower-cased value -> the pod's error
@@ -146,7 +168,7 @@ func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry, timer *cal
 			usernames = append(usernames, e.Value)
 		}
 	}
-	r := &resolved{byID: make(map[int64]known, len(entries)), byEmail: make(map[string]int64, len(emails)),
+	r := &resolved{byID: make(map[int64]state, len(entries)), names: make(map[int64]string, len(entries)), byEmail: make(map[string]int64, len(emails)),
 		byUsername: make(map[string]int64, len(usernames)), invalid: map[string]string{}, failed: map[string]string{}}
 	if err := lookUp(ctx, ids, timer, pod.UsersByID, func(l *symphony.UserLookup) { r.add(l, csvsource.KindUserID) }); err != nil {
 		return nil, fmt.Errorf("look up %s: %w", plural(len(ids), "user ID", "user IDs"), err)
@@ -186,7 +208,8 @@ func (r *resolved) add(l *symphony.UserLookup, by csvsource.Kind) {
 		return
 	}
 	for _, u := range l.Users {
-		r.byID[u.ID] = known{ID: u.ID, Name: displayName(u), Active: u.Active, External: u.External}
+		r.byID[u.ID] = state{Active: u.Active, External: u.External}
+		r.names[u.ID] = displayName(u)
 		if u.Email != "" && by == csvsource.KindEmail {
 			r.byEmail[strings.ToLower(u.Email)] = u.ID
 		}
@@ -223,25 +246,30 @@ func (r *resolved) find(e csvsource.Entry) (known, bool) {
 		return known{}, false
 	}
 	u, ok := r.byID[id]
-	return u, ok
+	return known{ID: id, state: u}, ok
 }
 
-// known is what the plan keeps of a user the pod knows: what placing them
-// and naming them take, not the whole answer of the look-up (email,
-// username, company, account type), which a list of millions would hold
-// for every user until the plan is built.
+// known is what placing a user the pod knows takes, not the whole answer
+// of the look-up (email, username, company, account type), which a list of
+// millions would hold for every user until the plan is built; their names
+// are in resolved.names, which the plan keeps.
 type known struct {
-	ID               int64
-	Name             string // displayName
-	Active, External bool
+	ID int64
+	state
 }
+
+// state is what the plan's look-ups keep of a user by ID.
+type state struct{ Active, External bool }
 
 // classify puts every entry, duplicate and bad row in Actions or SetAside.
 func (p *Plan) classify(list *csvsource.List, users *resolved, roster roomMembers) {
-	firstLine := make(map[int64]int, len(list.Entries)) // user ID -> line of its first entry
+	firstLine := make(map[int64]int32, len(list.Entries)) // user ID -> line of its first entry
 	// The entries that a duplicate repeats, to name its user: only those
 	// are kept, not every entry of the list.
 	byValue := map[string]csvsource.Entry{}
+	// Most entries are actions: room for all of them at once, rather than
+	// a slice that grows by copies and ends up to a quarter too long.
+	p.Actions = make([]Item, 0, len(list.Entries))
 	for _, d := range list.Duplicates {
 		byValue[d.Value] = csvsource.Entry{}
 	}
@@ -249,47 +277,58 @@ func (p *Plan) classify(list *csvsource.List, users *resolved, roster roomMember
 		if _, repeated := byValue[e.Value]; repeated {
 			byValue[e.Value] = e
 		}
-		it := Item{Line: e.Line, Input: e.Value, Kind: e.Kind, UserID: e.UserID, Owner: e.Owner && p.Mode == ModeAdd}
+		it := Item{Line: int32(e.Line), Input: e.Value, Kind: e.Kind, UserID: e.UserID, Owner: e.Owner && p.Mode == ModeAdd}
 		u, found := users.find(e)
 		if why, failed := users.failed[strings.ToLower(e.Value)]; !found && failed {
-			it.Outcome, it.Message = OutcomeLookupFailed, "the pod's look-up of this "+e.Kind.String()+" failed ("+why+"): not known either way; run the list again to retry it"
-			p.SetAside = append(p.SetAside, it)
+			p.setAside(it, OutcomeLookupFailed, "the pod's look-up of this "+e.Kind.String()+" failed ("+why+"): not known either way; run the list again to retry it")
 			continue
 		}
 		if !found {
-			it.Outcome, it.Message = OutcomeUnknown, unknownMessage(e, users)
-			p.SetAside = append(p.SetAside, it)
+			p.setAside(it, OutcomeUnknown, unknownMessage(e, users))
 			continue
 		}
-		it.UserID, it.Name = u.ID, u.Name
+		it.UserID = u.ID
 		if first, seen := firstLine[u.ID]; seen {
 			// Two values (an email and an ID, say) that name one user.
-			it.Outcome, it.Message = OutcomeDuplicate, fmt.Sprintf("the same user as line %d", first)
-			p.SetAside = append(p.SetAside, it)
+			p.setAside(it, OutcomeDuplicate, fmt.Sprintf("the same user as line %d", first))
 			continue
 		}
-		firstLine[u.ID] = e.Line
+		firstLine[u.ID] = it.Line
 		p.place(it, u, roster)
 	}
 	for _, d := range list.Duplicates {
-		it := Item{Line: d.Line, Input: d.Value, Outcome: OutcomeDuplicate,
-			Message: fmt.Sprintf("repeats line %d", d.FirstLine)}
+		it := Item{Line: int32(d.Line), Input: d.Value}
 		if e := byValue[d.Value]; e.Kind != 0 {
 			it.Kind = e.Kind
 			if u, ok := users.find(e); ok {
-				it.UserID, it.Name = u.ID, u.Name
+				it.UserID = u.ID
 			}
 		}
-		p.SetAside = append(p.SetAside, it)
+		p.setAside(it, OutcomeDuplicate, fmt.Sprintf("repeats line %d", d.FirstLine))
 	}
 	for _, pr := range list.Problems {
 		if pr.Warning {
 			continue
 		}
-		p.SetAside = append(p.SetAside, Item{Line: pr.Line, Outcome: OutcomeBadRow, Message: pr.Message})
+		p.setAside(Item{Line: int32(pr.Line)}, OutcomeBadRow, pr.Message)
 	}
-	slices.SortStableFunc(p.SetAside, func(a, b Item) int { return a.Line - b.Line })
+	slices.SortStableFunc(p.SetAside, func(a, b Item) int { return cmp.Compare(a.Line, b.Line) })
+	if spare := cap(p.Actions) - len(p.Actions); spare > len(p.Actions)/8 {
+		p.Actions = append([]Item(nil), p.Actions...) // many were set aside: give the room back
+	}
 	p.selfLast()
+}
+
+// setAside sets an item aside with its outcome and why. One line is one
+// entry, so the line keys why; a second reason for a line (two problems
+// the reader found in one row) is joined to the first.
+func (p *Plan) setAside(it Item, o Outcome, why string) {
+	it.Outcome = o
+	p.SetAside = append(p.SetAside, it)
+	if had, ok := p.Reasons[it.Line]; ok && had != why {
+		why = had + "; " + why
+	}
+	p.Reasons[it.Line] = why
 }
 
 // place decides what to do with one resolved, first-seen user.
@@ -297,30 +336,32 @@ func (p *Plan) place(it Item, u known, roster roomMembers) {
 	member := roster.has(u.ID)
 	switch {
 	case p.Mode == ModeRemove && !member:
-		it.Outcome, it.Message = OutcomeNotMember, "not a member of the room"
+		p.setAside(it, OutcomeNotMember, "not a member of the room")
 	case p.Mode == ModeRemove:
 		// An inactive or external member can still be removed: clearing
 		// them out is often the very point of a removal list.
-		it.Outcome = OutcomePending
+		p.act(it)
 	case !u.Active:
-		it.Outcome, it.Message = OutcomeInactive, "the user's account is deactivated"
+		p.setAside(it, OutcomeInactive, "the user's account is deactivated")
 	case member && it.Owner && !roster.owner[u.ID]:
-		it.Outcome, it.PromoteOnly = OutcomePending, true
-		it.Message = "already a member: to be promoted to owner"
+		// Already a member: to be promoted to owner.
+		it.PromoteOnly = true
+		p.act(it)
 	case member && it.Owner:
-		it.Outcome, it.Message = OutcomeAlreadyMember, "already a member and an owner of the room"
+		p.setAside(it, OutcomeAlreadyMember, "already a member and an owner of the room")
 	case member:
-		it.Outcome, it.Message = OutcomeAlreadyMember, "already a member of the room"
+		p.setAside(it, OutcomeAlreadyMember, "already a member of the room")
 	case u.External && !p.Room.CrossPod:
-		it.Outcome, it.Message = OutcomeExternal, "an external user; the room does not allow external users"
+		p.setAside(it, OutcomeExternal, "an external user; the room does not allow external users")
 	default:
-		it.Outcome = OutcomePending
+		p.act(it)
 	}
-	if it.Outcome == OutcomePending {
-		p.Actions = append(p.Actions, it)
-		return
-	}
-	p.SetAside = append(p.SetAside, it)
+}
+
+// act makes an item an action.
+func (p *Plan) act(it Item) {
+	it.Outcome = OutcomePending
+	p.Actions = append(p.Actions, it)
 }
 
 // selfLast moves the bot's own removal to the end: once it has left the
@@ -366,8 +407,8 @@ func displayName(u symphony.User) string {
 func inputHash(p *Plan) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "roster-plan-v1\x00%s\x00%s\x00", p.StreamID, p.Mode)
-	type hashed struct { // what the hash takes of an item: a quarter of its size
-		line   int
+	type hashed struct { // what the hash takes of an item
+		line   int32
 		userID int64
 		owner  bool
 	}
@@ -379,7 +420,7 @@ func inputHash(p *Plan) string {
 			}
 		}
 	}
-	slices.SortStableFunc(items, func(a, b hashed) int { return a.line - b.line })
+	slices.SortStableFunc(items, func(a, b hashed) int { return cmp.Compare(a.line, b.line) })
 	var buf [9]byte
 	for _, it := range items {
 		binary.BigEndian.PutUint64(buf[:8], uint64(it.userID))

@@ -92,10 +92,10 @@ func TestPlanClassifiesEveryEntry(t *testing.T) {
 	got := map[int]Item{}
 	for _, group := range [][]Item{plan.Actions, plan.SetAside} {
 		for _, it := range group {
-			if _, dup := got[it.Line]; dup {
+			if _, dup := got[int(it.Line)]; dup {
 				t.Errorf("line %d is in the plan twice", it.Line)
 			}
-			got[it.Line] = it
+			got[int(it.Line)] = it
 		}
 	}
 	for line, w := range wants {
@@ -105,7 +105,7 @@ func TestPlanClassifiesEveryEntry(t *testing.T) {
 			t.Errorf("line %d is missing from the plan", line)
 		case it.Outcome != w.outcome || it.UserID != w.user || it.Owner != w.owner || it.PromoteOnly != w.only:
 			t.Errorf("line %d: %+v; want %+v", line, it, w)
-		case it.Outcome != OutcomePending && it.Message == "":
+		case it.Outcome != OutcomePending && plan.Why(it) == "":
 			t.Errorf("line %d is set aside without a reason", line)
 		}
 	}

@@ -315,7 +315,7 @@ func ownerNames(p *Plan) string {
 // ownerLabel is an owner as the operator knows them, with the line: the
 // pod's name, else the value in the list; the bot is "the bot itself".
 func ownerLabel(p *Plan, it Item) string {
-	name := cmp.Or(it.Name, it.Input)
+	name := cmp.Or(p.NameOf(it), it.Input)
 	if it.UserID == p.Caller.UserID {
 		name = "the bot itself"
 	}

@@ -2,6 +2,7 @@ package bulk
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -18,6 +19,7 @@ var reportHeader = []string{"user", "kind", "input line", "user ID", "name", "ou
 // reportRow is one user's line in the report.
 type reportRow struct {
 	Item     Item
+	Name     string // the user's display name
 	Outcome  Outcome
 	Promoted bool
 	Status   int
@@ -48,10 +50,10 @@ func (r *Runner) reportRows(aborted bool, stop string) []reportRow {
 		pendingWhy = "not done: the run stopped: " + stop
 	}
 	fromItem := func(it Item) {
-		row := reportRow{Item: it, Outcome: it.Outcome, Message: it.Message, Time: r.plan.Created}
+		row := reportRow{Item: it, Name: r.plan.NameOf(it), Outcome: it.Outcome, Message: r.plan.Why(it), Time: r.plan.Created}
 		changeable := it.UserID != 0 && it.Outcome != OutcomeDuplicate && it.Outcome != OutcomeBadRow
 		if res, ok := r.results[it.UserID]; changeable && ok && !seen[it.UserID] {
-			row = reportRow{Item: it, Outcome: res.Outcome, Promoted: res.Promoted, Status: res.Status,
+			row = reportRow{Item: it, Name: row.Name, Outcome: res.Outcome, Promoted: res.Promoted, Status: res.Status,
 				Message: res.Message, Attempts: res.Attempts, Time: res.Time, ConfirmedBy: res.ConfirmedBy()}
 			seen[it.UserID] = true
 		} else if it.Outcome == OutcomePending {
@@ -71,13 +73,13 @@ func (r *Runner) reportRows(aborted bool, stop string) []reportRow {
 	// Users of the journal that the plan no longer names.
 	for id, res := range r.results {
 		if !seen[id] {
-			rows = append(rows, reportRow{Item: res.Item, Outcome: res.Outcome, Promoted: res.Promoted,
+			rows = append(rows, reportRow{Item: res.Item, Name: res.Name, Outcome: res.Outcome, Promoted: res.Promoted,
 				Status: res.Status, Message: res.Message, Attempts: res.Attempts, Time: res.Time, ConfirmedBy: res.ConfirmedBy()})
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b reportRow) int {
 		if a.Item.Line != b.Item.Line {
-			return a.Item.Line - b.Item.Line
+			return cmp.Compare(a.Item.Line, b.Item.Line)
 		}
 		return strings.Compare(a.Item.Input, b.Item.Input)
 	})
@@ -130,7 +132,7 @@ func (row reportRow) cells() []string {
 		id = strconv.FormatInt(it.UserID, 10)
 	}
 	if it.Line > 0 {
-		line = strconv.Itoa(it.Line)
+		line = strconv.Itoa(int(it.Line))
 	}
 	if row.Status != 0 {
 		status = strconv.Itoa(row.Status)
@@ -148,7 +150,7 @@ func (row reportRow) cells() []string {
 	case it.Owner:
 		owner = "requested"
 	}
-	return []string{safeCell(it.Input), kindText(it.Kind), line, id, safeCell(it.Name), string(row.Outcome), owner,
+	return []string{safeCell(it.Input), kindText(it.Kind), line, id, safeCell(row.Name), string(row.Outcome), owner,
 		status, safeCell(row.Message), attempts, when, row.ConfirmedBy}
 }
 

@@ -14,7 +14,7 @@ func TestReportFormat(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r-report.csv")
 	at := time.Date(2026, 11, 23, 7, 15, 30, 0, time.FixedZone("CET", 3600))
 	rows := []reportRow{
-		{Item: Item{Line: 2, Input: "a@example.com", Kind: csvsource.KindEmail, UserID: 10, Name: "Zoë, \"Z\"", Owner: true},
+		{Item: Item{Line: 2, Input: "a@example.com", Kind: csvsource.KindEmail, UserID: 10, Owner: true}, Name: "Zoë, \"Z\"",
 			Outcome: OutcomeAdded, Promoted: true, Status: 200, Message: "Member added", Attempts: 2, Time: at, ConfirmedBy: "pod reply"},
 		{Item: Item{Line: 3, Input: "=HYPERLINK(\"x\")", Kind: csvsource.KindUsername}, Outcome: OutcomeUnknown,
 			Message: "no user with this username on the pod", Time: at},

@@ -384,6 +384,14 @@ func (r *Runner) prepareResume(ctx context.Context) ([]settled, error) {
 	// What the journal shows done counts first, so that a run that cannot
 	// go on still reports it.
 	r.countJournaled()
+	r.names = map[int64]string{}
+	for _, recs := range []map[int64]record{r.prior.results, r.prior.inFlight} {
+		for id, rec := range recs {
+			if rec.Name != r.plan.Names[id] {
+				r.names[id] = rec.Name
+			}
+		}
+	}
 	if err := r.journal.mark(recResume, r.now(), "", r.totals); err != nil {
 		return nil, err
 	}
@@ -491,7 +499,7 @@ func (r *Runner) settle(u resumeUser, roster roomMembers) (settled, bool) {
 		r.work = append(r.work, task{index: u.index, item: it, promoteOnly: true, outcome: res.Outcome})
 		return settled{}, false
 	}
-	res.Index, res.Item, res.Time = u.index, it, r.now()
+	res.Index, res.Item, res.Name, res.Time = u.index, it, r.nameOf(it), r.now()
 	res.Settled = u.flying
 	return settled{task{index: u.index, item: it}, res}, true
 }
@@ -506,6 +514,7 @@ type settled struct {
 func resultOf(rec record) Result {
 	return Result{Time: rec.Time, Index: -1, Outcome: Outcome(rec.Outcome), Promoted: rec.Promoted,
 		Status: rec.Status, Message: rec.Message, Attempts: rec.Attempts, Unsettled: rec.Unsettled, Settled: rec.Settled,
-		Item: Item{Line: rec.Line, Input: rec.Input, Kind: parseKind(rec.Kind), UserID: rec.UserID, Name: rec.Name,
+		Name: rec.Name,
+		Item: Item{Line: int32(rec.Line), Input: rec.Input, Kind: parseKind(rec.Kind), UserID: rec.UserID,
 			Owner: rec.Owner, Outcome: OutcomePending}}
 }

@@ -45,20 +45,20 @@ func TestInspectResumeCountsAsTheRunner(t *testing.T) {
 				if _, err := change(ctx, room, it.UserID); err != nil {
 					t.Fatal(err)
 				}
-				if err := r.journal.start(it, action, time.Now()); err != nil {
+				if err := r.journal.start(it, r.nameOf(it), action, time.Now()); err != nil {
 					t.Fatal(err)
 				}
 				if err := r.journal.result(Result{Time: time.Now(), Item: it, Outcome: took, Status: 200, Attempts: 1}, action); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if err := r.journal.start(landed, action, time.Now()); err != nil {
+			if err := r.journal.start(landed, r.nameOf(landed), action, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := change(ctx, room, landed.UserID); err != nil {
 				t.Fatal(err)
 			}
-			if err := r.journal.start(lost, action, time.Now()); err != nil {
+			if err := r.journal.start(lost, r.nameOf(lost), action, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 			path := r.journal.Path()

@@ -122,7 +122,7 @@ func TestResumeChecksTheUserInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	flying := plan.Actions[2]
-	if err := r.journal.start(flying, ActionAdd, time.Now()); err != nil {
+	if err := r.journal.start(flying, r.nameOf(flying), ActionAdd, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.client.AddMember(testCtx(t), room, flying.UserID); err != nil {
@@ -303,7 +303,7 @@ func TestResumeCountsAUserInFlightForThePromotionOnce(t *testing.T) {
 	if err := r.journal.result(Result{Time: time.Now(), Item: owner, Outcome: OutcomeAdded, Status: 200, Attempts: 1}, ActionAdd); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.journal.start(owner, ActionPromote, time.Now()); err != nil {
+	if err := r.journal.start(owner, r.nameOf(owner), ActionPromote, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.client.PromoteOwner(ctx, room, owner.UserID); err != nil {

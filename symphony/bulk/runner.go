@@ -34,6 +34,10 @@ type Runner struct {
 	work     []task
 	inFlight *Item // the user whose call an abort cut short
 
+	// names are the display names the journal of a resumed run gives
+	// users whom the plan names otherwise or not at all (nameOf).
+	names map[int64]string
+
 	startHook func(time.Time) // tests: told the start of every membership call
 	release   func()          // lets the run's locks go (Job.Start); nil: none taken
 }
@@ -47,6 +51,15 @@ type task struct {
 	outcome     Outcome
 	again       bool    // the user is already counted in Done (a promotion owed on resume)
 	base        *Result // a promotion task: the user's outcome so far, which the promotion adds to
+}
+
+// nameOf is the display name of an item's user: the journal's, for a
+// user it names otherwise than the plan, else the plan's.
+func (r *Runner) nameOf(it Item) string {
+	if name, ok := r.names[it.UserID]; ok {
+		return name
+	}
+	return r.plan.NameOf(it)
 }
 
 // errAborted ends a wait when the run is aborted.

@@ -194,7 +194,7 @@ func (r *Runner) settleFromMembers(res Result, roster roomMembers) (s settled, p
 func sortResults(list []Result) {
 	slices.SortFunc(list, func(a, b Result) int {
 		if a.Item.Line != b.Item.Line {
-			return a.Item.Line - b.Item.Line
+			return cmp.Compare(a.Item.Line, b.Item.Line)
 		}
 		return cmp.Compare(a.Item.UserID, b.Item.UserID)
 	})

@@ -66,15 +66,15 @@ func printProblems(w io.Writer, p *bulk.Plan, list *csvsource.List) {
 		if it.Outcome == bulk.OutcomeAlreadyMember || it.Outcome == bulk.OutcomeNotMember {
 			continue
 		}
-		seen[it.Line] = true
+		seen[int(it.Line)] = true
 		text := string(it.Outcome)
 		if it.Input != "" {
 			text += ": " + shortValue(it.Input)
 		}
-		if it.Message != "" {
-			text += ": " + it.Message
+		if why := p.Why(it); why != "" {
+			text += ": " + why
 		}
-		all = append(all, problem{it.Line, text})
+		all = append(all, problem{int(it.Line), text})
 	}
 	if list != nil {
 		for _, pr := range list.Problems {

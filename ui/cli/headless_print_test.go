@@ -18,7 +18,7 @@ func at(h, m, s int) time.Time { return time.Date(2026, 11, 23, h, m, s, 0, time
 func testPlan(n int) *bulk.Plan {
 	p := &bulk.Plan{Mode: bulk.ModeAdd, MembersBefore: 480, MembersAfter: 480 + n}
 	for i := range n {
-		p.Actions = append(p.Actions, bulk.Item{Line: i + 2, Input: fmt.Sprint(1000 + i), Kind: csvsource.KindUserID, UserID: int64(1000 + i)})
+		p.Actions = append(p.Actions, bulk.Item{Line: int32(i + 2), Input: fmt.Sprint(1000 + i), Kind: csvsource.KindUserID, UserID: int64(1000 + i)})
 	}
 	return p
 }
@@ -191,9 +191,10 @@ func TestPrintPlan(t *testing.T) {
 	plan.MembersBefore, plan.MembersAfter, plan.OwnersBefore, plan.OwnersAfter = 499, 501, 2, 3
 	plan.Interval, plan.Estimate = 3*time.Second, 6*time.Second
 	plan.SetAside = []bulk.Item{
-		{Line: 9, Input: "gone@example.com", Outcome: bulk.OutcomeUnknown, Message: "no user has this email"},
+		{Line: 9, Input: "gone@example.com", Outcome: bulk.OutcomeUnknown},
 		{Line: 4, Input: "1999", Outcome: bulk.OutcomeAlreadyMember},
 	}
+	plan.Reasons = map[int32]string{9: "no user has this email"}
 	plan.Warnings = []bulk.Warning{{Level: bulk.LevelWarn, Code: "pace", Message: "the room passes 500 members"}}
 	list := &csvsource.List{Path: "users.csv", Problems: []csvsource.Problem{{Line: 7, Message: `"12.0" read as 12`, Warning: true}}}
 	var buf bytes.Buffer
