@@ -62,7 +62,7 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 		return nil, fmt.Errorf("room %s: list its members: %w", req.StreamID, err)
 	}
 	if last := lastLine(req.List); last > MaxLine {
-		return nil, fmt.Errorf("plan: %s has %d lines; roster plans at most %d lines of a list: split it into smaller lists", req.List.Path, last, MaxLine)
+		return nil, fmt.Errorf("%s reaches line %d; roster plans lists of at most %d lines: split it into smaller lists", req.List.Path, last, MaxLine)
 	}
 	users, err := resolve(ctx, pod, req.List.Entries, &timer)
 	if err != nil {

@@ -1,6 +1,7 @@
 package bulk
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -292,5 +293,27 @@ func TestPlanOfficerAndSelf(t *testing.T) {
 	}
 	if out := run(t, plain.client, leave, RunOptions{OutDir: t.TempDir(), Retry: fastRetry}); out.err != nil || plain.MemberSet(t, public)[plain.BotID] {
 		t.Fatalf("self-remove run: %v %+v", out.err, out.summary.Totals)
+	}
+}
+
+// A list past line 2^31-1, which an item's line cannot hold, is refused
+// with a message naming the file and the fix, before any user is looked up.
+func TestPlanRefusesAListPastMaxLine(t *testing.T) {
+	if strconv.IntSize == 32 {
+		t.Skip("a line past MaxLine does not fit an int here")
+	}
+	p := startSim(t, podsim.Options{})
+	ids := p.addUsers("far", 2)
+	room := p.room("long", nil)
+	list := idList(ids)
+	list.Problems = []csvsource.Problem{{Line: int(int64(MaxLine) + 1), Message: "a bad row"}}
+	_, err := BuildPlan(testCtx(t), p.client, PlanRequest{StreamID: room, List: list})
+	if err == nil || !strings.Contains(err.Error(), "users.csv reaches line 2147483648") || !strings.Contains(err.Error(), "split it") {
+		t.Fatalf("err %v; want the list refused", err)
+	}
+	list.Problems[0].Line = MaxLine
+	plan, err := BuildPlan(testCtx(t), p.client, PlanRequest{StreamID: room, List: list})
+	if err != nil || len(plan.SetAside) != 1 || plan.SetAside[0].Line != MaxLine || plan.Why(plan.SetAside[0]) != "a bad row" {
+		t.Fatalf("plan %+v, err %v; want the row at MaxLine set aside", plan, err)
 	}
 }
