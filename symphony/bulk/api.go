@@ -143,12 +143,13 @@ type Plan struct {
 	PacedCalls int           // calls of the estimate that wait for the pace
 	CallTime   time.Duration // one call's time in Estimate: the median of the plan's timed read calls, or PlanRequest.CallTime
 
-	// Names and Reasons hold what few items need, apart from the items:
-	// the display names (or usernames) of the users the pod knows, by user
-	// ID, and why each set-aside entry is set aside, by its line. Read
-	// them with NameOf and Why.
-	Names   map[int64]string
+	// Reasons says why each set-aside entry is set aside, by its line
+	// (read it with Why): an action has none, so items do not carry one.
 	Reasons map[int32]string
+	// names are the display names (or usernames) of the users the pod
+	// knows, by user ID (read them with NameOf): one table, not a string
+	// in every item.
+	names nameTable
 }
 
 // NameOf is the display name (or the username) of an item's user, when the
@@ -157,7 +158,7 @@ func (p *Plan) NameOf(it Item) string {
 	if it.UserID == 0 {
 		return ""
 	}
-	return p.Names[it.UserID]
+	return p.names.get(it.UserID)
 }
 
 // Why says why a set-aside item is set aside; "" for an action.

@@ -19,7 +19,7 @@ func journalPlan() *Plan {
 		InputHash: "hash1", Source: "users.csv",
 		Actions: []Item{{Line: 2, Input: "a@example.com", Kind: csvsource.KindEmail, UserID: 10},
 			{Line: 3, Input: "11", Kind: csvsource.KindUserID, UserID: 11, Owner: true}},
-		Names: map[int64]string{10: "A"}}
+		names: packNames([]named{{10, "A"}})}
 }
 
 func TestJournalRoundTrip(t *testing.T) {

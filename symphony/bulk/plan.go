@@ -79,7 +79,7 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 		Created:  now,
 		CallTime: req.CallTime,
 		Window:   req.Window,
-		Names:    users.names,
+		names:    packNames(users.names),
 		Reasons:  map[int32]string{},
 	}
 	if p.CallTime <= 0 {
@@ -146,7 +146,7 @@ func lastLine(l *csvsource.List) int {
 // resolved is what the pod knows of the CSV's users, by the CSV's values.
 type resolved struct {
 	byID       map[int64]state   // the users the pod knows
-	names      map[int64]string  // their display names: the plan keeps this one
+	names      []named           // their display names, as the look-ups answer
 	byEmail    map[string]int64  // lower-cased -> user ID
 	byUsername map[string]int64  // lower-cased -> user ID
 	invalid    map[string]string // lower-cased value -> the pod's error
@@ -168,7 +168,7 @@ func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry, timer *cal
 			usernames = append(usernames, e.Value)
 		}
 	}
-	r := &resolved{byID: make(map[int64]state, len(entries)), names: make(map[int64]string, len(entries)), byEmail: make(map[string]int64, len(emails)),
+	r := &resolved{byID: make(map[int64]state, len(entries)), byEmail: make(map[string]int64, len(emails)),
 		byUsername: make(map[string]int64, len(usernames)), invalid: map[string]string{}, failed: map[string]string{}}
 	if err := lookUp(ctx, ids, timer, pod.UsersByID, func(l *symphony.UserLookup) { r.add(l, csvsource.KindUserID) }); err != nil {
 		return nil, fmt.Errorf("look up %s: %w", plural(len(ids), "user ID", "user IDs"), err)
@@ -209,7 +209,7 @@ func (r *resolved) add(l *symphony.UserLookup, by csvsource.Kind) {
 	}
 	for _, u := range l.Users {
 		r.byID[u.ID] = state{Active: u.Active, External: u.External}
-		r.names[u.ID] = displayName(u)
+		r.names = append(r.names, named{u.ID, displayName(u)})
 		if u.Email != "" && by == csvsource.KindEmail {
 			r.byEmail[strings.ToLower(u.Email)] = u.ID
 		}
@@ -252,7 +252,7 @@ func (r *resolved) find(e csvsource.Entry) (known, bool) {
 // known is what placing a user the pod knows takes, not the whole answer
 // of the look-up (email, username, company, account type), which a list of
 // millions would hold for every user until the plan is built; their names
-// are in resolved.names, which the plan keeps.
+// go to resolved.names, which the plan packs into its table.
 type known struct {
 	ID int64
 	state

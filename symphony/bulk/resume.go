@@ -387,7 +387,7 @@ func (r *Runner) prepareResume(ctx context.Context) ([]settled, error) {
 	r.names = map[int64]string{}
 	for _, recs := range []map[int64]record{r.prior.results, r.prior.inFlight} {
 		for id, rec := range recs {
-			if rec.Name != r.plan.Names[id] {
+			if rec.Name != r.plan.names.get(id) {
 				r.names[id] = rec.Name
 			}
 		}
