@@ -41,7 +41,8 @@ func (r *Runner) execute(ctx context.Context, t task) (*Result, string) {
 			// user is left pending, to be done when the cause is fixed.
 			return nil, c.stop
 		case c.err != nil && r.plan.Mode == ModeRemove && notMember(c.err):
-			res.Status, res.Message = statusOf(c.err), c.err.Error()
+			res.Status = statusOf(c.err)
+			res.Message = withoutStatus(c.err.Error(), res.Status)
 			res.Outcome = OutcomeNotMember
 			if c.attempts > 1 {
 				// An earlier attempt reached the pod but its reply was
@@ -52,7 +53,8 @@ func (r *Runner) execute(ctx context.Context, t task) (*Result, string) {
 			res.Time = r.now()
 			return res, ""
 		case c.err != nil:
-			res.Outcome, res.Status, res.Message = OutcomeFailed, statusOf(c.err), failureText(c)
+			res.Outcome, res.Status = OutcomeFailed, statusOf(c.err)
+			res.Message = withoutStatus(failureText(c), res.Status)
 			res.Time = r.now()
 			return res, ""
 		}
@@ -327,6 +329,16 @@ func statusOf(err error) int {
 	return 0
 }
 
+// withoutStatus is an error's text without the " (HTTP n)" the client adds
+// to it, for a result or a wait that shows the status n beside the text
+// (the report's and the tables' HTTP column, "HTTP n: ..."): said once.
+func withoutStatus(text string, status int) string {
+	if status == 0 {
+		return text
+	}
+	return strings.TrimSuffix(text, fmt.Sprintf(" (HTTP %d)", status))
+}
+
 // failureText explains a failed call for the report.
 func failureText(c callResult) string {
 	if symphony.ClassOf(c.err) == symphony.ClassRetry {
@@ -338,7 +350,7 @@ func failureText(c callResult) string {
 func retryText(err error) string {
 	var ae *symphony.APIError
 	if errors.As(err, &ae) && ae.Status != 0 {
-		return fmt.Sprintf("HTTP %d: %s", ae.Status, ae.Error())
+		return fmt.Sprintf("HTTP %d: %s", ae.Status, withoutStatus(ae.Error(), ae.Status))
 	}
 	return err.Error()
 }

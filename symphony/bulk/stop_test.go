@@ -104,6 +104,8 @@ func TestA403ForOneUserDoesNotStopTheRun(t *testing.T) {
 	}
 	if r := out.results()[ids[2]]; r.Outcome != OutcomeFailed || r.Status != 403 || r.Message == "" {
 		t.Errorf("the moved user: %+v", r)
+	} else if strings.Contains(r.Message, "HTTP 403") {
+		t.Errorf("the message says the status its HTTP column shows: %q", r.Message)
 	}
 }
 
@@ -133,6 +135,9 @@ func TestRetryAfterWinsAndGivingUpFails(t *testing.T) {
 	if wait == nil || wait.Until.Sub(wait.Time) < 35*time.Millisecond || wait.Attempt != 2 || !strings.Contains(wait.Message, "429") {
 		t.Fatalf("retry wait %+v; want about 40 ms for attempt 2", wait)
 	}
+	if n := strings.Count(wait.Message, "HTTP 429"); n != 1 {
+		t.Errorf("the wait says the status %d times: %q", n, wait.Message)
+	}
 	if out.summary.Totals.Added != len(ids) {
 		t.Errorf("totals %+v", out.summary.Totals)
 	}
@@ -150,7 +155,7 @@ func TestRetryAfterWinsAndGivingUpFails(t *testing.T) {
 		t.Fatalf("stop %q, totals %+v", s.StopReason, s.Totals)
 	}
 	for _, r := range out.results() {
-		if r.Outcome == OutcomeFailed && (r.Attempts != 2 || r.Status != 503 || !strings.Contains(r.Message, "gave up after 2 attempts")) {
+		if r.Outcome == OutcomeFailed && (r.Attempts != 2 || r.Status != 503 || !strings.Contains(r.Message, "gave up after 2 attempts") || strings.Contains(r.Message, "HTTP 503")) {
 			t.Errorf("result %+v", r)
 		}
 	}
