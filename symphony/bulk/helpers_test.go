@@ -95,8 +95,17 @@ func testCtx(t testing.TB) context.Context {
 // plan builds a plan or fails the test.
 func (p *simPod) plan(t testing.TB, room string, mode Mode, list *csvsource.List, interval time.Duration) *Plan {
 	t.Helper()
-	plan, err := BuildPlan(testCtx(t), p.client, PlanRequest{StreamID: room, Mode: mode, List: list, Interval: interval,
-		Now: time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)}) // a Saturday night: no working-hours warning
+	return planOn(t, p.client, room, mode, list, interval)
+}
+
+// saturdayNight is the tests' planning time: no working-hours warning.
+var saturdayNight = time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)
+
+// planOn builds a plan through pod (the simulated pod's client, or one
+// through a hostile server in front of it) at saturdayNight.
+func planOn(t testing.TB, pod Pod, room string, mode Mode, list *csvsource.List, interval time.Duration) *Plan {
+	t.Helper()
+	plan, err := BuildPlan(testCtx(t), pod, PlanRequest{StreamID: room, Mode: mode, List: list, Interval: interval, Now: saturdayNight})
 	if err != nil {
 		t.Fatalf("BuildPlan: %v", err)
 	}

@@ -30,11 +30,7 @@ func TestTenYearRetryAfterStopsTheRun(t *testing.T) {
 		return true
 	}
 	c := h.client(t, p)
-	plan, err := BuildPlan(testCtx(t), c, PlanRequest{StreamID: room, Mode: ModeAdd, List: idList(ids),
-		Interval: time.Millisecond, Now: time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planOn(t, c, room, ModeAdd, idList(ids), time.Millisecond)
 	out := run(t, c, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry})
 	sum := out.summary
 	if sum.ExitCode() != ExitAborted || RunExitCode(sum, out.err) != ExitAborted {
@@ -114,11 +110,7 @@ func TestAPodThatIsGoneIsDeclaredGone(t *testing.T) {
 	// runner follow one policy, as they do from a config.
 	retry := symphony.RetryPolicy{Initial: 5 * time.Millisecond, Max: 40 * time.Millisecond, MaxOutage: 400 * time.Millisecond}
 	c := h.client(t, p, retry)
-	plan, err := BuildPlan(testCtx(t), c, PlanRequest{StreamID: room, Mode: ModeAdd, List: idList(ids),
-		Interval: time.Millisecond, Now: time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planOn(t, c, room, ModeAdd, idList(ids), time.Millisecond)
 	out := run(t, c, plan, RunOptions{OutDir: t.TempDir(), Retry: retry, RetryFor: time.Hour})
 	sum := out.summary
 	if sum.ExitCode() != ExitAborted {

@@ -41,7 +41,6 @@ func codes(p *Plan) string {
 
 func TestPreflightWarnings(t *testing.T) {
 	monday10 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	saturday := time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name                  string
 		mode                  Mode
@@ -50,14 +49,14 @@ func TestPreflightWarnings(t *testing.T) {
 		want                  string
 		wantAfter, ownersLeft int
 	}{
-		{"small room", ModeAdd, 10, 2, 5, saturday, "", 15, 2},
-		{"over 500", ModeAdd, 480, 2, 100, saturday, "pace", 580, 2},
-		{"jumbo off hours", ModeAdd, 900, 3, 200, saturday, "pace,jumbo", 1100, 3},
+		{"small room", ModeAdd, 10, 2, 5, saturdayNight, "", 15, 2},
+		{"over 500", ModeAdd, 480, 2, 100, saturdayNight, "pace", 580, 2},
+		{"jumbo off hours", ModeAdd, 900, 3, 200, saturdayNight, "pace,jumbo", 1100, 3},
 		{"jumbo in working hours with one owner", ModeAdd, 1100, 1, 10, monday10, "pace,jumbo,working-hours,owners", 1110, 1},
 		{"working hours do not matter below jumbo", ModeAdd, 10, 2, 5, monday10, "", 15, 2},
-		{"one owner in a small room is only noted", ModeAdd, 10, 1, 5, saturday, "owners", 15, 1},
-		{"nothing to do", ModeAdd, 10, 2, 0, saturday, "nothing", 10, 2},
-		{"removing from a jumbo room", ModeRemove, 1200, 2, 300, saturday, "pace,jumbo", 900, 2},
+		{"one owner in a small room is only noted", ModeAdd, 10, 1, 5, saturdayNight, "owners", 15, 1},
+		{"nothing to do", ModeAdd, 10, 2, 0, saturdayNight, "nothing", 10, 2},
+		{"removing from a jumbo room", ModeRemove, 1200, 2, 300, saturdayNight, "pace,jumbo", 900, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,7 +137,7 @@ func TestPaceWarningSaysWhatItCounts(t *testing.T) {
 			for i := 0; i < 30; i++ {
 				p.Actions = append(p.Actions, Item{UserID: int64(100000 + i), Outcome: OutcomePending})
 			}
-			p.preflight(roomMembers{owner: map[int64]bool{}}, time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC))
+			p.preflight(roomMembers{owner: map[int64]bool{}}, saturdayNight)
 			var msg string
 			for _, w := range p.Warnings {
 				if w.Code == "pace" {
@@ -164,7 +163,6 @@ func TestPaceWarningSaysWhatItCounts(t *testing.T) {
 
 // A warning's count of one takes the singular noun and verb.
 func TestPreflightWarningsAgreeInNumber(t *testing.T) {
-	saturday := time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)
 	p := &Plan{Room: symphony.Room{Name: "R", Active: true}, Mode: ModeAdd, Interval: DefaultInterval,
 		Caller:     symphony.SessionInfo{UserID: 1},
 		Permission: Permission{Allowed: true, Member: true, MembersCanInvite: true},
@@ -176,7 +174,7 @@ func TestPreflightWarningsAgreeInNumber(t *testing.T) {
 	}
 	roster := memberIndex(ms)
 	p.MembersBefore, p.OwnersBefore = len(ms), 0
-	p.Warnings = warnings(p, roster, saturday, nil)
+	p.Warnings = warnings(p, roster, saturdayNight, nil)
 	var all []string
 	for _, w := range p.Warnings {
 		all = append(all, w.Message)
@@ -185,7 +183,7 @@ func TestPreflightWarningsAgreeInNumber(t *testing.T) {
 	p.OwnersAfter = 1
 	text += "\n" + strings.Join(func() []string {
 		var out []string
-		for _, w := range warnings(p, roster, saturday, nil) {
+		for _, w := range warnings(p, roster, saturdayNight, nil) {
 			out = append(out, w.Message)
 		}
 		return out
@@ -222,7 +220,7 @@ func TestPaceWarningSaysWhatSymphonyAsksAndWhatTheRunDoes(t *testing.T) {
 		p.Actions = []Item{{UserID: 100000, Outcome: OutcomePending}}
 		roster := memberIndex(ms)
 		p.MembersBefore, p.OwnersBefore = len(ms), roster.owners
-		p.preflight(roster, time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC))
+		p.preflight(roster, saturdayNight)
 		var msg string
 		for _, w := range p.Warnings {
 			if w.Code == "pace" {

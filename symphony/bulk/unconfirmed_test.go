@@ -179,11 +179,7 @@ func TestLyingRepliesAreSettledFromTheMemberList(t *testing.T) {
 	}
 	room := p.room("lies", nil)
 	c := h.client(t, p)
-	plan, err := BuildPlan(testCtx(t), c, PlanRequest{StreamID: room, Mode: ModeAdd, List: idList(ids, owner, ids[0]),
-		Interval: time.Millisecond, Now: time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planOn(t, c, room, ModeAdd, idList(ids, owner, ids[0]), time.Millisecond)
 	out := run(t, c, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry})
 	if out.err != nil || out.summary.StopReason != "" {
 		t.Fatalf("run: %v, stop %q", out.err, out.summary.StopReason)
@@ -262,11 +258,7 @@ func TestUnconfirmedLeftForTheResume(t *testing.T) {
 	h.lies[ids[1]] = lie{"null", false, lyingBodies[2].write}
 	room := p.room("later", nil)
 	c := h.client(t, p)
-	plan, err := BuildPlan(testCtx(t), c, PlanRequest{StreamID: room, Mode: ModeAdd, List: idList(ids),
-		Interval: time.Millisecond, Now: time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planOn(t, c, room, ModeAdd, idList(ids), time.Millisecond)
 	dir := t.TempDir()
 	retry := symphony.RetryPolicy{MaxAttempts: 2, Initial: time.Millisecond, Max: time.Millisecond}
 	h.failMembers.Store(true)
@@ -284,11 +276,7 @@ func TestUnconfirmedLeftForTheResume(t *testing.T) {
 	}
 
 	// The resume settles them from the member list, calling nobody again.
-	plan2, err := BuildPlan(testCtx(t), c, PlanRequest{StreamID: room, Mode: ModeAdd, List: idList(ids),
-		Interval: time.Millisecond, Now: time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan2 := planOn(t, c, room, ModeAdd, idList(ids), time.Millisecond)
 	h.mu.Lock()
 	h.lies[ids[1]] = lie{"must not be called", false, func(w http.ResponseWriter, r *http.Request) {
 		t.Errorf("user %d was called again on resume", ids[1])
@@ -330,11 +318,7 @@ func TestLyingRepliesToRemovals(t *testing.T) {
 	h.lies[ids[1]] = lie{"error-object", false, lyingBodies[3].write}
 	room := p.room("leaving", ids)
 	c := h.client(t, p)
-	plan, err := BuildPlan(testCtx(t), c, PlanRequest{StreamID: room, Mode: ModeRemove, List: idList(ids),
-		Interval: time.Millisecond, Now: time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planOn(t, c, room, ModeRemove, idList(ids), time.Millisecond)
 	out := run(t, c, plan, RunOptions{OutDir: t.TempDir(), Retry: fastRetry})
 	if out.err != nil || out.summary.StopReason != "" {
 		t.Fatalf("run: %v, stop %q", out.err, out.summary.StopReason)
