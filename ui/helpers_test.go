@@ -314,14 +314,5 @@ func resumeJob(plan *bulk.Plan, resume *bulk.ResumeInfo) *bulk.Job {
 	return j
 }
 
-// answerOf tags msg as the answer of b's work in flight (marking b busy if
-// it is not), as busy.start's command would.
-func answerOf(b *busy, msg tea.Msg) busyDoneMsg {
-	if !b.active() {
-		b.start("working…", func() tea.Msg { return nil })
-	}
-	return busyDoneMsg{owner: b, gen: b.gen, msg: msg}
-}
-
 // room is the room step.
 func (m *Model) room() *roomStep { return m.screens[stepRoom].(*roomStep) }

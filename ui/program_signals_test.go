@@ -113,13 +113,12 @@ func lastChars(s string, n int) string {
 // programRun is the wizard run by runProgram, as Run runs it, on a fake
 // terminal with the signals the test sends.
 type programRun struct {
-	m       *Model
-	term    *fakeTerminal
-	sigs    chan os.Signal
-	stdout  *bytes.Buffer
-	exits   chan int
-	result  chan programResult
-	elapsed time.Duration
+	m      *Model
+	term   *fakeTerminal
+	sigs   chan os.Signal
+	stdout *bytes.Buffer
+	exits  chan int
+	result chan programResult
 }
 
 type programResult struct {

@@ -49,6 +49,3 @@ func (c *callTimer) callTime(fallback time.Duration) time.Duration {
 	}
 	return min(max(mid, MinCallTime), MaxCallTime)
 }
-
-// lookupCalls is how many calls a look-up of n values makes.
-func lookupCalls(n int) int { return (n + lookupBatch - 1) / lookupBatch }

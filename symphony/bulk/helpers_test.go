@@ -3,7 +3,6 @@ package bulk
 import (
 	"context"
 	"fmt"
-	"sort"
 	"testing"
 	"time"
 
@@ -174,12 +173,6 @@ func (o runOutcome) count(kind EventKind) int {
 		}
 	}
 	return n
-}
-
-func sortedIDs(ids []int64) []int64 {
-	out := append([]int64(nil), ids...)
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }
 
 func countKind(evs []Event, k EventKind) int {
