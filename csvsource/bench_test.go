@@ -101,6 +101,20 @@ func BenchmarkReadFile1M(b *testing.B) {
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 }
 
+// write1MRooms writes 1,000,000 rows of a user ID and a room: 100 rooms of
+// 10,000 users, the rows sorted by room as a spreadsheet often is.
+func write1MRooms(b *testing.B) string {
+	return writeLines(b, "1m-rooms.csv", "userId,room", 1_000_000, func(w *bufio.Writer, i int) {
+		w.WriteString(strconv.FormatInt(71811853189212+int64(i%10_000)*7, 10))
+		w.WriteString(",Trading desk ")
+		w.WriteString(strconv.Itoa(i / 10_000))
+	})
+}
+
+// BenchmarkRead1MRooms streams 1,000,000 (user, room) rows through
+// Reader.Next, the duplicate sets keyed by room.
+func BenchmarkRead1MRooms(b *testing.B) { streamAll(b, write1MRooms(b)) }
+
 // BenchmarkRead1MEmails streams 1,000,000 emails through Reader.Next, as
 // roster check does, and reports the peak heap during the read.
 func BenchmarkRead1MEmails(b *testing.B) { streamAll(b, write1MEmails(b)) }

@@ -49,6 +49,18 @@
 //   - Duplicates (the same ID however Excel wrote it, emails in any case,
 //     usernames as written) are listed with the line of the first occurrence;
 //     the same user with a different owner flag is a problem, not a duplicate.
+//   - Rooms: a column headed room, room name, room id, stream, stream id or
+//     streamid (any case and spacing; named with Options.RoomColumn
+//     otherwise) puts each row in its room; a column named for stream IDs
+//     beats one named for rooms, two equal candidates are an error, and a
+//     file without a header row has none. Its cells are kept trimmed, as
+//     written (whether one is a stream ID or a room's name is for the pod to
+//     say), numbered in List.Rooms in first-seen order. A row with an empty
+//     room cell, or one over MaxRoomBytes, with control characters, invalid
+//     UTF-8 or an Excel error value, is dropped with its line. Duplicates
+//     are per room: the same user in two rooms is two entries. A row naming
+//     a room past MaxRooms ends the reading with a *FileError naming its
+//     line. List.ForRoom and List.Parts give each room's part.
 //   - A file that cannot be used at all fails with a *FileError naming the
 //     file and the fix: missing, a folder, empty, binary, no usable column,
 //     no usable row.

@@ -12,6 +12,9 @@ var (
 	ErrBinary     = errors.New("not a text file")
 	ErrNoColumn   = errors.New("no usable user column")
 	ErrNoEntries  = errors.New("no usable rows")
+
+	ErrRoomColumn   = errors.New("no usable room column") // the room column named is not there, or several could be it
+	ErrTooManyRooms = errors.New("too many rooms")        // more than MaxRooms distinct rooms
 )
 
 // FileError is a file that cannot be used as a user list. Its message names the

@@ -15,6 +15,11 @@ type Format struct {
 	UserColumn  string   // the user column's header ("" without a header)
 	Fallbacks   []string // user columns read when the user column's cell is empty
 	OwnerColumn string   // "" when there is no owner column
+
+	// The room column: its header as written and its place (1-based:
+	// column 1 is the first); "" and 0 when the file has no room column.
+	RoomColumn       string
+	RoomColumnNumber int
 }
 
 // String describes the format in one line, for `roster check` and the wizard.
@@ -46,6 +51,9 @@ func (f Format) String() string {
 	}
 	if f.OwnerColumn != "" {
 		parts = append(parts, fmt.Sprintf("owner column %q", f.OwnerColumn))
+	}
+	if f.RoomColumnNumber > 0 {
+		parts = append(parts, fmt.Sprintf("room column %q", f.RoomColumn))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -2,6 +2,7 @@ package csvsource
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -12,6 +13,7 @@ type columnAlias struct {
 	kind  Kind // the kind of user value it holds; 0: any kind
 	rank  int  // lower wins when several user columns are present
 	owner bool // the owner flag column
+	room  bool // the room column (see roomRank)
 }
 
 // Ranks of user columns. A specific user ID column beats an email column,
@@ -24,6 +26,13 @@ const (
 	rankUsername
 	rankGeneric
 	rankBareID
+)
+
+// Ranks of room columns: a column named for stream IDs beats one named for
+// rooms (which may hold names). Either way the values are kept as written.
+const (
+	roomRankID = iota
+	roomRankName
 )
 
 // headerAliases maps normalised header names (lower case, letters and digits
@@ -44,6 +53,12 @@ func init() {
 	add(KindUserID, rankBareID, "id", "ids")
 	for _, n := range []string{"owner", "owners", "isowner", "roomowner", "isroomowner", "asowner", "makeowner", "setowner", "ownerflag"} {
 		headerAliases[n] = columnAlias{owner: true}
+	}
+	for _, n := range []string{"streamid", "stream", "roomid"} {
+		headerAliases[n] = columnAlias{room: true, rank: roomRankID}
+	}
+	for _, n := range []string{"room", "roomname"} {
+		headerAliases[n] = columnAlias{room: true, rank: roomRankName}
 	}
 }
 
@@ -72,6 +87,7 @@ type layout struct {
 	width  int      // cells a row may have (trailing empty cells aside)
 	user   []column // the user column, then fallbacks for rows where it is empty
 	owner  column   // index -1: no owner column
+	room   column   // index -1: no room column
 }
 
 // findLayout decides, from the first row and the rows after it, whether the
@@ -83,12 +99,29 @@ func findLayout(name string, first []string, rest [][]string, opts Options) (l l
 	for i, c := range first {
 		cells[i] = trimCell(c)
 	}
-	l.owner.index = -1
-	if opts.Column != "" {
-		return namedLayout(name, cells, opts.Column)
+	room := column{index: -1}
+	if opts.RoomColumn != "" {
+		if room, err = namedRoom(name, cells, opts.RoomColumn); err != nil {
+			return layout{owner: column{index: -1}, room: column{index: -1}}, false, "", err
+		}
 	}
-	users, owners := aliasColumns(cells)
-	if len(users) > 0 || len(owners) > 0 {
+	l, isHeader, headerWarning, err = userLayout(name, cells, rest, opts.Column, room.index)
+	if err != nil || !isHeader {
+		return l, isHeader, headerWarning, err
+	}
+	l.room, err = roomLayout(name, cells, l, room)
+	return l, isHeader, headerWarning, err
+}
+
+// userLayout finds the user and owner columns, leaving out the column at
+// skip (the room column the caller named; -1: none).
+func userLayout(name string, cells []string, rest [][]string, named string, skip int) (l layout, isHeader bool, headerWarning string, err error) {
+	l.owner.index, l.room.index = -1, -1
+	if named != "" {
+		return namedLayout(name, cells, named, skip)
+	}
+	users, owners, rooms := aliasColumns(cells, skip)
+	if len(users) > 0 || len(owners) > 0 || len(rooms) > 0 || skip >= 0 {
 		return headerLayout(name, cells, users, owners)
 	}
 	if effectiveWidth(cells) > 1 {
@@ -122,22 +155,26 @@ func looksLikeLoneHeader(cell string, rest [][]string) bool {
 	return true
 }
 
-func aliasColumns(cells []string) (users, owners []column) {
+// aliasColumns sorts the columns with a known name into user, owner and room
+// columns, leaving out the column at skip (-1: none).
+func aliasColumns(cells []string, skip int) (users, owners, rooms []column) {
 	for i, c := range cells {
 		a, ok := headerAliases[normalizeName(c)]
 		switch {
-		case !ok:
+		case !ok || i == skip:
 		case a.owner:
 			owners = append(owners, column{index: i, name: c})
+		case a.room:
+			rooms = append(rooms, column{index: i, name: c})
 		default:
 			users = append(users, column{index: i, name: c, kind: a.kind})
 		}
 	}
-	return users, owners
+	return users, owners, rooms
 }
 
 func headerLayout(name string, cells []string, users, owners []column) (layout, bool, string, error) {
-	l := layout{header: cells, width: effectiveWidth(cells), owner: column{index: -1}}
+	l := layout{header: cells, width: effectiveWidth(cells), owner: column{index: -1}, room: column{index: -1}}
 	if len(users) == 0 {
 		return l, true, "", fileError(name, ErrNoColumn, fmt.Sprintf(
 			"no user column: the header has %s but no user ID, email or username column; rename the user column (for example userId) or name it with --column", listCells(cells)))
@@ -157,15 +194,14 @@ func headerLayout(name string, cells []string, users, owners []column) (layout, 
 	return ownerLayout(name, l, owners)
 }
 
-// namedLayout finds the column the caller named, in any case and spacing.
-func namedLayout(name string, cells []string, want string) (layout, bool, string, error) {
-	l := layout{header: cells, width: effectiveWidth(cells), owner: column{index: -1}}
+// namedLayout finds the column the caller named, in any case and spacing;
+// skip is the room column the caller named (-1: none).
+func namedLayout(name string, cells []string, want string, skip int) (layout, bool, string, error) {
+	l := layout{header: cells, width: effectiveWidth(cells), owner: column{index: -1}, room: column{index: -1}}
 	key := normalizeName(want)
-	var found []column
-	for i, c := range cells {
-		if key != "" && normalizeName(c) == key {
-			found = append(found, column{index: i, name: c, kind: headerAliases[key].kind})
-		}
+	found := namedColumns(cells, key)
+	for i := range found {
+		found[i].kind = headerAliases[key].kind
 	}
 	switch len(found) {
 	case 0:
@@ -183,9 +219,67 @@ func namedLayout(name string, cells []string, want string) (layout, bool, string
 	if headerAliases[key].owner {
 		return l, true, "", fileError(name, ErrNoColumn, fmt.Sprintf("column %q holds the owner flag, not users; name the user column", want))
 	}
+	if found[0].index == skip {
+		return l, true, "", fileError(name, ErrNoColumn, fmt.Sprintf("column %q is named as both the user column and the room column; name two different columns", want))
+	}
 	l.user = found
-	_, owners := aliasColumns(cells)
+	_, owners, _ := aliasColumns(cells, skip)
 	return ownerLayout(name, l, owners)
+}
+
+// namedColumns are the columns whose header is key once normalised.
+func namedColumns(cells []string, key string) []column {
+	var found []column
+	for i, c := range cells {
+		if key != "" && normalizeName(c) == key {
+			found = append(found, column{index: i, name: c})
+		}
+	}
+	return found
+}
+
+// namedRoom finds the room column the caller named, in any case and spacing.
+func namedRoom(name string, cells []string, want string) (column, error) {
+	key := normalizeName(want)
+	found := namedColumns(cells, key)
+	switch {
+	case len(found) == 0:
+		hint := "check the spelling, or leave out --room-column"
+		if effectiveWidth(cells) <= 1 {
+			hint = "a room column needs a header row above the rows, with a user column beside it"
+		}
+		return column{index: -1}, fileError(name, ErrRoomColumn, fmt.Sprintf(
+			"room column %q is not in the header (the first row has %s); %s", want, listCells(cells), hint))
+	case len(found) > 1:
+		return column{index: -1}, fileError(name, ErrRoomColumn, fmt.Sprintf(
+			"room column %q appears %d times in the header; rename one of them", want, len(found)))
+	case headerAliases[key].owner:
+		return column{index: -1}, fileError(name, ErrRoomColumn, fmt.Sprintf("column %q holds the owner flag, not rooms; name the room column", want))
+	}
+	return found[0], nil
+}
+
+// roomLayout picks the room column: the one the caller named (named.index
+// >= 0), else the one whose header says so and that is not a user column.
+// Two equally good candidates are an error. Index -1: the file has none.
+func roomLayout(name string, cells []string, l layout, named column) (column, error) {
+	if named.index >= 0 {
+		return named, nil
+	}
+	_, _, rooms := aliasColumns(cells, -1)
+	rooms = slices.DeleteFunc(rooms, func(c column) bool {
+		return slices.ContainsFunc(l.user, func(u column) bool { return u.index == c.index })
+	})
+	if len(rooms) == 0 {
+		return column{index: -1}, nil
+	}
+	rank := func(c column) int { return headerAliases[normalizeName(c.name)].rank }
+	sort.SliceStable(rooms, func(i, j int) bool { return rank(rooms[i]) < rank(rooms[j]) })
+	if len(rooms) > 1 && rank(rooms[0]) == rank(rooms[1]) {
+		return column{index: -1}, fileError(name, ErrRoomColumn, fmt.Sprintf(
+			"several columns could be the room column (%q and %q); name the one to use with --room-column", rooms[0].name, rooms[1].name))
+	}
+	return rooms[0], nil
 }
 
 // ownerLayout adds the owner column, if there is exactly one.

@@ -26,5 +26,7 @@ func ReadFile(path string, opts Options) (*List, error) {
 	list.Duplicates = r.Duplicates()
 	list.Summary = r.Summary()
 	list.Format = r.Format()
+	list.Rooms = r.Rooms()
+	list.RoomSummaries = r.RoomSummaries()
 	return list, nil
 }

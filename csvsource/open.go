@@ -155,7 +155,10 @@ func (r *Reader) readLayout(opts Options) error {
 		if opts.Column != "" {
 			return fileError(r.name, ErrNoColumn, fmt.Sprintf("column %q is not in the file: no row of it could be read", opts.Column))
 		}
-		r.layout = layout{width: 1, user: []column{{index: 0}}, owner: column{index: -1}}
+		if opts.RoomColumn != "" {
+			return fileError(r.name, ErrRoomColumn, fmt.Sprintf("room column %q is not in the file: no row of it could be read", opts.RoomColumn))
+		}
+		r.layout = layout{width: 1, user: []column{{index: 0}}, owner: column{index: -1}, room: column{index: -1}}
 		return nil
 	}
 	var rest [][]string
@@ -185,6 +188,10 @@ func (r *Reader) readLayout(opts Options) error {
 	}
 	if l.owner.index >= 0 {
 		r.format.OwnerColumn = l.owner.name
+	}
+	if l.room.index >= 0 {
+		r.format.RoomColumn, r.format.RoomColumnNumber = l.room.name, l.room.index+1
+		r.rooms = []string{} // not nil: the file has a room column
 	}
 	if warning != "" {
 		r.addProblem(Problem{Line: r.pre[h].line, Message: warning, Warning: true})

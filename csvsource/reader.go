@@ -34,6 +34,16 @@ type Reader struct {
 	idText            []byte // the chunk user IDs' text is kept in (see keepID)
 	scratch           []byte // an email lower-cased, until the next row
 
+	// With a room column: the rooms (List.Rooms) and their indexes, each
+	// room's counts, the last row's room, and the sets keyed by room (see
+	// seenInRoom: emails and usernames go to the sets above, user IDs here).
+	rooms     []string
+	roomIndex map[string]uint32
+	roomSums  []Summary
+	lastRoom  uint32
+	roomIDs   strSet
+	key       []byte // the room and value looked up, until the next row
+
 	// The rows a file is expected to hold, from its size and its first
 	// lines; the first duplicate set used is made that size (see expect).
 	sampleBytes, sampleLines, expected int
@@ -100,16 +110,29 @@ func (r *Reader) take(rec record) (Entry, bool) {
 		return Entry{}, false // ",,,": an empty row as Excel writes it
 	}
 	r.dataRows++
+	var room uint32
+	var roomProblem string
+	if r.layout.room.index >= 0 && width <= r.layout.width {
+		// A row wider than its header has no usable room cell: its cells may be shifted.
+		var err error
+		if room, roomProblem, err = r.readRoom(rec); err != nil {
+			r.end = err
+			return Entry{}, false
+		}
+	}
 	if rec.lastLine > rec.line {
-		r.addProblem(Problem{Line: rec.line, Warning: true, Message: fmt.Sprintf(
+		r.addProblem(Problem{Line: rec.line, Room: room, Warning: true, Message: fmt.Sprintf(
 			"the row goes on to line %d because a quoted cell holds line breaks; check that the quotes are intended, since rows inside a quoted cell are not read as users", rec.lastLine)})
 	}
 	fail := func(msg string) (Entry, bool) {
-		r.addProblem(Problem{Line: rec.line, Message: msg})
+		r.addProblem(Problem{Line: rec.line, Room: room, Message: msg})
 		return Entry{}, false
 	}
 	if width > r.layout.width {
 		return fail(r.widthProblem(width))
+	}
+	if roomProblem != "" {
+		return fail(roomProblem)
 	}
 	var cell string
 	var col column
@@ -144,22 +167,28 @@ func (r *Reader) take(rec record) (Entry, bool) {
 	}
 	// v.value may point into the row, which the next one overwrites: seen
 	// makes it a string of its own, kept in the duplicate sets.
-	first, seen := r.seen(&v, rec.line, owner)
+	first, seen := r.seen(&v, rec.line, owner, room)
 	if seen {
 		firstLine, firstOwner := int(first>>1), first&1 == 1
 		if r.layout.owner.index >= 0 && firstOwner != owner {
 			return fail(fmt.Sprintf("%s is also on line %d, but there as %s and here as %s; only line %d is used: make the two lines agree or remove one",
 				show(v.value), firstLine, ownerWord(firstOwner), ownerWord(owner), firstLine))
 		}
-		r.dups = append(r.dups, Duplicate{Line: rec.line, FirstLine: firstLine, Value: v.value})
+		r.dups = append(r.dups, Duplicate{Line: rec.line, FirstLine: firstLine, Value: v.value, Room: room})
 		r.sum.Duplicates++
+		if room > 0 {
+			r.roomSums[room-1].Duplicates++
+		}
 		return Entry{}, false
 	}
 	if warning != "" {
-		r.addProblem(Problem{Line: rec.line, Message: warning, Warning: true})
+		r.addProblem(Problem{Line: rec.line, Room: room, Message: warning, Warning: true})
 	}
-	r.count(v.kind, owner)
-	return Entry{Line: rec.line, Kind: v.kind, Value: v.value, UserID: v.id, Owner: owner}, true
+	r.sum.countEntry(v.kind, owner)
+	if room > 0 {
+		r.roomSums[room-1].countEntry(v.kind, owner)
+	}
+	return Entry{Line: rec.line, Kind: v.kind, Room: room, Value: v.value, UserID: v.id, Owner: owner}, true
 }
 
 // trimDelimiters cuts the delimiters (, ; tab |) a single-column value ends
@@ -198,12 +227,16 @@ func (r *Reader) widthProblem(width int) string {
 		width, r.format.HeaderLine, r.layout.width, delim)
 }
 
-// seen records a value, or returns what was recorded for it first. It
-// replaces v.value, which may point into the row, with a string that stays.
-func (r *Reader) seen(v *cellValue, line int, owner bool) (first uint64, seen bool) {
+// seen records a value (in its room, when the file has a room column), or
+// returns what was recorded for it first. It replaces v.value, which may
+// point into the row, with a string that stays.
+func (r *Reader) seen(v *cellValue, line int, owner bool, room uint32) (first uint64, seen bool) {
 	mark := uint64(line) << 1
 	if owner {
 		mark |= 1
+	}
+	if room > 0 {
+		return r.seenInRoom(v, mark, room)
 	}
 	if r.expected > 0 {
 		// The first value: size its set for the whole file.
@@ -260,18 +293,19 @@ func (r *Reader) keepID(s string) string {
 	return unsafe.String(&r.idText[from], len(s))
 }
 
-func (r *Reader) count(kind Kind, owner bool) {
-	r.sum.Entries++
+// countEntry counts one usable entry.
+func (s *Summary) countEntry(kind Kind, owner bool) {
+	s.Entries++
 	switch kind {
 	case KindUserID:
-		r.sum.IDs++
+		s.IDs++
 	case KindEmail:
-		r.sum.Emails++
+		s.Emails++
 	case KindUsername:
-		r.sum.Usernames++
+		s.Usernames++
 	}
 	if owner {
-		r.sum.Owners++
+		s.Owners++
 	}
 }
 
@@ -284,8 +318,20 @@ func (r *Reader) addProblem(p Problem) {
 		r.sum.Problems++
 		listed, limit = r.sum.Problems, MaxListedErrors
 	}
+	var rs *Summary
+	if p.Room > 0 {
+		rs = &r.roomSums[p.Room-1]
+		if p.Warning {
+			rs.Warnings++
+		} else {
+			rs.Problems++
+		}
+	}
 	if listed > limit {
 		r.sum.Unlisted++
+		if rs != nil {
+			rs.Unlisted++
+		}
 		return
 	}
 	r.problems = append(r.problems, p)

@@ -96,7 +96,9 @@ func (s *strSet) getOrPutLong(v string, mark uint64) (string, uint64, bool) {
 		s.long = map[string]uint64{}
 	}
 	if first, ok := s.long[v]; ok {
-		return v, first, true
+		// v may be overwritten later (see getOrPut); the map cannot give
+		// back its own copy, so this rare case makes one.
+		return string([]byte(v)), first, true
 	}
 	v = string([]byte(v))
 	s.long[v] = mark
