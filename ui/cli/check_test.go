@@ -244,3 +244,134 @@ func TestCheckArguments(t *testing.T) {
 		})
 	}
 }
+
+// writeList writes a user list into the test's folder.
+func writeList(t *testing.T, name, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+const roomsList = `email;Stream ID;owner
+ann@bank.com;AAAAAAAAAAAAAAAAAAAAAA==;yes
+bob@bank.com;AAAAAAAAAAAAAAAAAAAAAA==
+ann@bank.com;Rates Desk;no
+ANN@bank.com;AAAAAAAAAAAAAAAAAAAAAA==;yes
+cat@bank.com;
+"Bob Smith <bob@bank.com>";Rates Desk
+dan@bank;Rates Desk
+eve@bank.com;#N/A
+`
+
+// A file with a room column: the room column and each room with its
+// users, the room problems by line, the duplicates with their room.
+func TestCheckTextRooms(t *testing.T) {
+	path := writeList(t, "rooms.csv", roomsList)
+	code, out, errOut := runCheck(path)
+	want := path + `: usable, 4 users to read in 2 rooms
+  format:     UTF-8, delimiter ';', header on line 1, user column "email", owner column "owner", room column "Stream ID"
+  entries:    4 (0 user IDs, 4 emails, 0 usernames), 1 owner
+  duplicates: 1 (left out: each user is read once in each room)
+  problems:   3 (rows left out)
+  warnings:   1 (rows recovered: check them)
+  rooms:      2, in column 2 ("Stream ID"): stream IDs or rooms' exact names, found on the pod when a run is planned
+
+Rooms (users to read in each):
+  "AAAAAAAAAAAAAAAAAAAAAA==": 2 users (1 duplicate)
+  "Rates Desk": 2 users (1 row left out, 1 warning)
+
+Problems:
+  line 6: left out: no room: the room cell is empty; give the room's stream ID or its exact name in the room column ("Stream ID"), or remove the line
+  line 7: warning: "Bob Smith <bob@bank.com>" read as the email bob@bank.com inside <...>
+  line 8: left out: "dan@bank" is not a valid email address: the domain after @ has no dot (expected name@bank.com); fix the address or remove the line
+  line 9: left out: the room cell (column "Stream ID") holds Excel's error value #N/A; fix the formula, or give the room's stream ID or its exact name
+
+Duplicates:
+  line 5: ann@bank.com, first on line 2, in room "AAAAAAAAAAAAAAAAAAAAAA=="
+`
+	if code != exitOK || out != want || errOut != "" {
+		t.Errorf("exit %d\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", code, out, want, errOut)
+	}
+}
+
+// The text lists the first rooms and says how many more there are.
+func TestCheckTextCapsTheRooms(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("room,userId\n")
+	for i := range checkListRooms + 5 {
+		fmt.Fprintf(&b, "room %02d,%d\n", i, 71811853189212+i)
+	}
+	code, out, _ := runCheck(writeList(t, "many.csv", b.String()))
+	if code != exitOK || strings.Count(out, ": 1 user\n") != checkListRooms ||
+		!strings.Contains(out, "\n  \"room 19\": 1 user\n  ... and 5 more (roster check --json lists them)\n") ||
+		!strings.Contains(out, ": usable, 25 users to read in 25 rooms\n") {
+		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+}
+
+func TestCheckJSONRooms(t *testing.T) {
+	path := writeList(t, "rooms.csv", roomsList)
+	code, out, _ := runCheck("--json", path)
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	var got struct {
+		checkJSONOut
+		Unlisted   int `json:"unlisted"`
+		RoomColumn string
+		Rooms      []checkJSONRoom
+		Problems   []checkJSONProblem
+		Warnings   []checkJSONProblem
+	}
+	if err := dec.Decode(&got); err != nil || code != exitOK {
+		t.Fatalf("exit %d, %v:\n%s", code, err, out)
+	}
+	rooms := fmt.Sprintf("%+v", got.Rooms)
+	wantRooms := "[{Room:AAAAAAAAAAAAAAAAAAAAAA== checkJSONCounts:{Entries:2 IDs:0 Emails:2 Usernames:0 Owners:1 Duplicates:1} Problems:0 Warnings:0} " +
+		"{Room:Rates Desk checkJSONCounts:{Entries:2 IDs:0 Emails:2 Usernames:0 Owners:0 Duplicates:0} Problems:1 Warnings:1}]"
+	var problems []string
+	for _, p := range append(got.Problems, got.Warnings...) {
+		problems = append(problems, fmt.Sprintf("%d %q", p.Line, p.Room))
+	}
+	if got.RoomColumn != "Stream ID" || rooms != wantRooms || got.Entries != 4 ||
+		strings.Join(problems, ", ") != `6 "", 8 "Rates Desk", 9 "", 7 "Rates Desk"` {
+		t.Errorf("room column %q\nrooms %s\nwant  %s\nproblems %s", got.RoomColumn, rooms, wantRooms, problems)
+	}
+}
+
+func TestCheckRoomColumnArguments(t *testing.T) {
+	path := writeList(t, "desk.csv", "Desk,email\nRates,ann@bank.com\nFX,ann@bank.com\n")
+	code, out, errOut := runCheck(path, "--room-column", "DESK")
+	if code != exitOK || !strings.Contains(out, ": usable, 2 users to read in 2 rooms\n") || !strings.Contains(out, `room column "Desk"`) {
+		t.Errorf("named: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = runCheck(path)
+	if code != exitOK || !strings.Contains(out, ": usable, 1 user to read\n") || strings.Contains(out, "room") {
+		t.Errorf("not named: exit %d\n%s", code, out)
+	}
+	code, out, errOut = runCheck(path, "--room-column=Room")
+	if code != exitInput || !strings.Contains(out, ": NOT USABLE\n") ||
+		!strings.Contains(errOut, `roster check: `+path+`: room column "Room" is not in the header (the first row has "Desk", "email"); check the spelling, or leave out --room-column`) {
+		t.Errorf("not there: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = runCheck(path, "--room-column")
+	if code != exitInput || !strings.Contains(errOut, "--room-column needs a value (the room column's header)") {
+		t.Errorf("no value: exit %d\n%s", code, errOut)
+	}
+}
+
+// More rooms than roster takes: not usable, with the line that passed the cap.
+func TestCheckTooManyRooms(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("room,userId\n")
+	for i := range csvsource.MaxRooms + 1 {
+		fmt.Fprintf(&b, "room %d,1\n", i)
+	}
+	code, out, errOut := runCheck(writeList(t, "estate.csv", b.String()))
+	line := fmt.Sprintf("line %d names a room past the first %d", csvsource.MaxRooms+2, csvsource.MaxRooms)
+	if code != exitInput || !strings.Contains(out, ": NOT USABLE\n") || !strings.Contains(errOut, line) {
+		t.Errorf("exit %d\n%s\n%s", code, out[:min(len(out), 600)], errOut)
+	}
+}
