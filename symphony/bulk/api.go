@@ -312,6 +312,11 @@ type Event struct {
 	Call     *Call // EventCalling: the call now in flight
 	Totals   Totals
 	Summary  *Summary
+
+	// Lane is the room of an estate run the event is about (its index in
+	// Estate.Lanes), AllLanes on the estate's own last event; 0 in a run
+	// of one room.
+	Lane int
 }
 
 // Summary is a finished (or aborted) run.
@@ -323,15 +328,20 @@ type Summary struct {
 	StopReason  string // set when the run stopped by itself
 	JournalPath string
 	ReportPath  string
+
+	// LeftOut counts the rooms of an estate run that cannot run and were
+	// left out (--skip-blocked): their users were not done.
+	LeftOut int
 }
 
 // ExitCode maps a summary to the CLI contract: 0 all done, 1 some failed
-// (a failed promotion to owner included), 3 aborted or stopped.
+// (a failed promotion to owner included, or a room left out of an estate
+// run), 3 aborted or stopped.
 func (s *Summary) ExitCode() int {
 	switch {
 	case s.Aborted || s.StopReason != "":
 		return ExitAborted
-	case s.Totals.Failed > 0 || s.Totals.PromoteFailed > 0:
+	case s.Totals.Failed > 0 || s.Totals.PromoteFailed > 0 || s.LeftOut > 0:
 		return ExitFailed
 	}
 	return ExitOK

@@ -189,7 +189,12 @@ func (s *Session) Login(ctx context.Context) error {
 
 // ReadList reads the user list; its error is an InputError about the list.
 func ReadList(path, column string) (*csvsource.List, error) {
-	l, err := csvsource.ReadFile(path, csvsource.Options{Column: column})
+	return readListWith(path, csvsource.Options{Column: column})
+}
+
+// readListWith reads the user list with the options given.
+func readListWith(path string, opts csvsource.Options) (*csvsource.List, error) {
+	l, err := csvsource.ReadFile(path, opts)
 	if err != nil {
 		return nil, &InputError{Input: InputList, Err: err}
 	}
@@ -231,6 +236,25 @@ func Prepare(ctx context.Context, req Request, opened func(*Session, *csvsource.
 	if err != nil {
 		return nil, err
 	}
+	return prepareOne(ctx, req, list, streamID, opened)
+}
+
+// prepareOne is Prepare once the room's ID and the list are read.
+func prepareOne(ctx context.Context, req Request, list *csvsource.List, streamID string, opened func(*Session, *csvsource.List)) (*Job, error) {
+	s, err := connectFor(ctx, req, list, opened)
+	if err != nil {
+		return nil, err
+	}
+	job, err := req.Plan(ctx, s, list, streamID)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return job, nil
+}
+
+// connectFor opens the request's config, tells opened, and logs in.
+func connectFor(ctx context.Context, req Request, list *csvsource.List, opened func(*Session, *csvsource.List)) (*Session, error) {
 	s, err := OpenWith(req.ConfigPath, req.Auth, req.Limits)
 	if err != nil {
 		return nil, err
@@ -242,12 +266,50 @@ func Prepare(ctx context.Context, req Request, opened func(*Session, *csvsource.
 		s.Close()
 		return nil, err
 	}
-	job, err := req.Plan(ctx, s, list, streamID)
+	return s, nil
+}
+
+// PrepareAny prepares whichever run the request is: a run of one room (a
+// Job) or, when the list has a room column or several rooms are given, an
+// estate run (an Estate). Exactly one of the two is set when the error is
+// nil. A single room given is read as a stream ID before the list is read,
+// as Prepare does.
+func PrepareAny(ctx context.Context, req EstateRequest, opened func(*Session, *csvsource.List)) (*Job, *Estate, error) {
+	if req.Stream != "" && len(req.Rooms) == 0 {
+		req.Rooms = []string{req.Stream}
+	}
+	streamID := ""
+	if len(req.Rooms) == 1 {
+		var err error
+		if streamID, err = ParseRoom(req.Rooms[0]); err != nil {
+			return nil, nil, err
+		}
+	}
+	list, err := readListWith(req.CSVPath, csvsource.Options{Column: req.Column, RoomColumn: req.RoomColumn})
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ManyRooms(req.Rooms, list) {
+		if streamID == "" {
+			return nil, nil, &InputError{Input: InputRoom, Err: errors.New("no room: give --stream")}
+		}
+		req.Stream = streamID
+		job, err := prepareOne(ctx, req.Request, list, streamID, opened)
+		return job, nil, err
+	}
+	if err := req.check(list); err != nil {
+		return nil, nil, err
+	}
+	s, err := connectFor(ctx, req.Request, list, opened)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := req.Plan(ctx, s, list)
 	if err != nil {
 		s.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return job, nil
+	return nil, e, nil
 }
 
 // Plan builds the plan of the request on a session and a list, and decides.
@@ -521,6 +583,20 @@ func (j *Job) start(control *Control) (*Runner, error) {
 	}
 	r.release = lock.release
 	return r, nil
+}
+
+// discard lets go of a runner that never ran (an estate run that could not
+// start all its rooms): its locks, and its journal, removed when new.
+func (r *Runner) discard() {
+	path := r.journal.Path()
+	r.journal.Close()
+	if r.prior == nil {
+		os.Remove(path)
+	}
+	if r.release != nil {
+		r.release()
+	}
+	r.events.close()
 }
 
 // SetAside is what the run sets aside: on resume, not the users the

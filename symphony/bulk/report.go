@@ -90,6 +90,19 @@ func (r *Runner) reportRows(aborted bool, stop string) []reportRow {
 // with a byte order mark, CRLF line ends, ISO 8601 times. Cells that Excel
 // would read as a formula are prefixed with an apostrophe.
 func writeReport(path string, rows []reportRow) error {
+	return writeCSVFile(path, func(w *csv.Writer) error {
+		w.Write(reportHeader)
+		for _, row := range rows {
+			w.Write(row.cells())
+		}
+		return nil
+	})
+}
+
+// writeCSVFile writes a CSV for Excel (the report's form: a byte order
+// mark, CRLF) to a temporary file and renames it into place whole, so a
+// crash never leaves half a file.
+func writeCSVFile(path string, write func(w *csv.Writer) error) error {
 	tmp := path + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
@@ -99,12 +112,11 @@ func writeReport(path string, rows []reportRow) error {
 	bw.WriteString("\ufeff")
 	w := csv.NewWriter(bw)
 	w.UseCRLF = true
-	w.Write(reportHeader)
-	for _, row := range rows {
-		w.Write(row.cells())
-	}
+	err = write(w)
 	w.Flush()
-	err = w.Error()
+	if err == nil {
+		err = w.Error()
+	}
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -115,7 +127,6 @@ func writeReport(path string, rows []reportRow) error {
 		err = cerr
 	}
 	if err == nil {
-		// Renamed into place whole: a crash never leaves half a report.
 		err = os.Rename(tmp, path)
 	}
 	if err != nil {

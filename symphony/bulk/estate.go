@@ -1,0 +1,384 @@
+package bulk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"roster/csvsource"
+	"roster/symphony"
+)
+
+// An estate run changes many rooms in one run: a lane per room, side by
+// side. Symphony's pace (one change every few seconds in a room over
+// PaceThreshold members) is per room, so rooms run in parallel each keep
+// their own pace: 100 rooms of 5,000 users each take about 417 hours one
+// after another and about 4 hours side by side.
+//
+// A lane is a whole single-room Job: its own plan, warnings, decision,
+// lock, journal and report, so everything a single run guarantees (one
+// writer per room, the journal written before each call, the resume that
+// repeats no confirmed change) holds for each room by the same code. The
+// estate only groups them: it resolves the rooms, decides for the whole
+// run, starts at most Lanes rooms at once and writes one report with a
+// room column. Lanes share the session, and one Throttle: when the pod
+// tells the bot to slow down, every lane slows, since Symphony's global
+// throttling is per caller, not per room.
+
+// DefaultLanes is how many rooms run at once unless --lanes says: ten
+// paced rooms make about three changes a second, well inside what a pod
+// allows one caller, and ten rooms below the pace threshold (whose calls
+// are not paced) keep at most ten calls in flight. More lanes only help
+// when many rooms are paced; the shared backoff slows them all if the pod
+// objects.
+const DefaultLanes = 10
+
+// MaxLanes bounds --lanes.
+const MaxLanes = 200
+
+// EstateRequest is a run over several rooms: the request's fields, shared
+// by every room (Request.Stream is not used), and the rooms.
+type EstateRequest struct {
+	Request
+
+	// Rooms are the rooms the whole list goes to (--stream given several
+	// times), each a stream ID in either base64 form or a room's exact
+	// name. Empty when the list names each row's room in its room column.
+	Rooms []string
+
+	// RoomColumn is the list's room column when the operator names it;
+	// "" = csvsource finds it by its header.
+	RoomColumn string
+
+	Lanes       int  // rooms at once; 0 = DefaultLanes
+	SkipBlocked bool // start without the rooms that cannot run (blocked, unreadable)
+}
+
+// ManyRooms says whether a request with this list is an estate run: the
+// list has a room column, or several rooms are given. Both faces ask it,
+// so they take the same path.
+func ManyRooms(rooms []string, list *csvsource.List) bool {
+	return len(rooms) > 1 || (list != nil && list.HasRooms())
+}
+
+// Lane is one room of an estate run.
+type Lane struct {
+	Index    int
+	Given    string // the room as the operator gave it: a stream ID or a name
+	Line     int    // the list's first line naming the room; 0 when given by --stream
+	StreamID string // "" when it could not be resolved
+	Job      *Job   // nil when the room could not be resolved or planned (Err)
+	Err      error  // why the room cannot be planned
+	Skipped  bool   // left out: it cannot run and the operator said to go on without it
+}
+
+// Name is the room's name as the pod gave it, else as the operator did.
+func (l *Lane) Name() string {
+	if l.Job != nil && l.Job.Plan.Room.Name != "" {
+		return l.Job.Plan.Room.Name
+	}
+	return l.Given
+}
+
+// runs reports whether the lane starts a run: planned and Ready (a lane
+// that cannot run is never Ready).
+func (l *Lane) runs() bool {
+	return !l.cannotRun() && l.Job.Decision.Verdict == Ready
+}
+
+// cannotRun reports whether the lane's room cannot run at all: it could not
+// be planned, or its plan is blocked.
+func (l *Lane) cannotRun() bool {
+	return l.Err != nil || l.Job == nil || l.Job.Decision.Verdict == Blocked
+}
+
+// Estate is a planned estate run and the decision on it.
+type Estate struct {
+	EstateRequest
+	Session  *Session
+	List     *csvsource.List
+	Lanes    []*Lane
+	Decision EstateDecision
+}
+
+// EstateDecision is whether the estate run may start, and why not.
+type EstateDecision struct {
+	// Verdict is the whole run's: Ready when at least one room is Ready
+	// and no room refuses; a room's refusal otherwise (Busy, Unfinished,
+	// CannotResume; Blocked when a room cannot run and the operator did
+	// not say to go on without it); NothingToDo when no room has work.
+	Verdict Verdict
+	Lane    int   // the lane the verdict is about; -1 for none
+	Blocked []int // lanes that cannot run (left out under SkipBlocked)
+}
+
+// Startable reports whether the run may start.
+func (d EstateDecision) Startable() bool { return d.Verdict == Ready }
+
+// ExitCode is the code of a process that stops at this decision.
+func (d EstateDecision) ExitCode() int {
+	return Decision{Verdict: d.Verdict}.ExitCode()
+}
+
+// estatePlanners bounds how many rooms are read and planned at once.
+const estatePlanners = 4
+
+// Plan resolves the rooms, plans each one (a few at a time) and decides.
+// A room that cannot be resolved or read becomes a lane with Err: the
+// decision names it, and it is left out only under SkipBlocked.
+func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.List) (*Estate, error) {
+	if s == nil || s.Pod == nil {
+		return nil, errors.New("plan: no session")
+	}
+	if err := req.check(list); err != nil {
+		return nil, err
+	}
+	if req.OutDir == "" {
+		req.OutDir = "."
+	}
+	e := &Estate{EstateRequest: req, Session: s, List: list}
+	e.Lanes = req.lanes(list)
+	ids := map[string]*Lane{} // a room given twice (by name and ID) is one lane
+	sem := make(chan struct{}, estatePlanners)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for _, l := range e.Lanes {
+		id, err := ResolveRoom(ctx, s.Pod, l.Given)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			l.Err = err
+			continue
+		}
+		l.StreamID = id
+		if first, dup := ids[id]; dup {
+			l.Err = fmt.Errorf("the same room as %q", first.Given)
+			continue
+		}
+		ids[id] = l
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			sub := req.Request
+			sub.Stream = id
+			job, err := sub.Plan(ctx, s, laneList(list, l), id)
+			mu.Lock()
+			defer mu.Unlock()
+			l.Job, l.Err = job, err
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	for _, l := range e.Lanes {
+		if l.Err != nil && IsUnusable(l.Err) {
+			// not the room's fault: the out folder, the session
+			return nil, l.Err
+		}
+	}
+	e.Decide(req.Resume)
+	return e, nil
+}
+
+// IsUnusable reports whether a lane's planning error is about the whole
+// run rather than its room (the out folder), so the estate cannot plan.
+func IsUnusable(err error) bool {
+	ie, ok := errors.AsType[*InputError](err)
+	return ok && ie.Input == InputOut
+}
+
+// check refuses requests that mix the ways of naming rooms, or name none.
+func (req EstateRequest) check(list *csvsource.List) error {
+	switch {
+	case list.HasRooms() && len(req.Rooms) > 0:
+		return &InputError{Input: InputRoom, Err: fmt.Errorf("%s names each row's room in its room column; give no --stream as well, or a list without a room column", list.Path)}
+	case !list.HasRooms() && len(req.Rooms) == 0:
+		return &InputError{Input: InputRoom, Err: errors.New("no room: give --stream (several times for several rooms), or a room column in the list")}
+	case req.Resume.File != "":
+		return &InputError{Input: InputOut, Err: errors.New("a run of several rooms keeps a journal per room: give --resume without a file, and each room's journal is found in the out folder")}
+	case req.Lanes < 0 || req.Lanes > MaxLanes:
+		return &InputError{Input: InputRoom, Err: fmt.Errorf("--lanes %d: give 1 to %d rooms at once", req.Lanes, MaxLanes)}
+	}
+	return nil
+}
+
+// lanes are the request's rooms in the order given: the --stream values, or
+// the list's room column in first-seen order.
+func (req EstateRequest) lanes(list *csvsource.List) []*Lane {
+	var out []*Lane
+	if list.HasRooms() {
+		first := map[uint32]int{}
+		for _, en := range list.Entries {
+			if _, ok := first[en.Room]; !ok {
+				first[en.Room] = en.Line
+			}
+		}
+		for i, r := range list.Rooms {
+			out = append(out, &Lane{Index: i, Given: r, Line: first[uint32(i+1)]})
+		}
+		return out
+	}
+	for i, r := range req.Rooms {
+		out = append(out, &Lane{Index: i, Given: strings.TrimSpace(r)})
+	}
+	return out
+}
+
+// laneList is the part of the list a lane runs: its rows of the room
+// column, or the whole list when the rooms were given by --stream.
+func laneList(list *csvsource.List, l *Lane) *csvsource.List {
+	if !list.HasRooms() {
+		return list
+	}
+	return list.ForRoom(uint32(l.Index + 1))
+}
+
+// roomSearchPages bounds the pages read to resolve one room name.
+const roomSearchPages = 20
+
+// minStreamIDChars is the shortest value taken as a stream ID: 16 bytes in
+// base64. A pod's IDs are longer (about 34 characters); a short word such
+// as "FX" or "Rates" is base64 too, but is a room's name.
+const minStreamIDChars = 22
+
+// ResolveRoom turns a room as given into its stream ID: a stream ID in
+// either base64 form (at least minStreamIDChars long) is taken as it is;
+// anything else is a room's exact name, searched among the rooms the bot
+// can see, and refused when no room or more than one has it.
+func ResolveRoom(ctx context.Context, pod Client, given string) (string, error) {
+	given = strings.TrimSpace(given)
+	if id, err := symphony.ParseStreamID(given); err == nil && len(id) >= minStreamIDChars {
+		return id, nil
+	}
+	if given == "" {
+		return "", errors.New("no room given")
+	}
+	var found []symphony.Room
+	const limit = 100
+	for page, skip := 0, 0; page < roomSearchPages; page, skip = page+1, skip+limit {
+		res, err := pod.SearchRooms(ctx, given, skip, limit)
+		if err != nil {
+			return "", fmt.Errorf("search for the room %q: %w", given, err)
+		}
+		for _, r := range res.Rooms {
+			if r.Name == given {
+				found = append(found, r)
+			}
+		}
+		if len(res.Rooms) < limit || skip+len(res.Rooms) >= res.Count {
+			break
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", fmt.Errorf("no room the bot can see is named %q; give the room's exact name or its stream ID", given)
+	case 1:
+		return found[0].ID, nil
+	}
+	ids := make([]string, len(found))
+	for i, r := range found {
+		ids[i] = r.ID
+	}
+	return "", fmt.Errorf("%d rooms are named %q (%s); give the stream ID of the one you mean", len(found), given, strings.Join(ids, ", "))
+}
+
+// Decide decides each room for the resume choice, then the whole run.
+func (e *Estate) Decide(choice ResumeChoice) {
+	e.Resume = choice
+	for _, l := range e.Lanes {
+		if l.Job != nil {
+			l.Job.Decide(choice)
+		}
+	}
+	e.decide()
+}
+
+func (e *Estate) decide() {
+	d := EstateDecision{Verdict: NothingToDo, Lane: -1}
+	ready := false
+	for _, l := range e.Lanes {
+		l.Skipped = false
+		if l.cannotRun() {
+			d.Blocked = append(d.Blocked, l.Index)
+			continue
+		}
+		switch v := l.Job.Decision.Verdict; v {
+		case Ready:
+			ready = true
+		case Busy, Unfinished, CannotResume:
+			if d.Lane < 0 {
+				d.Verdict, d.Lane = v, l.Index
+			}
+		}
+	}
+	switch {
+	case d.Lane >= 0:
+	case len(d.Blocked) > 0 && (!e.SkipBlocked || !ready):
+		d.Verdict, d.Lane = Blocked, d.Blocked[0]
+	case ready:
+		d.Verdict = Ready
+	}
+	if d.Verdict == Ready && e.SkipBlocked {
+		for _, i := range d.Blocked {
+			e.Lanes[i].Skipped = true
+		}
+	}
+	e.Decision = d
+}
+
+// LaneCount is how many rooms run at once.
+func (e *Estate) LaneCount() int {
+	if e.EstateRequest.Lanes > 0 {
+		return e.EstateRequest.Lanes
+	}
+	return DefaultLanes
+}
+
+// Estimate is how long the run takes: the rooms laid into the lanes in
+// order, each starting when a lane is free, so the slowest lane when every
+// room has one.
+func (e *Estate) Estimate() time.Duration {
+	var each []time.Duration
+	for _, l := range e.Lanes {
+		if l.runs() {
+			each = append(each, l.Job.Plan.Estimate)
+		}
+	}
+	return laneMakespan(each, e.LaneCount())
+}
+
+// laneMakespan is when the last of the durations ends when each starts, in
+// order, on the first of n lanes to be free.
+func laneMakespan(each []time.Duration, n int) time.Duration {
+	if n <= 0 {
+		n = 1
+	}
+	free := make([]time.Duration, min(n, max(len(each), 1)))
+	for _, d := range each {
+		i := slices.Index(free, slices.Min(free))
+		free[i] += d
+	}
+	return slices.Max(free)
+}
+
+// Sequential is how long the rooms would take one after another.
+func (e *Estate) Sequential() time.Duration {
+	var sum time.Duration
+	for _, l := range e.Lanes {
+		if l.runs() {
+			sum += l.Job.Plan.Estimate
+		}
+	}
+	return sum
+}
+
+// Close releases the session's connections.
+func (e *Estate) Close() { e.Session.Close() }

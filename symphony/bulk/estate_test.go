@@ -1,0 +1,357 @@
+package bulk
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"roster/csvsource"
+	"roster/symphony/podsim"
+)
+
+// roomList is a list with a room column: each room's users, in turn, one
+// per line from line 2.
+func roomList(rooms []string, users [][]int64) *csvsource.List {
+	l := &csvsource.List{Path: "estate.csv", Rooms: rooms}
+	line := 2
+	for r, ids := range users {
+		for _, id := range ids {
+			l.Entries = append(l.Entries, csvsource.Entry{Line: line, Kind: csvsource.KindUserID,
+				Value: fmt.Sprint(id), UserID: id, Room: uint32(r + 1)})
+			line++
+		}
+	}
+	l.Summary.Entries = len(l.Entries)
+	return l
+}
+
+// planEstate plans an estate on the simulated pod at saturdayNight.
+func (p *simPod) planEstate(t testing.TB, req EstateRequest, list *csvsource.List) *Estate {
+	t.Helper()
+	if req.OutDir == "" {
+		req.OutDir = t.TempDir()
+	}
+	req.Now = func() time.Time { return saturdayNight }
+	e, err := req.Plan(testCtx(t), &Session{Config: p.cfg, Pod: p.client}, list)
+	if err != nil {
+		t.Fatalf("plan the estate: %v", err)
+	}
+	return e
+}
+
+// runEstate starts and runs an estate, collecting its events.
+func runEstate(t testing.TB, e *Estate, control *EstateControl, watch func(Event)) (*EstateSummary, []Event, error) {
+	t.Helper()
+	r, err := e.Start(control)
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	done := make(chan []Event)
+	go func() {
+		var evs []Event
+		for ev := range r.Events() {
+			evs = append(evs, ev)
+			if watch != nil {
+				watch(ev)
+			}
+		}
+		done <- evs
+	}()
+	sum, err := r.Run(testCtx(t))
+	return sum, <-done, err
+}
+
+// jumboRooms makes n rooms of over PaceThreshold members and n lists of
+// per new users, distinct in every room.
+func (p *simPod) jumboRooms(n, per int) (rooms []string, users [][]int64) {
+	for i := range n {
+		rooms = append(rooms, p.room(fmt.Sprintf("desk %d", i), p.addUsers(fmt.Sprintf("m%d", i), PaceThreshold)))
+		users = append(users, p.addUsers(fmt.Sprintf("new%d", i), per))
+	}
+	return rooms, users
+}
+
+// TestEstateFiveJumboRoomsSideBySide runs five rooms of over 500 members,
+// 200 users each, paced: the pod counts no pacing violation in any room,
+// every user is added once, and the rooms ran side by side (the run took
+// far less than the rooms one after another).
+func TestEstateFiveJumboRoomsSideBySide(t *testing.T) {
+	const interval = 25 * time.Millisecond
+	p := startSim(t, podsim.Options{PaceGap: interval, PaceTolerance: interval / 3})
+	ids, users := p.jumboRooms(5, 200)
+	// three rooms by stream ID, two by name
+	given := []string{ids[0], "desk 1", ids[2], "desk 3", ids[4]}
+	e := p.planEstate(t, EstateRequest{Request: Request{Mode: ModeAdd, Interval: interval}}, roomList(given, users))
+	if e.Decision.Verdict != Ready {
+		t.Fatalf("decision %+v", e.Decision)
+	}
+	for i, l := range e.Lanes {
+		if l.StreamID != ids[i] || l.Job.Plan.PacedCalls != 200 {
+			t.Fatalf("lane %d: room %q (want %s), %d paced calls", i, l.StreamID, ids[i], l.Job.Plan.PacedCalls)
+		}
+	}
+	perLane := map[int]int{}
+	start := time.Now()
+	sum, evs, err := runEstate(t, e, nil, func(ev Event) {
+		if ev.Kind == EventResult {
+			perLane[ev.Lane]++
+		}
+	})
+	took := time.Since(start)
+	if err != nil || sum.ExitCode() != ExitOK {
+		t.Fatalf("run: %v, exit %d, %+v", err, sum.ExitCode(), sum.Totals)
+	}
+	if sum.Totals.Added != 1000 || sum.Totals.Done != 1000 {
+		t.Errorf("totals %+v", sum.Totals)
+	}
+	checkPodPacing(t, p, 1000)
+	st := p.State()
+	for r, room := range ids {
+		members := p.MemberSet(t, room)
+		for _, id := range users[r] {
+			if !members[id] || st.Calls[id].Add != 1 {
+				t.Fatalf("room %d user %d: member %v, %d adds", r, id, members[id], st.Calls[id].Add)
+			}
+		}
+		if perLane[r] != 200 {
+			t.Errorf("lane %d sent %d results", r, perLane[r])
+		}
+	}
+	if last := evs[len(evs)-1]; last.Kind != EventFinished || last.Lane != AllLanes {
+		t.Errorf("the last event is %+v, want the estate's EventFinished", last)
+	}
+	// One after another the rooms would take 5 x 199 intervals at least.
+	if sequential := 5 * 199 * interval; took > sequential/2 {
+		t.Errorf("the run took %v; one room after another takes at least %v: the rooms did not run side by side", took, sequential)
+	}
+	rows := readCSV(t, sum.ReportPath)
+	if len(rows) != 1001 || rows[0][0] != "room" || rows[0][1] != "stream ID" {
+		t.Fatalf("run report: %d rows, header %v", len(rows), rows[0])
+	}
+	for _, row := range rows[1:] {
+		if row[7] != string(OutcomeAdded) || !strings.HasPrefix(row[0], "desk ") {
+			t.Fatalf("report row %v", row)
+		}
+	}
+}
+
+// readCSV reads a report (its byte order mark dropped).
+func readCSV(t testing.TB, path string) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return rows
+}
+
+// TestEstateLanesBoundHowManyRoomsRunAtOnce runs four rooms on two lanes:
+// never more than two rooms have a call between their first and last
+// event, and the rooms start in the order given.
+func TestEstateLanesBoundHowManyRoomsRunAtOnce(t *testing.T) {
+	p := startSim(t, podsim.Options{Latency: time.Millisecond})
+	var ids []string
+	var users [][]int64
+	for i := range 4 {
+		ids = append(ids, p.room(fmt.Sprintf("small %d", i), nil))
+		users = append(users, p.addUsers(fmt.Sprintf("s%d", i), 20))
+	}
+	e := p.planEstate(t, EstateRequest{Request: Request{Mode: ModeAdd}, Lanes: 2}, roomList(ids, users))
+	running, most := map[int]bool{}, 0
+	var order []int
+	sum, _, err := runEstate(t, e, nil, func(ev Event) {
+		switch ev.Kind {
+		case EventStarted:
+			running[ev.Lane] = true
+			order = append(order, ev.Lane)
+		case EventFinished:
+			delete(running, ev.Lane)
+		}
+		most = max(most, len(running))
+	})
+	if err != nil || sum.Totals.Added != 80 {
+		t.Fatalf("run: %v %+v", err, sum.Totals)
+	}
+	if most != 2 {
+		t.Errorf("at most %d rooms ran at once; want 2 (--lanes 2)", most)
+	}
+	if len(order) != 4 || order[0] > 1 || order[1] > 1 {
+		t.Errorf("rooms started in the order %v; the first two given start first", order)
+	}
+}
+
+// TestEstateBlockedRoomIsLeftOutOnlyWhenAsked: a deactivated room and a
+// name no room has block the run, each named; with SkipBlocked the other
+// room runs, the run exits 1 (users were not done) and the run report
+// says why the left-out rooms' users were not done.
+func TestEstateBlockedRoomIsLeftOutOnlyWhenAsked(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	good := p.room("good", nil)
+	dead := p.room("dead", nil, func(r *podsim.Room) { r.Active = false })
+	users := [][]int64{p.addUsers("g", 3), p.addUsers("d", 2), p.addUsers("x", 2)}
+	list := roomList([]string{good, dead, "no such room"}, users)
+
+	e := p.planEstate(t, EstateRequest{Request: Request{Mode: ModeAdd}}, list)
+	if e.Decision.Verdict != Blocked || e.Decision.Lane != 1 || len(e.Decision.Blocked) != 2 {
+		t.Fatalf("decision %+v; want Blocked on lanes 1 and 2", e.Decision)
+	}
+	if e.Decision.ExitCode() != ExitInput {
+		t.Errorf("a blocked estate exits %d", e.Decision.ExitCode())
+	}
+	if err := e.Lanes[2].Err; err == nil || !strings.Contains(err.Error(), `named "no such room"`) {
+		t.Errorf("the unknown room's error: %v", err)
+	}
+	if _, err := e.Start(nil); err == nil {
+		t.Fatal("a blocked estate started")
+	}
+
+	e = p.planEstate(t, EstateRequest{Request: Request{Mode: ModeAdd}, SkipBlocked: true}, list)
+	if e.Decision.Verdict != Ready || !e.Lanes[1].Skipped || !e.Lanes[2].Skipped || e.Lanes[0].Skipped {
+		t.Fatalf("decision %+v", e.Decision)
+	}
+	sum, _, err := runEstate(t, e, nil, nil)
+	if err != nil || sum.Totals.Added != 3 || sum.LeftOut != 2 || sum.ExitCode() != ExitFailed {
+		t.Fatalf("run: %v, %+v, left out %d, exit %d", err, sum.Totals, sum.LeftOut, sum.ExitCode())
+	}
+	if m := p.MemberSet(t, dead); len(m) != 2 {
+		t.Errorf("the deactivated room changed: %v", m)
+	}
+	rows := readCSV(t, sum.ReportPath)
+	left := 0
+	for _, row := range rows[1:] {
+		if row[0] != "good" {
+			left++
+			if row[7] != string(OutcomePending) || !strings.Contains(row[10], "left out") {
+				t.Errorf("left-out row %v", row)
+			}
+		}
+	}
+	if len(rows) != 8 || left != 4 {
+		t.Errorf("run report: %d rows, %d left out; want 8 and 4", len(rows), left)
+	}
+}
+
+// TestEstateRoomNamesAreExactAndUnambiguous: a name two rooms share is
+// refused with both IDs; a name is matched exactly, not as a search.
+func TestEstateRoomNamesAreExactAndUnambiguous(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	a, b := p.room("Rates", nil), p.room("Rates", nil)
+	p.room("Rates Europe", nil)
+	only := p.room("FX", nil)
+	s := &Session{Config: p.cfg, Pod: p.client}
+	ctx := testCtx(t)
+	if _, err := ResolveRoom(ctx, s.Pod, "Rates"); err == nil || !strings.Contains(err.Error(), a) || !strings.Contains(err.Error(), b) {
+		t.Errorf("an ambiguous name: %v", err)
+	}
+	if id, err := ResolveRoom(ctx, s.Pod, " FX "); err != nil || id != only {
+		t.Errorf("FX: %q, %v", id, err)
+	}
+	if _, err := ResolveRoom(ctx, s.Pod, "Rates Eur"); err == nil {
+		t.Error("a part of a name resolved")
+	}
+}
+
+// TestEstateAbortThenResumeRepeatsNothing aborts a run of three rooms
+// midway, then plans again and resumes: every room finds its own journal,
+// and every user ends added with exactly one add call.
+func TestEstateAbortThenResumeRepeatsNothing(t *testing.T) {
+	const interval = 10 * time.Millisecond
+	p := startSim(t, podsim.Options{PaceGap: interval, PaceTolerance: interval / 3})
+	ids, users := p.jumboRooms(3, 30)
+	out := t.TempDir()
+	req := EstateRequest{Request: Request{Mode: ModeAdd, Interval: interval, OutDir: out}}
+	e := p.planEstate(t, req, roomList(ids, users))
+	control := NewEstateControl(len(e.Lanes))
+	results := 0
+	sum, _, err := runEstate(t, e, control, func(ev Event) {
+		if ev.Kind == EventResult {
+			if results++; results == 20 {
+				control.Abort()
+			}
+		}
+	})
+	if err != nil || !sum.Aborted || sum.ExitCode() != ExitAborted || sum.Totals.Done >= 90 {
+		t.Fatalf("aborted run: %v, %+v", err, sum)
+	}
+
+	again := p.planEstate(t, req, roomList(ids, users))
+	if again.Decision.Verdict != Unfinished {
+		t.Fatalf("without --resume: %+v", again.Decision)
+	}
+	req.Resume = ResumeChoice{Auto: true}
+	again = p.planEstate(t, req, roomList(ids, users))
+	if again.Decision.Verdict != Ready {
+		t.Fatalf("resume: %+v", again.Decision)
+	}
+	sum, _, err = runEstate(t, again, nil, nil)
+	if err != nil || sum.ExitCode() != ExitOK || sum.Totals.Done != 90 {
+		t.Fatalf("resumed run: %v, exit %d, %+v", err, sum.ExitCode(), sum.Totals)
+	}
+	st := p.State()
+	for r, room := range ids {
+		members := p.MemberSet(t, room)
+		for _, id := range users[r] {
+			if !members[id] || st.Calls[id].Add != 1 {
+				t.Errorf("room %d user %d: member %v, %d adds", r, id, members[id], st.Calls[id].Add)
+			}
+		}
+	}
+}
+
+// TestEstateStartRefusalLetsEveryRoomGo: when a room cannot start (another
+// run holds it), the rooms started before it are let go and their new
+// journals removed: nothing is left locked or half begun.
+func TestEstateStartRefusalLetsEveryRoomGo(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	ids := []string{p.room("one", nil), p.room("two", nil)}
+	users := [][]int64{p.addUsers("o", 2), p.addUsers("t", 2)}
+	out := t.TempDir()
+	req := EstateRequest{Request: Request{Mode: ModeAdd, OutDir: out}}
+	e := p.planEstate(t, req, roomList(ids, users))
+	// another run on room "two", through the single-room job
+	other := e.Lanes[1].Job
+	held, err := other.Start(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Start(nil); err == nil || !strings.Contains(err.Error(), "room two") {
+		t.Fatalf("start beside a held room: %v", err)
+	}
+	held.discard()
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 0 {
+		t.Errorf("the refused start left %d files in the out folder", len(entries))
+	}
+	e = p.planEstate(t, req, roomList(ids, users))
+	if sum, _, err := runEstate(t, e, nil, nil); err != nil || sum.Totals.Added != 4 {
+		t.Fatalf("after the other run let go: %v %+v", err, sum)
+	}
+}
+
+// TestLaneMakespan lays rooms into lanes in order.
+func TestLaneMakespan(t *testing.T) {
+	s := time.Second
+	for _, tt := range []struct {
+		each []time.Duration
+		n    int
+		want time.Duration
+	}{
+		{[]time.Duration{3 * s, 1 * s, 2 * s}, 10, 3 * s},
+		{[]time.Duration{3 * s, 1 * s, 2 * s}, 1, 6 * s},
+		{[]time.Duration{3 * s, 1 * s, 2 * s}, 2, 3 * s},
+		{[]time.Duration{1 * s, 1 * s, 4 * s}, 2, 5 * s},
+		{nil, 3, 0},
+	} {
+		if got := laneMakespan(tt.each, tt.n); got != tt.want {
+			t.Errorf("laneMakespan(%v, %d) = %v, want %v", tt.each, tt.n, got, tt.want)
+		}
+	}
+}
+
