@@ -354,4 +354,3 @@ func TestLaneMakespan(t *testing.T) {
 		}
 	}
 }
-
