@@ -142,23 +142,27 @@ func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.L
 	}
 	e := &Estate{EstateRequest: req, Session: s, List: list}
 	e.Lanes = req.lanes(list)
-	ids := map[string]*Lane{} // a room given twice (by name and ID) is one lane
+	if len(e.Lanes) > MaxRooms {
+		return nil, &InputError{Input: InputRoom, Err: fmt.Errorf("%d rooms in one run; roster runs at most %d: split the list", len(e.Lanes), MaxRooms)}
+	}
+	ids := map[string]*Lane{}
 	sem := make(chan struct{}, estatePlanners)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	for _, l := range e.Lanes {
 		id, err := ResolveRoom(ctx, s.Pod, l.Given)
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
+			if ctx.Err() != nil || wholeRun(err) {
+				return nil, errors.Join(err, ctx.Err())
 			}
 			l.Err = err
 			continue
 		}
 		l.StreamID = id
 		if first, dup := ids[id]; dup {
-			l.Err = fmt.Errorf("the same room as %q", first.Given)
-			continue
+			// Two spellings of one room would make two lanes change one
+			// room, each thinking it is alone: refused, not merged.
+			return nil, &InputError{Input: InputRoom, Err: fmt.Errorf("%s and %s are the same room (%s); name each room one way", where(first), where(l), id)}
 		}
 		ids[id] = l
 		wg.Add(1)
@@ -179,8 +183,8 @@ func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.L
 		return nil, ctx.Err()
 	}
 	for _, l := range e.Lanes {
-		if l.Err != nil && IsUnusable(l.Err) {
-			// not the room's fault: the out folder, the session
+		if l.Err != nil && wholeRun(l.Err) {
+			// not the room's fault: the out folder, the pod, the session
 			return nil, l.Err
 		}
 	}
@@ -188,11 +192,27 @@ func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.L
 	return e, nil
 }
 
-// IsUnusable reports whether a lane's planning error is about the whole
-// run rather than its room (the out folder), so the estate cannot plan.
-func IsUnusable(err error) bool {
-	ie, ok := errors.AsType[*InputError](err)
-	return ok && ie.Input == InputOut
+// MaxRooms bounds the rooms of one run: each running room holds its lock
+// and journal open for the whole run.
+const MaxRooms = 1000
+
+// wholeRun reports whether a room's planning error is about the whole run
+// rather than its room, so the estate cannot be planned at all: the out
+// folder, a pod that asks to wait too long or does not answer, the bot's
+// sign-in.
+func wholeRun(err error) bool {
+	if ie, ok := errors.AsType[*InputError](err); ok && ie.Input == InputOut {
+		return true
+	}
+	return symphony.IsWaitTooLong(err) || errors.Is(err, symphony.ErrPodGone) || errors.Is(err, symphony.ErrAuthFailed)
+}
+
+// where names a lane's room as the operator gave it, and where.
+func where(l *Lane) string {
+	if l.Line > 0 {
+		return fmt.Sprintf("%q (line %d)", l.Given, l.Line)
+	}
+	return fmt.Sprintf("%q", l.Given)
 }
 
 // check refuses requests that mix the ways of naming rooms, or name none.

@@ -354,3 +354,16 @@ func TestLaneMakespan(t *testing.T) {
 		}
 	}
 }
+
+// TestEstateRefusesOneRoomNamedTwoWays: a room given by its name and by its
+// ID would make two lanes change one room; the plan is refused, naming
+// both lines.
+func TestEstateRefusesOneRoomNamedTwoWays(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	id := p.room("Rates EMEA", nil)
+	list := roomList([]string{id, "Rates EMEA"}, [][]int64{p.addUsers("a", 2), p.addUsers("b", 2)})
+	_, err := EstateRequest{Request: Request{Mode: ModeAdd, OutDir: t.TempDir()}}.Plan(testCtx(t), &Session{Config: p.cfg, Pod: p.client}, list)
+	if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "line 4") || !strings.Contains(err.Error(), "same room") {
+		t.Fatalf("one room two ways: %v", err)
+	}
+}
