@@ -367,3 +367,55 @@ func TestEstateRefusesOneRoomNamedTwoWays(t *testing.T) {
 		t.Fatalf("one room two ways: %v", err)
 	}
 }
+
+// TestPrepareAnyTakesOnePathPerList: the same request fields make a Job for
+// a list without a room column and one stream, and an Estate for a list
+// with a room column (read from the file) or for several streams.
+func TestPrepareAnyTakesOnePathPerList(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	a, b := p.room("Alpha desk", nil), p.room("Beta desk", nil)
+	ua, ub := p.addUsers("pa", 2), p.addUsers("pb", 1)
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := dir + "/" + name
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	plain := write("plain.csv", fmt.Sprintf("user id\n%d\n%d\n", ua[0], ua[1]))
+	rooms := write("rooms.csv", fmt.Sprintf("user id,room\n%d,Alpha desk\n%d,%s\n%d,Alpha desk\n", ua[0], ub[0], b, ua[1]))
+	req := func(csv string, streams ...string) EstateRequest {
+		return EstateRequest{Request: Request{ConfigPath: p.ConfigPath(), CSVPath: csv, Mode: ModeAdd, OutDir: t.TempDir(),
+			Now: func() time.Time { return saturdayNight }}, Rooms: streams}
+	}
+	ctx := testCtx(t)
+
+	job, e, err := PrepareAny(ctx, req(plain, a), nil)
+	if err != nil || job == nil || e != nil || job.Plan.StreamID != a || len(job.Plan.Actions) != 2 {
+		t.Fatalf("one room: job %v, estate %v, %v", job, e, err)
+	}
+	job.Session.Close()
+
+	job, e, err = PrepareAny(ctx, req(rooms), nil)
+	if err != nil || job != nil || e == nil || len(e.Lanes) != 2 {
+		t.Fatalf("a room column: job %v, estate %v, %v", job, e, err)
+	}
+	if l := e.Lanes[0]; l.StreamID != a || l.Line != 2 || len(l.Job.Plan.Actions) != 2 {
+		t.Errorf("lane 0: %s line %d", l.StreamID, l.Line)
+	}
+	if l := e.Lanes[1]; l.StreamID != b || len(l.Job.Plan.Actions) != 1 || l.Job.Plan.Actions[0].Line != 3 {
+		t.Errorf("lane 1: %s, %+v", l.StreamID, l.Job.Plan.Actions)
+	}
+	e.Close()
+
+	job, e, err = PrepareAny(ctx, req(plain, a, "Beta desk"), nil)
+	if err != nil || e == nil || len(e.Lanes) != 2 || e.Lanes[1].StreamID != b || len(e.Lanes[1].Job.Plan.Actions) != 2 {
+		t.Fatalf("two streams: job %v, estate %v, %v", job, e, err)
+	}
+	e.Close()
+
+	if _, _, err := PrepareAny(ctx, req(rooms, a), nil); err == nil || !strings.Contains(err.Error(), "room column") {
+		t.Errorf("a room column and --stream: %v", err)
+	}
+}
