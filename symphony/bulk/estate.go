@@ -74,6 +74,8 @@ type Lane struct {
 	Job      *Job   // nil when the room could not be resolved or planned (Err)
 	Err      error  // why the room cannot be planned
 	Skipped  bool   // left out: it cannot run and the operator said to go on without it
+
+	list *csvsource.List // the part of the list the room runs
 }
 
 // Name is the room's name as the pod gave it, else as the operator did.
@@ -172,7 +174,7 @@ func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.L
 			defer func() { <-sem }()
 			sub := req.Request
 			sub.Stream = id
-			job, err := sub.Plan(ctx, s, laneList(list, l), id)
+			job, err := sub.Plan(ctx, s, l.list, id)
 			mu.Lock()
 			defer mu.Unlock()
 			l.Job, l.Err = job, err
@@ -230,35 +232,26 @@ func (req EstateRequest) check(list *csvsource.List) error {
 	return nil
 }
 
-// lanes are the request's rooms in the order given: the --stream values, or
-// the list's room column in first-seen order.
+// lanes are the request's rooms in the order given, each with its part of
+// the list: the list's room column in first-seen order (the list split in
+// one pass), or the --stream values, each with the whole list.
 func (req EstateRequest) lanes(list *csvsource.List) []*Lane {
 	var out []*Lane
 	if list.HasRooms() {
-		first := map[uint32]int{}
-		for _, en := range list.Entries {
-			if _, ok := first[en.Room]; !ok {
-				first[en.Room] = en.Line
-			}
-		}
+		parts := list.Parts()
 		for i, r := range list.Rooms {
-			out = append(out, &Lane{Index: i, Given: r, Line: first[uint32(i+1)]})
+			l := &Lane{Index: i, Given: r, list: parts[i]}
+			if len(parts[i].Entries) > 0 {
+				l.Line = parts[i].Entries[0].Line
+			}
+			out = append(out, l)
 		}
 		return out
 	}
 	for i, r := range req.Rooms {
-		out = append(out, &Lane{Index: i, Given: strings.TrimSpace(r)})
+		out = append(out, &Lane{Index: i, Given: strings.TrimSpace(r), list: list})
 	}
 	return out
-}
-
-// laneList is the part of the list a lane runs: its rows of the room
-// column, or the whole list when the rooms were given by --stream.
-func laneList(list *csvsource.List, l *Lane) *csvsource.List {
-	if !list.HasRooms() {
-		return list
-	}
-	return list.ForRoom(uint32(l.Index + 1))
 }
 
 // roomSearchPages bounds the pages read to resolve one room name.

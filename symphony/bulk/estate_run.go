@@ -278,7 +278,7 @@ func (e *Estate) laneRows(l *Lane, sum *Summary) []reportRow {
 	}
 	if l.Job == nil {
 		var rows []reportRow
-		for _, en := range laneList(e.List, l).Entries {
+		for _, en := range l.list.Entries {
 			it := Item{Input: en.Value, Line: int32(en.Line), Kind: en.Kind, Owner: en.Owner, UserID: en.UserID, Outcome: OutcomePending}
 			rows = append(rows, reportRow{Item: it, Outcome: OutcomePending, Message: why})
 		}
