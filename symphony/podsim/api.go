@@ -19,6 +19,14 @@ type Options struct {
 	PaceTolerance   time.Duration // slack before a gap counts as a violation; 0 = 5% of PaceGap
 	PaceReject      bool          // answer a violating change with 429 (Retry-After = remaining gap) instead of only counting it
 
+	// CallerGap throttles each caller (the session's user), across all
+	// rooms, as Symphony limits a caller's rate: a membership call (add,
+	// remove, promote, demote) that comes less than CallerGap after the
+	// caller's last one let through is answered 429 (Retry-After = the
+	// rest of the gap) and not made; State.Throttled counts them. Read
+	// calls are not throttled (doc.go says why). 0 = no limit.
+	CallerGap time.Duration
+
 	// XpodDelay is how long an external user added to a cross-pod room
 	// takes to appear in its member list (the add answers at once with the
 	// "... or Xpod request will be processed asynchronously" text); 0 = 3s.
@@ -82,8 +90,11 @@ type Room struct {
 // State is the pod's state for tests, also served as JSON at GET /_sim/state.
 type State struct {
 	Rooms            []RoomState          `json:"rooms"`
-	Calls            map[int64]*CallCount `json:"calls"` // per user ID
-	PacingViolations int                  `json:"pacingViolations"`
+	Calls            map[int64]*CallCount `json:"calls"`            // per user ID
+	PacingViolations int                  `json:"pacingViolations"` // in all rooms; RoomState has each room's
+	// Throttled counts the membership calls that Options.CallerGap
+	// answered 429 (not made, not in Calls).
+	Throttled int `json:"throttled"`
 }
 
 // RoomState is one room in State.
@@ -96,6 +107,10 @@ type RoomState struct {
 	// Joining are external users whose add was accepted and who are not
 	// in the room yet (see Options.XpodDelay), in the order of their adds.
 	Joining []int64 `json:"joining"`
+	// PacingViolations counts this room's changes that came closer than
+	// Options.PaceGap (minus PaceTolerance) to its previous one while it
+	// had more than PaceThreshold members.
+	PacingViolations int `json:"pacingViolations"`
 }
 
 // CallCount counts membership calls that reached the room logic for one user.

@@ -63,6 +63,11 @@
 //     it is not possible, not how it is refused.
 //   - v3/users with more than 100 values: 400 naming the count. The spec
 //     says "up to 100 elements", not how more is refused.
+//   - A caller over its rate (Options.CallerGap): 429 "Too many requests
+//     from this user: slow down and retry after the time given", with
+//     Retry-After. Symphony's admin docs say any endpoint may answer 429
+//     with Retry-After, but not in what words; these name that the limit
+//     is the caller's, not the room's pace (PaceReject's 429 says that).
 //   - A malformed body, query or parameter: 400 naming what is wrong.
 //   - Faults (Latency aside) hit /pod calls only, never logins, and are drawn
 //     before the session is checked, as a gateway in front of a pod would.
@@ -75,7 +80,21 @@
 //     more than PaceThreshold members, a change closer than PaceGap minus
 //     PaceTolerance to the room's previous change is a violation. Violations
 //     are counted with and without PaceReject; with it they are also refused.
+//     Each room counts its own (RoomState.PacingViolations), and State
+//     the total, so that lanes running side by side are held to their own
+//     rooms' pace.
+//   - The per-caller throttle (Options.CallerGap) keeps, for each user
+//     with a session, the start of its last membership call let through
+//     (add, remove, promote, demote, in any room, whatever the room logic
+//     then answered), and answers a call of that user that comes sooner
+//     with 429, Retry-After set to the rest of the gap; the call is not
+//     made and not in Calls, only in State.Throttled. It is checked after
+//     the session and the body, before the room. Read calls are not
+//     throttled: the rate that lanes multiply is that of the membership
+//     changes, which roster's runner retries itself (and shares its
+//     backoff across lanes), while reads retry inside the client; a
+//     throttle on reads would only slow the planning of every test.
 //   - State's Calls count add and remove calls per target user once the call
-//     passed faults and the session check and had a valid body, whatever
-//     the room logic answered.
+//     passed faults, the session check, a valid body and the per-caller
+//     throttle, whatever the room logic answered.
 package podsim

@@ -50,7 +50,7 @@ const (
 )
 
 // handleMembership serves the four membership calls. The order of checks:
-// payload, room (400 "Stream not found."), caller's permission (403), room
+// payload, the caller's rate (Options.CallerGap: 429), room (400 "Stream not found."), caller's permission (403), room
 // active (400), target user (400/403), then the change itself with the
 // pacing rule.
 func (s *Server) handleMembership(action membershipAction) authedHandler {
@@ -65,6 +65,9 @@ func (s *Server) handleMembership(action membershipAction) authedHandler {
 		target := *body.ID
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		if !s.throttleCallerLocked(w, caller) {
+			return
+		}
 		s.countCallLocked(action, target)
 		r := s.roomLocked(w, req.PathValue("id"))
 		if r == nil {

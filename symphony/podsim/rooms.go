@@ -19,6 +19,7 @@ type room struct {
 	members    map[int64]*member
 	order      []int64 // member IDs in join order
 	lastChange time.Time
+	violations int       // pacing violations in this room (paceLocked)
 	joining    []joining // external users accepted, not in the room yet, in the order of their adds
 }
 

@@ -46,7 +46,7 @@ type Server struct {
 // New builds a pod with its own CA and server certificate (for 127.0.0.1,
 // ::1 and localhost). It does not listen yet.
 func New(opts Options) (*Server, error) {
-	if opts.Latency < 0 || opts.SessionLifetime < 0 || opts.PaceGap < 0 || opts.PaceTolerance < 0 || opts.XpodDelay < 0 {
+	if opts.Latency < 0 || opts.SessionLifetime < 0 || opts.PaceGap < 0 || opts.PaceTolerance < 0 || opts.XpodDelay < 0 || opts.CallerGap < 0 {
 		return nil, errors.New("podsim: durations in Options must not be negative")
 	}
 	if opts.SessionLifetime == 0 {

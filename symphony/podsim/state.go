@@ -3,7 +3,9 @@ package podsim
 import "net/http"
 
 // State returns a copy of the state: rooms in creation order with members
-// in join order, membership calls per target user ID, and pacing violations.
+// in join order (with their pacing violations), membership calls per target
+// user ID, pacing violations in all rooms, and calls the per-caller throttle
+// refused.
 func (s *Server) State() State {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -11,11 +13,13 @@ func (s *Server) State() State {
 		Rooms:            make([]RoomState, 0, len(s.roomList)),
 		Calls:            make(map[int64]*CallCount, len(s.calls)),
 		PacingViolations: s.pacing.violations,
+		Throttled:        s.pacing.throttled,
 	}
 	for _, r := range s.roomList {
 		r.settleJoins(s.now())
 		rs := RoomState{ID: r.ID, Name: r.Name, Active: r.Active,
-			Members: make([]int64, 0, len(r.order)), Owners: []int64{}, Joining: []int64{}}
+			Members: make([]int64, 0, len(r.order)), Owners: []int64{}, Joining: []int64{},
+			PacingViolations: r.violations}
 		for _, j := range r.joining {
 			rs.Joining = append(rs.Joining, j.id)
 		}
