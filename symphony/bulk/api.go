@@ -375,6 +375,11 @@ type RunOptions struct {
 	// (read again at gaps from the plan interval doubling up to 10 s);
 	// 0 = DefaultCrossPodWait.
 	CrossPodWait time.Duration
+
+	// Throttle is the backoff shared with the runners of the other rooms
+	// of one run (throttle.go): a 429 or 503 that one gets holds them all.
+	// nil = none, as for a run of one room.
+	Throttle *Throttle
 }
 
 // DefaultCrossPodWait is how long a run waits at its end for the adds a pod

@@ -157,7 +157,7 @@ func (r *Runner) call(ctx context.Context, it Item, action Action) callResult {
 	}
 	var first time.Time // the first attempt's start: the retry budget runs from it
 	for attempt := 1; ; attempt++ {
-		if err := r.gate(ctx, promote); err != nil {
+		if err := r.gate(ctx, promote, attempt); err != nil {
 			c.aborted = true
 			return c
 		}
@@ -213,6 +213,7 @@ func (r *Runner) call(ctx context.Context, it Item, action Action) callResult {
 			return c
 		}
 		until := r.now().Add(wait)
+		r.opts.Throttle.note(err, until, r.plan.Room.Name) // a 429 or 503 holds every room's runner too
 		r.emit(Event{Kind: EventRetryWait, Until: until, Attempt: attempt + 1, Message: retryText(err),
 			Interval: r.currentInterval()})
 		if err := r.waitUntil(ctx, until); err != nil {

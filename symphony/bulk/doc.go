@@ -40,8 +40,10 @@
 // The rest, by file: room.go describes rooms for the wizard's room step
 // (RoomStatus, DescribeRoom, DescribeRooms, SearchRooms); plan.go,
 // preflight.go and calltime.go build the plan, its warnings and its
-// estimate; pacer.go and window.go space the calls; runner.go, call.go,
-// control.go and events.go run them; action.go is the typed Action;
+// estimate; pacer.go and window.go space the calls, and throttle.go holds
+// the runners of several rooms together when the pod asks the bot to slow
+// down; runner.go, call.go, control.go and events.go run them; action.go
+// is the typed Action;
 // journal.go, resume.go and resume_info.go keep and continue the journal;
 // report.go writes the report; format.go writes counts and durations
 // (Count, Counted, FormatDuration) as every face writes them.

@@ -7,28 +7,37 @@ import (
 )
 
 // gate holds the run before an attempt: while paused, then until the pace
-// allows the call to start. A pause asked for during the pace wait is
-// honoured at once, and the pace is worked out again after it.
-func (r *Runner) gate(ctx context.Context, promote bool) error {
+// allows the call to start, then while the shared Throttle holds every
+// room's runner. A pause asked for during a wait is honoured at once, and
+// the pace and the hold are worked out again after it.
+func (r *Runner) gate(ctx context.Context, promote bool, attempt int) error {
 	for {
 		if err := r.holdIfPaused(ctx); err != nil {
 			return err
 		}
 		now := r.now()
 		next := r.pacer.Next(now, paced(r.plan.Mode, r.totals.Members, promote))
-		if !next.After(now) {
-			return nil
+		if next.After(now) {
+			r.emit(Event{Kind: EventPaceWait, Until: next, Interval: r.interval})
+			if err := r.sleep(ctx, next.Add(-spinMargin)); err != nil {
+				return err
+			}
+			if paused, _ := r.control.state(); paused {
+				continue
+			}
+			spinUntil(r.now, next)
+			if ctx.Err() != nil {
+				return errAborted
+			}
 		}
-		r.emit(Event{Kind: EventPaceWait, Until: next, Interval: r.interval})
-		if err := r.sleep(ctx, next.Add(-spinMargin)); err != nil {
-			return err
-		}
-		if paused, _ := r.control.state(); paused {
+		now = r.now()
+		if until, why := r.opts.Throttle.held(); until.After(now) {
+			r.emitAt(now, Event{Kind: EventRetryWait, Until: until, Attempt: attempt, Message: holdText(why),
+				Interval: r.currentInterval()})
+			if err := r.waitUntil(ctx, until); err != nil {
+				return err
+			}
 			continue
-		}
-		spinUntil(r.now, next)
-		if ctx.Err() != nil {
-			return errAborted
 		}
 		return nil
 	}
