@@ -105,6 +105,9 @@ type Estate struct {
 	List     *csvsource.List
 	Lanes    []*Lane
 	Decision EstateDecision
+
+	// throttle is the backoff every room's runner shares (throttle.go).
+	throttle *Throttle
 }
 
 // EstateDecision is whether the estate run may start, and why not.
@@ -142,7 +145,7 @@ func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.L
 	if req.OutDir == "" {
 		req.OutDir = "."
 	}
-	e := &Estate{EstateRequest: req, Session: s, List: list}
+	e := &Estate{EstateRequest: req, Session: s, List: list, throttle: NewThrottle()}
 	e.Lanes = req.lanes(list)
 	if len(e.Lanes) > MaxRooms {
 		return nil, &InputError{Input: InputRoom, Err: fmt.Errorf("%d rooms in one run; roster runs at most %d: split the list", len(e.Lanes), MaxRooms)}
@@ -185,6 +188,9 @@ func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.L
 		return nil, ctx.Err()
 	}
 	for _, l := range e.Lanes {
+		if l.Job != nil {
+			l.Job.throttle = e.throttle
+		}
 		if l.Err != nil && wholeRun(l.Err) {
 			// not the room's fault: the out folder, the pod, the session
 			return nil, l.Err

@@ -419,3 +419,44 @@ func TestPrepareAnyTakesOnePathPerList(t *testing.T) {
 		t.Errorf("a room column and --stream: %v", err)
 	}
 }
+
+// TestEstateLanesShareOneBackoff runs four rooms side by side against a
+// pod that throttles the bot (one membership call per gap, whatever the
+// room): the pod throttles, every room is held by the shared backoff at
+// least once (a retry wait that no call of its own caused), the run
+// completes and every user is a member, added by one call that the pod
+// let through.
+func TestEstateLanesShareOneBackoff(t *testing.T) {
+	p := startSim(t, podsim.Options{CallerGap: 4 * time.Millisecond})
+	var ids []string
+	var users [][]int64
+	for i := range 4 {
+		ids = append(ids, p.room(fmt.Sprintf("team %d", i), nil))
+		users = append(users, p.addUsers(fmt.Sprintf("t%d", i), 25))
+	}
+	e := p.planEstate(t, EstateRequest{Request: Request{Mode: ModeAdd}}, roomList(ids, users))
+	held := map[int]int{}
+	sum, _, err := runEstate(t, e, nil, func(ev Event) {
+		if ev.Kind == EventRetryWait && strings.Contains(ev.Message, "every room of the run waits") {
+			held[ev.Lane]++
+		}
+	})
+	if err != nil || sum.ExitCode() != ExitOK || sum.Totals.Added != 100 {
+		t.Fatalf("run: %v, exit %d, %+v", err, sum.ExitCode(), sum.Totals)
+	}
+	st := p.State()
+	if st.Throttled == 0 {
+		t.Fatal("the pod throttled nothing: the test proves nothing")
+	}
+	for r := range ids {
+		if held[r] == 0 {
+			t.Errorf("room %d was never held by the shared backoff (%d throttled calls)", r, st.Throttled)
+		}
+		members := p.MemberSet(t, ids[r])
+		for _, id := range users[r] {
+			if !members[id] || st.Calls[id].Add != 1 {
+				t.Errorf("room %d user %d: member %v, %d adds reached the room", r, id, members[id], st.Calls[id].Add)
+			}
+		}
+	}
+}

@@ -220,6 +220,10 @@ type Job struct {
 	Decision Decision
 
 	planned time.Time // when the plan began to read the room; zero: unknown
+
+	// throttle is the backoff shared with the other rooms of an estate
+	// run; nil for a run of one room.
+	throttle *Throttle
 }
 
 // Prepare does every step of a run before its first change: it reads the
@@ -561,7 +565,7 @@ func (j *Job) start(control *Control) (*Runner, error) {
 		return nil, err
 	}
 	// The runner makes the out folder as it creates the journal: one place.
-	opts := RunOptions{OutDir: j.OutDir, Window: j.Window, Control: control}
+	opts := RunOptions{OutDir: j.OutDir, Window: j.Window, Control: control, Throttle: j.throttle}
 	if j.Decision.Resume != nil {
 		opts.ResumeFrom = j.Decision.Resume.Path
 		if err := lock.lockJournal(opts.ResumeFrom); err != nil {
