@@ -66,9 +66,16 @@ func newTransport(cfg *Config, connectTimeout, readTimeout time.Duration, client
 		ResponseHeaderTimeout:  readTimeout,
 		ExpectContinueTimeout:  time.Second,
 		IdleConnTimeout:        90 * time.Second,
-		MaxIdleConnsPerHost:    4,
+		// As many idle connections as calls can be in flight at once: a
+		// run of many rooms has one per lane (bulk.MaxLanes) besides the
+		// reads, and a connection closed for want of room here is a new
+		// TLS handshake on the next call, late for its pace.
+		MaxIdleConnsPerHost: maxIdlePerHost,
 	}, nil
 }
+
+// maxIdlePerHost bounds the idle connections kept to one host.
+const maxIdlePerHost = 256
 
 // loadTrustStore reads a PEM bundle of CA certificates.
 func loadTrustStore(cfg *Config) (*x509.CertPool, error) {

@@ -44,10 +44,21 @@ func (p *simPod) planEstate(t testing.TB, req EstateRequest, list *csvsource.Lis
 
 // runEstate starts and runs an estate, collecting its events.
 func runEstate(t testing.TB, e *Estate, control *EstateControl, watch func(Event)) (*EstateSummary, []Event, error) {
+	return runEstateLogged(t, e, control, watch, nil)
+}
+
+// runEstateLogged is runEstate with each room's call starts noted in its
+// log (logs by lane).
+func runEstateLogged(t testing.TB, e *Estate, control *EstateControl, watch func(Event), logs []*startLog) (*EstateSummary, []Event, error) {
 	t.Helper()
 	r, err := e.Start(control)
 	if err != nil {
 		t.Fatalf("start: %v", err)
+	}
+	for i, log := range logs {
+		if lr := r.Runner(i); lr != nil && log != nil {
+			lr.startHook = log.note
+		}
 	}
 	done := make(chan []Event)
 	go func() {
@@ -75,12 +86,18 @@ func (p *simPod) jumboRooms(n, per int) (rooms []string, users [][]int64) {
 }
 
 // TestEstateFiveJumboRoomsSideBySide runs five rooms of over 500 members,
-// 200 users each, paced: the pod counts no pacing violation in any room,
+// 200 users each, paced: no room's calls start closer than the interval
+// (the pod's count of violations per room is held to scheduler blur),
 // every user is added once, and the rooms ran side by side (the run took
 // far less than the rooms one after another).
 func TestEstateFiveJumboRoomsSideBySide(t *testing.T) {
-	const interval = 25 * time.Millisecond
-	p := startSim(t, podsim.Options{PaceGap: interval, PaceTolerance: interval / 3})
+	// The pod forgives half an interval: time is scaled 100 times down (30
+	// ms for 3 s), and so the scheduler's blur is scaled 100 times up on a
+	// loaded machine. A runner that does not pace closes every gap to a
+	// call's time, a few milliseconds; our own starts are held to the
+	// interval exactly.
+	const interval = 30 * time.Millisecond
+	p := startSim(t, podsim.Options{PaceGap: interval, PaceTolerance: interval / 2})
 	ids, users := p.jumboRooms(5, 200)
 	// three rooms by stream ID, two by name
 	given := []string{ids[0], "desk 1", ids[2], "desk 3", ids[4]}
@@ -94,12 +111,13 @@ func TestEstateFiveJumboRoomsSideBySide(t *testing.T) {
 		}
 	}
 	perLane := map[int]int{}
+	logs := []*startLog{{}, {}, {}, {}, {}}
 	start := time.Now()
-	sum, evs, err := runEstate(t, e, nil, func(ev Event) {
+	sum, evs, err := runEstateLogged(t, e, nil, func(ev Event) {
 		if ev.Kind == EventResult {
 			perLane[ev.Lane]++
 		}
-	})
+	}, logs)
 	took := time.Since(start)
 	if err != nil || sum.ExitCode() != ExitOK {
 		t.Fatalf("run: %v, exit %d, %+v", err, sum.ExitCode(), sum.Totals)
@@ -107,9 +125,13 @@ func TestEstateFiveJumboRoomsSideBySide(t *testing.T) {
 	if sum.Totals.Added != 1000 || sum.Totals.Done != 1000 {
 		t.Errorf("totals %+v", sum.Totals)
 	}
-	checkPodPacing(t, p, 1000)
 	st := p.State()
 	for r, room := range ids {
+		// our side exactly; the pod's, a network hop later, to scheduler blur
+		if gap := logs[r].minGap(0); gap < interval {
+			t.Errorf("room %d: two calls started %v apart; the interval is %v", r, gap, interval)
+		}
+		logRoomPacing(t, st, room)
 		members := p.MemberSet(t, room)
 		for _, id := range users[r] {
 			if !members[id] || st.Calls[id].Add != 1 {
@@ -120,6 +142,7 @@ func TestEstateFiveJumboRoomsSideBySide(t *testing.T) {
 			t.Errorf("lane %d sent %d results", r, perLane[r])
 		}
 	}
+	checkPodPacing(t, p, 1000)
 	if last := evs[len(evs)-1]; last.Kind != EventFinished || last.Lane != AllLanes {
 		t.Errorf("the last event is %+v, want the estate's EventFinished", last)
 	}
@@ -134,6 +157,17 @@ func TestEstateFiveJumboRoomsSideBySide(t *testing.T) {
 	for _, row := range rows[1:] {
 		if row[7] != string(OutcomeAdded) || !strings.HasPrefix(row[0], "desk ") {
 			t.Fatalf("report row %v", row)
+		}
+	}
+}
+
+// logRoomPacing logs the pod's count of one room's pacing violations
+// (checkPodPacing holds the run's total to scheduler blur).
+func logRoomPacing(t *testing.T, st podsim.State, room string) {
+	t.Helper()
+	for _, r := range st.Rooms {
+		if r.ID == room && r.PacingViolations > 0 {
+			t.Logf("room %s: the pod counted %d pacing violations", r.Name, r.PacingViolations)
 		}
 	}
 }
