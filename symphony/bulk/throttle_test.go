@@ -3,6 +3,7 @@ package bulk
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -142,6 +143,10 @@ func TestThrottleSlowsEveryLane(t *testing.T) {
 					if !ev.Until.After(ev.Time) || ev.Attempt < 1 || !strings.Contains(ev.Message, "HTTP 429") {
 						t.Errorf("%s: hold wait %+v", l.name, ev)
 					}
+					// The Throttle keeps the latest hold, never an earlier one.
+					if ev.Until.After(th.Until()) {
+						t.Errorf("%s: a hold until %v, after the Throttle's last %v", l.name, ev.Until, th.Until())
+					}
 				}
 				// Every user added once: one add let through, in the room.
 				want := before[l.room]
@@ -179,8 +184,8 @@ func TestThrottleSlowsEveryLane(t *testing.T) {
 }
 
 // TestThrottleHoldIsPausedAndAborted: a lane waiting for another room's
-// 429 shows the wait, pauses during it, and stops at once on an abort,
-// making no call. The pod throttles the bot to one call in 10 minutes, so
+// 429 shows the wait, pauses during it, says the wait again when resumed
+// (the hold is not over), and stops at once on an abort, making no call. The pod throttles the bot to one call in 10 minutes, so
 // the hold outlasts any test. The order is made sure of: a first add
 // (before the lanes) uses the bot's gap up, lane A starts paused, lane B's
 // add is throttled, and only then is lane A let go, to meet the hold.
@@ -196,7 +201,7 @@ func TestThrottleHoldIsPausedAndAborted(t *testing.T) {
 	controls := map[*lane]*Control{a: NewControl(), b: NewControl()}
 	controls[a].Pause()
 	var mu sync.Mutex
-	held := false
+	held, resumed := false, false
 	runLanes(t, p, lanes, func(l *lane) RunOptions {
 		return RunOptions{OutDir: t.TempDir(), Retry: msRetry, Throttle: th, Control: controls[l]}
 	}, func(l *lane, ev Event) {
@@ -210,6 +215,10 @@ func TestThrottleHoldIsPausedAndAborted(t *testing.T) {
 			held = true
 			controls[a].Pause()
 		case l == a && ev.Kind == EventPaused && held:
+			controls[a].Resume()
+		case l == a && ev.Kind == EventResumed && held:
+			resumed = true
+		case l == a && hold && resumed:
 			for _, c := range controls {
 				c.Abort()
 			}
@@ -234,14 +243,16 @@ func TestThrottleHoldIsPausedAndAborted(t *testing.T) {
 		t.Errorf("lane B waited %d times for its own 429's hold", n)
 	}
 	holds := holdWaits(a.out.events)
-	if len(holds) != 1 {
-		t.Fatalf("lane A waited %d times for the hold, want 1", len(holds))
+	if len(holds) != 2 {
+		t.Fatalf("lane A said its wait for the hold %d times, want 2 (before and after the pause)", len(holds))
 	}
-	if ev := holds[0]; !strings.Contains(ev.Message, `HTTP 429 to a change in room "Desk B"`) || ev.Attempt != 1 ||
-		ev.Until.Sub(ev.Time) < 9*time.Minute {
-		t.Errorf("lane A's hold: %+v", ev)
+	for _, ev := range holds {
+		if !strings.Contains(ev.Message, `HTTP 429 to a change in room "Desk B"`) || ev.Attempt != 1 ||
+			ev.Until.Sub(ev.Time) < 9*time.Minute || !ev.Until.Equal(holds[0].Until) {
+			t.Errorf("lane A's hold: %+v", ev)
+		}
 	}
-	// From the hold's wait on: paused, then no call.
+	// From the hold's wait on: paused, resumed, the wait again, and no call.
 	var after []EventKind
 	from := false
 	for _, ev := range a.out.events {
@@ -250,8 +261,8 @@ func TestThrottleHoldIsPausedAndAborted(t *testing.T) {
 			after = append(after, ev.Kind)
 		}
 	}
-	if len(after) != 2 || after[0] != EventRetryWait || after[1] != EventPaused {
-		t.Errorf("lane A's events from the hold on: %v; want the hold's wait, then paused", after)
+	if want := []EventKind{EventRetryWait, EventPaused, EventResumed, EventRetryWait}; !slices.Equal(after, want) {
+		t.Errorf("lane A's events from the hold on: %v; want %v (the hold's wait, paused, resumed, the wait again)", after, want)
 	}
 	if n := a.out.count(EventCalling); n != 0 {
 		t.Errorf("lane A made %d calls", n)

@@ -9,7 +9,7 @@ import (
 // gate holds the run before an attempt: while paused, then until the pace
 // allows the call to start, then while the shared Throttle holds every
 // room's runner. A pause asked for during a wait is honoured at once, and
-// the pace and the hold are worked out again after it.
+// the pace and the hold are worked out (and the hold said) again after it.
 func (r *Runner) gate(ctx context.Context, promote bool, attempt int) error {
 	for {
 		if err := r.holdIfPaused(ctx); err != nil {
@@ -34,7 +34,8 @@ func (r *Runner) gate(ctx context.Context, promote bool, attempt int) error {
 		if until, why := r.opts.Throttle.held(); until.After(now) {
 			r.emitAt(now, Event{Kind: EventRetryWait, Until: until, Attempt: attempt, Message: holdText(why),
 				Interval: r.currentInterval()})
-			if err := r.waitUntil(ctx, until); err != nil {
+			// A pause ends the sleep: the hold is announced again after it.
+			if err := r.sleep(ctx, until); err != nil {
 				return err
 			}
 			continue
