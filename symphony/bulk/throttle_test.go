@@ -2,6 +2,7 @@ package bulk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"roster/symphony"
 	"roster/symphony/podsim"
 )
 
@@ -266,5 +268,74 @@ func TestThrottleHoldIsPausedAndAborted(t *testing.T) {
 	}
 	if n := a.out.count(EventCalling); n != 0 {
 		t.Errorf("lane A made %d calls", n)
+	}
+}
+
+// TestThrottleRule: which answers hold every lane, and that the latest
+// hold is kept. A nil Throttle holds nothing.
+func TestThrottleRule(t *testing.T) {
+	now := time.Now()
+	th := NewThrottle()
+	for _, c := range []struct {
+		err  error
+		hold bool
+	}{
+		{&symphony.APIError{Status: 429, RetryAfter: time.Second}, true},
+		{&symphony.APIError{Status: 429}, true}, // no Retry-After: the runner's backoff
+		{fmt.Errorf("add: %w", &symphony.APIError{Status: 503}), true},
+		{&symphony.APIError{Status: 500}, false},
+		{&symphony.APIError{Status: 502}, false},
+		{&symphony.APIError{Status: 504}, false},
+		{&symphony.APIError{Status: 0}, false}, // no answer: the client's outage limit
+		{errors.New("not an API error"), false},
+	} {
+		th = NewThrottle()
+		th.note(c.err, now.Add(time.Second), "Desk")
+		if got := th.Until().Equal(now.Add(time.Second)); got != c.hold {
+			t.Errorf("%v: held %v, want %v", c.err, got, c.hold)
+		}
+	}
+	th.note(&symphony.APIError{Status: 429}, now.Add(2*time.Second), "Later")
+	th.note(&symphony.APIError{Status: 503}, now.Add(time.Second), "Earlier")
+	if until, why := th.held(); !until.Equal(now.Add(2*time.Second)) || why != `HTTP 429 to a change in room "Later"` {
+		t.Errorf("after a later and an earlier hold: %v %q; want the later", until, why)
+	}
+	var none *Throttle
+	none.note(&symphony.APIError{Status: 429}, now.Add(time.Second), "Desk")
+	if !none.Until().IsZero() {
+		t.Error("a nil Throttle held")
+	}
+}
+
+// TestThrottleHoldsOn503s: bursts of 503s from a pod shedding load hold
+// the other lanes too, and every user is still added once.
+func TestThrottleHoldsOn503s(t *testing.T) {
+	const n = 15
+	p, lanes := throttledLanes(t, 0, n)
+	p.SetFaults(podsim.Faults{Rate5xx: 0.2, Burst5xx: 3, Seed: 11})
+	th := NewThrottle()
+	runLanes(t, p, lanes, func(*lane) RunOptions {
+		return RunOptions{OutDir: t.TempDir(), Retry: msRetry, Throttle: th}
+	}, nil)
+	st := p.State()
+	held := 0
+	for _, l := range lanes {
+		s := l.out.summary
+		if l.out.err != nil || s == nil || s.StopReason != "" || s.Totals.Added != n {
+			t.Fatalf("%s: err %v, summary %+v", l.name, l.out.err, s)
+		}
+		for _, ev := range holdWaits(l.out.events) {
+			if strings.Contains(ev.Message, "HTTP 503") {
+				held++
+			}
+		}
+		for _, id := range l.users {
+			if c := st.Calls[id]; c == nil || c.Add != 1 {
+				t.Errorf("%s: user %d: %+v adds let through, want 1", l.name, id, c)
+			}
+		}
+	}
+	if held == 0 {
+		t.Error("no lane waited for another's 503")
 	}
 }
