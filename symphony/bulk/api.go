@@ -289,7 +289,7 @@ type EventKind int
 const (
 	EventStarted    EventKind = iota // the run began (Totals set; Done > 0 after a resume)
 	EventPaceWait                    // waiting for the pace until Until
-	EventRetryWait                   // waiting to retry until Until; Message says why; Attempt is the next attempt
+	EventRetryWait                   // waiting to retry until Until, or for the rooms' shared Throttle (throttle.go) before an attempt; Message says why; Attempt is the next attempt
 	EventWindowWait                  // outside the run window; waiting until Until
 	EventResult                      // Result is set
 	EventPaused                      //
