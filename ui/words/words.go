@@ -216,10 +216,17 @@ func StartQuestion(p *bulk.Plan, resume *bulk.ResumeInfo) string {
 }
 
 // RetryWait is a wait before a retry, as both faces count it down:
-// "waiting 12s, until 04:50:12, to retry (attempt 3): why".
+// "waiting 12s, until 04:50:12, to retry (attempt 3): why"; before a first
+// attempt (a hold the shared backoff puts on every room) it says "before
+// the call".
 func RetryWait(left time.Duration, until string, attempt int, why string) string {
 	if why == "" {
 		why = "the call failed"
+	}
+	if attempt <= 1 {
+		// a hold before a call's first attempt (another room's call was
+		// throttled: bulk.Throttle) is not a retry
+		return fmt.Sprintf("waiting %s, until %s, before the call: %s", Duration(left), until, why)
 	}
 	return fmt.Sprintf("waiting %s, until %s, to retry (attempt %d): %s", Duration(left), until, attempt, why)
 }

@@ -155,3 +155,14 @@ func TestStartQuestionSaysToAndFrom(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestRetryWaitIsNotARetryBeforeTheFirstAttempt: the shared backoff holds a
+// room before its call's first attempt; that wait is no retry.
+func TestRetryWaitIsNotARetryBeforeTheFirstAttempt(t *testing.T) {
+	if got := RetryWait(2*time.Second, "04:50:12", 1, "the pod asked the bot to slow down"); strings.Contains(got, "retry") || !strings.Contains(got, "before the call") {
+		t.Errorf("a hold before the first attempt: %q", got)
+	}
+	if got := RetryWait(2*time.Second, "04:50:12", 3, "HTTP 503"); !strings.Contains(got, "to retry (attempt 3)") {
+		t.Errorf("a retry: %q", got)
+	}
+}
