@@ -151,7 +151,8 @@ func (r *Runner) call(ctx context.Context, it Item, action Action) callResult {
 	// The start record is written before the wait for the pace, so that
 	// its fsync does not delay the call's start: the pace is measured from
 	// the previous start, so any delay after the wait would add up.
-	if err := r.journal.start(it, r.nameOf(it), action, r.now()); err != nil {
+	name := r.nameOf(it)
+	if err := r.journal.start(it, name, action, r.now()); err != nil {
 		c.stop = fmt.Sprintf("the journal cannot be written, so the run stops rather than lose track: %v", err)
 		return c
 	}
@@ -170,7 +171,7 @@ func (r *Runner) call(ctx context.Context, it Item, action Action) callResult {
 			r.startHook(started)
 		}
 		c.attempts = attempt
-		r.emitAt(started, Event{Kind: EventCalling, Call: &Call{Item: it, Name: r.nameOf(it), Action: action}, Attempt: attempt, Interval: r.currentInterval()})
+		r.emitAt(started, Event{Kind: EventCalling, Call: &Call{Item: it, Name: name, Action: action}, Attempt: attempt, Interval: r.currentInterval()})
 		var err error
 		switch action {
 		case ActionAdd:

@@ -91,6 +91,7 @@ type record struct {
 type Journal struct {
 	path string
 	f    *os.File
+	buf  []byte // the line being written, kept from one record to the next
 }
 
 // journalName names a journal after the room and the start time (UTC).
@@ -188,18 +189,25 @@ func (j *Journal) Path() string { return j.path }
 // write appends one record, and when durable is set makes it (and every
 // record written before it) durable before returning.
 func (j *Journal) write(durable bool, r record) error {
-	line, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("journal %s: encode a record: %w", j.path, err)
+	line := j.buf[:0]
+	if r.Type == recStart || r.Type == recResult {
+		line = appendCallRecord(line, &r)
+	} else {
+		enc, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("journal %s: encode a record: %w", j.path, err)
+		}
+		line = append(line, enc...)
 	}
 	line = append(line, '\n')
+	j.buf = line
 	if _, err := j.f.Write(line); err != nil {
 		return fmt.Errorf("journal %s: write: %w", j.path, err)
 	}
 	if !durable {
 		return nil
 	}
-	if err := j.f.Sync(); err != nil {
+	if err := syncData(j.f); err != nil {
 		return fmt.Errorf("journal %s: flush to disk: %w", j.path, err)
 	}
 	return nil
