@@ -34,6 +34,9 @@ func (c *callTimer) time(calls int, f func() error) error {
 	return err
 }
 
+// add keeps the time of one call made elsewhere.
+func (c *callTimer) add(took time.Duration) { c.samples = append(c.samples, took) }
+
 // callTime is the median of the samples, bounded; with none, the fallback.
 // The median, because the first call may include signing in and a member
 // list of a jumbo room is long: neither is a membership call's time.

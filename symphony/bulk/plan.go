@@ -183,22 +183,56 @@ func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry, timer *cal
 }
 
 // lookUp asks the pod about values one look-up call's worth at a time, and
-// hands each answer to fold before asking the next: a list of millions never
-// has the pod's answers for all of its users in memory at once, only the
-// plan's maps of them.
+// hands each answer to fold, in the order of the values: a list of
+// millions never has the pod's answers for more than lookAhead calls in
+// memory at once, only the plan's maps of them. Up to lookAhead calls are
+// in flight, so that the pod answers the next while this side reads the
+// last: a look-up call's time is mostly the pod's and the network's, and
+// a list of 10M rows is 100,000 calls. The first failure, in the order of
+// the values, is the error; the calls after it are cancelled and waited
+// for, so that none outlives the look-up.
 func lookUp[T any](ctx context.Context, values []T, timer *callTimer,
 	look func(context.Context, []T) (*symphony.UserLookup, error), fold func(*symphony.UserLookup)) error {
-	for len(values) > 0 {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type answer struct {
+		l    *symphony.UserLookup
+		took time.Duration
+		err  error
+	}
+	var inFlight []chan answer
+	ask := func() {
 		batch := values[:min(len(values), lookupBatch)]
 		values = values[len(batch):]
-		var l *symphony.UserLookup
-		if err := timer.time(1, func() (err error) { l, err = look(ctx, batch); return err }); err != nil {
-			return err
+		ch := make(chan answer, 1)
+		go func() {
+			start := time.Now()
+			l, err := look(ctx, batch)
+			ch <- answer{l, time.Since(start), err}
+		}()
+		inFlight = append(inFlight, ch)
+	}
+	for len(values) > 0 || len(inFlight) > 0 {
+		for len(values) > 0 && len(inFlight) < lookAhead {
+			ask()
 		}
-		fold(l)
+		a := <-inFlight[0]
+		inFlight = inFlight[1:]
+		if a.err != nil {
+			cancel()
+			for _, ch := range inFlight {
+				<-ch
+			}
+			return a.err
+		}
+		timer.add(a.took)
+		fold(a.l)
 	}
 	return nil
 }
+
+// lookAhead is how many look-up calls are in flight at once.
+const lookAhead = 2
 
 // add folds a look-up's answer into the maps: every user by ID, and by the
 // value they were looked up by (an email, a username), which is all that
