@@ -120,6 +120,11 @@ Run flags:
   --csv FILE         the user list (IDs, emails or usernames)
   --column NAME      the user column, when the header is ambiguous
   --stream ID        the room's stream ID, either base64 form (alias --room)
+                     several times for several rooms: each an ID or exact name
+  --room-column NAME the list's column naming each row's room (ID or name)
+  --lanes N          rooms run at once, 1 to 200
+                     (default 10: ten paced rooms make about 3 changes a second)
+  --skip-blocked     run the other rooms when a room cannot run (exit 1)
   --remove           remove the users instead of adding them
   --allow-removing-last-owner
                      let --remove take every owner of the room but the bot

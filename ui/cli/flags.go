@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,16 @@ type runFlags struct {
 	Resume                            string // "" none, "auto" find it, else a journal path
 	DryRun, Yes, NoTUI                bool
 	MaxWait, MaxOutage                time.Duration // 0 = the config's (or the default)
+
+	// Rooms are every room given (--stream or --room, each a stream ID or
+	// a room's exact name) when more than one is; nil for one, which is
+	// Stream. A pointer keeps runFlags comparable.
+	Rooms       *[]string
+	RoomColumn  string // the list's room column, when the operator names it
+	Lanes       int    // rooms at once; 0 = bulk.DefaultLanes
+	SkipBlocked bool   // start without the rooms that cannot run
+
+	given *roomFlags // the --stream and --room values while parsing; nil after
 }
 
 // resumeAuto is runFlags.Resume for a bare --resume: find the matching journal.
@@ -39,14 +50,13 @@ func parseRunFlags(args []string) (runFlags, error) {
 	var f runFlags
 	var room, window string
 	rest, err := runFlagSet(&f, &room, &window).parse(args)
+	given := f.given
+	f.given = nil
 	if err != nil {
 		return f, err
 	}
-	if room != "" {
-		if f.Stream != "" && f.Stream != room {
-			return f, fmt.Errorf("--stream %q and --room %q name two rooms; --room is another name for --stream: give one", f.Stream, room)
-		}
-		f.Stream = room
+	if err := given.set(&f); err != nil {
+		return f, err
 	}
 	if len(rest) > 0 {
 		return f, fmt.Errorf("unexpected argument %q: every value follows its flag, as in --csv users.csv", rest[0])
@@ -57,9 +67,53 @@ func parseRunFlags(args []string) (runFlags, error) {
 	return f, nil
 }
 
-// runFlagSet is the run's flags, set into f; --room and --window are kept
-// as given, for parseRunFlags to check with the others.
+// roomFlags are the --stream and --room values as given, in order.
+type roomFlags struct{ stream, room []string }
+
+// set puts the rooms given into f: one room in Stream (as it always was),
+// several in Rooms too. --room is another name for --stream: the same
+// room under both is one room, and two different rooms under the two
+// names are refused, since the operator may have meant one to replace the
+// other. A room given twice is one room.
+func (r *roomFlags) set(f *runFlags) error {
+	if r == nil {
+		return nil
+	}
+	all := r.stream
+	if len(r.stream) == 0 {
+		all = r.room
+	}
+	for _, v := range r.room {
+		if len(r.stream) > 0 && !slices.Contains(r.stream, v) {
+			return fmt.Errorf("--stream %q and --room %q name two rooms; --room is another name for --stream: give one (repeat it for several rooms: --stream A --stream B)", r.stream[0], v)
+		}
+	}
+	var rooms []string
+	for _, v := range all {
+		if !slices.Contains(rooms, v) {
+			rooms = append(rooms, v)
+		}
+	}
+	if len(rooms) == 0 {
+		return nil
+	}
+	f.Stream = rooms[0]
+	if len(rooms) > 1 {
+		f.Rooms = &rooms
+	}
+	return nil
+}
+
+// runFlagSet is the run's flags, set into f; --window is kept as given,
+// and so are the values of --stream and --room (in f.given; room gets the
+// last --room), for parseRunFlags to check with the others.
 func runFlagSet(f *runFlags, room, window *string) *flagSet {
+	given := func() *roomFlags {
+		if f.given == nil {
+			f.given = &roomFlags{}
+		}
+		return f.given
+	}
 	fs := newFlagSet()
 	fs.str("config", " (the bot's config.json or config.yaml)", &f.Config)
 	fs.value("auth", ": rsa or cert", func(v string) error {
@@ -68,8 +122,25 @@ func runFlagSet(f *runFlags, room, window *string) *flagSet {
 	})
 	fs.str("csv", " (the user list, such as users.csv)", &f.CSV)
 	fs.str("column", " (the user column's header)", &f.Column)
-	fs.str("stream", " (the room's stream ID)", &f.Stream)
-	fs.str("room", " (the room's stream ID)", room) // alias of --stream
+	fs.value("stream", " (the room's stream ID)", func(v string) error {
+		given().stream = append(given().stream, v)
+		return nil
+	})
+	fs.value("room", " (the room's stream ID)", func(v string) error { // alias of --stream
+		*room = v
+		given().room = append(given().room, v)
+		return nil
+	})
+	fs.str("room-column", " (the room column's header)", &f.RoomColumn)
+	fs.value("lanes", fmt.Sprintf(" (rooms at once, 1 to %d)", bulk.MaxLanes), func(v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > bulk.MaxLanes {
+			return flagErrorf("--lanes %q: expected a whole number of rooms at once, from 1 to %d (default %d)", v, bulk.MaxLanes, bulk.DefaultLanes)
+		}
+		f.Lanes = n
+		return nil
+	})
+	fs.boolean("skip-blocked", &f.SkipBlocked)
 	fs.boolean("remove", &f.Remove)
 	fs.boolean("allow-removing-last-owner", &f.AllowRemovingLastOwner)
 	fs.value("interval", " such as 3s or 3", func(v string) (err error) {

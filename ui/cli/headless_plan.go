@@ -20,18 +20,9 @@ const planProblemsShown = 10
 func printPlan(w io.Writer, job *bulk.Job) {
 	p, list, resume := job.Plan, job.List, job.Decision.Resume
 	fmt.Fprintf(w, "Room      %q (%s): %s\n", p.Room.Name, p.StreamID, words.RoomTraits(p.Room))
-	caller := p.Caller.Username
-	if caller == "" {
-		caller = fmt.Sprintf("user %d", p.Caller.UserID)
-	}
-	fmt.Fprintf(w, "Caller    %s: %s\n", caller, words.Permission(p.Permission))
+	fmt.Fprintf(w, "Caller    %s: %s\n", callerName(p.Caller), words.Permission(p.Permission))
 	fmt.Fprintf(w, "Mode      %s\n", p.Mode)
-	if list != nil {
-		s := list.Summary
-		fmt.Fprintf(w, "List      %s: %s users (%s IDs, %s emails, %s usernames; %s flagged owner)",
-			list.Path, words.Count(s.Entries), words.Count(s.IDs), words.Count(s.Emails), words.Count(s.Usernames), words.Count(s.Owners))
-		fmt.Fprintf(w, "; duplicates %s, bad rows %s, rows recovered %s\n", words.Count(s.Duplicates), words.Count(s.Problems), words.Count(s.Warnings))
-	}
+	printList(w, list)
 	fmt.Fprintf(w, "Members   %s -> %s (owners %s -> %s)\n",
 		words.Count(p.MembersBefore), words.Count(p.MembersAfter), words.Count(p.OwnersBefore), words.Count(p.OwnersAfter))
 	aside := job.SetAside()
@@ -50,6 +41,17 @@ func printPlan(w io.Writer, job *bulk.Job) {
 			fmt.Fprintf(w, "  %-5s  %s\n", levelText(wn.Level), wn.Message)
 		}
 	}
+}
+
+// printList prints what was read of the list; nothing when there is none.
+func printList(w io.Writer, list *csvsource.List) {
+	if list == nil {
+		return
+	}
+	s := list.Summary
+	fmt.Fprintf(w, "List      %s: %s users (%s IDs, %s emails, %s usernames; %s flagged owner)",
+		list.Path, words.Count(s.Entries), words.Count(s.IDs), words.Count(s.Emails), words.Count(s.Usernames), words.Count(s.Owners))
+	fmt.Fprintf(w, "; duplicates %s, bad rows %s, rows recovered %s\n", words.Count(s.Duplicates), words.Count(s.Problems), words.Count(s.Warnings))
 }
 
 // printProblems lists the first rows that will not be changed for a reason

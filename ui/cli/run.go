@@ -32,7 +32,9 @@ func cmdRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "roster: %v\n%s\n", err, runHint)
 		return exitInput
 	}
-	if !f.NoTUI && isTerminal(stdin) && isTerminal(stdout) {
+	// The wizard takes one room; several rooms run headless (the preview,
+	// then --yes to start) until it takes them too.
+	if !f.NoTUI && isTerminal(stdin) && isTerminal(stdout) && f.Rooms == nil && f.RoomColumn == "" {
 		return runTUI(f, stdout, stderr)
 	}
 	return runHeadless(f, stdout, stderr)
@@ -48,8 +50,9 @@ func isTerminal(v any) bool {
 	return isatty.IsTerminal(file.Fd()) || isatty.IsCygwinTerminal(file.Fd())
 }
 
-// request is the run the flags ask for, as the job takes it.
-func (f runFlags) request() bulk.Request {
+// request is the run the flags ask for, as the job takes it: one room, or
+// several (bulk.PrepareAny decides which).
+func (f runFlags) request() bulk.EstateRequest {
 	req := bulk.Request{ConfigPath: f.Config, Auth: symphony.AuthMethod(f.Auth), CSVPath: f.CSV, Column: f.Column,
 		Stream: f.Stream, Interval: f.Interval, Window: f.Window, OutDir: f.Out, DryRun: f.DryRun,
 		Limits: bulk.Limits{MaxWait: f.MaxWait, MaxOutage: f.MaxOutage}, AllowRemovingLastOwner: f.AllowRemovingLastOwner}
@@ -63,7 +66,11 @@ func (f runFlags) request() bulk.Request {
 	default:
 		req.Resume.File = f.Resume
 	}
-	return req
+	er := bulk.EstateRequest{Request: req, RoomColumn: f.RoomColumn, Lanes: f.Lanes, SkipBlocked: f.SkipBlocked}
+	if f.Rooms != nil {
+		er.Rooms = *f.Rooms
+	}
+	return er
 }
 
 // runHeadless prints the plan and the job's decision, changes nothing
@@ -88,20 +95,27 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	signal.Ignore(syscall.SIGPIPE)
 
 	req := f.request()
-	job, err := bulk.Prepare(planningWaits(sig.ctx, stdout), req, func(s *bulk.Session, list *csvsource.List) {
+	job, estate, err := bulk.PrepareAny(planningWaits(sig.ctx, stdout), req, func(s *bulk.Session, list *csvsource.List) {
 		for _, w := range s.Config.Warnings {
 			fmt.Fprintf(stderr, "roster: warning: %s\n", w)
 		}
 		// Which pod, as whom: a run meant for a test pod must not reach production unseen.
 		fmt.Fprintf(stdout, "Pod       %s as %s (%s authentication, from %s)\n",
 			s.Config.Pod.BaseURL(), s.Config.BotUsername, s.Method, f.Config)
-		fmt.Fprintf(stdout, "Planning  reading the room and looking up %s...\n", words.Counted(len(list.Entries), "user", "users"))
+		room := "the room"
+		if bulk.ManyRooms(req.Rooms, list) {
+			room = words.Counted(max(len(req.Rooms), len(list.Rooms)), "room", "rooms")
+		}
+		fmt.Fprintf(stdout, "Planning  reading %s and looking up %s...\n", room, words.Counted(len(list.Entries), "user", "users"))
 	})
 	if err != nil {
 		if sig.ctx.Err() != nil {
 			return failf(stderr, bulk.ExitAborted, "aborted while planning; nothing was changed")
 		}
 		return failf(stderr, bulk.PlanExitCode(err), "%s", inputError(f, err))
+	}
+	if estate != nil {
+		return runEstate(f, estate, sig, stdout, stderr)
 	}
 	defer job.Session.Close()
 	d := job.Decision
@@ -186,6 +200,9 @@ func failf(stderr io.Writer, code int, format string, a ...any) int {
 func missingRunFlags(f runFlags) []string {
 	var missing []string
 	for _, v := range []struct{ name, value string }{{"--config", f.Config}, {"--csv", f.CSV}, {"--stream", f.Stream}} {
+		if v.name == "--stream" && f.RoomColumn != "" {
+			continue // each row names its room
+		}
 		if strings.TrimSpace(v.value) == "" {
 			missing = append(missing, v.name)
 		}
@@ -228,6 +245,8 @@ type signalAbort struct {
 	done    chan struct{}
 	mu      sync.Mutex
 	started bool
+	aborted bool      // the first signal came
+	also    []aborter // more controls the first signal aborts (an estate run's)
 	stderr  io.Writer
 	exit    func(code int) // os.Exit; a test's recorder
 }
@@ -251,6 +270,22 @@ func newAbortOn(ch chan os.Signal, stderr io.Writer, exit func(int)) *signalAbor
 		ch: ch, done: make(chan struct{}), stderr: stderr, exit: exit}
 	go s.loop()
 	return s
+}
+
+// aborter is a run's control as the signals see it: *bulk.Control, or
+// *bulk.EstateControl for a run of several rooms.
+type aborter interface{ Abort() }
+
+// abortAlso makes the first signal abort c too (an estate run's control,
+// made before its start as s.control is); c is aborted at once when the
+// signal came already.
+func (s *signalAbort) abortAlso(c aborter) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.also = append(s.also, c)
+	if s.aborted {
+		c.Abort()
+	}
 }
 
 // running records that the runner exists, for the wording of the messages.
@@ -291,6 +326,12 @@ func (s *signalAbort) loop() {
 				go s.stopPlanning(got)
 			}
 			s.control.Abort()
+			s.mu.Lock()
+			s.aborted = true
+			for _, c := range s.also {
+				c.Abort()
+			}
+			s.mu.Unlock()
 			s.cancel()
 		}
 	}

@@ -14,11 +14,12 @@ type Face struct {
 	Resume         string // how to ask for a resume: "add --resume", "press r"
 	ResumeFile     string // how to resume a journal by name
 	AllowLastOwner string // how to remove the last owner but the bot anyway
+	SkipBlocked    string // how to run the other rooms without those that cannot run
 }
 
 var (
 	Headless = Face{Resume: "add --resume", ResumeFile: "name it with --resume FILE",
-		AllowLastOwner: "run again with --allow-removing-last-owner"}
+		AllowLastOwner: "run again with --allow-removing-last-owner", SkipBlocked: "run again with --skip-blocked"}
 	Wizard = Face{Resume: "press r", ResumeFile: "start roster with --resume FILE",
 		AllowLastOwner: "press s: roster asks about it after the start question"}
 )
@@ -141,6 +142,8 @@ func Ending(s *bulk.Summary, runErr error, when string) string {
 		return fmt.Sprintf("The run ended with an error%s", when)
 	case t.Failed > 0:
 		return fmt.Sprintf("The run finished%s; %s failed", when, Counted(t.Failed, "user", "users"))
+	case s.LeftOut > 0:
+		return fmt.Sprintf("The run finished%s; %s left out (their users were not done)", when, Counted(s.LeftOut, "room was", "rooms were"))
 	}
 	return fmt.Sprintf("The run finished%s: every action succeeded", when)
 }

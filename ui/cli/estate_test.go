@@ -1,0 +1,361 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"roster/symphony"
+	"roster/symphony/bulk"
+	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
+)
+
+// jumboRoom adds a room of over 500 members (the bot owns it) named name,
+// its members taken from the demo's candidates from the first'th on, and
+// returns its stream ID.
+func jumboRoom(pod *podsimtest.Pod, name string, first int) string {
+	ms := []podsim.Member{{UserID: pod.Demo.BotID, Owner: true}}
+	for _, u := range pod.Demo.Candidates[first : first+podsim.PaceThreshold+5] {
+		ms = append(ms, podsim.Member{UserID: u.ID})
+	}
+	return pod.AddRoom(podsim.Room{Name: name, Active: true, Members: ms})
+}
+
+// roomArgs are --stream flags, one per room.
+func roomArgs(rooms ...string) []string {
+	var args []string
+	for _, r := range rooms {
+		args = append(args, "--stream", r)
+	}
+	return args
+}
+
+// TestEstateAddsEveryUserInEveryRoom gives --stream three times (two stream
+// IDs, one in the client's standard base64 form, and a room's exact name):
+// the preview shows a table of the three rooms, and the run adds every user
+// to every room with exactly one add each, prints an outcome line per room
+// and user, a summary per room with its journal, and one run report with a
+// room column.
+func TestEstateAddsEveryUserInEveryRoom(t *testing.T) {
+	pod := startPod(t, podsim.Options{})
+	dir := t.TempDir()
+	users := pod.Demo.Candidates[:12]
+	csvPath := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
+	out := filepath.Join(dir, "out")
+	rooms := []string{pod.Demo.Small, pod.Demo.Medium, pod.Demo.Jumbo}
+	names := []string{"Rates Desk EMEA", "Credit Research", "All Staff Announcements"}
+	args := append([]string{"--config", pod.ConfigPath(), "--csv", csvPath, "--out", out, "--interval", testPace.String()},
+		roomArgs(pod.Demo.Small, standardStreamID(pod.Demo.Medium), names[2])...)
+
+	dry := runCmd(t, append(args, "--dry-run")...)
+	if dry.code != exitOK || !strings.Contains(dry.stdout, words3Rooms) || !strings.Contains(dry.stdout, "Dry run: nothing was changed") {
+		t.Fatalf("dry run:\n%s", dry)
+	}
+	for _, name := range names {
+		// a long name may be cut with an ellipsis to fit 80 columns
+		if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(name[:15]) + `\S*( \S+)*…? +12 `).MatchString(dry.stdout) {
+			t.Errorf("the preview has no row of %q with 12 changes:\n%s", name, dry)
+		}
+	}
+	if calls := pod.State().Calls; len(calls) != 0 {
+		t.Fatalf("the dry run made %d users' membership calls", len(calls))
+	}
+
+	r := runCmd(t, append(args, "--yes")...)
+	if r.code != exitOK {
+		t.Fatalf("run: want exit 0\n%s", r)
+	}
+	st := pod.State()
+	for i, room := range rooms {
+		if !allMembers(t, pod, room, users) {
+			t.Errorf("room %s: not every user is a member", names[i])
+		}
+		if n := len(regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  line \d+ +`+regexp.QuoteMeta(names[i])+` +\d+ +added `).FindAllString(r.stdout, -1)); n != len(users) {
+			t.Errorf("room %s: %d outcome lines, want %d", names[i], n, len(users))
+		}
+	}
+	for _, u := range users {
+		if c := podsimtest.Calls(st, u.ID); c.Add != len(rooms) {
+			t.Errorf("user %d: %d adds, want one in each of %d rooms", u.ID, c.Add, len(rooms))
+		}
+	}
+	for _, want := range []string{"The run finished at", "36 of 36 done: 36 added", "Journals", "Exit code 0."} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the summary lacks %q\n%s", want, r)
+		}
+	}
+	journals, _ := filepath.Glob(filepath.Join(out, "*.jsonl"))
+	if len(journals) != 3 {
+		t.Errorf("%d journals in the out folder, want one per room", len(journals))
+	}
+	for _, j := range journals {
+		if !strings.Contains(r.stdout, j) {
+			t.Errorf("the summary does not name the journal %s", j)
+		}
+	}
+	report := reportPath(r.stdout)
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatalf("the run report %q: %v\n%s", report, err, r)
+	}
+	rows := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(rows) != 1+3*len(users) || !strings.HasPrefix(strings.TrimPrefix(rows[0], "\ufeff"), "room,") {
+		t.Errorf("the run report has %d rows (want %d), header %q", len(rows), 1+3*len(users), rows[0])
+	}
+}
+
+// words3Rooms is how the preview counts the three rooms.
+const words3Rooms = "Rooms     3 rooms, 3 at once"
+
+// TestEstateLanesOutOfRange: --lanes outside 1 to 200 is refused before
+// anything is read, naming the flag, what was given and what is expected.
+func TestEstateLanesOutOfRange(t *testing.T) {
+	for _, v := range []string{"0", "201", "-1", "ten", "2.5"} {
+		r := runCmd(t, "--config", "c.json", "--csv", "u.csv", "--stream", "A", "--stream", "B", "--lanes", v)
+		want := fmt.Sprintf("roster: --lanes %q: expected a whole number of rooms at once, from 1 to 200 (default 10)\n%s\n", v, runHint)
+		if r.code != exitInput || r.stderr != want || r.stdout != "" {
+			t.Errorf("--lanes %s: %s\nwant stderr %q", v, r, want)
+		}
+	}
+}
+
+// TestEstateBlockedRoomRefusesUnlessSkipped: a deactivated room among the
+// rooms refuses the whole run (exit 2) naming it, why, and --skip-blocked,
+// with nothing changed; with --skip-blocked the other rooms run, and the
+// run exits 1 since the left-out room's users were not done.
+func TestEstateBlockedRoomRefusesUnlessSkipped(t *testing.T) {
+	pod := startPod(t, podsim.Options{})
+	dir := t.TempDir()
+	users := pod.Demo.Candidates[20:25]
+	csvPath := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
+	args := append([]string{"--config", pod.ConfigPath(), "--csv", csvPath, "--out", filepath.Join(dir, "out"), "--yes"},
+		roomArgs(pod.Demo.Small, pod.Demo.Deactivated, "Credit Research")...)
+
+	for _, dry := range []bool{true, false} {
+		a := args
+		if dry {
+			a = append(a, "--dry-run")
+		}
+		r := runCmd(t, a...)
+		if r.code != exitInput {
+			t.Fatalf("dry run %v: want exit 2\n%s", dry, r)
+		}
+		for _, want := range []string{"The run cannot start: 1 room cannot run:",
+			`"Project Falcon (archived)" (` + pod.Demo.Deactivated + `): the room "Project Falcon (archived)" is deactivated`,
+			"Nothing was changed. To run the other rooms without it, run again with --skip-blocked."} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("dry run %v: the refusal lacks %q\n%s", dry, want, r)
+			}
+		}
+		if calls := pod.State().Calls; len(calls) != 0 {
+			t.Fatalf("a refused run made %d users' membership calls", len(calls))
+		}
+	}
+
+	r := runCmd(t, append(args, "--skip-blocked")...)
+	if r.code != exitFailed {
+		t.Fatalf("--skip-blocked: want exit 1\n%s", r)
+	}
+	if !allMembers(t, pod, pod.Demo.Small, users) || !allMembers(t, pod, pod.Demo.Medium, users) {
+		t.Errorf("--skip-blocked: the rooms that could run did not get every user\n%s", r)
+	}
+	if m := pod.MemberSet(t, pod.Demo.Deactivated); len(m) != len(pod.Room(t, pod.Demo.Deactivated).Members) || m[users[0].ID] {
+		t.Errorf("the deactivated room changed")
+	}
+	for _, want := range []string{"1 room was left out (their users were not done)", "left out: the room \"Project Falcon (archived)\" is deactivated",
+		"10 of 10 done: 10 added", "Exit code 1."} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("--skip-blocked: the output lacks %q\n%s", want, r)
+		}
+	}
+}
+
+// updating reports whether -update was given, to rewrite the goldens; the
+// flag is defined by the teatest golden package the wizard's tests use.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// TestEstatePreviewFits80Columns prints the preview of an estate whose
+// rooms have long names, big numbers, warnings, one room that could not be
+// found and one left out (--skip-blocked), and compares it with
+// testdata/estate-preview.golden (go test ./ui/cli -run Preview -update
+// rewrites it). Every line fits 80 columns; long names end in an ellipsis.
+func TestEstatePreviewFits80Columns(t *testing.T) {
+	plan := func(name string, actions, before int, estimate time.Duration, codes ...string) *bulk.Job {
+		p := &bulk.Plan{Room: symphony.Room{Name: name, Active: true}, Mode: bulk.ModeAdd, Interval: 3 * time.Second,
+			MembersBefore: before, MembersAfter: before + actions, Estimate: estimate, Actions: make([]bulk.Item, actions)}
+		for _, c := range codes {
+			level := bulk.LevelWarn
+			if c == "deactivated" {
+				level = bulk.LevelBlock
+			}
+			p.Warnings = append(p.Warnings, bulk.Warning{Level: level, Code: c, Message: "the room " + strconv.Quote(name) + " is " + c})
+		}
+		j := &bulk.Job{Plan: p}
+		if len(codes) > 0 && codes[0] == "deactivated" {
+			j.Decision.Verdict = bulk.Blocked
+			j.Decision.Blocks = p.Warnings
+		}
+		return j
+	}
+	e := &bulk.Estate{EstateRequest: bulk.EstateRequest{Request: bulk.Request{Mode: bulk.ModeAdd}, Lanes: 2, SkipBlocked: true}}
+	e.Lanes = []*bulk.Lane{
+		{Given: "Global Markets Fixed Income Trading Desk - London and New York", Job: plan("Global Markets Fixed Income Trading Desk - London and New York", 5000, 1200, 4*time.Hour+10*time.Minute, "pace", "jumbo", "working-hours")},
+		{Given: "FX", Job: plan("FX", 40, 12, 2*time.Second)},
+		{Given: "Credit Research", Job: plan("Credit Research", 120000, 480, 99*time.Hour+59*time.Minute, "pace", "owners-removed", "promote-permission")},
+		{Given: "Project Falcon (archived)", Job: plan("Project Falcon (archived)", 3, 40, time.Second, "deactivated"), Skipped: true},
+		{Given: "Rates Desk EMAE", Err: errors.New(`no room the bot can see is named "Rates Desk EMAE"; give the room's exact name or its stream ID`), Skipped: true},
+	}
+	for i, l := range e.Lanes {
+		l.Index = i
+	}
+	e.Decision = bulk.EstateDecision{Verdict: bulk.Ready, Lane: -1, Blocked: []int{3, 4}}
+
+	var b strings.Builder
+	printEstatePlan(&b, e)
+	got := b.String()
+	for i, line := range strings.Split(got, "\n") {
+		if n := utf8.RuneCountInString(line); n > tableWidth {
+			t.Errorf("line %d is %d columns wide, over %d:\n%s", i+1, n, tableWidth, line)
+		}
+	}
+	golden := filepath.Join("testdata", "estate-preview.golden")
+	if updating() {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test ./ui/cli -run Preview -update writes it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("the preview differs from %s:\n--- got\n%s--- want\n%s", golden, got, want)
+	}
+}
+
+// TestKilledEstateResumesWithoutRepeatingAdds is issue 13's crash test: a
+// run of three rooms over 500 members (paced), the real binary killed with
+// SIGKILL at five points drawn from a seeded random source (logged), each
+// restart with --resume, then --resume until a run ends by itself. Every
+// user ends a member of every room; no user's adds grow once its add was
+// printed in every room; and beyond one add per room, the only adds are
+// those a kill left in flight (at most one per room running at the kill).
+func TestKilledEstateResumesWithoutRepeatingAdds(t *testing.T) {
+	bin := rosterBinary(t)
+	pod := startPod(t, podsim.Options{Latency: time.Millisecond})
+	names := []string{"All Staff Announcements", "Estate Desk A", "Estate Desk B"}
+	rooms := []string{pod.Demo.Jumbo, jumboRoom(pod, names[1], 0), jumboRoom(pod, names[2], 600)}
+	users := pod.Demo.Candidates[2000:2060]
+	dir := t.TempDir()
+	csvPath := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
+	args := append([]string{"--config", pod.ConfigPath(), "--csv", csvPath, "--yes", "--no-tui",
+		"--interval", "20ms", "--out", filepath.Join(dir, "out")},
+		roomArgs(rooms[0], names[1], rooms[2])...)
+
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("random seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 0xe57a7e))
+	const kills = 5
+	added := map[string]map[int64]bool{} // room -> users printed added in it
+	confirmedAt := map[int64]int{}       // user -> its adds once printed added in every room
+	note := func(out string) {
+		for _, m := range estateAdded.FindAllStringSubmatch(out, -1) {
+			if added[m[1]] == nil {
+				added[m[1]] = map[int64]bool{}
+			}
+			id, _ := strconv.ParseInt(m[2], 10, 64)
+			added[m[1]][id] = true
+		}
+	}
+	killed, mustResume := 0, false
+	var last *rosterProc
+	for run := 0; ; run++ {
+		if run > kills+5 {
+			t.Fatalf("no run ended by itself after %d runs", run)
+		}
+		runArgs := args
+		if run > 0 {
+			runArgs = append(append([]string{}, args...), "--resume")
+		}
+		p := startRoster(t, bin, runArgs...)
+		last = p
+		if run < kills {
+			// after 0 to 59 outcome lines (of 180); 0 is a random instant
+			// of the start (planning, the locks, the journals)
+			k := rng.IntN(60)
+			if k == 0 {
+				time.Sleep(time.Duration(rng.IntN(300)) * time.Millisecond)
+			}
+			t.Logf("run %d: SIGKILL after %d outcome lines", run, k)
+			if p.awaitOutcomes(t, k) {
+				p.cmd.Process.Signal(syscall.SIGKILL)
+			}
+		}
+		code := p.wait(t)
+		note(p.stdoutText())
+		settled := settledState(t, pod)
+		for _, u := range users {
+			if _, seen := confirmedAt[u.ID]; !seen && added[names[0]][u.ID] && added[names[1]][u.ID] && added[names[2]][u.ID] {
+				confirmedAt[u.ID] = podsimtest.Calls(settled, u.ID).Add
+			}
+		}
+		started := strings.Contains(p.stdoutText(), ": started")
+		if mustResume && started && !strings.Contains(p.stdoutText(), "Resuming: ") {
+			t.Errorf("run %d followed a kill mid-run but resumed no room's journal:\n%s", run, p.output())
+		}
+		if code == exitOK {
+			break
+		}
+		if code != -1 {
+			t.Fatalf("run %d: exit %d, want 0 or killed:\n%s", run, code, p.output())
+		}
+		killed++
+		mustResume = mustResume || outcomeLines(p.stdoutText()) > 0
+	}
+	t.Logf("%d kills before a run ended by itself; %d users printed added in every room; its output:\n%s", killed, len(confirmedAt), last.output())
+	if !strings.Contains(last.stdoutText(), "The run finished at") {
+		t.Errorf("the last run did not say it finished:\n%s", last.output())
+	}
+
+	st := pod.State()
+	extra := 0
+	for i, room := range rooms {
+		if !allMembers(t, pod, room, users) {
+			t.Errorf("room %s: not every user is a member at the end", names[i])
+		}
+	}
+	for _, u := range users {
+		c := podsimtest.Calls(st, u.ID)
+		if c.Remove != 0 {
+			t.Errorf("user %d got %d removals in an add run", u.ID, c.Remove)
+		}
+		if n, ok := confirmedAt[u.ID]; ok && c.Add != n {
+			t.Errorf("user %d: %d add calls at the end, %d once its add was printed in every room: an add was repeated after a confirmed success",
+				u.ID, c.Add, n)
+		}
+		extra += c.Add - len(rooms)
+	}
+	// A kill leaves at most one add in flight in each room.
+	if extra > killed*len(rooms) {
+		t.Errorf("%d adds beyond one per room and user, with %d kills of %d rooms: adds were repeated", extra, killed, len(rooms))
+	}
+}
+
+// estateAdded is an outcome line of an estate run for a user given by ID
+// and added: the room and the user.
+var estateAdded = regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  line \d+ +(All Staff Announcements|Estate Desk A|Estate Desk B) +(\d+) +added`)
