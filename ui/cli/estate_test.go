@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -359,3 +360,170 @@ func TestKilledEstateResumesWithoutRepeatingAdds(t *testing.T) {
 // estateAdded is an outcome line of an estate run for a user given by ID
 // and added: the room and the user.
 var estateAdded = regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  line \d+ +(All Staff Announcements|Estate Desk A|Estate Desk B) +(\d+) +added`)
+
+// TestParseRunFlagsRooms: --stream (or --room) given several times is a
+// run of several rooms, in the order given, a repeat being one room; one
+// value stays as it always was (Stream alone); --room beside a different
+// --stream is refused; --room-column, --lanes and --skip-blocked are read.
+func TestParseRunFlagsRooms(t *testing.T) {
+	for _, tt := range []struct {
+		args   []string
+		stream string
+		rooms  []string // nil: one room
+	}{
+		{[]string{"--stream", "A"}, "A", nil},
+		{[]string{"--stream", "A", "--room", "A"}, "A", nil},
+		{[]string{"--stream", "A", "--stream", "A"}, "A", nil},
+		{[]string{"--stream", "A", "--stream", "Rates Desk", "-stream=C"}, "A", []string{"A", "Rates Desk", "C"}},
+		{[]string{"--room", "B", "--room", "A", "--room", "B"}, "B", []string{"B", "A"}},
+		{[]string{"--stream", "A", "--stream", "B", "--room", "B"}, "A", []string{"A", "B"}},
+	} {
+		f, err := parseRunFlags(tt.args)
+		if err != nil {
+			t.Errorf("%q: %v", tt.args, err)
+			continue
+		}
+		var rooms []string
+		if f.Rooms != nil {
+			rooms = *f.Rooms
+		}
+		if f.Stream != tt.stream || fmt.Sprint(rooms) != fmt.Sprint(tt.rooms) || (tt.rooms == nil) != (f.Rooms == nil) {
+			t.Errorf("%q: Stream %q, Rooms %q; want %q, %q", tt.args, f.Stream, rooms, tt.stream, tt.rooms)
+		}
+		if got := f.request().Rooms; fmt.Sprint(got) != fmt.Sprint(tt.rooms) {
+			t.Errorf("%q: the request's rooms %q, want %q", tt.args, got, tt.rooms)
+		}
+	}
+	f, err := parseRunFlags([]string{"--room-column", "Desk", "--lanes", "25", "--skip-blocked"})
+	if err != nil || f.RoomColumn != "Desk" || f.Lanes != 25 || !f.SkipBlocked {
+		t.Fatalf("parsed %+v, %v", f, err)
+	}
+	if req := f.request(); req.RoomColumn != "Desk" || req.Lanes != 25 || !req.SkipBlocked {
+		t.Errorf("request %+v", req)
+	}
+	if _, err := parseRunFlags([]string{"--stream", "A", "--stream", "B", "--room", "C"}); err == nil ||
+		!strings.Contains(err.Error(), `--stream "A" and --room "C" name two rooms`) || !strings.Contains(err.Error(), "repeat it for several rooms") {
+		t.Errorf("--room beside other --streams: %v", err)
+	}
+	if _, err := parseRunFlags([]string{"--lanes"}); err == nil || err.Error() != "--lanes needs a value (rooms at once, 1 to 200)" {
+		t.Errorf("--lanes alone: %v", err)
+	}
+	// a list naming each row's room needs no --stream
+	if missing := missingRunFlags(runFlags{Config: "c", CSV: "u", RoomColumn: "room"}); len(missing) != 0 {
+		t.Errorf("with --room-column, missing %v", missing)
+	}
+}
+
+// TestEstatePrinterProgressCountsEveryRoom feeds the printer the events of
+// three rooms on two lanes: the outcome lines name their room, the progress
+// line counts every room's users and says how many rooms are done, running
+// and queued, and the time left lays the queued room after the running ones.
+func TestEstatePrinterProgressCountsEveryRoom(t *testing.T) {
+	job := func(n int) *bulk.Job {
+		p := testPlan(n)
+		p.Interval, p.Estimate = 3*time.Second, time.Duration(n)*3*time.Second
+		return &bulk.Job{Plan: p}
+	}
+	e := &bulk.Estate{EstateRequest: bulk.EstateRequest{Request: bulk.Request{Mode: bulk.ModeAdd}, Lanes: 2}}
+	e.Lanes = []*bulk.Lane{{Index: 0, Given: "Rates", Job: job(10)}, {Index: 1, Given: "FX", Job: job(20)}, {Index: 2, Given: "Credit", Job: job(30)}}
+	var buf bytes.Buffer
+	p := newEstatePrinter(&buf, e)
+	start := at(7, 0, 0)
+	for lane, n := range []int{10, 20} {
+		p.event(bulk.Event{Kind: bulk.EventStarted, Lane: lane, Time: start, Interval: 3 * time.Second, Totals: bulk.Totals{Actions: n, Members: 501}})
+	}
+	result := func(lane, i int, when time.Time) {
+		it := e.Lanes[lane].Job.Plan.Actions[i]
+		p.event(bulk.Event{Kind: bulk.EventResult, Lane: lane, Time: when,
+			Result: &bulk.Result{Time: when, Item: it, Outcome: bulk.OutcomeAdded, Attempts: 1, Status: 200},
+			Totals: bulk.Totals{Actions: len(e.Lanes[lane].Job.Plan.Actions), Done: i + 1, Added: i + 1, Members: 502 + i}})
+	}
+	for i := range 10 { // both rooms, one result each every 3 s
+		when := start.Add(time.Duration(i+1) * 3 * time.Second)
+		result(0, i, when)
+		result(1, i, when)
+	}
+	p.event(bulk.Event{Kind: bulk.EventFinished, Lane: 0, Time: start.Add(31 * time.Second), Summary: &bulk.Summary{Totals: bulk.Totals{Actions: 10, Done: 10, Added: 10}}})
+	p.event(bulk.Event{Kind: bulk.EventStarted, Lane: 2, Time: start.Add(31 * time.Second), Interval: 3 * time.Second, Totals: bulk.Totals{Actions: 30, Members: 501}})
+	result(1, 10, start.Add(35*time.Second))
+	out := buf.String()
+	for _, want := range []string{
+		fmt.Sprintf("07:00:03  line 2      %-6s %-20s %-20s %-9s 1 attempt\n", "Rates", "1000", "added", "HTTP 200"),
+		"07:00:00  FX: pace: one change every 3s (the room has 501 members, over 500)\n",
+		// 10 s after the start: 7 of 60; left: 6 and 16 users at 3 s on
+		// the two lanes, then Credit's 90 s after the first
+		"07:00:12  progress: 7 of 60 done (11%): 7 added, 0 already, 0 failed; rooms: 0 done, 2 running, 1 queued; about 1m48s left\n",
+		"07:00:31  Rates: finished: 10 of 10 done\n",
+		// FX's 9 left beside Credit's 30
+		"07:00:35  progress: 21 of 60 done (35%): 21 added, 0 already, 0 failed; rooms: 1 done, 2 running, 0 queued; about 1m30s left\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the lines lack %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestTerminatedEstateAbortsEveryRoomThenResumes: SIGTERM mid-run aborts
+// the whole run as it aborts one room's (exit 3, the report written, each
+// room's journal named); a restart without --resume is refused naming a
+// room; with --resume every room finishes, and every user is added once in
+// each room (one more at most per room, for the call the abort cut).
+func TestTerminatedEstateAbortsEveryRoomThenResumes(t *testing.T) {
+	bin := rosterBinary(t)
+	pod := startPod(t, podsim.Options{Latency: 5 * time.Millisecond})
+	rooms := []string{pod.Demo.Jumbo, jumboRoom(pod, "Estate Desk A", 0)}
+	users := pod.Demo.Candidates[2100:2130]
+	dir := t.TempDir()
+	csvPath := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
+	out := filepath.Join(dir, "out")
+	args := append([]string{"--config", pod.ConfigPath(), "--csv", csvPath, "--yes", "--no-tui", "--interval", "20ms", "--out", out},
+		roomArgs(rooms...)...)
+
+	p := startRoster(t, bin, args...)
+	if !p.awaitOutcomes(t, 6) {
+		t.Fatalf("the run ended before 6 outcomes:\n%s", p.output())
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.wait(t); code != exitAborted {
+		t.Fatalf("after SIGTERM: exit %d, want 3:\n%s", code, p.output())
+	}
+	text := p.stdoutText()
+	for _, want := range []string{"The run was aborted at", "; aborted\n", "Journals", "--resume", "Exit code 3."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the aborted run's summary lacks %q:\n%s", want, p.output())
+		}
+	}
+	if !strings.Contains(p.stderr.String(), "aborting: the call in flight is cancelled") {
+		t.Errorf("stderr does not say the run is aborting:\n%s", p.output())
+	}
+	if _, err := os.Stat(reportPath(text)); err != nil {
+		t.Errorf("the aborted run's report: %v\n%s", err, p.output())
+	}
+	if allMembers(t, pod, rooms[0], users) && allMembers(t, pod, rooms[1], users) {
+		t.Fatal("every user was added before the abort took effect; the test needs a slower run")
+	}
+	settledState(t, pod)
+
+	again := startRoster(t, bin, args...)
+	if code := again.wait(t); code != exitInput || !strings.Contains(again.stderr.String(), "Room \"") ||
+		!strings.Contains(again.stderr.String(), "add --resume") {
+		t.Fatalf("a restart without --resume: exit %d, want 2 naming the room and --resume:\n%s", code, again.output())
+	}
+	resumed := startRoster(t, bin, append(args, "--resume")...)
+	if code := resumed.wait(t); code != exitOK {
+		t.Fatalf("resume: exit %d, want 0:\n%s", code, resumed.output())
+	}
+	st := pod.State()
+	for i, room := range rooms {
+		if !allMembers(t, pod, room, users) {
+			t.Errorf("room %d: not every user is a member after the resume", i)
+		}
+	}
+	extra := 0
+	for _, u := range users {
+		extra += podsimtest.Calls(st, u.ID).Add - len(rooms)
+	}
+	if extra > len(rooms) {
+		t.Errorf("%d adds beyond one per room and user; at most one per room (the call the abort cut)", extra)
+	}
+}
