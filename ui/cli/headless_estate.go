@@ -81,18 +81,20 @@ func printEstatePlan(w io.Writer, e *bulk.Estate) {
 	printProblems(w, &bulk.Plan{}, e.List) // the list's own; each room's are in its report
 	fmt.Fprintf(w, "Rooms     %s\n", words.RoomsAtOnce(e))
 	printRoomTable(w, e)
-	var aside []string
+	heading := "Set aside"
 	for _, l := range e.Lanes {
-		if l.Job != nil {
-			if counts := words.SetAside(l.Job.SetAside()); counts != "" {
-				aside = append(aside, fmt.Sprintf("  %s: %s", cut(printable(l.Name()), maxRoomW), counts))
+		if l.Job == nil {
+			continue
+		}
+		if counts := words.SetAside(l.Job.SetAside()); counts != "" {
+			if heading != "" {
+				fmt.Fprintln(w, heading)
+				heading = ""
 			}
+			printWrapped(w, "  ", cut(printable(l.Name()), maxRoomW)+": "+counts)
 		}
 	}
-	if len(aside) > 0 {
-		fmt.Fprintf(w, "Set aside\n%s\n", strings.Join(aside, "\n"))
-	}
-	heading := "Resume"
+	heading = "Resume"
 	for _, l := range e.Lanes {
 		if !l.Runs() {
 			continue

@@ -79,13 +79,13 @@ func (f runFlags) request() bulk.EstateRequest {
 // (report written, exit 3), a second stops at once. Every decision is the
 // job's; this only presents it.
 func runHeadless(f runFlags, stdout, stderr io.Writer) int {
-	if missing := missingRunFlags(f); len(missing) > 0 {
-		verb := "are"
-		if len(missing) == 1 {
-			verb = "is"
-		}
-		return failf(stderr, bulk.ExitInput, "%s %s needed to run without the wizard, as in:\n  roster --config config.json --csv users.csv --stream ID --yes\n%s",
-			strings.Join(missing, ", "), verb, runHint)
+	missing := missingRunFlags(f)
+	// A list with a room column names each row's room: without --stream,
+	// the list is read to see (bulk.PrepareAny), and a list without one
+	// gets the same words as a missing flag.
+	noStream := len(missing) == 1 && missing[0] == "--stream"
+	if len(missing) > 0 && !noStream {
+		return missingFlags(stderr, missing)
 	}
 	sig := newSignalAbort(stderr)
 	defer sig.stop()
@@ -95,7 +95,9 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	signal.Ignore(syscall.SIGPIPE)
 
 	req := f.request()
+	opened := false
 	job, estate, err := bulk.PrepareAny(planningWaits(sig.ctx, stdout), req, func(s *bulk.Session, list *csvsource.List) {
+		opened = true
 		for _, w := range s.Config.Warnings {
 			fmt.Fprintf(stderr, "roster: warning: %s\n", w)
 		}
@@ -111,6 +113,9 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 	if err != nil {
 		if sig.ctx.Err() != nil {
 			return failf(stderr, bulk.ExitAborted, "aborted while planning; nothing was changed")
+		}
+		if ie, ok := errors.AsType[*bulk.InputError](err); ok && noStream && !opened && ie.Input == bulk.InputRoom {
+			return missingFlags(stderr, missing) // the list names no room
 		}
 		return failf(stderr, bulk.PlanExitCode(err), "%s", inputError(f, err))
 	}
@@ -194,6 +199,16 @@ func runAndPrint(job *bulk.Job, runner *bulk.Runner, stdout, stderr io.Writer) i
 func failf(stderr io.Writer, code int, format string, a ...any) int {
 	fmt.Fprintf(stderr, "roster: "+format+"\n", a...)
 	return code
+}
+
+// missingFlags says which flags a headless run lacks, with an example.
+func missingFlags(stderr io.Writer, missing []string) int {
+	verb := "are"
+	if len(missing) == 1 {
+		verb = "is"
+	}
+	return failf(stderr, bulk.ExitInput, "%s %s needed to run without the wizard, as in:\n  roster --config config.json --csv users.csv --stream ID --yes\n%s",
+		strings.Join(missing, ", "), verb, runHint)
 }
 
 // missingRunFlags names the flags a headless run cannot do without.
