@@ -539,3 +539,30 @@ func TestTerminatedEstateAbortsEveryRoomThenResumes(t *testing.T) {
 		t.Errorf("%d adds beyond one per room and user; at most one per room (the call the abort cut)", extra)
 	}
 }
+
+// TestEstateRoomColumnNeedsNoStream: a list naming each row's room in a
+// column (here named with --room-column, its header not a known one) runs
+// without --stream; a list without one and no --stream gets the
+// missing-flag words, as it always did.
+func TestEstateRoomColumnNeedsNoStream(t *testing.T) {
+	pod := startPod(t, podsim.Options{})
+	dir := t.TempDir()
+	a, b := pod.Demo.Candidates[40], pod.Demo.Candidates[41]
+	desks := writeFile(t, dir, "desks.csv", fmt.Sprintf("userId,Desk\n%d,%s\n%d,Credit Research\n%d,Credit Research\n", a.ID, pod.Demo.Small, b.ID, a.ID))
+	r := runCmd(t, "--config", pod.ConfigPath(), "--csv", desks, "--room-column", "Desk", "--dry-run", "--out", dir)
+	if r.code != exitOK || !strings.Contains(r.stdout, "Rooms     2 rooms, 2 at once") {
+		t.Fatalf("a list with a room column:\n%s", r)
+	}
+	for _, row := range []string{`(?m)^  Rates Desk EMEA +1  12 -> 13 `, `(?m)^  Credit Research +2  480 -> 482 `} {
+		if !regexp.MustCompile(row).MatchString(r.stdout) {
+			t.Errorf("the preview has no row matching %q:\n%s", row, r)
+		}
+	}
+
+	plain := writeFile(t, dir, "plain.csv", idCSV(a.ID))
+	r = runCmd(t, "--config", pod.ConfigPath(), "--csv", plain, "--dry-run")
+	want := "roster: --stream is needed to run without the wizard, as in:\n  roster --config config.json --csv users.csv --stream ID --yes\n" + runHint + "\n"
+	if r.code != exitInput || r.stderr != want || r.stdout != "" {
+		t.Errorf("no --stream and no room column: %s\nwant stderr %q", r, want)
+	}
+}
