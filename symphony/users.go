@@ -1,6 +1,7 @@
 package symphony
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -214,7 +215,7 @@ func (l *userLookup) call(ctx context.Context, stage lookupStage, values []strin
 	if err != nil {
 		return nil, err
 	}
-	if rep.status == http.StatusNoContent || len(strings.TrimSpace(string(rep.body))) == 0 {
+	if rep.status == http.StatusNoContent || len(bytes.TrimSpace(rep.body)) == 0 {
 		return nil, nil
 	}
 	var w wireUserList
