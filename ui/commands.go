@@ -80,6 +80,39 @@ func startRunCmd(job *bulk.Job, control *bulk.Control) tea.Cmd {
 	}
 }
 
+// planEstateCmd resolves and plans every room of an estate run, and
+// decides, as the headless run does (EstateRequest.Plan).
+func planEstateCmd(ctx context.Context, s *Session, list *csvsource.List, req bulk.EstateRequest) tea.Cmd {
+	return func() tea.Msg {
+		e, err := req.Plan(ctx, s, list)
+		return estatePlannedMsg{estate: e, err: err}
+	}
+}
+
+// startEstateCmd starts an estate run: every running room's lock is taken
+// and its journal opened now (Estate.Start).
+func startEstateCmd(e *bulk.Estate, control *bulk.EstateControl) tea.Cmd {
+	return func() tea.Msg {
+		r, err := e.Start(control)
+		if err != nil {
+			return runFailedMsg{err: fmt.Errorf("prepare the run: %w", err)}
+		}
+		return runStartedMsg{runner: estateRunnable{r}, control: control, events: r.Events()}
+	}
+}
+
+// estateRunnable runs an estate as the program runs a runner: its summary
+// is the whole run's (each room's comes with the room's last event).
+type estateRunnable struct{ r *bulk.EstateRunner }
+
+func (e estateRunnable) Run(ctx context.Context) (*bulk.Summary, error) {
+	sum, err := e.r.Run(ctx)
+	if sum == nil {
+		return nil, err
+	}
+	return &sum.Summary, err
+}
+
 // runCmd runs the whole plan; it returns when the run is done, aborted or stopped.
 func runCmd(ctx context.Context, r runnable) tea.Cmd {
 	return func() tea.Msg {

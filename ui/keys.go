@@ -11,6 +11,8 @@ type KeyMap struct {
 	ToggleMode, ToggleResume, Start       key.Binding
 	Confirm, Cancel                       key.Binding
 	Pause, Resume, Abort                  key.Binding
+	PauseRoom, ResumeRoom, AbortRoom      key.Binding // an estate run: the selected room only
+	Open                                  key.Binding
 	Search                                key.Binding
 }
 
@@ -38,6 +40,10 @@ func DefaultKeyMap() KeyMap {
 		Pause:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
 		Resume:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume")),
 		Abort:        key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "abort")),
+		PauseRoom:    key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "pause room")),
+		ResumeRoom:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resume room")),
+		AbortRoom:    key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "abort room")),
+		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "users")),
 		Search:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "look up")),
 	}
 }

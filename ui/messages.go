@@ -48,14 +48,25 @@ type planBuiltMsg struct {
 	err error
 }
 
+// estatePlannedMsg is an estate run planned: every room read and planned,
+// and the whole run decided.
+type estatePlannedMsg struct {
+	estate *bulk.Estate
+	err    error
+}
+
 // runnable is what the run screen needs of a runner (a *bulk.Runner).
 type runnable interface {
 	Run(ctx context.Context) (*bulk.Summary, error)
 }
 
+// aborter is what stops a run from outside the screen: a run's
+// *bulk.Control, or an estate run's *bulk.EstateControl.
+type aborter interface{ Abort() }
+
 type runStartedMsg struct {
 	runner  runnable
-	control *bulk.Control
+	control aborter
 	events  <-chan bulk.Event
 }
 
@@ -81,7 +92,10 @@ type countdownTickMsg struct{ gen int }
 type configDoneMsg struct{ session *Session }
 type csvDoneMsg struct{ list *csvsource.List }
 type roomDoneMsg struct{ room *RoomChoice }
-type startRunMsg struct{ job *bulk.Job }
+type startRunMsg struct {
+	job    *bulk.Job
+	estate *bulk.Estate // an estate run: job is nil
+}
 type runDoneMsg struct{ summary *bulk.Summary }
 type backMsg struct{}
 

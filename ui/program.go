@@ -90,7 +90,7 @@ func runProgram(m *Model, stdout io.Writer, set programSetup) (int, error) {
 	case settleTimedOut:
 		return bulk.ExitAborted, fmt.Errorf("the aborted run did not end within %v of the wizard's end: stopping; the journal holds every finished user: run roster again with --resume to go on", set.runBound)
 	case settleReturned:
-		if fm.step == stepRun && fm.run.running() {
+		if fm.running() {
 			// The summary the program did not see: the run screen ends
 			// as it would have.
 			fm.Update(runReturnedMsg{summary: res.sum, err: res.err})
@@ -133,7 +133,7 @@ func (m *Model) Close() { m.made.session.Close() }
 type runWatch struct {
 	mu      sync.Mutex
 	runner  runnable
-	control *bulk.Control
+	control aborter
 	claimed bool          // the runner's Run was called (by the program, or by settle)
 	done    chan struct{} // closed when the runner returned
 	sum     *bulk.Summary
@@ -150,7 +150,7 @@ func (w *runWatch) filter(tm tea.Model, msg tea.Msg) tea.Msg {
 	return signalFilter(tm, msg)
 }
 
-func (w *runWatch) watch(r runnable, c *bulk.Control) runnable {
+func (w *runWatch) watch(r runnable, c aborter) runnable {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.runner, w.control, w.claimed, w.done = r, c, false, make(chan struct{})

@@ -43,8 +43,9 @@ type shared struct {
 	keys          KeyMap
 	width, height int
 
-	job  *bulk.Job  // the run started: its plan and the job's decision on it
-	plan *bulk.Plan // job.Plan, for the screens that show it
+	job    *bulk.Job    // the run started: its plan and the job's decision on it
+	plan   *bulk.Plan   // job.Plan, for the screens that show it
+	estate *bulk.Estate // the estate run started, instead of job
 
 	announced []tea.Msg // completion messages from screens, handled at once by the root
 	outLabel  string    // the journal and report folder, absolute, for the screens
@@ -56,6 +57,7 @@ type made struct {
 	session *Session
 	list    *csvsource.List
 	room    *RoomChoice
+	many    bool // the list names each row's room (bulk.ManyRooms): no room step, an estate run
 }
 
 // setAside is what the run sets aside: on resume, not the users the
@@ -88,6 +90,7 @@ type Model struct {
 	csv      *csvStep
 	preview  *previewStep
 	run      *runScreen
+	lanes    *lanesScreen // the run screen of an estate run
 	summary  *summaryScreen
 	help     help.Model
 	fullHelp bool
@@ -129,6 +132,7 @@ func New(opts Options) *Model {
 	m.screens[stepPreview] = m.preview
 	m.run = newRunScreen(sh)
 	m.screens[stepRun] = m.run
+	m.lanes = newLanesScreen(sh)
 	m.summary = newSummaryScreen(sh)
 	m.screens[stepSummary] = m.summary
 	m.layout()
@@ -141,6 +145,27 @@ func (m *Model) Init() tea.Cmd {
 }
 
 func (m *Model) active() screen { return m.screens[m.step] }
+
+// liveRun is the run screen of either kind of run, as the root and the
+// signals see it.
+type liveRun interface {
+	running() bool
+	askAbort() tea.Cmd
+	abortOnSignal(note string)
+	setNote(note string)
+}
+
+// live is the run screen of the run started: the lanes of an estate run,
+// or the single run screen.
+func (m *Model) live() liveRun {
+	if m.sh.estate != nil {
+		return m.lanes
+	}
+	return m.run
+}
+
+// running is true while a run is on screen and has not ended.
+func (m *Model) running() bool { return m.step == stepRun && m.live().running() }
 
 // Update handles what is global (size, quit, help, step changes) and passes
 // the rest to the active screen; what a screen announces is handled before
@@ -165,8 +190,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		k := m.sh.keys
 		switch {
 		case key.Matches(msg, k.ForceQuit):
-			if m.step == stepRun && m.run.running() {
-				return m.run.askAbort()
+			if m.running() {
+				return m.live().askAbort()
 			}
 			return m.quit()
 		case key.Matches(msg, k.Help):
@@ -176,8 +201,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		case m.active().typing():
 		case key.Matches(msg, k.Quit):
-			if m.step == stepRun && m.run.running() {
-				m.run.note = "A run is in progress: x aborts it first."
+			if m.running() {
+				m.live().setNote("A run is in progress: x aborts it first.")
 				return nil
 			}
 			return m.quit()
@@ -187,15 +212,31 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.goTo(stepCSV)
 	case csvDoneMsg:
 		m.made.list = msg.list
+		// a list naming each row's room is an estate run: the rooms come
+		// from the list, planned together on the preview
+		m.made.many = bulk.ManyRooms(nil, msg.list)
+		if m.made.many {
+			m.made.room = nil
+			return m.goTo(stepPreview)
+		}
 		return m.goTo(stepRoom)
 	case roomDoneMsg:
 		m.made.room = msg.room
 		return m.goTo(stepPreview)
 	case startRunMsg:
+		if msg.estate != nil {
+			m.sh.estate = msg.estate
+			m.screens[stepRun] = m.lanes
+			return m.goTo(stepRun)
+		}
 		m.sh.job, m.sh.plan = msg.job, msg.job.Plan
 		return m.goTo(stepRun)
 	case runDoneMsg:
-		m.summary.set(msg.summary, m.run)
+		if m.sh.estate != nil {
+			m.summary.setEstate(msg.summary, m.lanes)
+		} else {
+			m.summary.set(msg.summary, m.run)
+		}
 		m.step = stepSummary
 		m.layout()
 		if m.quitAfterRun {
@@ -207,6 +248,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case backMsg:
 		if m.step > stepConfig && m.step < stepRun {
 			m.step-- // the step shows what it showed when it was left
+			if m.step == stepRoom && m.made.many {
+				m.step = stepCSV // an estate run has no room step
+			}
 			m.layout()
 		}
 		return nil
@@ -271,6 +315,9 @@ func (m *Model) header() string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render("roster"))
 	for i, n := range stepNames {
+		if step(i) == stepRoom && m.made.many {
+			n = "Rooms" // read from the list
+		}
 		sep := " › "
 		if i == 0 {
 			sep = "  "
@@ -294,7 +341,7 @@ func (m *Model) header() string {
 func (m *Model) footer() string {
 	km := m.active().help()
 	k := m.sh.keys
-	running := m.step == stepRun && m.run.running()
+	running := m.running()
 	var globals []key.Binding
 	quit := k.Quit
 	if m.active().typing() {
@@ -336,6 +383,8 @@ func (m *Model) ExitCode() int {
 	switch {
 	case m.summary.sum != nil || m.summary.err != nil:
 		return m.summary.exitCode()
+	case m.preview.estate != nil && m.step == stepPreview && (!m.preview.estate.Decision.Startable() || m.sh.opts.DryRun):
+		return m.preview.estate.Decision.ExitCode()
 	case m.preview.job != nil && m.step == stepPreview && (!m.preview.job.Decision.Startable() || m.sh.opts.DryRun):
 		// the preview is where a dry run ends, and where a refused run or
 		// one with nothing to do stops: the job's code, as headless says it

@@ -27,6 +27,7 @@ type runScreen struct {
 	wantPause         bool // the operator paused (p) and has not resumed (r)
 	holding           bool // the runner holds: paused, or held while the abort question is up
 	confirmAbort      bool
+	question          string // the abort question when it is not the run's (a room of an estate run)
 	aborting          bool
 	totals            bulk.Totals
 	interval          time.Duration
@@ -101,6 +102,14 @@ func (s *runScreen) goOn() {
 		s.control.Release()
 	}
 }
+
+// abortOnSignal aborts the run: a signal came during it.
+func (s *runScreen) abortOnSignal(note string) {
+	s.abort()
+	s.note = note
+}
+
+func (s *runScreen) setNote(note string) { s.note = note }
 
 func (s *runScreen) abort() {
 	s.confirmAbort = false

@@ -214,6 +214,8 @@ func (s *runScreen) statusLines() []string {
 func (s *runScreen) statusLine() string {
 	st := s.sh.styles
 	switch {
+	case s.confirmAbort && s.question != "":
+		return st.Bad.Bold(true).Render(s.question)
 	case s.confirmAbort:
 		return st.Bad.Bold(true).Render("Abort the run? No new change starts while you decide. y: abort · n: go on")
 	case s.stopReason != "":

@@ -31,7 +31,7 @@ func signalFilter(tm tea.Model, msg tea.Msg) tea.Msg {
 	}
 	switch msg.(type) {
 	case tea.QuitMsg, tea.InterruptMsg:
-		if m.step == stepRun && m.run.running() && !m.quitting {
+		if m.running() && !m.quitting {
 			return signalAbortMsg{}
 		}
 	}
@@ -41,8 +41,7 @@ func signalFilter(tm tea.Model, msg tea.Msg) tea.Msg {
 // abortOnSignal aborts the run and quits once its summary is in.
 func (m *Model) abortOnSignal() tea.Cmd {
 	m.quitAfterRun = true
-	m.run.abort()
-	m.run.note = "Signal received: aborting the run; the report is written, then roster exits."
+	m.live().abortOnSignal("Signal received: aborting the run; the report is written, then roster exits.")
 	return nil
 }
 

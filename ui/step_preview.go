@@ -21,6 +21,7 @@ type previewStep struct {
 	mode   bulk.Mode
 	work   busy
 	job    *bulk.Job
+	estate *bulk.Estate // a list with a room column: the rooms' plans and the whole run's decision
 	err    error
 	asking []string // the questions still to answer before the run starts; the first is on screen
 	scroll scroller
@@ -46,19 +47,35 @@ func (s *previewStep) enter(mk made) tea.Cmd {
 }
 
 func (s *previewStep) build() tea.Cmd {
-	s.job, s.err, s.asking = nil, nil, nil
+	s.job, s.estate, s.err, s.asking = nil, nil, nil, nil
+	if s.mk.many {
+		return s.buildEstate()
+	}
 	return s.work.startWith(s.sh.ctx, "Looking up every user and checking the room…", func(ctx context.Context) tea.Cmd {
 		return planCmd(ctx, s.mk.session, s.mk.list, s.mk.room.Room.ID, s.request())
 	})
 }
 
 func (s *previewStep) startable() bool {
+	if s.estate != nil {
+		return (s.estate.Decision.Startable() || s.estate.LeaveOutHelps()) && !s.sh.opts.DryRun
+	}
 	return s.job != nil && (s.job.Decision.Startable() || s.job.Decision.LastOwner) && !s.sh.opts.DryRun
 }
 
 // refused is the job's refusal of the run, the headless run's words: ""
 // when the run may start.
 func (s *previewStep) refused() string {
+	if s.estate != nil {
+		f := words.Wizard
+		if !s.estate.LeaveOutHelps() {
+			f.SkipBlocked = "" // s would offer nothing: no other room can run
+		}
+		if s.estate.Decision.Verdict == bulk.Blocked {
+			return words.EstateBlocked(s.estate, f) // the rooms and why are listed above
+		}
+		return words.EstateRefusal(s.estate, f)
+	}
 	if s.job == nil {
 		return ""
 	}
@@ -66,10 +83,18 @@ func (s *previewStep) refused() string {
 }
 
 // resuming is true when the run will continue a journal.
-func (s *previewStep) resuming() bool { return s.job != nil && s.job.Decision.Resume != nil }
+func (s *previewStep) resuming() bool {
+	if s.estate != nil {
+		return s.estate.Resume.Auto && s.estate.Decision.Verdict != bulk.Unfinished
+	}
+	return s.job != nil && s.job.Decision.Resume != nil
+}
 
 // canToggleResume is true when r asks for a resume, or takes it back.
 func (s *previewStep) canToggleResume() bool {
+	if s.estate != nil {
+		return s.estate.Decision.Verdict == bulk.Unfinished || (s.estate.Resume.Auto && s.sh.opts.Resume == bulk.ResumeChoice{})
+	}
 	if s.job == nil {
 		return false
 	}
@@ -87,6 +112,9 @@ func (s *previewStep) canToggleResume() bool {
 // --allow-removing-last-owner) asks a second question; its y is the flag:
 // the job decides again with it, as a second command would.
 func (s *previewStep) questions() []string {
+	if s.estate != nil {
+		return s.estateQuestions()
+	}
 	qs := []string{words.StartQuestion(s.job.Plan, s.job.Decision.Resume)}
 	if s.job.Decision.LastOwner {
 		qs = append(qs, words.LastOwnerQuestion(s.job.Decision))
@@ -110,6 +138,10 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 		s.job, s.err = msg.job, msg.err
 		s.scroll.top()
 		return nil
+	case estatePlannedMsg:
+		s.estate, s.err = msg.estate, msg.err
+		s.scroll.top()
+		return nil
 	case busyCancelledMsg:
 		return s.sh.announce(backMsg{}) // esc while building goes back
 	case tea.KeyMsg:
@@ -121,6 +153,9 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 			case key.Matches(msg, k.Confirm):
 				s.asking = s.asking[1:]
 				if !s.confirming() {
+					if s.estate != nil {
+						return s.startEstate()
+					}
 					if s.job.Decision.LastOwner {
 						s.job.AllowRemovingLastOwner = true
 						s.job.Decide(s.job.Resume)
@@ -145,6 +180,8 @@ func (s *previewStep) update(msg tea.Msg) tea.Cmd {
 				s.mode = bulk.ModeAdd
 			}
 			return s.build()
+		case key.Matches(msg, k.ToggleResume) && s.canToggleResume() && s.estate != nil:
+			s.estate.Decide(bulk.ResumeChoice{Auto: !s.estate.Resume.Auto})
 		case key.Matches(msg, k.ToggleResume) && s.canToggleResume():
 			// r is --resume: the job decides again, as a second command would.
 			s.job.Decide(bulk.ResumeChoice{Auto: !s.job.Resume.Auto})
@@ -174,6 +211,8 @@ func (s *previewStep) content() string {
 		return "\n" + s.work.view()
 	case s.err != nil:
 		return "\n" + errorBox(st, "Could not prepare the change", s.err, s.w)
+	case s.estate != nil:
+		return s.estateContent()
 	case s.job == nil:
 		return ""
 	}
@@ -204,7 +243,12 @@ func (s *previewStep) content() string {
 // pinned is what never scrolls away: the question being asked, or what s
 // does (or why the run cannot start), after a blank line.
 func (s *previewStep) pinned() string {
-	if s.work.active() || s.err != nil || s.job == nil {
+	switch {
+	case s.work.active() || s.err != nil:
+		return ""
+	case s.estate != nil:
+		return "\n" + s.estateStartLine()
+	case s.job == nil:
 		return ""
 	}
 	return "\n" + s.startLine()

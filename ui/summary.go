@@ -23,7 +23,10 @@ type summaryScreen struct {
 	reasons  string // set-aside counts by reason
 	mode     bulk.Mode
 	room     string
-	resumed  int // users finished before this run, when it resumed a journal
+	resumed  int       // users finished before this run, when it resumed a journal
+	rooms    []roomEnd // an estate run: how each room ended
+	failRoom []string  // an estate run: the room of each failure
+	leftOut  []string  // an estate run: the rooms left out
 	scroll   scroller
 	w, h     int
 }
@@ -62,12 +65,12 @@ func (s *summaryScreen) update(msg tea.Msg) tea.Cmd {
 // is taller than the terminal.
 func (s *summaryScreen) view() string {
 	w := max(s.w, 40)
-	return s.scroll.render(s.sh.styles, s.render(len(s.failures)+16, w), "", w, s.h)
+	return s.scroll.render(s.sh.styles, s.render(len(s.failures)+16+2*len(s.rooms), w), "", w, s.h)
 }
 
 // report is the whole summary for the normal screen, with every failure.
 // Nothing is cut or wrapped: the terminal wraps long lines itself.
-func (s *summaryScreen) report() string { return s.render(len(s.failures)+16, 1<<20) }
+func (s *summaryScreen) report() string { return s.render(len(s.failures)+16+2*len(s.rooms), 1<<20) }
 
 // render lays out the summary; failures get the lines left in height. It
 // is one function because every line counts against the same height.
@@ -120,8 +123,16 @@ func (s *summaryScreen) render(height, width int) string {
 		put("  " + strings.Join(counts[:3], " · "))
 		put("  " + strings.Join(counts[3:], " · "))
 	}
-	put(fmt.Sprintf("  %s of %s actions done in %s; %q now has %s",
-		words.Count(t.Done), words.Count(t.Actions), words.Duration(sum.Finished.Sub(sum.Started)), s.room, words.Counted(t.Members, "member", "members")))
+	if s.rooms != nil {
+		put(fmt.Sprintf("  %s of %s actions done in %s, in %s",
+			words.Count(t.Done), words.Count(t.Actions), words.Duration(sum.Finished.Sub(sum.Started)), words.Counted(len(s.rooms)-sum.LeftOut, "room", "rooms")))
+		if len(s.leftOut) > 0 {
+			put(st.Warn.Render("  " + words.LeftOut(s.leftOut)))
+		}
+	} else {
+		put(fmt.Sprintf("  %s of %s actions done in %s; %q now has %s",
+			words.Count(t.Done), words.Count(t.Actions), words.Duration(sum.Finished.Sub(sum.Started)), s.room, words.Counted(t.Members, "member", "members")))
+	}
 	if s.reasons != "" {
 		put(st.Muted.Render("  set aside (in the report too): " + s.reasons))
 	}
@@ -132,8 +143,22 @@ func (s *summaryScreen) render(height, width int) string {
 		put(st.Bad.Render("  " + errText(s.err)))
 	}
 	put("")
-	putPath("Report:  ", sum.ReportPath)
-	putPath("Journal: ", sum.JournalPath)
+	if s.rooms != nil {
+		for _, l := range s.roomTable(width) {
+			put(l)
+		}
+		put("")
+		putPath("Report:  ", sum.ReportPath)
+		put(st.Bold.Render("Journals, by room:"))
+		for _, r := range s.rooms {
+			if r.sum != nil && r.sum.JournalPath != "" {
+				putPath("  "+r.name+": ", r.sum.JournalPath)
+			}
+		}
+	} else {
+		putPath("Report:  ", sum.ReportPath)
+		putPath("Journal: ", sum.JournalPath)
+	}
 	if (sum.Aborted || sum.StopReason != "" || s.err != nil) && t.Done < t.Actions && !s.sh.opts.Ephemeral {
 		put(words.GoOn)
 	}
@@ -150,7 +175,11 @@ func (s *summaryScreen) render(height, width int) string {
 			if f.status != 0 {
 				status = fmt.Sprintf("HTTP %d ", f.status)
 			}
-			put(fmt.Sprintf("  line %-5d %s  %s%s", f.line, f.user, status, f.message))
+			room := ""
+			if i < len(s.failRoom) {
+				room = s.failRoom[i] + " · "
+			}
+			put(fmt.Sprintf("  %sline %-5d %s  %s%s", room, f.line, f.user, status, f.message))
 		}
 	}
 	return b.String()

@@ -21,7 +21,8 @@ var (
 	Headless = Face{Resume: "add --resume", ResumeFile: "name it with --resume FILE",
 		AllowLastOwner: "run again with --allow-removing-last-owner", SkipBlocked: "run again with --skip-blocked"}
 	Wizard = Face{Resume: "press r", ResumeFile: "start roster with --resume FILE",
-		AllowLastOwner: "press s: roster asks about it after the start question"}
+		AllowLastOwner: "press s: roster asks about it after the start question",
+		SkipBlocked:    "press s: roster asks about it after the start question"}
 )
 
 // Refusal is why a decision refuses the run, and how to go on: the same

@@ -1,0 +1,404 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"roster/csvsource"
+	"roster/symphony"
+	"roster/symphony/bulk"
+)
+
+// estateRoom is one room of a synthetic estate.
+type estateRoom struct {
+	name            string
+	before, actions int
+	blocked         string // a block's message: the room cannot run
+	err             error  // the room could not be resolved or planned
+}
+
+// demoEstate is four rooms as the demo's multi-room list names them: a
+// jumbo room (paced), a room crossing 500 (paced), a small room, and a
+// deactivated room that cannot run.
+var demoEstate = []estateRoom{
+	{name: "All Staff Announcements", before: 1200, actions: 30},
+	{name: "Credit Research", before: 480, actions: 40},
+	{name: "Rates Desk EMEA", before: 12, actions: 20},
+	{name: "Project Falcon (archived)", before: 10, actions: 6, blocked: "the room is deactivated: reactivate it first, or leave it out"},
+}
+
+// syntheticEstate is an estate as EstateRequest.Plan would make it, for
+// screen tests: each room's plan and decision, and the whole run's.
+func syntheticEstate(rooms []estateRoom) *bulk.Estate {
+	e := &bulk.Estate{EstateRequest: bulk.EstateRequest{Request: bulk.Request{Mode: bulk.ModeAdd, OutDir: "/nonexistent/roster-out"}},
+		List: &csvsource.List{Path: "estate.csv", Rooms: []string{}}}
+	line := 2
+	for i, r := range rooms {
+		l := &bulk.Lane{Index: i, Given: r.name, Line: line, StreamID: fmt.Sprintf("room%02dSTREAMidAAAAAAAAAA", i)}
+		e.List.Rooms = append(e.List.Rooms, r.name)
+		if r.err != nil {
+			l.Err, l.StreamID = r.err, ""
+			e.Lanes = append(e.Lanes, l)
+			continue
+		}
+		p := syntheticPlan(r.actions)
+		p.Room = symphony.Room{ID: l.StreamID, Name: r.name, Active: r.blocked == ""}
+		p.StreamID = l.StreamID
+		p.MembersBefore, p.MembersAfter = r.before, r.before+r.actions
+		p.Interval = 3 * time.Second
+		p.Estimate = time.Duration(r.actions) * time.Second
+		if p.MembersAfter > bulk.PaceThreshold {
+			p.Estimate = time.Duration(r.actions) * 3 * time.Second
+			p.PacedCalls = r.actions
+			p.Warnings = append(p.Warnings, bulk.Warning{Level: bulk.LevelWarn, Code: "pace",
+				Message: fmt.Sprintf("the room has (or will have) more than 500 members: one change every 3s, so %d calls are paced", r.actions)})
+		}
+		if r.before > 1000 {
+			p.Warnings = append(p.Warnings, bulk.Warning{Level: bulk.LevelWarn, Code: "jumbo", Message: "a jumbo room (over 1,000 members): run off hours"})
+		}
+		if r.blocked != "" {
+			p.Warnings = append(p.Warnings, bulk.Warning{Level: bulk.LevelBlock, Code: "deactivated", Message: r.blocked})
+		}
+		for j := range p.Actions {
+			p.Actions[j].Line = int32(line + j)
+		}
+		line += r.actions
+		j := jobFor(p)
+		j.OutDir = e.OutDir
+		l.Job = j
+		e.Lanes = append(e.Lanes, l)
+	}
+	e.Decide(bulk.ResumeChoice{})
+	return e
+}
+
+// atEstatePreview puts a wizard on the preview of an estate run.
+func atEstatePreview(t *testing.T, m *Model) {
+	t.Helper()
+	session := &Session{Config: &symphony.Config{BotUsername: "roster-bot"}, Caller: &symphony.SessionInfo{UserID: 7, Username: "roster-bot"}}
+	m.made = made{session: session, list: &csvsource.List{Path: "estate.csv", Rooms: []string{"a", "b"}}, many: true}
+	m.preview.mk = m.made
+	m.step = stepPreview
+	m.layout()
+}
+
+// lanesAt puts a wizard on the lanes screen of a started estate run, its
+// events given by hand.
+func lanesAt(t *testing.T, m *Model, e *bulk.Estate) *lanesScreen {
+	t.Helper()
+	atEstatePreview(t, m)
+	m.preview.estate = e
+	m.sh.estate = e
+	m.screens[stepRun] = m.lanes
+	m.step = stepRun
+	ls := m.lanes
+	ls.sh.opts.OnRunStart = nil
+	ls.start() // the command that would start the runner is not run
+	ls.started = true
+	m.layout()
+	return ls
+}
+
+// laneEvents feeds a room's events to the wizard.
+func laneEvents(m *Model, lane int, evs ...bulk.Event) {
+	for _, ev := range evs {
+		ev.Lane = lane
+		m.Update(runEventMsg{ev: ev})
+	}
+}
+
+// laneResults is a room's first n results, added, with the room's totals.
+func laneResults(e *bulk.Estate, lane, n int, start time.Time) []bulk.Event {
+	p := e.Lanes[lane].Job.Plan
+	tot := bulk.Totals{Actions: len(p.Actions), Members: p.MembersBefore}
+	evs := []bulk.Event{{Kind: bulk.EventStarted, Time: start, Totals: tot, Interval: paceOf(p)}}
+	for i := 0; i < n; i++ {
+		tot.Done++
+		tot.Added++
+		tot.Members++
+		at := start.Add(time.Duration(i+1) * time.Second)
+		r := &bulk.Result{Time: at, Index: i, Item: p.Actions[i], Outcome: bulk.OutcomeAdded, Status: 200, Message: "Member added", Attempts: 1}
+		evs = append(evs, bulk.Event{Kind: bulk.EventResult, Time: at, Result: r, Totals: tot, Interval: paceOf(p)})
+	}
+	return evs
+}
+
+func paceOf(p *bulk.Plan) time.Duration {
+	if p.MembersAfter > bulk.PaceThreshold {
+		return p.Interval
+	}
+	return 0
+}
+
+// The estate preview: a table of rooms with the pace and estimate of each,
+// the run's estimate beside one after another, the blocked room named with
+// why, and the question to leave it out after the start question.
+func TestEstatePreviewTableAndLeaveOutQuestion(t *testing.T) {
+	m := newSized(t, Options{OutDir: "/srv/roster-out"}, 80, 24)
+	atEstatePreview(t, m)
+	e := syntheticEstate(demoEstate)
+	m.Update(estatePlannedMsg{estate: e})
+	v := m.render()
+	checkFits(t, v, 80, 24)
+	mustContain(t, v, "[Rooms]"[1:6], "Add 90 users to 3 rooms", "estimate: about 2m00s with the rooms side by side (the slowest room)", "against 3m50s one room",
+		"ROOM", "MEMBERS", "All Staff Announcements", "1,200 -> 1,230", "jumbo", "Credit Research", "480 -> 520", "Rates Desk EMEA", "none",
+		"✗ Project Falcon (archived)", "cannot run")
+	if e.Decision.Verdict != bulk.Blocked || !e.LeaveOutHelps() {
+		t.Fatalf("decision %+v", e.Decision)
+	}
+	// the reason is in the scrolled content
+	if !strings.Contains(m.preview.content(), `"Project Falcon (archived)" cannot run: the room is deactivated`) {
+		t.Fatalf("the blocked room's why is missing:\n%s", m.preview.content())
+	}
+	if code := m.ExitCode(); code != bulk.ExitInput {
+		t.Fatalf("quitting at a blocked estate exits %d, want 2", code)
+	}
+	press(t, m, "s")
+	mustContain(t, m.render(), "Really add 90 users to 3 rooms now? y: yes")
+	// n keeps the run blocked
+	press(t, m, "y", "n")
+	if e.SkipBlocked || e.Decision.Verdict != bulk.Blocked || m.step != stepPreview {
+		t.Fatalf("n to leaving out: skip %v, %+v, step %v", e.SkipBlocked, e.Decision, m.step)
+	}
+	press(t, m, "s", "y")
+	mustContain(t, m.render(), `Also: leave out the 1 room that cannot run ("Project Falcon (archived)")?`)
+	// the last y starts the run (its command is not run: the synthetic
+	// rooms have no pod)
+	m.Update(keyMsg("y"))
+	if !e.SkipBlocked || e.Decision.Verdict != bulk.Ready || !e.Lanes[3].Skipped {
+		t.Fatalf("y to leaving out: skip %v, %+v", e.SkipBlocked, e.Decision)
+	}
+	if m.sh.estate != e || m.step != stepRun || m.active() != screen(m.lanes) {
+		t.Fatalf("the run did not start after the last y (step %v)", m.step)
+	}
+}
+
+// A room of the list that cannot be found is a room that cannot run, named
+// with the job's reason; with no room that can run, nothing is offered.
+func TestEstatePreviewWithNoRoomThatCanRun(t *testing.T) {
+	m := newSized(t, Options{}, 80, 24)
+	atEstatePreview(t, m)
+	e := syntheticEstate([]estateRoom{{name: "Nowhere", err: errors.New(`no room the bot can see is named "Nowhere"`)},
+		{name: "Project Falcon (archived)", before: 10, actions: 3, blocked: "the room is deactivated"}})
+	m.Update(estatePlannedMsg{estate: e})
+	v := m.render()
+	mustContain(t, v, "The run cannot start: 2 rooms cannot run", "Nothing was changed.")
+	mustNotContain(t, v, "s: start", "press s")
+	press(t, m, "s")
+	if m.preview.confirming() {
+		t.Fatal("s asks although no room can run")
+	}
+}
+
+func TestGoldenEstatePreview(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			m := newSized(t, Options{OutDir: "/srv/roster-out", Banner: "DEMO: simulated pod, pace sped up 100x"}, sz.w, sz.h)
+			atEstatePreview(t, m)
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
+			tm.Send(estatePlannedMsg{estate: syntheticEstate(demoEstate)})
+			waitScreen(t, tm, "cannot run")
+			tm.Send(keyMsg("s"))
+			waitScreen(t, tm, "Really add 90 users")
+			fm := finalGolden(t, tm)
+			checkFits(t, fm.render(), sz.w, sz.h)
+		})
+	}
+}
+
+// The lanes view folds each room's events into its line: queued until the
+// room starts, running with its progress, pace and members, waiting with
+// why, paused, held, done, stopped, aborted; the rooms that do not run say
+// why not.
+func TestLanesViewStatePerEvent(t *testing.T) {
+	m := newSized(t, Options{}, 120, 40)
+	e := syntheticEstate(demoEstate)
+	e.SkipBlocked = true
+	e.Decide(bulk.ResumeChoice{})
+	ls := lanesAt(t, m, e)
+	state := func(i int) string { return ls.laneState(ls.lanes[i]) }
+	for i, want := range []string{"queued", "queued", "queued", "left out"} {
+		if got := state(i); got != want {
+			t.Fatalf("room %d before any event: %q, want %q", i, got, want)
+		}
+	}
+	laneEvents(m, 0, laneResults(e, 0, 5, fixedNow)...)
+	if state(0) != "running" || ls.lanes[0].run.totals.Done != 5 {
+		t.Fatalf("room 0 after 5 results: %q, %+v", state(0), ls.lanes[0].run.totals)
+	}
+	mustContain(t, m.render(), "5/30", "1,205", "3s", "running", "queued", "left out")
+	laneEvents(m, 1, bulk.Event{Kind: bulk.EventStarted, Totals: bulk.Totals{Actions: 40, Members: 480}},
+		bulk.Event{Kind: bulk.EventRetryWait, Until: fixedNow.Add(5 * time.Second), Attempt: 2, Message: "HTTP 429"})
+	if state(1) != "waiting (retry)" {
+		t.Fatalf("room 1 in a retry wait: %q", state(1))
+	}
+	laneEvents(m, 1, bulk.Event{Kind: bulk.EventWindowWait, Until: fixedNow.Add(time.Hour)})
+	if state(1) != "waiting (run window)" {
+		t.Fatalf("room 1 outside the window: %q", state(1))
+	}
+	laneEvents(m, 2, bulk.Event{Kind: bulk.EventStarted, Totals: bulk.Totals{Actions: 20, Members: 12}},
+		bulk.Event{Kind: bulk.EventStopping, Message: "the room was deactivated during the run"},
+		bulk.Event{Kind: bulk.EventFinished, Summary: &bulk.Summary{StopReason: "the room was deactivated during the run", Totals: bulk.Totals{Actions: 20}}})
+	if state(2) != "stopped" {
+		t.Fatalf("room 2 stopped: %q", state(2))
+	}
+	mustContain(t, m.render(), "Stopping: Rates Desk EMEA: the room was deactivated")
+	// P on room 0 pauses it only
+	press(t, m, "P")
+	if !ls.control.Lane(0).Paused() || ls.control.Lane(1).Paused() {
+		t.Fatal("P did not pause the selected room only")
+	}
+	if state(0) != "pausing…" {
+		t.Fatalf("room 0 after P, before the runner holds: %q", state(0))
+	}
+	laneEvents(m, 0, bulk.Event{Kind: bulk.EventPaused})
+	if state(0) != "paused" {
+		t.Fatalf("room 0 after its pause: %q", state(0))
+	}
+	press(t, m, "R")
+	laneEvents(m, 0, bulk.Event{Kind: bulk.EventResumed})
+	if state(0) != "running" || ls.control.Lane(0).Paused() {
+		t.Fatalf("room 0 after R: %q", state(0))
+	}
+	// x holds every room while it asks; n lets them go on
+	press(t, m, "x")
+	for i := 0; i < 3; i++ {
+		if !ls.control.Lane(i).Held() {
+			t.Fatalf("room %d not held while the abort question is up", i)
+		}
+	}
+	laneEvents(m, 0, bulk.Event{Kind: bulk.EventPaused})
+	mustContain(t, m.render(), "Abort the run? Every room holds", "HELD")
+	if state(0) != "held" {
+		t.Fatalf("room 0 held: %q", state(0))
+	}
+	press(t, m, "n")
+	laneEvents(m, 0, bulk.Event{Kind: bulk.EventResumed})
+	if ls.control.Lane(0).Held() || state(0) != "running" {
+		t.Fatalf("after n: held %v, %q", ls.control.Lane(0).Held(), state(0))
+	}
+	// X on room 1 asks about it alone and holds it alone; y aborts it
+	press(t, m, "down", "X")
+	if !ls.control.Lane(1).Held() || ls.control.Lane(0).Held() {
+		t.Fatal("X holds the selected room only")
+	}
+	mustContain(t, m.render(), `Abort the room "Credit Research"?`)
+	press(t, m, "y")
+	if !ls.control.Lane(1).Aborted() || ls.control.Lane(0).Aborted() {
+		t.Fatal("y to X aborts the selected room only")
+	}
+	laneEvents(m, 1, bulk.Event{Kind: bulk.EventFinished, Summary: &bulk.Summary{Aborted: true, Totals: bulk.Totals{Actions: 40}}})
+	laneEvents(m, 0, laneResults(e, 0, 30, fixedNow)[6:]...)
+	laneEvents(m, 0, bulk.Event{Kind: bulk.EventFinished, Summary: &bulk.Summary{Totals: bulk.Totals{Actions: 30, Done: 30, Added: 30}}})
+	for i, want := range []string{"done", "aborted", "stopped", "left out"} {
+		if got := state(i); got != want {
+			t.Fatalf("room %d at the end: %q, want %q", i, got, want)
+		}
+	}
+	checkFits(t, m.render(), 120, 40)
+}
+
+// enter opens the selected room's own screen, its table fed by that room's
+// events only; esc goes back to every room.
+func TestLanesEnterOpensTheRoomsTableAndEscGoesBack(t *testing.T) {
+	m := newSized(t, Options{}, 80, 24)
+	e := syntheticEstate(demoEstate[:3])
+	ls := lanesAt(t, m, e)
+	laneEvents(m, 0, laneResults(e, 0, 4, fixedNow)...)
+	laneEvents(m, 1, laneResults(e, 1, 7, fixedNow)...)
+	press(t, m, "down", "enter")
+	if !ls.open || ls.selected != 1 {
+		t.Fatalf("enter: open %v, room %d", ls.open, ls.selected)
+	}
+	v := m.render()
+	checkFits(t, v, 80, 24)
+	mustContain(t, v, "Room 2 of 3", `Adding 40 users to "Credit Research"`, "7/40", "LINE", "USER", "esc all rooms")
+	if n := len(ls.lanes[1].run.table.rows); n != 7 {
+		t.Fatalf("the room's table has %d rows, want its 7 results", n)
+	}
+	// the first room's users (lines 2 to 31) are not in it
+	for _, r := range ls.lanes[1].run.table.rows {
+		if r.line < 32 {
+			t.Fatalf("the second room's table has line %d, of the first room", r.line)
+		}
+	}
+	press(t, m, "esc")
+	if ls.open {
+		t.Fatal("esc did not go back to every room")
+	}
+	mustContain(t, m.render(), "ROOM", "All Staff Announcements", "Rates Desk EMEA", "p pause", "P pause room")
+}
+
+// At 80x24 nothing is cut: with more rooms than lines the rooms scroll, the
+// cursor stays on screen, and the help shows both the whole run's keys and
+// the room's.
+func TestLanesScrollAt80x24(t *testing.T) {
+	m := newSized(t, Options{Banner: "DEMO: simulated pod"}, 80, 24)
+	var rooms []estateRoom
+	for i := 0; i < 30; i++ {
+		rooms = append(rooms, estateRoom{name: fmt.Sprintf("Desk %02d", i), before: 100 * i, actions: 10 + i})
+	}
+	ls := lanesAt(t, m, syntheticEstate(rooms))
+	v := m.render()
+	checkFits(t, v, 80, 24)
+	mustContain(t, v, "Desk 00", "rooms 1-", "of 30", "p pause", "P pause room")
+	for i := 0; i < 29; i++ {
+		press(t, m, "down")
+	}
+	v = m.render()
+	checkFits(t, v, 80, 24)
+	mustContain(t, v, "› Desk 29", "of 30")
+	mustNotContain(t, v, "Desk 00")
+	if ls.selected != 29 {
+		t.Fatalf("selected %d", ls.selected)
+	}
+}
+
+// TestGoldenLanesView is the lanes view mid-run at 80x24 and 120x40: a
+// jumbo room paced and a room waiting to retry, a small room done, a room
+// queued, a room left out; the clock is the test's.
+func TestGoldenLanesView(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			clock := &fakeClock{t: fixedNow}
+			m := newSized(t, Options{Now: clock.now, Banner: "DEMO: simulated pod, pace sped up 100x"}, sz.w, sz.h)
+			rooms := append([]estateRoom{}, demoEstate...)
+			rooms = append(rooms[:3], estateRoom{name: "Credit Trading NY", before: 300, actions: 25}, rooms[3])
+			e := syntheticEstate(rooms)
+			e.SkipBlocked = true
+			e.EstateRequest.Lanes = 3
+			e.Decide(bulk.ResumeChoice{})
+			ls := lanesAt(t, m, e)
+			ch := make(chan bulk.Event, 256)
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
+			tm.Send(runStartedMsg{runner: make(heldRunner, 1), control: ls.control, events: ch})
+			send := func(lane int, evs ...bulk.Event) {
+				for _, ev := range evs {
+					ev.Lane = lane
+					ch <- ev
+				}
+			}
+			first := laneResults(e, 0, 12, fixedNow)
+			send(0, first...)
+			send(1, laneResults(e, 1, 8, fixedNow)...)
+			send(1, bulk.Event{Kind: bulk.EventRetryWait, Time: fixedNow.Add(9 * time.Second), Until: fixedNow.Add(20 * time.Second), Attempt: 2, Message: "HTTP 429: Too many requests"})
+			done := laneResults(e, 2, 20, fixedNow)
+			send(2, done...)
+			last := done[len(done)-1].Totals
+			send(2, bulk.Event{Kind: bulk.EventFinished, Summary: &bulk.Summary{Totals: last}})
+			clock.set(fixedNow.Add(12 * time.Second))
+			send(0, bulk.Event{Kind: bulk.EventPaceWait, Time: fixedNow.Add(12 * time.Second), Until: fixedNow.Add(14 * time.Second), Interval: 3 * time.Second, Totals: first[len(first)-1].Totals})
+			waitScreen(t, tm, "12/30", "waiting (retry)", "done")
+			fm := finalGolden(t, tm)
+			v := fm.render()
+			checkFits(t, v, sz.w, sz.h)
+			mustContain(t, v, "Adding 115 users to 4 rooms", "40/115", "1 running", "1 waiting", "1 done", "1 queued", "1 left out",
+				"All Staff Announcements", "1,212", "queued", "left out")
+		})
+	}
+}
