@@ -138,18 +138,16 @@ func (s *lanesScreen) countsLine() string {
 // whole run's ETA.
 func (s *lanesScreen) roomsLine() string {
 	n := map[string]int{}
-	var order []string
 	for _, lv := range s.lanes {
 		w, _, _ := strings.Cut(s.laneState(lv), " (") // waiting (retry): waiting
 		w, _, _ = strings.Cut(w, ",")                 // queued, paused: queued
-		if n[w] == 0 {
-			order = append(order, w)
-		}
 		n[w]++
 	}
 	var parts []string
-	for _, w := range order {
-		parts = append(parts, fmt.Sprintf("%d %s", n[w], w))
+	for _, w := range laneStates {
+		if n[w] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[w], w))
+		}
 	}
 	line := fmt.Sprintf("ETA %s · rooms: %s", s.eta(), strings.Join(parts, ", "))
 	if more := fmt.Sprintf("%s · up to %d at once", line, s.estate.LaneCount()); ansi.StringWidth(more) <= s.w {
@@ -302,6 +300,11 @@ func (s *lanesScreen) laneLine(i int, c laneCols) string {
 		padRight(pace, c.pace) + " " + padLeft(words.Count(t.Members), c.members) + " " + padRight(eta, c.eta) + " " +
 		stateStyle.Render(padRight(state, c.state))
 }
+
+// laneStates are the states laneState says (the first word or two), in
+// the order the rooms line counts them.
+var laneStates = []string{"running", "waiting", "pausing…", "paused", "held", "aborting…", "stopping", "queued",
+	"done", "stopped", "aborted", "nothing to do", "left out", "cannot run"}
 
 // laneState is a room's state in a word or two: queued, running, paused,
 // held, waiting (why), done, stopped, aborted; for a room that does not

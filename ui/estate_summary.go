@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"roster/symphony/bulk"
 	"roster/ui/words"
 )
@@ -64,7 +66,9 @@ func (s *summaryScreen) roomTable(width int) []string {
 		if r.sum == nil {
 			lines = append(lines, "  "+padRight(r.name, nameW)+" "+strings.Repeat(" ", 11+1+8+1+8+1+7)+"  "+st.Bad.Render(r.state))
 			if r.why != "" {
-				lines = append(lines, st.Muted.Render("    "+r.why))
+				for _, l := range strings.Split(ansi.Wrap(r.why, max(width-4, 20), " "), "\n") {
+					lines = append(lines, st.Muted.Render("    "+l))
+				}
 			}
 			continue
 		}

@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,8 @@ import (
 	"roster/csvsource"
 	"roster/symphony"
 	"roster/symphony/bulk"
+	"roster/symphony/podsim"
+	"roster/symphony/podsim/podsimtest"
 )
 
 // estateRoom is one room of a synthetic estate.
@@ -400,5 +404,164 @@ func TestGoldenLanesView(t *testing.T) {
 			mustContain(t, v, "Adding 115 users to 4 rooms", "40/115", "1 running", "1 waiting", "1 done", "1 queued", "1 left out",
 				"All Staff Announcements", "1,212", "queued", "left out")
 		})
+	}
+}
+
+// estateWorld is the demo world with a list naming three of its rooms, n
+// users each, by their exact names.
+func estateWorld(t *testing.T, opts podsim.Options, n int) (*podWorld, [][]podsim.User) {
+	t.Helper()
+	w := startPod(t, opts, 0)
+	d := w.Demo
+	rooms := []string{d.Jumbo, d.Medium, d.Small}
+	var b strings.Builder
+	b.WriteString("user,room\n")
+	users := make([][]podsim.User, len(rooms))
+	for r, id := range rooms {
+		name := w.Room(t, id).Name
+		users[r] = d.Candidates[r*n : (r+1)*n]
+		for _, u := range users[r] {
+			fmt.Fprintf(&b, "%d,%s\n", u.ID, name)
+		}
+	}
+	w.csv = filepath.Join(w.Dir, "flow-rooms.csv")
+	if err := os.WriteFile(w.csv, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return w, users
+}
+
+// walkToEstatePreview drives the wizard from the config to the estate's preview.
+func walkToEstatePreview(t *testing.T, tm *teatest.TestModel, alsoOnPreview ...string) {
+	t.Helper()
+	waitScreen(t, tm, "config.json")
+	tm.Send(keyMsg("enter"))
+	waitScreen(t, tm, "flow-rooms.csv")
+	tm.Send(keyMsg("enter"))
+	waitScreen(t, tm, "users to consider", "(the room column)")
+	tm.Send(keyMsg("enter"))
+	waitScreen(t, tm, append([]string{"ROOM", "side by side"}, alsoOnPreview...)...)
+}
+
+// TestFlowEstatePauseOneRoomAgainstPodsim: P on the selected room pauses
+// it alone; the pod counts no call for its users while the other rooms'
+// calls go on; R lets it finish, and every user of every room is added
+// exactly once.
+func TestFlowEstatePauseOneRoomAgainstPodsim(t *testing.T) {
+	const interval = 20 * time.Millisecond
+	w, users := estateWorld(t, podsim.Options{PaceGap: interval, Latency: 25 * time.Millisecond}, 40)
+	opts := w.options()
+	opts.Interval = interval
+	tm := teatest.NewTestModel(t, New(opts), teatest.WithInitialTermSize(120, 40))
+	walkToEstatePreview(t, tm, "All Staff Announcements", "Credit Research", "Rates Desk EMEA", "s: start")
+	start(tm)
+	waitScreen(t, tm, "Adding 120 users to 3 rooms", "running")
+	tm.Type("P") // the cursor is on the first room: the jumbo one
+	waitScreen(t, tm, "paused")
+	adds := func(us []podsim.User) int {
+		st, n := w.State(), 0
+		for _, u := range us {
+			n += podsimtest.Calls(st, u.ID).Add
+		}
+		return n
+	}
+	time.Sleep(100 * time.Millisecond) // the call in flight when P came is recorded
+	held, others := adds(users[0]), adds(users[1])+adds(users[2])
+	time.Sleep(30 * interval)
+	if now := adds(users[0]); now != held {
+		t.Fatalf("the paused room made %d calls while paused", now-held)
+	}
+	if now := adds(users[1]) + adds(users[2]); now == others && others < 80 {
+		t.Fatalf("the other rooms made no call while one room was paused (%d of 80)", others)
+	}
+	if held >= 40 {
+		t.Fatalf("the jumbo room finished (%d adds) before P paused it", held)
+	}
+	tm.Type("R")
+	waitScreen(t, tm, "The run finished", "Journals, by room:")
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+	if s := fm.summary.sum; s == nil || s.Totals.Added != 120 || fm.ExitCode() != 0 {
+		t.Fatalf("summary %+v, exit %d:\n%s", s, fm.ExitCode(), fm.render())
+	}
+	st := w.State()
+	for r, us := range users {
+		for _, u := range us {
+			if c := podsimtest.Calls(st, u.ID); c.Add != 1 {
+				t.Fatalf("room %d user %d: %d add calls, want exactly 1", r, u.ID, c.Add)
+			}
+		}
+	}
+	t.Logf("paused room at %d of 40 adds; the others at %d of 80 when it paused", held, others)
+}
+
+// A paused estate run does not wake the wizard: once every room has
+// paused, no tick is asked for; a running room's ETA ticks once a second.
+func TestLanesTickOnlyWhileATimeMoves(t *testing.T) {
+	m := newSized(t, Options{}, 80, 24)
+	e := syntheticEstate(demoEstate[:2])
+	ls := lanesAt(t, m, e)
+	laneEvents(m, 0, laneResults(e, 0, 3, fixedNow)...)
+	laneEvents(m, 1, laneResults(e, 1, 3, fixedNow)...)
+	if ls.ensureTick(); !ls.ticking || ls.tickEvery != secondTick {
+		t.Fatalf("running rooms: ticking %v every %v, want every %v", ls.ticking, ls.tickEvery, secondTick)
+	}
+	press(t, m, "p")
+	laneEvents(m, 0, bulk.Event{Kind: bulk.EventPaused})
+	laneEvents(m, 1, bulk.Event{Kind: bulk.EventPaused})
+	if _, cmd := m.Update(countdownTickMsg{gen: ls.tickGen}); cmd != nil || ls.ticking {
+		t.Fatal("a paused estate run still ticks")
+	}
+	mustContain(t, m.render(), "PAUSED", "paused")
+	press(t, m, "r")
+	laneEvents(m, 0, bulk.Event{Kind: bulk.EventResumed})
+	if !ls.ticking {
+		t.Fatal("a resumed estate run does not tick")
+	}
+}
+
+// The summary of an estate run: the whole run's counts, a line per room
+// with how it ended, the room left out with why, the run's report and
+// every room's journal, and the exit code.
+func TestEstateSummaryPerRoom(t *testing.T) {
+	m := newSized(t, Options{}, 120, 40)
+	e := syntheticEstate(demoEstate)
+	e.SkipBlocked = true
+	e.Decide(bulk.ResumeChoice{})
+	lanesAt(t, m, e)
+	for i := 0; i < 3; i++ {
+		evs := laneResults(e, i, len(e.Lanes[i].Job.Plan.Actions), fixedNow)
+		laneEvents(m, i, evs...)
+		sum := &bulk.Summary{Totals: evs[len(evs)-1].Totals, JournalPath: fmt.Sprintf("/srv/out/roster-room%d.jsonl", i)}
+		laneEvents(m, i, bulk.Event{Kind: bulk.EventFinished, Summary: sum})
+	}
+	whole := &bulk.Summary{Totals: bulk.Totals{Actions: 90, Done: 90, Added: 90}, LeftOut: 1, ReportPath: "/srv/out/roster-run-report.csv",
+		Started: fixedNow, Finished: fixedNow.Add(2 * time.Minute)}
+	m.Update(runEventMsg{ev: bulk.Event{Kind: bulk.EventFinished, Lane: bulk.AllLanes, Summary: whole}})
+	m.Update(runReturnedMsg{summary: whole})
+	m.Update(runClosedMsg{})
+	if m.step != stepSummary {
+		t.Fatalf("step %v after the run", m.step)
+	}
+	v := m.render()
+	checkFits(t, v, 120, 40)
+	mustContain(t, v, "The run finished; 1 room was left out (their users were not done).", "90 added", "90 of 90 actions done in 2m00s, in 3 rooms",
+		"left out: Project Falcon (archived)", "Report:  /srv/out/roster-run-report.csv", "Journals, by room:",
+		"All Staff Announcements: /srv/out/roster-room0.jsonl", "Rates Desk EMEA: /srv/out/roster-room2.jsonl", "Exit code 1.")
+	line := ""
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, "Credit Research") && line == "" {
+			line = l
+		}
+	}
+	if f := strings.Fields(line); len(f) < 7 || f[2] != "40/40" || f[3] != "40" || f[len(f)-1] != "done" {
+		t.Fatalf("the summary's line of a room: %q", line)
+	}
+	mustContain(t, v, "Project Falcon (archived)", "left out", "the room is deactivated")
+	if m.ExitCode() != bulk.ExitFailed {
+		t.Fatalf("exit code %d, want 1", m.ExitCode())
+	}
+	if rep := m.FinalReport(); !strings.Contains(rep, "Journals, by room:") {
+		t.Fatalf("the printed report lacks the journals:\n%s", rep)
 	}
 }

@@ -132,6 +132,14 @@ func csvSummaryView(st Styles, l *csvsource.List, w int) string {
 	} else {
 		b.WriteString(line + "\n")
 	}
+	if l.HasRooms() {
+		// a room column: each row goes to its room, and the preview plans them all
+		names := strings.Join(l.Rooms[:min(len(l.Rooms), 10)], ", ")
+		if len(l.Rooms) > 10 {
+			names += fmt.Sprintf(" and %s more", bulk.Count(len(l.Rooms)-10))
+		}
+		b.WriteString(st.Info.Render(wrap(fmt.Sprintf("  in %s (the room column): %s", bulk.Counted(len(l.Rooms), "room", "rooms"), names), w)) + "\n")
+	}
 	if len(l.Problems) > 0 {
 		b.WriteString("\nProblems, by line:\n")
 		for _, p := range l.Problems {

@@ -18,12 +18,16 @@ const (
 	demoPace    = 30 * time.Millisecond
 	demoLatency = 120 * time.Millisecond // so that a run is watchable
 	demoBanner  = "DEMO: simulated pod, pace sped up 100x (30ms, not 3s)"
+	// demoRoomsCSV is the demo's list with a room column (many rooms in one run)
+	demoRoomsCSV = "demo-rooms.csv"
 )
 
 const demoUsage = `Usage: roster demo [--out DIR]
 
 Opens the wizard in this terminal against a simulated pod inside the program,
-with a config, a key and a user list already offered. The pace is sped up 100x
+with a config, a key and two user lists already offered: one for a room you
+pick, and one with a room column that changes four rooms in one run, side by
+side (one of them deactivated, so it cannot run). The pace is sped up 100x
 and the pod answers a few 429s and 503s, so that retries show. Nothing leaves
 this machine. The config, key and list are removed at exit; the run's journal
 and report are kept, and the summary says where.
@@ -155,9 +159,15 @@ func startDemo(dir, outDir string) (ui.Options, func(), error) {
 		stop()
 		return ui.Options{}, nil, fmt.Errorf("write the demo CSV: %w", err)
 	}
+	// a list with a room column: an estate run over four of the rooms
+	roomsPath := filepath.Join(dir, demoRoomsCSV)
+	if err := os.WriteFile(roomsPath, []byte(podsim.SampleEstateCSV(d, srv.State())), 0o600); err != nil {
+		stop()
+		return ui.Options{}, nil, fmt.Errorf("write the demo's multi-room CSV: %w", err)
+	}
 	opts := ui.Options{
 		OfferConfigs: []string{filepath.Join(dir, podsim.FileLegacyConfig), filepath.Join(dir, podsim.FileBDKConfig)},
-		OfferCSVs:    []string{csvPath},
+		OfferCSVs:    []string{csvPath, roomsPath},
 		SuggestRooms: []string{d.Medium, d.Small, d.Jumbo, d.Deactivated, d.Forbidden}, // medium first: the pace starts at 500
 		StartDir:     dir,
 		Interval:     demoPace,

@@ -22,7 +22,7 @@ func TestDemoCSVShowsEveryKindOfRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stop()
-	if len(opts.OfferConfigs) != 2 || len(opts.OfferCSVs) != 1 || len(opts.SuggestRooms) != 5 || opts.Banner == "" {
+	if len(opts.OfferConfigs) != 2 || len(opts.OfferCSVs) != 2 || len(opts.SuggestRooms) != 5 || opts.Banner == "" {
 		t.Fatalf("options: %+v", opts)
 	}
 	for _, p := range append(opts.OfferConfigs, opts.OfferCSVs...) {
@@ -195,5 +195,37 @@ func TestDemoExitNoteSaysWhereTheFilesAre(t *testing.T) {
 	if !strings.Contains(note, "journal and report are kept in /home/ann/.cache/roster/demo\n") ||
 		!strings.Contains(note, "/tmp/roster-demo-1 removed") {
 		t.Errorf("exit note:\n%s", note)
+	}
+}
+
+// The demo's multi-room list names four of the demo's rooms by their exact
+// names, the jumbo room and the deactivated one among them, and reads as a
+// list with a room column.
+func TestDemoOffersAMultiRoomList(t *testing.T) {
+	dir := t.TempDir()
+	opts, stop, err := startDemo(dir, filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	path := opts.OfferCSVs[1]
+	if filepath.Base(path) != demoRoomsCSV {
+		t.Fatalf("the second offered list is %s", path)
+	}
+	l, err := csvsource.ReadFile(path, csvsource.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"All Staff Announcements", "Credit Research", "Rates Desk EMEA", "Project Falcon (archived)"}
+	if !l.HasRooms() || strings.Join(l.Rooms, "|") != strings.Join(want, "|") {
+		t.Fatalf("rooms %q, want %q", l.Rooms, want)
+	}
+	if !bulk.ManyRooms(nil, l) || l.Summary.Problems != 0 || l.Summary.Emails == 0 {
+		t.Fatalf("the multi-room list: %+v", l.Summary)
+	}
+	for i, part := range l.Parts() {
+		if len(part.Entries) == 0 {
+			t.Errorf("room %q has no users", l.Rooms[i])
+		}
 	}
 }

@@ -141,6 +141,8 @@ func Ending(s *bulk.Summary, runErr error, when string) string {
 		return fmt.Sprintf("The run was aborted%s; %s left undone (pending in the report)", when, Counted(t.Actions-t.Done, "user", "users"))
 	case runErr != nil:
 		return fmt.Sprintf("The run ended with an error%s", when)
+	case t.Failed > 0 && s.LeftOut > 0:
+		return fmt.Sprintf("The run finished%s; %s failed and %s left out", when, Counted(t.Failed, "user", "users"), Counted(s.LeftOut, "room was", "rooms were"))
 	case t.Failed > 0:
 		return fmt.Sprintf("The run finished%s; %s failed", when, Counted(t.Failed, "user", "users"))
 	case s.LeftOut > 0:
