@@ -22,7 +22,7 @@ import (
 // request for every room, the room column's rooms (a --stream as well is
 // refused by the request, as headless refuses it).
 func (s *previewStep) estateRequest() bulk.EstateRequest {
-	req := bulk.EstateRequest{Request: s.request()}
+	req := bulk.EstateRequest{Request: s.request(), Lanes: s.sh.opts.Lanes, SkipBlocked: s.sh.opts.SkipBlocked}
 	if s.sh.opts.Stream != "" {
 		req.Rooms = []string{s.sh.opts.Stream}
 	}

@@ -565,3 +565,26 @@ func TestEstateSummaryPerRoom(t *testing.T) {
 		t.Fatalf("the printed report lacks the journals:\n%s", rep)
 	}
 }
+
+// --lanes reaches the wizard's estate: with one lane, the preview lays the
+// rooms one after another, as headless would.
+func TestFlowEstateLanesOptionAgainstPodsim(t *testing.T) {
+	w, _ := estateWorld(t, podsim.Options{}, 5)
+	opts := w.options()
+	opts.Lanes = 1
+	tm := teatest.NewTestModel(t, New(opts), teatest.WithInitialTermSize(120, 40))
+	walkToEstatePreview(t, tm, "3 rooms laid into 1 lane as they come free", "s: start")
+	fm := quitModel(t, tm)
+	if e := fm.preview.estate; e == nil || e.LaneCount() != 1 || e.Estimate() != e.Sequential() {
+		t.Fatalf("the estate with --lanes 1: %+v", e)
+	}
+}
+
+// quitModel quits and returns the final model.
+func quitModel(t *testing.T, tm *teatest.TestModel) *Model {
+	t.Helper()
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	return tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+}

@@ -23,6 +23,11 @@ type Options struct {
 	DryRun     bool              // --dry-run: the preview cannot start a run
 	Limits     bulk.Limits       // --max-wait, --max-outage
 
+	// Lanes and SkipBlocked are --lanes and --skip-blocked, for a list with
+	// a room column (a run of many rooms).
+	Lanes       int
+	SkipBlocked bool
+
 	// AllowRemovingLastOwner is --allow-removing-last-owner: a removal of
 	// every owner but the bot is not asked about again.
 	AllowRemovingLastOwner bool
