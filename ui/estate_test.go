@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -587,4 +588,46 @@ func quitModel(t *testing.T, tm *teatest.TestModel) *Model {
 		t.Fatal(err)
 	}
 	return tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+}
+
+// TestSIGTERMDuringAnEstateRunAbortsEveryRoom: a SIGTERM during a run of
+// many rooms aborts every room as x would, the wizard quits once the run's
+// report is written, exit 3; the summary printed names every room's
+// journal, and no user got two add calls.
+func TestSIGTERMDuringAnEstateRunAbortsEveryRoom(t *testing.T) {
+	w, users := estateWorld(t, podsim.Options{PaceGap: 20 * time.Millisecond, Latency: 40 * time.Millisecond}, 40)
+	o := w.options()
+	o.ConfigPath, o.CSVPath = w.ConfigPath(), w.csv
+	o.OfferConfigs, o.OfferCSVs, o.SuggestRooms = nil, nil, nil
+	r := startProgram(t, o, 30*time.Second)
+	r.term.waitText(t, "side by side", "s: start")
+	r.term.typeKeys(t, "s")
+	r.term.waitText(t, "Really add 120 users to 3 rooms")
+	r.term.typeKeys(t, "y")
+	r.term.waitText(t, "Adding 120 users to 3 rooms", "running")
+	r.sigs <- syscall.SIGTERM
+	res := r.wait(t)
+	if res.code != bulk.ExitAborted || res.err != nil {
+		t.Fatalf("after SIGTERM: exit %d, %v; want 3", res.code, res.err)
+	}
+	out := r.stdout.String()
+	for _, want := range []string{"The run was aborted", "Report:", "Journals, by room:", "All Staff Announcements:", "Credit Research:", "Rates Desk EMEA:", "aborted"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("the printed summary lacks %q:\n%s", want, out)
+		}
+	}
+	st := w.State()
+	added := 0
+	for _, us := range users {
+		for _, u := range us {
+			c := podsimtest.Calls(st, u.ID)
+			if c.Add > 1 {
+				t.Fatalf("user %d got %d add calls", u.ID, c.Add)
+			}
+			added += c.Add
+		}
+	}
+	if s := r.m.summary.sum; s == nil || !s.Aborted || s.Totals.Done >= 120 || s.Totals.Done > added {
+		t.Fatalf("summary %+v; the pod saw %d adds", s, added)
+	}
 }
