@@ -631,3 +631,45 @@ func TestSIGTERMDuringAnEstateRunAbortsEveryRoom(t *testing.T) {
 		t.Fatalf("summary %+v; the pod saw %d adds", s, added)
 	}
 }
+
+// TestFlowEstateAbortThenResumeAgainstPodsim: x then y aborts every room;
+// the same list again is refused naming a room with an unfinished journal
+// until r (--resume); the resumed run finishes every room, and every user
+// of every room got exactly one add call over both runs.
+func TestFlowEstateAbortThenResumeAgainstPodsim(t *testing.T) {
+	w, users := estateWorld(t, podsim.Options{PaceGap: 20 * time.Millisecond, Latency: 40 * time.Millisecond}, 30)
+	tm := teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(120, 40))
+	walkToEstatePreview(t, tm, "s: start")
+	start(tm)
+	waitScreen(t, tm, "Adding 90 users to 3 rooms", "running")
+	tm.Type("x")
+	waitScreen(t, tm, "Abort the run? Every room holds")
+	tm.Type("y")
+	waitScreen(t, tm, "The run was aborted")
+	tm.Type("q")
+	fm := quitModel(t, tm)
+	if s := fm.summary.sum; s == nil || !s.Aborted || fm.ExitCode() != bulk.ExitAborted {
+		t.Fatalf("abort: %+v, exit %d", s, fm.ExitCode())
+	}
+
+	tm = teatest.NewTestModel(t, New(w.options()), teatest.WithInitialTermSize(120, 40))
+	walkToEstatePreview(t, tm, "An unfinished run of this same list into this room", "press r")
+	tm.Type("r")
+	waitScreen(t, tm, "s: start")
+	start(tm)
+	waitScreen(t, tm, "The run finished", "Journals, by room:")
+	tm.Type("q")
+	fm = quitModel(t, tm)
+	if fm.ExitCode() != bulk.ExitOK {
+		t.Fatalf("the resumed run exits %d:\n%s", fm.ExitCode(), fm.render())
+	}
+	st := w.State()
+	for r, us := range users {
+		members := w.MemberSet(t, []string{w.Demo.Jumbo, w.Demo.Medium, w.Demo.Small}[r])
+		for _, u := range us {
+			if c := podsimtest.Calls(st, u.ID); c.Add != 1 || !members[u.ID] {
+				t.Fatalf("room %d user %d: %d add calls, member %v; want exactly 1 and a member", r, u.ID, c.Add, members[u.ID])
+			}
+		}
+	}
+}
