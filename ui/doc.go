@@ -21,7 +21,12 @@
 // in theme.go, signals in signals.go. Slow work runs behind one busy
 // helper (busy.go: spinner, esc cancels, a late answer is dropped), long
 // content scrolls in a viewport with the question pinned below it
-// (scroll.go), and lists are one paged pick list (picklist.go). The file
+// (scroll.go), and lists are one paged pick list (picklist.go).
+//
+// A list with a room column is a run of many rooms (bulk.Estate): the room
+// step is skipped, the preview plans every room (estate_preview.go), and
+// the run screen is a line per room (estate_run.go), each room folding its
+// own events into a single-room run screen that enter opens. The file
 // browser is our own: bubbles' filepicker matches extensions
 // case-sensitively and swallows read errors.
 package ui
