@@ -21,23 +21,15 @@ type lanesScreen struct {
 	estate  *bulk.Estate
 	lanes   []*laneView
 	control *bulk.EstateControl
-	events  <-chan bulk.Event
+	runLife
 
-	starting, started bool
-	closed, returned  bool
-	confirmAbort      bool // the whole run's abort question is up
-	confirmLane       int  // the room whose abort question is up; -1 for none
-	aborting          bool
-	selected          int  // the room the cursor is on
-	top               int  // the first room line shown
-	open              bool // the selected room's own screen is shown
-	summary           *bulk.Summary
-	err               error
-	note              string
-	tickGen           int
-	ticking           bool
-	tickEvery         time.Duration
-	w, h              int
+	confirmAbort bool // the whole run's abort question is up
+	confirmLane  int  // the room whose abort question is up; -1 for none
+	selected     int  // the room the cursor is on
+	top          int  // the first room line shown
+	open         bool // the selected room's own screen is shown
+	note         string
+	w, h         int
 }
 
 // laneView is one room of the run: the lane, and a run screen of its own
@@ -177,53 +169,7 @@ func (s *lanesScreen) abortOnSignal(note string) {
 
 func (s *lanesScreen) setNote(note string) { s.note = note }
 
-func (s *lanesScreen) update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case runStartedMsg:
-		s.started = true
-		s.events = msg.events
-		if s.aborting {
-			s.control.Abort()
-		}
-		return tea.Batch(runCmd(s.sh.ctx, msg.runner), waitEventCmd(s.events))
-	case runFailedMsg:
-		s.err = msg.err
-		s.closed, s.returned = true, true
-		return s.sh.announce(runDoneMsg{})
-	case runEventMsg:
-		s.apply(msg.ev)
-		return tea.Batch(s.ensureTick(), waitEventCmd(s.events))
-	case runClosedMsg:
-		s.closed = true
-		return s.finishIfDone()
-	case runReturnedMsg:
-		s.returned = true
-		if msg.summary != nil && s.summary == nil {
-			s.summary = msg.summary
-		}
-		s.err = msg.err
-		if !s.closed {
-			return tea.Tick(drainTimeout, func(time.Time) tea.Msg { return runDrainedMsg{} })
-		}
-		return s.finishIfDone()
-	case runDrainedMsg:
-		if !s.closed {
-			s.closed = true
-			return s.finishIfDone()
-		}
-		return nil
-	case countdownTickMsg:
-		if msg.gen != s.tickGen {
-			return nil
-		}
-		s.ticking = false
-		return s.ensureTick()
-	case tea.KeyMsg:
-		cmd := s.key(msg)
-		return tea.Batch(cmd, s.ensureTick())
-	}
-	return nil
-}
+func (s *lanesScreen) update(msg tea.Msg) tea.Cmd { return s.runLife.update(s, s.sh, msg) }
 
 func (s *lanesScreen) finishIfDone() tea.Cmd {
 	if s.closed && s.returned {

@@ -72,14 +72,7 @@ func (s *lanesScreen) roomView() string {
 func (s *lanesScreen) totals() bulk.Totals {
 	var t bulk.Totals
 	for _, lv := range s.runs() {
-		r := lv.run.totals
-		t.Actions += r.Actions
-		t.Done += r.Done
-		t.Added += r.Added
-		t.Removed += r.Removed
-		t.Promoted += r.Promoted
-		t.Already += r.Already
-		t.Failed += r.Failed
+		t = t.Plus(lv.run.totals)
 	}
 	return t
 }
@@ -190,17 +183,7 @@ func (s *lanesScreen) eta() string {
 
 // statusLines are the question, the note, or the rooms' stop reasons,
 // folded to the width on up to statusMaxLines.
-func (s *lanesScreen) statusLines() []string {
-	lines := strings.Split(ansi.Wrap(s.statusLine(), max(s.w, 20), " "), "\n")
-	if len(lines) > statusMaxLines {
-		lines = lines[:statusMaxLines]
-		lines[statusMaxLines-1] += " …"
-	}
-	for i, l := range lines {
-		lines[i] = truncate(l, s.w)
-	}
-	return lines
-}
+func (s *lanesScreen) statusLines() []string { return foldStatus(s.statusLine(), s.w) }
 
 func (s *lanesScreen) statusLine() string {
 	st := s.sh.styles

@@ -20,32 +20,24 @@ type runScreen struct {
 	spark   sparkline
 	barW    int
 	control *bulk.Control
-	events  <-chan bulk.Event
+	runLife
 
-	starting, started bool
-	closed, returned  bool
-	wantPause         bool // the operator paused (p) and has not resumed (r)
-	holding           bool // the runner holds: paused, or held while the abort question is up
-	confirmAbort      bool
-	question          string // the abort question when it is not the run's (a room of an estate run)
-	aborting          bool
-	totals            bulk.Totals
-	interval          time.Duration
-	wait              *bulk.Event   // the retry or window wait on screen, if any
-	next              *bulk.Event   // the pace wait before the next change, if any
-	inFlight          *bulk.Event   // the call in flight (EventCalling), if any
-	etaAt             time.Time     // when the run should end, at the rate seen so far
-	tickGen           int           // drops the ticks of an earlier chain
-	ticking           bool          // a tick chain is going
-	tickEvery         time.Duration // the going chain's cadence
-	stopReason        string
-	summary           *bulk.Summary
-	err               error
-	note              string
-	rate              bulk.Rate // the results so far, for the ETA
-	resumedDone       int       // actions done before this run, when resuming
-	resumeFrom        string    // the journal resumed, "" for a fresh run
-	w, h              int
+	wantPause    bool // the operator paused (p) and has not resumed (r)
+	holding      bool // the runner holds: paused, or held while the abort question is up
+	confirmAbort bool
+	question     string // the abort question when it is not the run's (a room of an estate run)
+	totals       bulk.Totals
+	interval     time.Duration
+	wait         *bulk.Event // the retry or window wait on screen, if any
+	next         *bulk.Event // the pace wait before the next change, if any
+	inFlight     *bulk.Event // the call in flight (EventCalling), if any
+	etaAt        time.Time   // when the run should end, at the rate seen so far
+	stopReason   string
+	note         string
+	rate         bulk.Rate // the results so far, for the ETA
+	resumedDone  int       // actions done before this run, when resuming
+	resumeFrom   string    // the journal resumed, "" for a fresh run
+	w, h         int
 }
 
 func newRunScreen(sh *shared) *runScreen {
@@ -126,55 +118,7 @@ func (s *runScreen) paused() bool { return s.holding && (s.wantPause || !s.confi
 // pausing is a pause asked for while the call in flight finishes.
 func (s *runScreen) pausing() bool { return s.wantPause && !s.holding }
 
-func (s *runScreen) update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case runStartedMsg:
-		s.started = true
-		s.events = msg.events
-		if s.aborting { // aborted while the runner was being prepared
-			s.control.Abort()
-		}
-		return tea.Batch(runCmd(s.sh.ctx, msg.runner), waitEventCmd(s.events))
-	case runFailedMsg:
-		s.err = msg.err
-		s.closed, s.returned = true, true
-		return s.sh.announce(runDoneMsg{})
-	case runEventMsg:
-		s.apply(msg.ev)
-		return tea.Batch(s.ensureTick(), waitEventCmd(s.events))
-	case runClosedMsg:
-		s.closed = true
-		return s.finishIfDone()
-	case runReturnedMsg:
-		s.returned = true
-		if msg.summary != nil && s.summary == nil {
-			s.summary = msg.summary
-		}
-		s.err = msg.err
-		if !s.closed {
-			// The runner closes its channel when it returns; should it not,
-			// the summary still comes.
-			return tea.Tick(drainTimeout, func(time.Time) tea.Msg { return runDrainedMsg{} })
-		}
-		return s.finishIfDone()
-	case runDrainedMsg:
-		if !s.closed {
-			s.closed = true
-			return s.finishIfDone()
-		}
-		return nil
-	case countdownTickMsg:
-		if msg.gen != s.tickGen {
-			return nil // a chain left behind
-		}
-		s.ticking = false
-		return s.ensureTick()
-	case tea.KeyMsg:
-		cmd := s.key(msg)
-		return tea.Batch(cmd, s.ensureTick())
-	}
-	return nil
-}
+func (s *runScreen) update(msg tea.Msg) tea.Cmd { return s.runLife.update(s, s.sh, msg) }
 
 // Cadences of the screen's ticks: what moves on screen sets how often it
 // is redrawn between events.

@@ -196,16 +196,19 @@ func callVerb(a bulk.Action) string {
 // first, and the table gives up rows for them.
 const statusMaxLines = 3
 
-// statusLines is the status folded to the screen's width: at least one
+// statusLines is the status folded to the screen's width.
+func (s *runScreen) statusLines() []string { return foldStatus(s.statusLine(), s.w) }
+
+// foldStatus folds a run screen's status line to width w: at least one
 // line (maybe empty), at most statusMaxLines, the last cut with "…".
-func (s *runScreen) statusLines() []string {
-	lines := strings.Split(ansi.Wrap(s.statusLine(), max(s.w, 20), " "), "\n")
+func foldStatus(status string, w int) []string {
+	lines := strings.Split(ansi.Wrap(status, max(w, 20), " "), "\n")
 	if len(lines) > statusMaxLines {
 		lines = lines[:statusMaxLines]
 		lines[statusMaxLines-1] += " …"
 	}
 	for i, l := range lines {
-		lines[i] = truncate(l, s.w)
+		lines[i] = truncate(l, w)
 	}
 	return lines
 }

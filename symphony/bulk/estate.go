@@ -86,16 +86,29 @@ func (l *Lane) Name() string {
 	return l.Given
 }
 
-// runs reports whether the lane starts a run: planned and Ready (a lane
-// that cannot run is never Ready).
-func (l *Lane) runs() bool {
-	return !l.cannotRun() && l.Job.Decision.Verdict == Ready
+// Runs reports whether the room starts a run with the estate: planned and
+// Ready (a room that cannot run is never Ready).
+func (l *Lane) Runs() bool {
+	return !l.CannotRun() && l.Job.Decision.Verdict == Ready
 }
 
-// cannotRun reports whether the lane's room cannot run at all: it could not
-// be planned, or its plan is blocked.
-func (l *Lane) cannotRun() bool {
+// CannotRun reports whether the room cannot run at all: it could not be
+// resolved or planned (Err), or its plan is blocked. The estate's decision
+// blocks on it, or leaves it out (Skipped) when the operator said so.
+func (l *Lane) CannotRun() bool {
 	return l.Err != nil || l.Job == nil || l.Job.Decision.Verdict == Blocked
+}
+
+// Why is why a room cannot run, in one line: its error, or what blocks its
+// plan; "" for a room that can.
+func (l *Lane) Why() string {
+	switch {
+	case l.Err != nil:
+		return l.Err.Error()
+	case l.Job != nil && l.Job.Decision.Verdict == Blocked:
+		return blockText(l.Job.Decision.Blocks)
+	}
+	return ""
 }
 
 // Estate is a planned estate run and the decision on it.
@@ -325,7 +338,7 @@ func (e *Estate) decide() {
 	ready := false
 	for _, l := range e.Lanes {
 		l.Skipped = false
-		if l.cannotRun() {
+		if l.CannotRun() {
 			d.Blocked = append(d.Blocked, l.Index)
 			continue
 		}
@@ -367,7 +380,7 @@ func (e *Estate) LaneCount() int {
 func (e *Estate) Estimate() time.Duration {
 	var each []time.Duration
 	for _, l := range e.Lanes {
-		if l.runs() {
+		if l.Runs() {
 			each = append(each, l.Job.Plan.Estimate)
 		}
 	}
@@ -392,7 +405,7 @@ func laneMakespan(each []time.Duration, n int) time.Duration {
 func (e *Estate) Sequential() time.Duration {
 	var sum time.Duration
 	for _, l := range e.Lanes {
-		if l.runs() {
+		if l.Runs() {
 			sum += l.Job.Plan.Estimate
 		}
 	}

@@ -3,30 +3,8 @@ package bulk
 import "time"
 
 // What the faces of an estate run read of it, beside Estate and Lane's
-// fields: which rooms run, the time left of a run under way, the sum of
-// the rooms' counts. Each is decided here once, so the wizard's lanes view
-// and the headless lines say the same.
-
-// Runs reports whether the room starts a run with the estate: planned and
-// Ready.
-func (l *Lane) Runs() bool { return l.runs() }
-
-// CannotRun reports whether the room cannot run at all: it could not be
-// resolved or planned (Err), or its plan is blocked. The estate's decision
-// blocks on it, or leaves it out (Skipped) when the operator said so.
-func (l *Lane) CannotRun() bool { return l.cannotRun() }
-
-// Why is why a room cannot run, in one line: its error, or what blocks its
-// plan; "" for a room that can.
-func (l *Lane) Why() string {
-	switch {
-	case l.Err != nil:
-		return l.Err.Error()
-	case l.Job != nil && l.Job.Decision.Verdict == Blocked:
-		return blockText(l.Job.Decision.Blocks)
-	}
-	return ""
-}
+// fields and methods: the time left of a run under way. It is decided here
+// once, so the wizard's lanes view and the headless lines say the same.
 
 // TimeLeft is how long an estate run under way still takes: the running
 // rooms' time left (running, each holding a lane), then the queued rooms
@@ -44,6 +22,3 @@ func (e *Estate) TimeLeft(running []time.Duration, queued []int) time.Duration {
 	}
 	return laneMakespan(each, e.LaneCount())
 }
-
-// Plus is the sum of two rooms' counts, as the estate's summary adds them.
-func (t Totals) Plus(o Totals) Totals { return t.plus(o) }

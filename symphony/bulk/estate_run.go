@@ -97,7 +97,7 @@ func (e *Estate) Start(control *EstateControl) (*EstateRunner, error) {
 	}
 	r := &EstateRunner{estate: e, control: control, runners: make([]*Runner, len(e.Lanes))}
 	for _, l := range e.Lanes {
-		if !l.runs() {
+		if !l.Runs() {
 			continue
 		}
 		lr, err := l.Job.Start(control.Lane(l.Index))
@@ -212,7 +212,7 @@ func (r *EstateRunner) summarize(started time.Time, sums []*Summary) *EstateSumm
 		if s == nil {
 			continue
 		}
-		out.Totals = out.Totals.plus(s.Totals)
+		out.Totals = out.Totals.Plus(s.Totals)
 		out.Aborted = out.Aborted || s.Aborted
 		if s.StopReason != "" {
 			stops = append(stops, fmt.Sprintf("room %s: %s", l.Name(), s.StopReason))
@@ -222,8 +222,8 @@ func (r *EstateRunner) summarize(started time.Time, sums []*Summary) *EstateSumm
 	return out
 }
 
-// plus is the sum of two rooms' totals.
-func (t Totals) plus(o Totals) Totals {
+// Plus is the sum of two rooms' counts, as the estate's summary adds them.
+func (t Totals) Plus(o Totals) Totals {
 	t.Actions += o.Actions
 	t.Done += o.Done
 	t.Added += o.Added
@@ -271,10 +271,8 @@ func (e *Estate) laneRows(l *Lane, sum *Summary) []reportRow {
 	switch {
 	case sum != nil:
 		why = "not done: the room's own report could not be written; see its journal " + sum.JournalPath
-	case l.Err != nil:
-		why = "not done: the room was left out: " + l.Err.Error()
-	case l.Job != nil && l.Job.Decision.Verdict == Blocked:
-		why = "not done: the room was left out: " + blockText(l.Job.Decision.Blocks)
+	case l.CannotRun():
+		why = "not done: the room was left out: " + l.Why()
 	}
 	if l.Job == nil {
 		var rows []reportRow

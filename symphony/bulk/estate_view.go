@@ -8,7 +8,7 @@ func (e *Estate) LeaveOutHelps() bool {
 		return false
 	}
 	for _, l := range e.Lanes {
-		if l.runs() {
+		if l.Runs() {
 			return true
 		}
 	}

@@ -403,24 +403,7 @@ func (p *estatePrinter) notePace(lane int, at string, interval time.Duration, me
 // result prints an outcome as a single run does, with the room after the
 // list's line.
 func (p *estatePrinter) result(lane int, r bulk.Result) {
-	outcome := string(r.Outcome)
-	if r.Promoted {
-		outcome += "+owner"
-	}
-	status := "-"
-	if r.Status != 0 {
-		status = fmt.Sprintf("HTTP %d", r.Status)
-	}
-	tries := "1 attempt"
-	if r.Attempts != 1 {
-		tries = fmt.Sprintf("%d attempts", r.Attempts)
-	}
-	line := fmt.Sprintf("%s  line %-6d %s %s %-*s %-9s %s", stamp(r.Time), r.Item.Line, padRight(p.room(lane), p.roomW),
-		padRight(userText(r.Item), p.userW), outcomeW, outcome, status, tries)
-	if r.Message != "" {
-		line += ": " + r.Message
-	}
-	fmt.Fprintln(p.w, line)
+	fmt.Fprintln(p.w, resultLine(r, padRight(p.room(lane), p.roomW)+" "+padRight(userText(r.Item), p.userW)))
 	if r.Outcome.Failed() {
 		if len(p.failures) < summaryFailuresKept {
 			p.failures = append(p.failures, laneResult{lane, r})
@@ -478,24 +461,12 @@ func (p *estatePrinter) progress(at time.Time) {
 // then the summary; it returns the run's exit code.
 func runEstateAndPrint(e *bulk.Estate, runner *bulk.EstateRunner, stdout, stderr io.Writer) int {
 	pr := newEstatePrinter(stdout, e)
-	printed := make(chan struct{})
-	go func() {
-		defer close(printed)
-		for ev := range runner.Events() {
-			pr.event(ev)
-		}
-	}()
-	sum, runErr := runner.Run(context.Background())
-	select {
-	case <-printed:
-	case <-time.After(5 * time.Second):
-		// Events should be closed once Run returns; never hang on it.
-	}
+	var sum *bulk.EstateSummary
+	var runErr error
+	printWhileRunning(runner.Events(), pr.event, func() { sum, runErr = runner.Run(context.Background()) })
 	code := bulk.RunExitCode(&sum.Summary, runErr)
 	pr.printSummary(sum, runErr, code)
-	if runErr != nil {
-		fmt.Fprintf(stderr, "roster: the run stopped with an error: %v\n", runErr)
-	}
+	sayRunError(stderr, runErr)
 	return code
 }
 
@@ -505,21 +476,11 @@ func (p *estatePrinter) printSummary(s *bulk.EstateSummary, runErr error, code i
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	w, t, mode := p.w, s.Totals, p.e.Mode
-	if len(p.failures) > 0 {
-		fmt.Fprintf(w, "\nFailed (%s):\n", bulk.Count(len(p.failures)+p.moreFailures))
-		for _, f := range p.failures {
-			r := f.r
-			line := fmt.Sprintf("  line %-6d %s %s HTTP %d, %s", r.Item.Line, padRight(p.room(f.lane), p.roomW),
-				padRight(userText(r.Item), p.userW), r.Status, bulk.Counted(r.Attempts, "attempt", "attempts"))
-			if r.Message != "" {
-				line += ": " + r.Message
-			}
-			fmt.Fprintln(w, line)
-		}
-		if p.moreFailures > 0 {
-			fmt.Fprintf(w, "  ... and %s more in the report\n", bulk.Count(p.moreFailures))
-		}
+	var failed []string
+	for _, f := range p.failures {
+		failed = append(failed, failureLine(f.r, padRight(p.room(f.lane), p.roomW)+" "+padRight(userText(f.r.Item), p.userW)))
 	}
+	printFailed(w, failed, p.moreFailures)
 	elapsed := ""
 	if !s.Started.IsZero() && !s.Finished.IsZero() {
 		elapsed = " after " + words.Duration(s.Finished.Sub(s.Started))

@@ -109,23 +109,7 @@ func (p *eventPrinter) notePace(at string, interval time.Duration, members int) 
 }
 
 func (p *eventPrinter) result(r bulk.Result) {
-	outcome := string(r.Outcome)
-	if r.Promoted {
-		outcome += "+owner"
-	}
-	status := "-"
-	if r.Status != 0 {
-		status = fmt.Sprintf("HTTP %d", r.Status)
-	}
-	tries := "1 attempt"
-	if r.Attempts != 1 {
-		tries = fmt.Sprintf("%d attempts", r.Attempts)
-	}
-	line := fmt.Sprintf("%s  line %-6d %s %-*s %-9s %s", stamp(r.Time), r.Item.Line, padRight(userText(r.Item), p.userW), outcomeW, outcome, status, tries)
-	if r.Message != "" {
-		line += ": " + r.Message
-	}
-	fmt.Fprintln(p.w, line)
+	fmt.Fprintln(p.w, resultLine(r, padRight(userText(r.Item), p.userW)))
 	if r.Outcome.Failed() {
 		if len(p.failures) < summaryFailuresKept {
 			p.failures = append(p.failures, r)
@@ -181,19 +165,11 @@ func (p *eventPrinter) printSummary(s *bulk.Summary, runErr error, code int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	w, t := p.w, s.Totals
-	if len(p.failures) > 0 {
-		fmt.Fprintf(w, "\nFailed (%s):\n", bulk.Count(len(p.failures)+p.moreFailures))
-		for _, r := range p.failures {
-			line := fmt.Sprintf("  line %-6d %s HTTP %d, %s", r.Item.Line, padRight(userText(r.Item), p.userW), r.Status, bulk.Counted(r.Attempts, "attempt", "attempts"))
-			if r.Message != "" {
-				line += ": " + r.Message
-			}
-			fmt.Fprintln(w, line)
-		}
-		if p.moreFailures > 0 {
-			fmt.Fprintf(w, "  ... and %s more in the report\n", bulk.Count(p.moreFailures))
-		}
+	var failed []string
+	for _, r := range p.failures {
+		failed = append(failed, failureLine(r, padRight(userText(r.Item), p.userW)))
 	}
+	printFailed(w, failed, p.moreFailures)
 	elapsed := ""
 	if !s.Started.IsZero() && !s.Finished.IsZero() {
 		elapsed = " after " + words.Duration(s.Finished.Sub(s.Started))
@@ -270,4 +246,53 @@ func waitText(now, until time.Time) string {
 
 func clock(d time.Duration) string {
 	return fmt.Sprintf("%02d:%02d", int(d.Hours())%24, int(d.Minutes())%60)
+}
+
+// printFailed lists the failed users kept for the summary, and how many
+// more the report holds.
+func printFailed(w io.Writer, lines []string, more int) {
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nFailed (%s):\n", bulk.Count(len(lines)+more))
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
+	if more > 0 {
+		fmt.Fprintf(w, "  ... and %s more in the report\n", bulk.Count(more))
+	}
+}
+
+// failureLine is a failed user's line in the summary: its list line, who
+// (the user, padded; behind the room in a run of many rooms), the status,
+// the attempts and the message.
+func failureLine(r bulk.Result, who string) string {
+	line := fmt.Sprintf("  line %-6d %s HTTP %d, %s", r.Item.Line, who, r.Status, bulk.Counted(r.Attempts, "attempt", "attempts"))
+	if r.Message != "" {
+		line += ": " + r.Message
+	}
+	return line
+}
+
+// resultLine is a user's outcome as the run prints it: the time, the list's
+// line, who (the user, padded; behind the room in a run of many rooms), the
+// outcome, the status, the attempts and the message.
+func resultLine(r bulk.Result, who string) string {
+	outcome := string(r.Outcome)
+	if r.Promoted {
+		outcome += "+owner"
+	}
+	status := "-"
+	if r.Status != 0 {
+		status = fmt.Sprintf("HTTP %d", r.Status)
+	}
+	tries := "1 attempt"
+	if r.Attempts != 1 {
+		tries = fmt.Sprintf("%d attempts", r.Attempts)
+	}
+	line := fmt.Sprintf("%s  line %-6d %s %-*s %-9s %s", stamp(r.Time), r.Item.Line, who, outcomeW, outcome, status, tries)
+	if r.Message != "" {
+		line += ": " + r.Message
+	}
+	return line
 }

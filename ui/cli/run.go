@@ -168,19 +168,9 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 // summary; it returns the job's exit code for the run.
 func runAndPrint(job *bulk.Job, runner *bulk.Runner, stdout, stderr io.Writer) int {
 	pr := newEventPrinter(stdout, job)
-	printed := make(chan struct{})
-	go func() {
-		defer close(printed)
-		for ev := range runner.Events() {
-			pr.event(ev)
-		}
-	}()
-	sum, runErr := runner.Run(context.Background())
-	select {
-	case <-printed:
-	case <-time.After(5 * time.Second):
-		// Events should be closed once Run returns; never hang on it.
-	}
+	var sum *bulk.Summary
+	var runErr error
+	printWhileRunning(runner.Events(), pr.event, func() { sum, runErr = runner.Run(context.Background()) })
 	if sum == nil {
 		sum = pr.summary()
 	}
@@ -189,10 +179,34 @@ func runAndPrint(job *bulk.Job, runner *bulk.Runner, stdout, stderr io.Writer) i
 		return failf(stderr, code, "the run stopped: %v\nThe journal in %s holds every finished user; %s", runErr, job.OutDir, words.GoOn)
 	}
 	pr.printSummary(sum, runErr, code)
+	sayRunError(stderr, runErr)
+	return code
+}
+
+// printWhileRunning gives a run's events to print, in order, while run
+// runs, and waits for the last of them: they end once the run returns, and
+// should they not, it waits no more than 5 s.
+func printWhileRunning(events <-chan bulk.Event, print func(bulk.Event), run func()) {
+	printed := make(chan struct{})
+	go func() {
+		defer close(printed)
+		for ev := range events {
+			print(ev)
+		}
+	}()
+	run()
+	select {
+	case <-printed:
+	case <-time.After(5 * time.Second):
+	}
+}
+
+// sayRunError says on stderr that the run could not keep its journal or
+// write its report, after the summary.
+func sayRunError(stderr io.Writer, runErr error) {
 	if runErr != nil {
 		fmt.Fprintf(stderr, "roster: the run stopped with an error: %v\n", runErr)
 	}
-	return code
 }
 
 // failf says why the command stops, on stderr, and returns its exit code.
