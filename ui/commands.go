@@ -27,9 +27,9 @@ func loadConfigCmd(ctx context.Context, connect Connector, path string, auth sym
 	}
 }
 
-func readCSVCmd(path, column string) tea.Cmd {
+func readCSVCmd(path, column, roomColumn string) tea.Cmd {
 	return func() tea.Msg {
-		l, err := bulk.ReadList(path, column)
+		l, err := bulk.ReadListRooms(path, column, roomColumn)
 		if err != nil {
 			return csvFailedMsg{path: path, err: err}
 		}

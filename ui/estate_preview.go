@@ -19,13 +19,18 @@ import (
 // so (the question after the start question, which is --skip-blocked).
 
 // estateRequest is the estate run the options ask for: the single run's
-// request for every room, the room column's rooms (a --stream as well is
-// refused by the request, as headless refuses it).
+// request for every room, and the rooms: several --stream, or the room
+// column's (a --stream as well is refused by the request, as headless
+// refuses it).
 func (s *previewStep) estateRequest() bulk.EstateRequest {
 	req := bulk.EstateRequest{Request: s.request(), Lanes: s.sh.opts.Lanes, SkipBlocked: s.sh.opts.SkipBlocked}
-	if s.sh.opts.Stream != "" {
+	switch {
+	case len(s.sh.opts.Rooms) > 0:
+		req.Rooms = s.sh.opts.Rooms
+	case s.sh.opts.Stream != "":
 		req.Rooms = []string{s.sh.opts.Stream}
 	}
+	req.RoomColumn = s.sh.opts.RoomColumn
 	return req
 }
 

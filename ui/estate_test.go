@@ -673,3 +673,50 @@ func TestFlowEstateAbortThenResumeAgainstPodsim(t *testing.T) {
 		}
 	}
 }
+
+// TestFlowSeveralStreamsAgainstPodsim: --stream given twice (one by ID, one
+// by exact name) with a list without a room column takes the wizard's
+// estate path, as headless takes it: no room step, a preview of both rooms,
+// and the run adds every user to each room once.
+func TestFlowSeveralStreamsAgainstPodsim(t *testing.T) {
+	w, users := estateWorld(t, podsim.Options{}, 4)
+	var b strings.Builder
+	b.WriteString("user\n")
+	for _, u := range users[0] {
+		fmt.Fprintf(&b, "%d\n", u.ID)
+	}
+	w.csv = filepath.Join(w.Dir, "plain.csv")
+	if err := os.WriteFile(w.csv, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts := w.options()
+	opts.Rooms = []string{w.Demo.Small, w.Room(t, w.Demo.Medium).Name}
+	opts.Stream = opts.Rooms[0]
+	tm := teatest.NewTestModel(t, New(opts), teatest.WithInitialTermSize(120, 40))
+	waitScreen(t, tm, "config.json")
+	tm.Send(keyMsg("enter"))
+	waitScreen(t, tm, "plain.csv")
+	tm.Send(keyMsg("enter"))
+	waitScreen(t, tm, "users to consider")
+	tm.Send(keyMsg("enter"))
+	waitScreen(t, tm, "ROOM", "side by side", "Rates Desk EMEA", "Credit Research", "s: start")
+	start(tm)
+	waitScreen(t, tm, "Exit code 0")
+	fm := quitModel(t, tm)
+	if s := fm.summary.sum; s == nil || s.Totals.Added != 8 || s.ExitCode() != bulk.ExitOK {
+		t.Fatalf("summary %+v", s)
+	}
+	for _, room := range []string{w.Demo.Small, w.Demo.Medium} {
+		members := w.MemberSet(t, room)
+		for _, u := range users[0] {
+			if !members[u.ID] {
+				t.Errorf("user %d is not in room %s", u.ID, room)
+			}
+		}
+	}
+	for _, u := range users[0] {
+		if c := podsimtest.Calls(w.State(), u.ID); c.Add != 2 {
+			t.Errorf("user %d got %d add calls; want one in each room", u.ID, c.Add)
+		}
+	}
+}

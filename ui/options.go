@@ -35,6 +35,13 @@ type Options struct {
 	// Offered files come first in the pickers, pre-selected (the demo's).
 	OfferConfigs []string
 	OfferCSVs    []string
+	// Rooms are the rooms of --stream given several times (stream IDs or
+	// exact names): the list goes to each, an estate run, and the wizard
+	// has no room step. Nil for one room (Stream).
+	Rooms []string
+	// RoomColumn is --room-column: the list's room column, named.
+	RoomColumn string
+
 	// SuggestRooms are stream IDs listed by the room step before any search.
 	SuggestRooms []string
 	// StartDir is where the pickers look for files and start browsing; "" = current folder.

@@ -212,9 +212,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.goTo(stepCSV)
 	case csvDoneMsg:
 		m.made.list = msg.list
-		// a list naming each row's room is an estate run: the rooms come
-		// from the list, planned together on the preview
-		m.made.many = bulk.ManyRooms(nil, msg.list)
+		// a list naming each row's room, or several --stream, is an
+		// estate run: the rooms are planned together on the preview
+		m.made.many = bulk.ManyRooms(m.sh.opts.Rooms, msg.list)
 		if m.made.many {
 			m.made.room = nil
 			return m.goTo(stepPreview)

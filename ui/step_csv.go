@@ -44,7 +44,7 @@ func (s *csvStep) enter(made) tea.Cmd {
 
 func (s *csvStep) load(path string) tea.Cmd {
 	s.errPath, s.err, s.list = path, nil, nil
-	return s.work.start("Reading "+filepath.Base(path)+"…", readCSVCmd(path, s.sh.opts.Column))
+	return s.work.start("Reading "+filepath.Base(path)+"…", readCSVCmd(path, s.sh.opts.Column, s.sh.opts.RoomColumn))
 }
 
 func (s *csvStep) update(msg tea.Msg) tea.Cmd {

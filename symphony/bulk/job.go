@@ -192,6 +192,12 @@ func ReadList(path, column string) (*csvsource.List, error) {
 	return readListWith(path, csvsource.Options{Column: column})
 }
 
+// ReadListRooms is ReadList with the room column named (--room-column); ""
+// finds it by its header, as ReadList does.
+func ReadListRooms(path, column, roomColumn string) (*csvsource.List, error) {
+	return readListWith(path, csvsource.Options{Column: column, RoomColumn: roomColumn})
+}
+
 // readListWith reads the user list with the options given.
 func readListWith(path string, opts csvsource.Options) (*csvsource.List, error) {
 	l, err := csvsource.ReadFile(path, opts)

@@ -32,9 +32,7 @@ func cmdRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "roster: %v\n%s\n", err, runHint)
 		return exitInput
 	}
-	// The wizard takes one room; several rooms run headless (the preview,
-	// then --yes to start) until it takes them too.
-	if !f.NoTUI && isTerminal(stdin) && isTerminal(stdout) && f.Rooms == nil && f.RoomColumn == "" {
+	if !f.NoTUI && isTerminal(stdin) && isTerminal(stdout) {
 		return runTUI(f, stdout, stderr)
 	}
 	return runHeadless(f, stdout, stderr)
