@@ -76,14 +76,38 @@ type Lane struct {
 	Skipped  bool   // left out: it cannot run and the operator said to go on without it
 
 	list *csvsource.List // the part of the list the room runs
+	twin bool            // another room of the run has the same name
 }
 
 // Name is the room's name as the pod gave it, else as the operator did.
+// Two rooms given by stream ID may share a name: each is then named with
+// the start of its stream ID too ("Rates (oSNR_Pc4…)"), so that no line
+// of either face leaves the reader to guess which room it is about.
 func (l *Lane) Name() string {
 	if l.Job != nil && l.Job.Plan.Room.Name != "" {
+		if l.twin {
+			return fmt.Sprintf("%s (%s…)", l.Job.Plan.Room.Name, l.StreamID[:min(len(l.StreamID), idStart)])
+		}
 		return l.Job.Plan.Room.Name
 	}
 	return l.Given
+}
+
+// idStart is how much of a stream ID tells two rooms of one name apart: its
+// start (a pod's IDs share their last bytes, the pod's own).
+const idStart = 8
+
+// markTwins marks the rooms whose name another room of the run has.
+func markTwins(lanes []*Lane) {
+	count := map[string]int{}
+	for _, l := range lanes {
+		if l.Job != nil {
+			count[l.Job.Plan.Room.Name]++
+		}
+	}
+	for _, l := range lanes {
+		l.twin = l.Job != nil && count[l.Job.Plan.Room.Name] > 1
+	}
 }
 
 // Runs reports whether the room starts a run with the estate: planned and
@@ -209,6 +233,7 @@ func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.L
 			return nil, l.Err
 		}
 	}
+	markTwins(e.Lanes)
 	e.Decide(req.Resume)
 	return e, nil
 }

@@ -494,3 +494,22 @@ func TestEstateLanesShareOneBackoff(t *testing.T) {
 		}
 	}
 }
+
+// TestEstateRoomsOfOneNameAreToldApart: two rooms given by ID that share a
+// name are named with the start of their stream IDs; a name no other room
+// has stays as it is.
+func TestEstateRoomsOfOneNameAreToldApart(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	a, b, c := p.room("Rates", nil), p.room("Rates", nil), p.room("FX", nil)
+	e := p.planEstate(t, EstateRequest{Request: Request{Mode: ModeAdd}}, roomList([]string{a, b, c},
+		[][]int64{p.addUsers("a", 1), p.addUsers("b", 1), p.addUsers("c", 1)}))
+	if got, want := e.Lanes[0].Name(), "Rates ("+a[:8]+"…)"; got != want {
+		t.Errorf("room a: %q, want %q", got, want)
+	}
+	if e.Lanes[0].Name() == e.Lanes[1].Name() {
+		t.Errorf("two rooms of one name both read %q", e.Lanes[0].Name())
+	}
+	if got := e.Lanes[2].Name(); got != "FX" {
+		t.Errorf("room c: %q", got)
+	}
+}
