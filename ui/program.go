@@ -46,7 +46,7 @@ const runBound = 30 * time.Second
 func Run(opts Options, stdout io.Writer) (int, error) {
 	PrepareTerminal()
 	sigs := make(chan os.Signal, 4)
-	stop := notifySignals(sigs)
+	stop := NotifySignals(sigs)
 	defer stop()
 	return runProgram(New(opts), stdout, programSetup{signals: sigs, exit: os.Exit, runBound: runBound})
 }

@@ -481,7 +481,7 @@ func TestIgnoredHangupStaysIgnored(t *testing.T) {
 	signal.Ignore(syscall.SIGHUP)
 	defer signal.Reset(syscall.SIGHUP)
 	ch := make(chan os.Signal, 1)
-	stop := notifySignals(ch)
+	stop := NotifySignals(ch)
 	defer stop()
 	if !signal.Ignored(syscall.SIGHUP) {
 		t.Fatal("the wizard's signal handling un-ignored SIGHUP")

@@ -45,11 +45,11 @@ func (m *Model) abortOnSignal() tea.Cmd {
 	return nil
 }
 
-// notifySignals sends the signals that end the wizard to ch: SIGINT, SIGTERM
+// NotifySignals sends the signals that end a run, the wizard or headless, to ch: SIGINT, SIGTERM
 // and SIGHUP. A hangup that is ignored (nohup) stays ignored: Notify would
 // undo that. Windows has no hangup; SIGHUP is never sent there. The
 // returned func stops the delivery (the signals' default actions return).
-func notifySignals(ch chan<- os.Signal) (stop func()) {
+func NotifySignals(ch chan<- os.Signal) (stop func()) {
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	if !signal.Ignored(syscall.SIGHUP) {
 		signal.Notify(ch, syscall.SIGHUP)

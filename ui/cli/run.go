@@ -18,6 +18,7 @@ import (
 	"roster/csvsource"
 	"roster/symphony"
 	"roster/symphony/bulk"
+	"roster/ui"
 	"roster/ui/words"
 )
 
@@ -280,13 +281,10 @@ type signalAbort struct {
 
 func newSignalAbort(stderr io.Writer) *signalAbort {
 	s := newAbortOn(make(chan os.Signal, 2), stderr, os.Exit)
-	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
-	// A dropped SSH session hangs the run up: abort it cleanly too, so the
-	// report is written. Under nohup the hangup is ignored, and stays so:
-	// Notify would undo that.
-	if !signal.Ignored(syscall.SIGHUP) {
-		signal.Notify(s.ch, syscall.SIGHUP)
-	}
+	// the wizard's signals: a dropped SSH session hangs the run up, and is
+	// aborted cleanly too, so the report is written (under nohup the
+	// hangup stays ignored)
+	ui.NotifySignals(s.ch)
 	return s
 }
 
