@@ -169,11 +169,7 @@ func (s *previewStep) estateStartLine() string {
 	d := s.estate.Decision
 	switch {
 	case s.confirming():
-		yes := "y: start"
-		if len(s.asking) > 1 {
-			yes = "y: yes"
-		}
-		return st.Warn.Bold(true).Render(wrap(s.asking[0]+" "+yes+" · n: not yet", s.w))
+		return s.questionLine()
 	case s.estate.LeaveOutHelps() && !s.sh.opts.DryRun:
 		return st.Warn.Render(wrap(s.refused(), s.w))
 	case d.Verdict == bulk.NothingToDo:

@@ -289,16 +289,22 @@ func (s *previewStep) warningsView() string {
 	return b.String()
 }
 
+// questionLine is the first question still asked, with its answers: "y:
+// start" for the start question alone, "y: yes" when another follows.
+func (s *previewStep) questionLine() string {
+	yes := "y: start"
+	if len(s.asking) > 1 {
+		yes = "y: yes"
+	}
+	return s.sh.styles.Warn.Bold(true).Render(wrap(s.asking[0]+" "+yes+" · n: not yet", s.w))
+}
+
 func (s *previewStep) startLine() string {
 	st := s.sh.styles
 	p, d := s.job.Plan, s.job.Decision
 	switch {
 	case s.confirming():
-		yes := "y: start"
-		if len(s.asking) > 1 {
-			yes = "y: yes"
-		}
-		return st.Warn.Bold(true).Render(wrap(s.asking[0]+" "+yes+" · n: not yet", s.w))
+		return s.questionLine()
 	case d.LastOwner:
 		return st.Warn.Render(wrap(s.refused(), s.w))
 	case d.Verdict == bulk.Blocked:
