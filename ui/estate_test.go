@@ -720,3 +720,29 @@ func TestFlowSeveralStreamsAgainstPodsim(t *testing.T) {
 		}
 	}
 }
+
+// TestAbortedRoomsOwnScreenSaysAborted: once the run is over, a room that
+// was aborted is not "finished" on its own screen, and one that stopped
+// by itself says "stopped"; a room done says "finished".
+func TestAbortedRoomsOwnScreenSaysAborted(t *testing.T) {
+	m := newSized(t, Options{}, 80, 24)
+	e := syntheticEstate(demoEstate[:3])
+	ls := lanesAt(t, m, e)
+	ends := []*bulk.Summary{{Aborted: true}, {StopReason: "the pod is not answering"}, {}}
+	for i, sum := range ends {
+		laneEvents(m, i, laneResults(e, i, 2, fixedNow)...)
+		laneEvents(m, i, bulk.Event{Kind: bulk.EventFinished, Time: fixedNow, Summary: sum})
+	}
+	m.Update(runEventMsg{ev: bulk.Event{Kind: bulk.EventFinished, Lane: bulk.AllLanes, Summary: &bulk.Summary{Aborted: true}}})
+	m.Update(runClosedMsg{})
+	m.Update(runReturnedMsg{summary: &bulk.Summary{Aborted: true}})
+	for i, want := range []string{"aborted", "stopped", "finished"} {
+		title := ls.lanes[i].run.titleLine()
+		if !strings.Contains(title, want) {
+			t.Errorf("room %d's own screen reads %q; want %q", i, title, want)
+		}
+		if want != "finished" && strings.Contains(title, "finished") {
+			t.Errorf("room %d's own screen says finished: %q", i, title)
+		}
+	}
+}

@@ -54,6 +54,10 @@ func (s *runScreen) titleLine() string {
 		line += "  " + st.Warn.Render("holding after the call in flight…")
 	case s.pausing():
 		line += "  " + st.Warn.Render("pausing after the call in flight…")
+	case !s.running() && s.closed && s.summary != nil && s.summary.Aborted:
+		line += "  " + st.Bad.Render("aborted")
+	case !s.running() && s.closed && s.summary != nil && s.summary.StopReason != "":
+		line += "  " + st.Warn.Render("stopped")
 	case !s.running() && s.closed:
 		line += "  " + st.Good.Render("finished")
 	}
