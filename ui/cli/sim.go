@@ -38,6 +38,8 @@ Flags:
                        members (default 3s)
   --pace-reject        answer changes that come faster than --pace with 429 (otherwise
                        they are only counted)
+  --caller-gap D       the bot's rate over every room: a change sooner than D after its
+                       last one is answered 429 with Retry-After (default 0: none)
   --session D          session lifetime (default 1h)
   --rate-429 P         probability (0 to 1) that a /pod call answers 429 (default 0)
   --retry-after D      Retry-After of the injected 429s (default 1s)
@@ -111,6 +113,7 @@ func simFlagSet(f *simFlags) *flagSet {
 	fs.duration("latency", &f.opts.Latency, notNegative)
 	fs.duration("pace", &f.opts.PaceGap, positive("10ms"))
 	fs.boolean("pace-reject", &f.opts.PaceReject)
+	fs.duration("caller-gap", &f.opts.CallerGap, notNegative)
 	fs.duration("session", &f.opts.SessionLifetime, positive("1h"))
 	fs.float("rate-429", " between 0 and 1, such as 0.1", &f.faults.Rate429, probability)
 	fs.duration("retry-after", &f.faults.RetryAfter, notNegative)

@@ -143,16 +143,17 @@ func TestSimFlagsDefaultsAndValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	if f.dir != "pod" || f.addr != "127.0.0.1:0" || f.opts.PaceGap != 3*time.Second || f.opts.SessionLifetime != time.Hour ||
-		f.faults.RetryAfter != time.Second || f.faults.Burst5xx != 1 || f.log || f.opts.PaceReject {
+		f.faults.RetryAfter != time.Second || f.faults.Burst5xx != 1 || f.log || f.opts.PaceReject || f.opts.CallerGap != 0 {
 		t.Errorf("defaults: %+v", f)
 	}
 	f, err = parseSimFlags([]string{"--pace", "10ms", "--dir", "pod", "--pace-reject", "--rate-429=0.25", "-burst-5xx", "3",
-		"--seed", "-7", "--kill-sessions", "2m", "--log", "--addr", "127.0.0.1:9"})
+		"--seed", "-7", "--kill-sessions", "2m", "--log", "--addr", "127.0.0.1:9", "--caller-gap", "50ms"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.opts.PaceGap != 10*time.Millisecond || !f.opts.PaceReject || f.faults.Rate429 != 0.25 || f.faults.Burst5xx != 3 ||
-		f.faults.Seed != -7 || f.faults.KillSessionsEvery != 2*time.Minute || !f.log || f.addr != "127.0.0.1:9" {
+		f.faults.Seed != -7 || f.faults.KillSessionsEvery != 2*time.Minute || !f.log || f.addr != "127.0.0.1:9" ||
+		f.opts.CallerGap != 50*time.Millisecond {
 		t.Errorf("values: %+v", f)
 	}
 }
