@@ -187,10 +187,9 @@ func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.L
 	if len(e.Lanes) > MaxRooms {
 		return nil, &InputError{Input: InputRoom, Err: fmt.Errorf("%d rooms in one run; roster runs at most %d: split the list", len(e.Lanes), MaxRooms)}
 	}
+	// Every room is resolved before any is planned, so that a refusal of
+	// the whole run leaves no planning behind it still using the session.
 	ids := map[string]*Lane{}
-	sem := make(chan struct{}, estatePlanners)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
 	for _, l := range e.Lanes {
 		id, err := ResolveRoom(ctx, s.Pod, l.Given)
 		if err != nil {
@@ -207,17 +206,21 @@ func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.L
 			return nil, &InputError{Input: InputRoom, Err: fmt.Errorf("%s and %s are the same room (%s); name each room one way", where(first), where(l), id)}
 		}
 		ids[id] = l
+	}
+	sem := make(chan struct{}, estatePlanners)
+	var wg sync.WaitGroup
+	for _, l := range e.Lanes {
+		if l.Err != nil {
+			continue
+		}
 		wg.Add(1)
-		go func() {
+		go func() { // each writes its own lane only; Wait orders it before the reads below
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			sub := req.Request
-			sub.Stream = id
-			job, err := sub.Plan(ctx, s, l.list, id)
-			mu.Lock()
-			defer mu.Unlock()
-			l.Job, l.Err = job, err
+			sub.Stream = l.StreamID
+			l.Job, l.Err = sub.Plan(ctx, s, l.list, l.StreamID)
 		}()
 	}
 	wg.Wait()
