@@ -21,14 +21,8 @@ func demoInTmux(t *testing.T, w, h int) (s *tmuxSession, work, cache string) {
 	if err != nil {
 		t.Skip("tmux is not installed (CI installs it)")
 	}
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
+	bin := rosterBinary(t) // skipped with -short
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "roster")
-	if out, err := exec.Command("go", "build", "-o", bin, "roster").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
 	work = filepath.Join(dir, "work")
 	if err := os.Mkdir(work, 0o700); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"roster/internal/testcache"
 	"roster/symphony/podsim"
 	"roster/symphony/podsim/podsimtest"
 )
@@ -20,22 +21,15 @@ import (
 // scaled to milliseconds, so that paced runs are fast but still paced.
 const testPace = 5 * time.Millisecond
 
-// TestMain removes the binary built for the real-binary tests. The runs'
-// room locks go to a cache folder of the tests' own (the binaries
-// inherit it), not the user's.
+// TestMain gives the runs' room locks a cache folder of the tests' own (the
+// binaries inherit it), not the user's, and removes the binary built for
+// the real-binary tests.
 func TestMain(m *testing.M) {
-	cache, err := os.MkdirTemp("", "roster-cli-cache-")
-	if err == nil {
-		os.Setenv("XDG_CACHE_HOME", cache)
-	}
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	if cache != "" {
-		os.RemoveAll(cache)
-	}
-	os.Exit(code)
+	testcache.Main(m, "roster-cli-cache-", func() {
+		if binDir != "" {
+			os.RemoveAll(binDir)
+		}
+	})
 }
 
 var (
@@ -57,16 +51,24 @@ func rosterBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(binDir, "roster")
-		cmd := exec.Command("go", "build", "-o", binPath, "roster")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
+		binErr = buildRoster(binPath)
 	})
 	if binErr != nil {
 		t.Fatal(binErr)
 	}
 	return binPath
+}
+
+// buildRoster builds the binary into bin with go build and its flags, in
+// the user's environment (testcache.UserEnv): with the tests' own cache
+// folder, go would build every package afresh.
+func buildRoster(bin string, flags ...string) error {
+	cmd := exec.Command("go", append(append([]string{"build", "-o", bin}, flags...), "roster")...)
+	cmd.Env = testcache.UserEnv()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %v\n%s", strings.Join(flags, " "), err, out)
+	}
+	return nil
 }
 
 // startPod starts a pod seeded with the demo world, its config folder

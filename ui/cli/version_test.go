@@ -62,9 +62,8 @@ func TestVersionSetByLdflags(t *testing.T) {
 		t.Skip("builds the binary; skipped with -short")
 	}
 	bin := filepath.Join(t.TempDir(), "roster")
-	build := exec.Command("go", "build", "-o", bin, "-ldflags", "-X roster/ui/cli.version=v9.8.7-test", "roster")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build -ldflags: %v\n%s", err, out)
+	if err := buildRoster(bin, "-ldflags", "-X roster/ui/cli.version=v9.8.7-test"); err != nil {
+		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"--version"}, {"-version"}, {"version"}, {"--no-tui", "--version"}, {"--version=true"}} {
 		r := runBinary(t, bin, "", nil, args...)
