@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -253,12 +252,13 @@ func TestEstatePreviewFits80Columns(t *testing.T) {
 // list with a room column putting 60 users in each of three rooms over 500
 // members (paced; two rooms named by stream ID, one by its exact name), the
 // real binary killed with SIGKILL at five points drawn from a seeded random
-// source (logged), each restart with --resume, then --resume until a run
-// ends by itself. Every user ends a member of its room with one add; no
-// add is sent again once its success was printed; and the only repeated
-// adds are those a kill left in flight (at most one per room at each kill).
+// source (logged), each after up to 59 outcome lines (of 180) or at an
+// instant of the start, each restart with --resume, then --resume until a
+// run ends by itself (killUntilDone). Every user ends a member of its room
+// with one add; no add is sent again once its success was printed; and the
+// only repeated adds are those a kill left in flight (at most one per room
+// at each kill).
 func TestKilledEstateResumesWithoutRepeatingAdds(t *testing.T) {
-	bin := rosterBinary(t)
 	pod := startPod(t, podsim.Options{Latency: time.Millisecond})
 	names := []string{"All Staff Announcements", "Estate Desk A", "Estate Desk B"}
 	rooms := []string{pod.Demo.Jumbo, jumboRoom(pod, names[1], 0), jumboRoom(pod, names[2], 600)}
@@ -276,96 +276,17 @@ func TestKilledEstateResumesWithoutRepeatingAdds(t *testing.T) {
 	}
 	dir := t.TempDir()
 	csvPath := writeFile(t, dir, "users.csv", csv.String())
-	args := []string{"--config", pod.ConfigPath(), "--csv", csvPath, "--yes", "--no-tui",
-		"--interval", "20ms", "--out", filepath.Join(dir, "out")}
-
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("random seed %d", seed)
-	rng := rand.New(rand.NewPCG(seed, 0xe57a7e))
-	const kills = 5
-	confirmedAt := map[int64]int{} // user -> its adds when its success was printed
-	killed, mustResume := 0, false
-	var last *rosterProc
-	for run := 0; ; run++ {
-		if run > kills+5 {
-			t.Fatalf("no run ended by itself after %d runs", run)
-		}
-		runArgs := args
-		if run > 0 {
-			runArgs = append(append([]string{}, args...), "--resume")
-		}
-		p := startRoster(t, bin, runArgs...)
-		last = p
-		if run < kills {
-			// after 0 to 59 outcome lines (of 180); 0 is a random instant
-			// of the start (planning, the locks, the journals)
-			k := rng.IntN(60)
-			if k == 0 {
-				time.Sleep(time.Duration(rng.IntN(300)) * time.Millisecond)
-			}
-			t.Logf("run %d: SIGKILL after %d outcome lines", run, k)
-			if p.awaitOutcomes(t, k) {
-				p.cmd.Process.Signal(syscall.SIGKILL)
-			}
-		}
-		code := p.wait(t)
-		settled := settledState(t, pod)
-		for _, m := range estateAdded.FindAllStringSubmatch(p.stdoutText(), -1) {
-			id, _ := strconv.ParseInt(m[2], 10, 64)
-			if _, seen := confirmedAt[id]; !seen {
-				confirmedAt[id] = podsimtest.Calls(settled, id).Add
-			}
-		}
-		started := strings.Contains(p.stdoutText(), ": started")
-		if mustResume && started && !strings.Contains(p.stdoutText(), "Resuming: ") {
-			t.Errorf("run %d followed a kill mid-run but resumed no room's journal:\n%s", run, p.output())
-		}
-		if code == exitOK {
-			break
-		}
-		if code != -1 {
-			t.Fatalf("run %d: exit %d, want 0 or killed:\n%s", run, code, p.output())
-		}
-		killed++
-		mustResume = mustResume || outcomeLines(p.stdoutText()) > 0
-	}
-	t.Logf("%d kills before a run ended by itself; %d users seen confirmed; its output:\n%s", killed, len(confirmedAt), last.output())
+	last := killUntilDone(t, pod, killedRun{
+		args: []string{"--config", pod.ConfigPath(), "--csv", csvPath, "--yes", "--no-tui",
+			"--interval", "20ms", "--out", filepath.Join(dir, "out")},
+		rooms: rooms,
+		users: users,
+		kills: drawKillPoints(t, 5, 60, 300*time.Millisecond, 20*time.Millisecond),
+	})
 	if !strings.Contains(last.stdoutText(), "The run finished at") {
 		t.Errorf("the last run did not say it finished:\n%s", last.output())
 	}
-	if len(confirmedAt) < 90 {
-		t.Errorf("only %d of 180 users were printed as added: the check of repeated adds saw too little", len(confirmedAt))
-	}
-
-	st := pod.State()
-	repeated := 0
-	for i, room := range rooms {
-		if !allMembers(t, pod, room, users[i]) {
-			t.Errorf("room %s: not every user is a member at the end", names[i])
-		}
-		for _, u := range users[i] {
-			c := podsimtest.Calls(st, u.ID)
-			if c.Remove != 0 {
-				t.Errorf("user %d got %d removals in an add run", u.ID, c.Remove)
-			}
-			if n, ok := confirmedAt[u.ID]; ok && c.Add != n {
-				t.Errorf("user %d (%s): %d add calls at the end, %d when its success was printed: an add was repeated after a confirmed success",
-					u.ID, names[i], c.Add, n)
-			}
-			if c.Add > 1 {
-				repeated += c.Add - 1
-			}
-		}
-	}
-	// A kill leaves at most one add in flight in each room.
-	if repeated > killed*len(rooms) {
-		t.Errorf("%d repeated adds with %d kills of %d rooms: adds were repeated beyond the calls in flight", repeated, killed, len(rooms))
-	}
 }
-
-// estateAdded is an outcome line of an estate run for a user given by ID
-// and added: the room and the user.
-var estateAdded = regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  line \d+ +(All Staff Announcements|Estate Desk A|Estate Desk B) +(\d+) +added`)
 
 // TestParseRunFlagsRooms: --stream (or --room) given several times is a
 // run of several rooms, in the order given, a repeat being one room; one

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,117 +15,26 @@ import (
 	"roster/symphony/podsim/podsimtest"
 )
 
-// allMembers reports whether every user is a member of the room.
-func allMembers(t *testing.T, pod *podsimtest.Pod, room string, users []podsim.User) bool {
-	members := pod.MemberSet(t, room)
-	for _, u := range users {
-		if !members[u.ID] {
-			return false
-		}
-	}
-	return true
-}
-
 // TestKilledRunsResumeWithoutRepeatingAdds kills the real binary with
-// SIGKILL at random points of a paced run, again and again, restarting it
-// with --resume each time, until a run ends by itself. Every user must end
-// up a member, and no add may be repeated after a confirmed success: only
-// the one add in flight at each kill may be sent twice.
+// SIGKILL at twelve points of a paced run of one room, each after up to six
+// outcome lines or at an instant of the start, drawn from a seeded random
+// source (logged), restarting it with --resume each time, until a run ends
+// by itself (killUntilDone). Every user must end up a member, and no add
+// may be repeated after a confirmed success: only the one add in flight at
+// each kill may be sent twice.
 func TestKilledRunsResumeWithoutRepeatingAdds(t *testing.T) {
-	bin := rosterBinary(t)
 	pod := startPod(t, podsim.Options{Latency: time.Millisecond})
 	users := pod.Demo.Candidates[200:250] // the medium room crosses 500 members: paced
 	room := pod.Demo.Medium
 	dir := t.TempDir()
 	csvPath := writeFile(t, dir, "users.csv", idCSV(userIDs(users)...))
-	out := filepath.Join(dir, "out")
-	args := []string{"--auth", "rsa", "--config", pod.ConfigPath(), "--csv", csvPath, "--stream", room,
-		"--yes", "--no-tui", "--interval", testPace.String(), "--out", out}
-
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("random seed %d", seed)
-	rng := rand.New(rand.NewPCG(seed, 0x5eed))
-	const maxKills = 12
-	kills, mustResume := 0, false
-	confirmedAt := map[int64]int{} // user -> add calls when its success was printed
-	var last *rosterProc
-	for run := 0; ; run++ {
-		if run > 3*maxKills {
-			t.Fatalf("no run ended by itself after %d runs", run)
-		}
-		runArgs := args
-		if run > 0 {
-			runArgs = append(append([]string{}, args...), "--resume")
-		}
-		p := startRoster(t, bin, runArgs...)
-		last = p
-		if kills < maxKills {
-			// Kill after 1 to 6 outcome lines, or at a random instant of
-			// the start (planning, login, journal creation).
-			k := rng.IntN(7)
-			if k == 0 {
-				time.Sleep(time.Duration(rng.IntN(150)) * time.Millisecond)
-			}
-			if p.awaitOutcomes(t, k) {
-				p.cmd.Process.Signal(syscall.SIGKILL)
-			}
-		}
-		code := p.wait(t)
-		// Users this run printed as added are confirmed successes: from
-		// now on the pod must see no further add for them.
-		settled := settledState(t, pod)
-		for _, id := range confirmedAdds(p.stdoutText()) {
-			if _, seen := confirmedAt[id]; !seen {
-				confirmedAt[id] = podsimtest.Calls(settled, id).Add
-			}
-		}
-		decided := strings.Contains(p.stdoutText(), "started:") // past the choice of journal
-		if mustResume && decided && !strings.Contains(p.stdoutText(), "Resuming the journal") {
-			t.Errorf("run %d followed a kill mid-run but did not resume the journal:\n%s", run, p.output())
-		}
-		if code == exitOK {
-			break
-		}
-		if code != -1 {
-			t.Fatalf("run %d: exit %d, want 0 or killed:\n%s", run, code, p.output())
-		}
-		kills++
-		// The journal now holds at least one outcome when an outcome line
-		// was printed by this run or an earlier one; a restart must then
-		// resume it, unless nothing is left to do.
-		mustResume = (mustResume || outcomeLines(p.stdoutText()) > 0) && !allMembers(t, pod, room, users)
-	}
-	t.Logf("%d kills before a run ended by itself; %d users seen confirmed; its output:\n%s", kills, len(confirmedAt), last.output())
-	if len(confirmedAt) < len(users)/2 {
-		t.Errorf("only %d of %d users were printed as added: the check of repeated adds saw too little", len(confirmedAt), len(users))
-	}
-
-	members := pod.MemberSet(t, room)
-	st := pod.State()
-	totalAdds, repeated := 0, 0
-	for _, u := range users {
-		c := podsimtest.Calls(st, u.ID)
-		if !members[u.ID] {
-			t.Errorf("user %d is not a member at the end", u.ID)
-		}
-		if c.Remove != 0 {
-			t.Errorf("user %d got %d removals in an add run", u.ID, c.Remove)
-		}
-		totalAdds += c.Add
-		if n, ok := confirmedAt[u.ID]; ok && c.Add != n {
-			t.Errorf("user %d: %d add calls at the end, %d when its success was printed: an add was repeated after a confirmed success",
-				u.ID, c.Add, n)
-		}
-		if c.Add > 1 {
-			repeated++
-		}
-	}
-	// Each kill can leave at most one add in flight, unconfirmed; an add
-	// repeated beyond that was repeated after a confirmed success.
-	if repeated > kills || totalAdds > len(users)+kills {
-		t.Errorf("%d add calls for %d users with %d kills (%d users added more than once); at most one repeat per kill is allowed",
-			totalAdds, len(users), kills, repeated)
-	}
+	last := killUntilDone(t, pod, killedRun{
+		args: []string{"--auth", "rsa", "--config", pod.ConfigPath(), "--csv", csvPath, "--stream", room,
+			"--yes", "--no-tui", "--interval", testPace.String(), "--out", filepath.Join(dir, "out")},
+		rooms: []string{room},
+		users: [][]podsim.User{users},
+		kills: drawKillPoints(t, 12, 7, 150*time.Millisecond, testPace),
+	})
 	if !strings.Contains(last.stdoutText(), "The run finished at") && !strings.Contains(last.stdoutText(), "Nothing to add") {
 		t.Errorf("the last run did not say it finished:\n%s", last.output())
 	}
@@ -232,19 +140,4 @@ func testAbortThenResume(t *testing.T, sig syscall.Signal) {
 		t.Errorf("after resume: all members %v, %d adds for %d users (at most one repeat, for the call the abort cut)",
 			allMembers(t, pod, room, users), total, len(users))
 	}
-}
-
-// addedLine is an outcome line of a user given by ID and added.
-var addedLine = regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d  line \d+ +(\d+) +added`)
-
-// confirmedAdds are the users a run's output shows added.
-func confirmedAdds(out string) []int64 {
-	var ids []int64
-	for _, m := range addedLine.FindAllStringSubmatch(out, -1) {
-		id, err := strconv.ParseInt(m[1], 10, 64)
-		if err == nil {
-			ids = append(ids, id)
-		}
-	}
-	return ids
 }
