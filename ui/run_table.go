@@ -114,7 +114,7 @@ func (t *runTable) view(st Styles, live *resultRow) string {
 		if r.live != "" {
 			b.WriteString(st.Info.Render(padRight(r.live, 20)))
 		} else {
-			b.WriteString(st.Outcome(r.outcome).Render(padRight(string(r.outcome), 20)))
+			b.WriteString(st.Outcome(r.outcome).Render(padRight(r.outcome.String(), 20)))
 		}
 		b.WriteByte(' ')
 		b.WriteString(padRight(status, 4))

@@ -27,36 +27,47 @@ func (m Mode) String() string {
 	return "add"
 }
 
-// Outcome is a user's final (or planned) state in a run.
-type Outcome string
+// Outcome is a user's final (or planned) state in a run: one byte in every
+// Item of a plan. Its String is the word the journal's "outcome" field,
+// the report's "outcome" column and both faces hold (outcome.go), the same
+// words as when the type was a string. The zero value is no outcome: it is
+// never journaled or reported, and a word that is not one of these is an
+// error wherever it is read, never taken for another outcome.
+type Outcome uint8
 
 const (
-	OutcomePending       Outcome = "pending"              // to do; not done yet (also: left undone by an abort)
-	OutcomeAdded         Outcome = "added"                //
-	OutcomeRemoved       Outcome = "removed"              //
-	OutcomeAlreadyMember Outcome = "already-member"       // add mode: already in the room
-	OutcomeNotMember     Outcome = "not-member"           // remove mode: not in the room
-	OutcomeInactive      Outcome = "inactive-user"        //
-	OutcomeUnknown       Outcome = "unknown-user"         //
-	OutcomeExternal      Outcome = "external-not-allowed" // external user, room does not allow them
-	OutcomeDuplicate     Outcome = "duplicate"            //
-	OutcomeBadRow        Outcome = "bad-row"              //
-	OutcomeFailed        Outcome = "failed"               // the call failed permanently or ran out of retries
-	OutcomeLookupFailed  Outcome = "lookup-failed"        // set aside: the pod's look-up of the value failed; run the list again
+	outcomeNone Outcome = iota // the zero value: not an outcome
 
-	// OutcomeUnconfirmed is an add or removal the pod answered with a 2xx
-	// that is not its documented success reply: it may or may not have
-	// been made. The result's Unsettled names the call; the member list
-	// settles it (settle.go) before the run ends, or on resume.
-	OutcomeUnconfirmed Outcome = "unconfirmed"
+	OutcomePending       // "pending": to do; not done yet (also: left undone by an abort)
+	OutcomeAdded         // "added"
+	OutcomeRemoved       // "removed"
+	OutcomeAlreadyMember // "already-member": add mode: already in the room
+	OutcomeNotMember     // "not-member": remove mode: not in the room
+	OutcomeInactive      // "inactive-user"
+	OutcomeUnknown       // "unknown-user"
+	OutcomeExternal      // "external-not-allowed": external user, room does not allow them
+	OutcomeDuplicate     // "duplicate"
+	OutcomeBadRow        // "bad-row"
+	OutcomeFailed        // "failed": the call failed permanently or ran out of retries
+	OutcomeLookupFailed  // "lookup-failed": set aside: the pod's look-up of the value failed; run the list again
 
-	// OutcomeCrossPodPending is an add the pod answered with the observed
-	// "Member already part of the room or Xpod request will be processed
-	// asynchronously" for a user the plan's member list did not show: a
-	// user of another pod whom the pod adds later. Its Unsettled is
-	// ActionAdd; the member list confirms it (settle.go), before the run
-	// ends or on resume; until then it is no change made.
-	OutcomeCrossPodPending Outcome = "pending-cross-pod"
+	// OutcomeUnconfirmed ("unconfirmed") is an add or removal the pod
+	// answered with a 2xx that is not its documented success reply: it may
+	// or may not have been made. The result's Unsettled names the call;
+	// the member list settles it (settle.go) before the run ends, or on
+	// resume.
+	OutcomeUnconfirmed
+
+	// OutcomeCrossPodPending ("pending-cross-pod") is an add the pod
+	// answered with the observed "Member already part of the room or Xpod
+	// request will be processed asynchronously" for a user the plan's
+	// member list did not show: a user of another pod whom the pod adds
+	// later. Its Unsettled is ActionAdd; the member list confirms it
+	// (settle.go), before the run ends or on resume; until then it is no
+	// change made.
+	OutcomeCrossPodPending
+
+	outcomeCount // the number of values above, outcomeNone included
 )
 
 // Failed reports whether the outcome counts as a failure for the exit code.
@@ -66,12 +77,14 @@ func (o Outcome) Failed() bool { return o == OutcomeFailed }
 // plan holds one for every entry of a list of millions. The user's display
 // name is the plan's (Plan.NameOf), and the reason a set-aside entry is
 // set aside is too (Plan.Why): most items have neither.
+//
+// Its fields are ordered so that it packs into 32 bytes (TestItemSize).
 type Item struct {
 	UserID  int64          // 0 when unresolved
 	Input   string         // the value as read (normalised by csvsource; its bytes, not a copy)
-	Outcome Outcome        // Pending for actions; the reason for set-aside items
 	Line    int32          // input line (BuildPlan refuses a list of more than MaxLine lines)
 	Kind    csvsource.Kind //
+	Outcome Outcome        // Pending for actions; the reason for set-aside items
 	Owner   bool           // to be promoted to owner after being added
 
 	// PromoteOnly marks an action for a user who is already a member but

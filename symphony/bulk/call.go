@@ -85,7 +85,7 @@ func (r *Runner) execute(ctx context.Context, t task) (*Result, string) {
 		res.Index = t.index
 	} else {
 		res.Outcome = t.outcome
-		if res.Outcome == "" {
+		if res.Outcome == outcomeNone {
 			res.Outcome = OutcomeAlreadyMember
 		}
 	}

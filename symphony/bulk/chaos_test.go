@@ -13,7 +13,9 @@ import (
 )
 
 // readReport parses a report into rows keyed by user ID (rows without an
-// ID, and duplicates, are keyed by their negative line number).
+// ID, and duplicates, are keyed by their negative line number). Every
+// row's outcome must be an outcome's word: no zero or unknown outcome
+// reaches a report.
 func readReport(t testing.TB, path string) map[int64][]string {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -30,8 +32,11 @@ func readReport(t testing.TB, path string) map[int64][]string {
 	}
 	out := map[int64][]string{}
 	for _, row := range rows[1:] {
+		if _, err := ParseOutcome(row[5]); err != nil {
+			t.Errorf("report %s: a row with no outcome: %v: %q", path, err, row)
+		}
 		id, _ := strconv.ParseInt(row[3], 10, 64)
-		if id == 0 || row[5] == string(OutcomeDuplicate) {
+		if id == 0 || row[5] == OutcomeDuplicate.String() {
 			line, _ := strconv.ParseInt(row[2], 10, 64)
 			id = -line
 		}
@@ -91,7 +96,7 @@ func TestRunOutlastsAHostilePod(t *testing.T) {
 	report := readReport(t, out.summary.ReportPath)
 	for _, id := range ids {
 		row := report[id]
-		if row == nil || row[5] != string(OutcomeAdded) {
+		if row == nil || row[5] != OutcomeAdded.String() {
 			t.Errorf("report row of %d: %v", id, row)
 		}
 	}
@@ -100,7 +105,7 @@ func TestRunOutlastsAHostilePod(t *testing.T) {
 			t.Errorf("owner %d: owner in the room %v, report %v", id, isOwner[id], report[id])
 		}
 	}
-	if row := report[inactive]; row == nil || row[5] != string(OutcomeInactive) {
+	if row := report[inactive]; row == nil || row[5] != OutcomeInactive.String() {
 		t.Errorf("report row of the inactive user: %v", row)
 	}
 	if len(report) != len(ids)+2 {
@@ -121,7 +126,7 @@ func TestRunOutlastsAHostilePod(t *testing.T) {
 	members = p.MemberSet(t, room)
 	report = readReport(t, out.summary.ReportPath)
 	for _, id := range gone {
-		if members[id] || report[id][5] != string(OutcomeRemoved) {
+		if members[id] || report[id][5] != OutcomeRemoved.String() {
 			t.Errorf("user %d: still a member %v, report %v", id, members[id], report[id])
 		}
 		if c := p.State().Calls[id]; c.Remove != 1 {

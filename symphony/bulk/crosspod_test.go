@@ -66,10 +66,10 @@ func TestCrossPodAddConfirmedBeforeTheEnd(t *testing.T) {
 		t.Error("the pod does not list the external user")
 	}
 	report := readReport(t, out.summary.ReportPath)
-	if row := report[ext]; row[5] != string(OutcomeAdded) || row[len(row)-1] != "member list" {
+	if row := report[ext]; row[5] != OutcomeAdded.String() || row[len(row)-1] != "member list" {
 		t.Errorf("report row of the external user: %v", row)
 	}
-	if row := report[local]; row[5] != string(OutcomeAdded) || row[len(row)-1] != "pod reply" {
+	if row := report[local]; row[5] != OutcomeAdded.String() || row[len(row)-1] != "pod reply" {
 		t.Errorf("report row of the local user: %v", row)
 	}
 }
@@ -95,7 +95,7 @@ func TestCrossPodAddStillPendingThenConfirmedOnResume(t *testing.T) {
 			out.count(EventSettleWait), out.count(EventRetryWait))
 	}
 	report := readReport(t, sum.ReportPath)
-	if row := report[ext]; row[5] != string(OutcomeCrossPodPending) || row[len(row)-1] != "not confirmed yet" {
+	if row := report[ext]; row[5] != OutcomeCrossPodPending.String() || row[len(row)-1] != "not confirmed yet" {
 		t.Errorf("report row of the external user: %v", row)
 	}
 

@@ -155,7 +155,7 @@ func TestEstateFiveJumboRoomsSideBySide(t *testing.T) {
 		t.Fatalf("run report: %d rows, header %v", len(rows), rows[0])
 	}
 	for _, row := range rows[1:] {
-		if row[7] != string(OutcomeAdded) || !strings.HasPrefix(row[0], "desk ") {
+		if row[7] != OutcomeAdded.String() || !strings.HasPrefix(row[0], "desk ") {
 			t.Fatalf("report row %v", row)
 		}
 	}
@@ -262,7 +262,7 @@ func TestEstateBlockedRoomIsLeftOutOnlyWhenAsked(t *testing.T) {
 	for _, row := range rows[1:] {
 		if row[0] != "good" {
 			left++
-			if row[7] != string(OutcomePending) || !strings.Contains(row[10], "left out") {
+			if row[7] != OutcomePending.String() || !strings.Contains(row[10], "left out") {
 				t.Errorf("left-out row %v", row)
 			}
 		}

@@ -64,18 +64,18 @@ type record struct {
 	Actions  int    `json:"actions,omitempty"`
 
 	// start and result
-	Line     int    `json:"line,omitempty"`
-	Input    string `json:"input,omitempty"`
-	Kind     string `json:"kind,omitempty"`
-	UserID   int64  `json:"userId,omitempty"`
-	Name     string `json:"name,omitempty"`
-	Action   Action `json:"action,omitempty"` // add, remove, promote; none in other records
-	Owner    bool   `json:"owner,omitempty"`
-	Outcome  string `json:"outcome,omitempty"`
-	Promoted bool   `json:"promoted,omitempty"`
-	Status   int    `json:"status,omitempty"`
-	Message  string `json:"message,omitempty"`
-	Attempts int    `json:"attempts,omitempty"`
+	Line     int     `json:"line,omitempty"`
+	Input    string  `json:"input,omitempty"`
+	Kind     string  `json:"kind,omitempty"`
+	UserID   int64   `json:"userId,omitempty"`
+	Name     string  `json:"name,omitempty"`
+	Action   Action  `json:"action,omitempty"` // add, remove, promote; none in other records
+	Owner    bool    `json:"owner,omitempty"`
+	Outcome  Outcome `json:"outcome,omitempty"`
+	Promoted bool    `json:"promoted,omitempty"`
+	Status   int     `json:"status,omitempty"`
+	Message  string  `json:"message,omitempty"`
+	Attempts int     `json:"attempts,omitempty"`
 
 	// result: the call the member list must still settle (none when the
 	// outcome is known), and whether the member list settled it
@@ -229,9 +229,12 @@ func (j *Journal) result(r Result, action Action) error {
 	if !action.valid() {
 		return fmt.Errorf("journal %s: %v is not an action; nothing was written", j.path, action)
 	}
+	if !r.Outcome.valid() {
+		return fmt.Errorf("journal %s: %v is not an outcome; nothing was written", j.path, r.Outcome)
+	}
 	return j.write(false, record{Type: recResult, Time: r.Time.UTC(), Line: int(r.Item.Line), Input: r.Item.Input,
 		Kind: kindText(r.Item.Kind), UserID: r.Item.UserID, Name: r.Name, Action: action, Owner: r.Item.Owner,
-		Outcome: string(r.Outcome), Promoted: r.Promoted, Status: r.Status, Message: r.Message, Attempts: r.Attempts,
+		Outcome: r.Outcome, Promoted: r.Promoted, Status: r.Status, Message: r.Message, Attempts: r.Attempts,
 		Unsettled: r.Unsettled, Settled: r.Settled})
 }
 

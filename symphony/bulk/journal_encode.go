@@ -35,7 +35,9 @@ func appendCallRecord(b []byte, r *record) []byte {
 	if r.Owner {
 		b = append(b, `,"owner":true`...)
 	}
-	b = appendStringField(b, `,"outcome":`, r.Outcome)
+	if r.Outcome != outcomeNone {
+		b = appendStringField(b, `,"outcome":`, r.Outcome.String())
+	}
 	if r.Promoted {
 		b = append(b, `,"promoted":true`...)
 	}

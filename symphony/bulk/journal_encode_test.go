@@ -19,7 +19,7 @@ func TestAppendCallRecord(t *testing.T) {
 		for k, typ := range []string{recStart, recResult} {
 			r := record{Type: typ, Time: times[(i+k)%len(times)], Line: i * k, Input: s, Kind: strs[(i+1)%len(strs)],
 				UserID: int64(i-3) * 71811853189212, Name: strs[(i+2)%len(strs)], Action: Action((i + k) % 4), Owner: i%2 == 0,
-				Outcome: strs[(i+3)%len(strs)], Promoted: i%3 == 0, Status: (i % 3) * 200, Message: strs[(i+4)%len(strs)],
+				Outcome: Outcome(i % int(outcomeCount)), Promoted: i%3 == 0, Status: (i % 3) * 200, Message: strs[(i+4)%len(strs)],
 				Attempts: i % 3, Unsettled: Action(i % 4), Settled: k == 1}
 			want, err := json.Marshal(r)
 			if err != nil {
@@ -31,8 +31,8 @@ func TestAppendCallRecord(t *testing.T) {
 			n++
 		}
 	}
-	if n != 2*len(strs) {
-		t.Fatalf("%d records compared", n)
+	if n != 2*len(strs) || len(strs) < int(outcomeCount) {
+		t.Fatalf("%d records compared, not every outcome among them", n)
 	}
 }
 
@@ -46,7 +46,7 @@ func FuzzAppendCallRecord(f *testing.F) {
 	f.Add("\xff\"\\", "\u2028", "\x00\n", int64(-1), -5, 429, 40, int64(999999999))
 	f.Fuzz(func(t *testing.T, input, name, message string, id int64, line, status, attempts int, nanos int64) {
 		r := record{Type: recResult, Time: time.Unix(1_790_000_000, nanos%1e9).UTC(), Line: line, Input: input, Kind: "email",
-			UserID: id, Name: name, Action: ActionAdd, Owner: line%2 == 0, Outcome: message, Status: status, Message: message,
+			UserID: id, Name: name, Action: ActionAdd, Owner: line%2 == 0, Outcome: Outcome(uint(line) % uint(outcomeCount)), Status: status, Message: message,
 			Attempts: attempts, Unsettled: Action(uint(attempts) % 4), Settled: status%2 == 1}
 		want, err := json.Marshal(r)
 		if err != nil {

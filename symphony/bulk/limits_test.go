@@ -47,7 +47,7 @@ func TestTenYearRetryAfterStopsTheRun(t *testing.T) {
 		}
 	}
 	rows := readReport(t, sum.ReportPath)
-	if rows[ids[0]][5] != string(OutcomeAdded) || rows[ids[1]][5] != string(OutcomePending) || rows[ids[2]][5] != string(OutcomePending) {
+	if rows[ids[0]][5] != OutcomeAdded.String() || rows[ids[1]][5] != OutcomePending.String() || rows[ids[2]][5] != OutcomePending.String() {
 		t.Errorf("report: %q %q %q; want added, pending, pending", rows[ids[0]][5], rows[ids[1]][5], rows[ids[2]][5])
 	}
 	if st, err := readJournal(sum.JournalPath); err != nil || st.finished {
@@ -132,7 +132,7 @@ func TestAPodThatIsGoneIsDeclaredGone(t *testing.T) {
 	}
 	rows := readReport(t, sum.ReportPath)
 	for _, id := range ids[3:] {
-		if rows[id][5] != string(OutcomePending) {
+		if rows[id][5] != OutcomePending.String() {
 			t.Errorf("user %d: %q, want pending", id, rows[id][5])
 		}
 	}

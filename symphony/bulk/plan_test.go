@@ -161,7 +161,7 @@ func TestPlanRemoveMode(t *testing.T) {
 		t.Errorf("members left: %v", rs.Members)
 	}
 	report := readReport(t, out.summary.ReportPath)
-	if report[7000009][5] != string(OutcomeRemoved) || report[7000001][5] != string(OutcomeNotMember) {
+	if report[7000009][5] != OutcomeRemoved.String() || report[7000001][5] != OutcomeNotMember.String() {
 		t.Errorf("report rows: %v / %v", report[7000009], report[7000001])
 	}
 }

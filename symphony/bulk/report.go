@@ -161,7 +161,7 @@ func (row reportRow) cells() []string {
 	case it.Owner:
 		owner = "requested"
 	}
-	return []string{safeCell(it.Input), kindText(it.Kind), line, id, safeCell(row.Name), string(row.Outcome), owner,
+	return []string{safeCell(it.Input), kindText(it.Kind), line, id, safeCell(row.Name), row.Outcome.String(), owner,
 		status, safeCell(row.Message), attempts, when, row.ConfirmedBy}
 }
 

@@ -159,11 +159,17 @@ func readJournal(path string) (*journalState, error) {
 		if unknown := (*unknownActionError)(nil); errors.As(err, &unknown) {
 			return nil, &JournalError{path, n, fmt.Sprintf("%v; was the journal written by another version of roster?", unknown)}
 		}
+		if unknown := (*unknownOutcomeError)(nil); errors.As(err, &unknown) {
+			return nil, &JournalError{path, n, fmt.Sprintf("%v; was the journal written by another version of roster?", unknown)}
+		}
 		if err != nil || rec.Type == "" {
 			return nil, &JournalError{path, n, "not a journal record; is this a roster journal?"}
 		}
 		if n == 1 && rec.Type != recHeader {
 			return nil, &JournalError{path, 1, "not a roster journal header"}
+		}
+		if rec.Type == recResult && !rec.Outcome.valid() {
+			return nil, &JournalError{path, n, "a result record without an outcome; was the journal written by another version of roster?"}
 		}
 		s.apply(rec)
 		s.validEnd = offset
@@ -512,7 +518,7 @@ type settled struct {
 
 // resultOf rebuilds a result from its journal record.
 func resultOf(rec record) Result {
-	return Result{Time: rec.Time, Index: -1, Outcome: Outcome(rec.Outcome), Promoted: rec.Promoted,
+	return Result{Time: rec.Time, Index: -1, Outcome: rec.Outcome, Promoted: rec.Promoted,
 		Status: rec.Status, Message: rec.Message, Attempts: rec.Attempts, Unsettled: rec.Unsettled, Settled: rec.Settled,
 		Name: rec.Name,
 		Item: Item{Line: int32(rec.Line), Input: rec.Input, Kind: parseKind(rec.Kind), UserID: rec.UserID,

@@ -46,7 +46,7 @@ func TestAbortThenResume(t *testing.T) {
 	report := readReport(t, first.ReportPath)
 	pending := 0
 	for _, id := range ids {
-		if report[id][5] == string(OutcomePending) {
+		if report[id][5] == OutcomePending.String() {
 			pending++
 		}
 	}
@@ -98,7 +98,7 @@ func TestAbortThenResume(t *testing.T) {
 	}
 	report = readReport(t, out.summary.ReportPath)
 	for _, id := range ids {
-		if report[id][5] != string(OutcomeAdded) {
+		if report[id][5] != OutcomeAdded.String() {
 			t.Errorf("final report for %d: %v", id, report[id])
 		}
 	}
@@ -205,7 +205,7 @@ func TestAbortInFlight(t *testing.T) {
 		t.Fatalf("aborted %v, totals %+v", s.Aborted, s.Totals)
 	}
 	row := readReport(t, s.ReportPath)[ids[2]]
-	if row[5] != string(OutcomePending) || !strings.Contains(row[8], "in flight") {
+	if row[5] != OutcomePending.String() || !strings.Contains(row[8], "in flight") {
 		t.Errorf("the user in flight: %v", row)
 	}
 	st, err := readJournal(s.JournalPath)

@@ -71,7 +71,7 @@ func TestRunStopsWhenNothingCanSucceed(t *testing.T) {
 			report := readReport(t, s.ReportPath)
 			pending := 0
 			for _, id := range ids {
-				if row := report[id]; row[5] == string(OutcomePending) {
+				if row := report[id]; row[5] == OutcomePending.String() {
 					pending++
 					if !strings.Contains(row[8], "stopped") {
 						t.Errorf("pending row without the reason: %v", row)
@@ -178,7 +178,7 @@ func TestRunStopsWhenThePodStopsAnswering(t *testing.T) {
 	report := readReport(t, s.ReportPath)
 	pending := 0
 	for _, id := range ids {
-		if report[id][5] == string(OutcomePending) {
+		if report[id][5] == OutcomePending.String() {
 			pending++
 		}
 	}

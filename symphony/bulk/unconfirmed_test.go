@@ -232,7 +232,7 @@ func TestLyingRepliesAreSettledFromTheMemberList(t *testing.T) {
 	rows := readReport(t, out.summary.ReportPath)
 	added := 0
 	for _, id := range ids {
-		if rows[id][5] == string(OutcomeAdded) {
+		if rows[id][5] == OutcomeAdded.String() {
 			added++
 			if !members[id] {
 				t.Errorf("the report says %d was added; the pod does not list them", id)
@@ -271,7 +271,7 @@ func TestUnconfirmedLeftForTheResume(t *testing.T) {
 		t.Errorf("totals %+v, want 2 unconfirmed and 1 added", tot)
 	}
 	rows := readReport(t, out.summary.ReportPath)
-	if rows[ids[0]][5] != string(OutcomeUnconfirmed) || rows[ids[1]][5] != string(OutcomeUnconfirmed) {
+	if rows[ids[0]][5] != OutcomeUnconfirmed.String() || rows[ids[1]][5] != OutcomeUnconfirmed.String() {
 		t.Errorf("report rows %q / %q, want unconfirmed", rows[ids[0]], rows[ids[1]])
 	}
 
@@ -302,7 +302,7 @@ func TestUnconfirmedLeftForTheResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec := st.results[ids[0]]; !rec.Settled || rec.Unsettled.valid() || rec.Outcome != string(OutcomeAdded) {
+	if rec := st.results[ids[0]]; !rec.Settled || rec.Unsettled.valid() || rec.Outcome != OutcomeAdded {
 		t.Errorf("journal: %+v", rec)
 	}
 }

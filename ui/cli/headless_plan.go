@@ -69,7 +69,7 @@ func printProblems(w io.Writer, p *bulk.Plan, list *csvsource.List) {
 			continue
 		}
 		seen[int(it.Line)] = true
-		text := string(it.Outcome)
+		text := it.Outcome.String()
 		if it.Input != "" {
 			text += ": " + shortValue(it.Input)
 		}

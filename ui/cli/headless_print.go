@@ -278,7 +278,7 @@ func failureLine(r bulk.Result, who string) string {
 // line, who (the user, padded; behind the room in a run of many rooms), the
 // outcome, the status, the attempts and the message.
 func resultLine(r bulk.Result, who string) string {
-	outcome := string(r.Outcome)
+	outcome := r.Outcome.String()
 	if r.Promoted {
 		outcome += "+owner"
 	}

@@ -50,8 +50,8 @@ func TestProgress(t *testing.T) {
 // preview and the headless plan list them alike.
 func TestSetAsideIsInOneOrder(t *testing.T) {
 	items := []bulk.Item{{Outcome: bulk.OutcomeBadRow}, {Outcome: bulk.OutcomeBadRow}, {Outcome: bulk.OutcomeUnknown},
-		{Outcome: bulk.OutcomeAlreadyMember}, {Outcome: "some-new-outcome"}}
-	if got, want := SetAside(items), "1 already-member, 1 unknown-user, 2 bad-row, 1 some-new-outcome"; got != want {
+		{Outcome: bulk.OutcomeAlreadyMember}, {Outcome: bulk.OutcomeCrossPodPending}, {Outcome: bulk.OutcomeUnconfirmed}}
+	if got, want := SetAside(items), "1 already-member, 1 unknown-user, 2 bad-row, 1 pending-cross-pod, 1 unconfirmed"; got != want {
 		t.Errorf("SetAside = %q, want %q", got, want)
 	}
 	if got := SetAside(nil); got != "" {
