@@ -27,7 +27,7 @@ var outcomeTexts = map[Outcome]string{
 // had as a string; the zero value and any other value are no outcome.
 func TestOutcomeWords(t *testing.T) {
 	if len(outcomeTexts) != int(outcomeCount)-1 {
-		t.Fatalf("%d outcomes, %d words to check", outcomeCount-1, len(outcomeTexts))
+		t.Fatalf("%d outcomes, %d words to check", int(outcomeCount)-1, len(outcomeTexts))
 	}
 	for o, want := range outcomeTexts {
 		if !o.valid() || o.String() != want {
