@@ -1,9 +1,14 @@
 package bulk
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"os/exec"
 	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,36 +187,93 @@ func busyLoad(b *testing.B, n int) (stop func()) {
 // the build over the heap before it (peak-B/user; the simulated pod's own
 // garbage is in it too), and what the build allocated (alloc-B/user).
 //
+// ROSTER_PLAN_USERS sets another list size (1000000, 10000000); cpu-us/user
+// is the processor time of the whole process during the build, the
+// simulated pod's share included.
+//
 //	go test ./symphony/bulk -run '^$' -bench PlanMemory -benchtime 1x -count 3
+//	ROSTER_PLAN_USERS=10000000 go test ./symphony/bulk -run '^$' -bench PlanMemory -benchtime 1x -timeout 1h
 func BenchmarkPlanMemory(b *testing.B) {
-	const n = 100_000
+	n := 100_000
+	if v := os.Getenv("ROSTER_PLAN_USERS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			b.Fatalf("ROSTER_PLAN_USERS=%q: want a number of users, such as 1000000", v)
+		}
+	}
 	p := startSim(b, podsim.Options{})
 	room := p.room("memory", p.addUsers("member", 298))
 	list := idList(p.addUsers("new", n))
 	ctx := context.Background()
-	var held, peak, alloc float64
+	var held, peak, alloc, cpu, gc float64
+	cpuOK := true
+	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		b.StopTimer()
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		stop := heapwatch.Peak()
+		cpu0, ok0 := processCPU()
+		gc0 := gcCPU()
 		b.StartTimer()
 		plan, err := BuildPlan(ctx, p.client, PlanRequest{StreamID: room, List: list})
 		b.StopTimer()
+		cpu1, ok1 := processCPU()
+		cpuOK = cpuOK && ok0 && ok1
+		cpu += float64(cpu1-cpu0) / 1e3 / float64(n)
+		gc += float64(gcCPU()-gc0) / 1e3 / float64(n)
 		top := stop()
 		if err != nil || len(plan.Actions) != n {
 			b.Fatalf("plan: %v", err)
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&after)
-		held += float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / n
-		peak += float64(int64(top)-int64(before.HeapAlloc)) / n
-		alloc += float64(after.TotalAlloc-before.TotalAlloc) / n
+		held += float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(n)
+		peak += float64(int64(top)-int64(before.HeapAlloc)) / float64(n)
+		alloc += float64(after.TotalAlloc-before.TotalAlloc) / float64(n)
 		runtime.KeepAlive(plan)
 	}
 	b.ReportMetric(held/float64(b.N), "held-B/user")
 	b.ReportMetric(peak/float64(b.N), "peak-B/user")
 	b.ReportMetric(alloc/float64(b.N), "alloc-B/user")
+	if cpuOK {
+		b.ReportMetric(cpu/float64(b.N), "cpu-us/user")
+	}
+	b.ReportMetric(gc/float64(b.N), "gc-cpu-us/user")
+}
+
+// processCPU is the processor time (user and system) this process has
+// used, from /proc/self/stat (Linux; clock ticks of 10 ms); ok is false
+// where that file is not.
+func processCPU() (d time.Duration, ok bool) {
+	stat, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0, false
+	}
+	// The fields after the command's closing parenthesis; utime and
+	// stime are the 12th and 13th of them.
+	f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	if len(f) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, true
+}
+
+// gcCPU is the runtime's estimate of the processor time its garbage
+// collector has used so far.
+func gcCPU() time.Duration {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64 {
+		return 0
+	}
+	return time.Duration(s[0].Value.Float64() * float64(time.Second))
 }
 
 // BenchmarkPlanLookAhead plans 50,000 user IDs (500 look-up calls) with

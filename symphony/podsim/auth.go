@@ -71,7 +71,7 @@ func (s *Server) verifyLoginJWT(token string) (*user, error) {
 			return nil, errNoSubject
 		}
 		s.mu.Lock()
-		u := s.byName[strings.ToLower(sub)]
+		u := s.users.byUsernameKey(strings.ToLower(sub))
 		s.mu.Unlock()
 		if u == nil || u.pub == nil {
 			return nil, errUnknownUser
@@ -139,7 +139,7 @@ func (s *Server) handleCertLogin(kind string) http.HandlerFunc {
 		}
 		cn := r.TLS.PeerCertificates[0].Subject.CommonName
 		s.mu.Lock()
-		u := s.byName[strings.ToLower(cn)]
+		u := s.users.byUsernameKey(strings.ToLower(cn))
 		ok := u != nil && u.Active && !u.External
 		s.mu.Unlock()
 		if !ok {
@@ -177,7 +177,7 @@ func (s *Server) sessionUserLocked(r *http.Request) *user {
 		delete(s.sessions, token)
 		return nil
 	}
-	u := s.users[sess.userID]
+	u := s.users.get(sess.userID)
 	if u == nil || !u.Active {
 		return nil
 	}

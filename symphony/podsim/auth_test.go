@@ -27,9 +27,7 @@ func TestRSALogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = goneID
-	p.mu.Lock()
-	p.users[goneID].Active = false
-	p.mu.Unlock()
+	p.SetUserActive(goneID, false)
 
 	tests := []struct {
 		name   string

@@ -232,8 +232,7 @@ func (p *testPod) serviceUser(t testing.TB, id int64, username string, roles ...
 	key := sharedKey(t)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	u := p.users[id]
-	delete(p.byName, strings.ToLower(u.Username))
+	u := p.users.get(id)
 	n := &user{User: u.User, pub: &key.PublicKey}
 	n.Username = username
 	n.Roles = append(n.Roles, roles...)

@@ -161,7 +161,7 @@ func (s *Server) countCallLocked(a membershipAction, target int64) {
 // msgAlreadyMemberOrXpod: a pod processes the latter asynchronously, so
 // the user joins s.opts.XpodDelay later (settleJoins).
 func (s *Server) addLocked(w http.ResponseWriter, r *room, target int64) {
-	u := s.users[target]
+	u := s.users.get(target)
 	switch {
 	case u == nil:
 		writeError(w, http.StatusBadRequest, msgUserNotFound)
@@ -194,7 +194,7 @@ func (s *Server) addLocked(w http.ResponseWriter, r *room, target int64) {
 func (s *Server) memberLocked(w http.ResponseWriter, r *room, target int64) *member {
 	m := r.members[target]
 	switch {
-	case s.users[target] == nil:
+	case !s.users.has(target):
 		writeError(w, http.StatusBadRequest, msgUserNotFound)
 		return nil
 	case m == nil:

@@ -41,6 +41,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		body = []byte(`{"code":500,"message":"podsim: cannot encode reply"}`)
 	}
+	writeBody(w, status, body)
+}
+
+// writeBody writes a JSON body already encoded.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))

@@ -93,7 +93,7 @@ func TestSeedDemoWorld(t *testing.T) {
 		}
 	}
 	p.mu.Lock()
-	bot := p.users[d.BotID]
+	bot := p.users.get(d.BotID)
 	p.mu.Unlock()
 	if bot.hasRole(roleUserProvisioning) || bot.Username != "roster-bot" {
 		t.Errorf("bot %+v", bot.User)

@@ -25,9 +25,7 @@ type Server struct {
 	pki  *pki
 
 	mu       sync.Mutex
-	users    map[int64]*user
-	byEmail  map[string]*user // lower-cased email
-	byName   map[string]*user // lower-cased username
+	users    userStore
 	nextUser int64
 	rooms    map[string]*room
 	roomList []*room // in creation order, for State and search
@@ -68,9 +66,7 @@ func New(opts Options) (*Server, error) {
 	s := &Server{
 		opts:     opts,
 		pki:      p,
-		users:    make(map[int64]*user),
-		byEmail:  make(map[string]*user),
-		byName:   make(map[string]*user),
+		users:    newUserStore(),
 		nextUser: firstUserID,
 		rooms:    make(map[string]*room),
 		sessions: make(map[string]*session),

@@ -8,11 +8,6 @@ import (
 	"testing"
 )
 
-type usersReply struct {
-	Users  []userV2
-	Errors []userError
-}
-
 func TestUsersLookup(t *testing.T) {
 	p := startPod(t, Options{})
 	ppl := p.addPeople("u", 120)
@@ -27,8 +22,8 @@ func TestUsersLookup(t *testing.T) {
 	}
 	var email0 string
 	p.mu.Lock()
-	email0 = p.users[ppl[0]].Email
-	uname1 := p.users[ppl[1]].Username
+	email0 = p.users.get(ppl[0]).Email
+	uname1 := p.users.get(ppl[1]).Username
 	p.mu.Unlock()
 
 	tests := []struct {
