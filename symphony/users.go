@@ -118,13 +118,15 @@ func cleanLookupValues(in []string, bad func(string) LookupError) ([]string, []L
 }
 
 type wireUserList struct {
-	Users  []wireUser `json:"users"`
-	Errors []struct {
-		Error    string          `json:"error"`
-		Email    string          `json:"email"`
-		Username string          `json:"username"`
-		ID       json.RawMessage `json:"id"`
-	} `json:"errors"`
+	Users  []wireUser        `json:"users"`
+	Errors []wireLookupError `json:"errors"`
+}
+
+type wireLookupError struct {
+	Error    string          `json:"error"`
+	Email    string          `json:"email"`
+	Username string          `json:"username"`
+	ID       json.RawMessage `json:"id"`
 }
 
 // lookupUsers runs the stages over values (distinct, case-insensitively)
@@ -219,6 +221,10 @@ func (l *userLookup) call(ctx context.Context, stage lookupStage, values []strin
 		return nil, nil
 	}
 	var w wireUserList
+	if decodeUserList(rep.body, &w) {
+		return &w, nil
+	}
+	w = wireUserList{}
 	if err := decode(op, rep, &w); err != nil {
 		return nil, err
 	}
