@@ -18,17 +18,17 @@ var userListSamples = []struct {
 	{`{"users":null}`, true},
 	{`{}`, true},
 	{`{"users":[{"id":1,"roles":[],"company":null,"emailAddress":"a@b.c","id":2}]}`, true},
-	{`{"users":[{"id":1,"displayName":"Jane \"JD\" Doe"}]}`, false},                     // an escape in a kept string
-	{`{"users":[{"ID":1}]}`, false},                                                     // a key that differs by case
-	{`{"Users":[{"id":1}]}`, false},                                                     // the same, at the top
-	{`{"users":[{"id":"1"}]}`, false},                                                   // an ID in a string: encoding/json's error
-	{`{"users":[{"id":1.0}]}`, false},                                                   // a fraction
-	{`{"users":[{"id":99999999999999999999}]}`, false},                                  // too large
-	{`{"users":[{"id":1}],"errors":[{"error":"invalid.format","id":"x"}]}`, false},      // errors
-	{`{"users":[{"id":1}],"users":[{"id":2}]}`, false},                                  // users twice
-	{`{"users":[{"id":1,"displayName":"\xff"}]}`, false},                                // invalid UTF-8
-	{`{"users":[{"id":1}]} x`, false},                                                   // trailing content
-	{`{"users":[{"id":1},]}`, false},                                                    // invalid JSON
+	{`{"users":[{"id":1,"displayName":"Jane \"JD\" Doe"}]}`, false},                // an escape in a kept string
+	{`{"users":[{"ID":1}]}`, false},                                                // a key that differs by case
+	{`{"Users":[{"id":1}]}`, false},                                                // the same, at the top
+	{`{"users":[{"id":"1"}]}`, false},                                              // an ID in a string: encoding/json's error
+	{`{"users":[{"id":1.0}]}`, false},                                              // a fraction
+	{`{"users":[{"id":99999999999999999999}]}`, false},                             // too large
+	{`{"users":[{"id":1}],"errors":[{"error":"invalid.format","id":"x"}]}`, false}, // errors
+	{`{"users":[{"id":1}],"users":[{"id":2}]}`, false},                             // users twice
+	{`{"users":[{"id":1,"displayName":"\xff"}]}`, false},                           // invalid UTF-8
+	{`{"users":[{"id":1}]} x`, false},                                              // trailing content
+	{`{"users":[{"id":1},]}`, false},                                               // invalid JSON
 	{`null`, false},
 	{`[]`, false},
 }
