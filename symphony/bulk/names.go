@@ -24,26 +24,66 @@ type named struct {
 // packNames makes the table of names. A user answered twice (by an ID and
 // an email, say) keeps the last answer, as a map would.
 func packNames(list []named) nameTable {
-	slices.SortStableFunc(list, func(a, b named) int { return cmp.Compare(a.id, b.id) })
-	var t nameTable
-	size, users := 0, 0
-	for i, n := range list {
-		if i+1 < len(list) && list[i+1].id == n.id {
-			continue
-		}
-		size += len(n.name)
-		users++
+	var l nameList
+	for _, n := range list {
+		l.add(n.id, n.name)
 	}
-	t.ids, t.ends = make([]int64, 0, users), make([]int, 0, users)
+	return l.pack()
+}
+
+// nameList is the names the look-ups answer, in the order they come: the
+// bytes of each copied end to end, so that it holds no string of the
+// look-ups' replies (whose strings are parts of the whole reply).
+type nameList struct {
+	ids  []int64
+	ends []int // the name of ids[i] is text[ends[i-1]:ends[i]]
+	text []byte
+}
+
+func (l *nameList) add(id int64, name string) {
+	l.ids = append(l.ids, id)
+	l.text = append(l.text, name...)
+	l.ends = append(l.ends, len(l.text))
+}
+
+func (l *nameList) name(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = l.ends[i-1]
+	}
+	return l.text[start:l.ends[i]]
+}
+
+// pack makes the table, sorted by user ID; of a user answered twice, the
+// last answer.
+func (l *nameList) pack() nameTable {
+	order := make([]int32, len(l.ids))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	// A list of IDs often comes sorted: then so do the answers.
+	if !slices.IsSorted(l.ids) {
+		slices.SortFunc(order, func(a, b int32) int {
+			return cmp.Or(cmp.Compare(l.ids[a], l.ids[b]), cmp.Compare(a, b))
+		})
+	}
+	last := func(k int) bool { return k+1 == len(order) || l.ids[order[k+1]] != l.ids[order[k]] }
+	size, users := 0, 0
+	for k, i := range order {
+		if last(k) {
+			size += len(l.name(int(i)))
+			users++
+		}
+	}
+	t := nameTable{ids: make([]int64, 0, users), ends: make([]int, 0, users)}
 	var text strings.Builder
 	text.Grow(size)
-	for i, n := range list {
-		if i+1 < len(list) && list[i+1].id == n.id {
-			continue
+	for k, i := range order {
+		if last(k) {
+			text.Write(l.name(int(i)))
+			t.ids = append(t.ids, l.ids[i])
+			t.ends = append(t.ends, text.Len())
 		}
-		text.WriteString(n.name)
-		t.ids = append(t.ids, n.id)
-		t.ends = append(t.ends, text.Len())
 	}
 	t.text = text.String()
 	return t

@@ -79,9 +79,10 @@ func BuildPlan(ctx context.Context, pod Pod, req PlanRequest) (*Plan, error) {
 		Created:  now,
 		CallTime: req.CallTime,
 		Window:   req.Window,
-		names:    packNames(users.names),
+		names:    users.names.pack(),
 		Reasons:  map[int32]string{},
 	}
+	users.names = nameList{} // packed: the list can go
 	if p.CallTime <= 0 {
 		p.CallTime = timer.callTime(assumedCallTime)
 	}
@@ -146,7 +147,7 @@ func lastLine(l *csvsource.List) int {
 // resolved is what the pod knows of the CSV's users, by the CSV's values.
 type resolved struct {
 	byID       map[int64]state   // the users the pod knows
-	names      []named           // their display names, as the look-ups answer
+	names      nameList          // their display names, as the look-ups answer
 	byEmail    map[string]int64  // lower-cased -> user ID
 	byUsername map[string]int64  // lower-cased -> user ID
 	invalid    map[string]string // lower-cased value -> the pod's error
@@ -243,7 +244,7 @@ func (r *resolved) add(l *symphony.UserLookup, by csvsource.Kind) {
 	}
 	for _, u := range l.Users {
 		r.byID[u.ID] = state{Active: u.Active, External: u.External}
-		r.names = append(r.names, named{u.ID, displayName(u)})
+		r.names.add(u.ID, displayName(u))
 		if u.Email != "" && by == csvsource.KindEmail {
 			r.byEmail[strings.ToLower(u.Email)] = u.ID
 		}
@@ -283,6 +284,12 @@ func (r *resolved) find(e csvsource.Entry) (known, bool) {
 	return known{ID: id, state: u}, ok
 }
 
+// firstSeen records the line of the first entry that names a user.
+func (r *resolved) firstSeen(u known, line int32) {
+	u.seen, u.first = true, line
+	r.byID[u.ID] = u.state
+}
+
 // known is what placing a user the pod knows takes, not the whole answer
 // of the look-up (email, username, company, account type), which a list of
 // millions would hold for every user until the plan is built; their names
@@ -292,12 +299,16 @@ type known struct {
 	state
 }
 
-// state is what the plan's look-ups keep of a user by ID.
-type state struct{ Active, External bool }
+// state is what the plan's look-ups keep of a user by ID, and the line of
+// the list's first entry that names them (seen), once classify met it.
+type state struct {
+	Active, External bool
+	seen             bool
+	first            int32
+}
 
 // classify puts every entry, duplicate and bad row in Actions or SetAside.
 func (p *Plan) classify(list *csvsource.List, users *resolved, roster roomMembers) {
-	firstLine := make(map[int64]int32, len(list.Entries)) // user ID -> line of its first entry
 	// The entries that a duplicate repeats, to name its user: only those
 	// are kept, not every entry of the list.
 	byValue := map[string]csvsource.Entry{}
@@ -322,12 +333,12 @@ func (p *Plan) classify(list *csvsource.List, users *resolved, roster roomMember
 			continue
 		}
 		it.UserID = u.ID
-		if first, seen := firstLine[u.ID]; seen {
+		if u.seen {
 			// Two values (an email and an ID, say) that name one user.
-			p.setAside(it, OutcomeDuplicate, fmt.Sprintf("the same user as line %d", first))
+			p.setAside(it, OutcomeDuplicate, fmt.Sprintf("the same user as line %d", u.first))
 			continue
 		}
-		firstLine[u.ID] = it.Line
+		users.firstSeen(u, it.Line)
 		p.place(it, u, roster)
 	}
 	for _, d := range list.Duplicates {

@@ -188,7 +188,7 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request, caller *use
 				errs = append(errs, userError{Error: "invalid.format", ID: v})
 				continue
 			}
-			i, ok = s.users.byID[id]
+			i, ok = s.users.index(id)
 		case "email":
 			if !looksLikeEmail(v) {
 				errs = append(errs, userError{Error: "invalid.format", Email: v})

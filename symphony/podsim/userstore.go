@@ -15,10 +15,11 @@ import (
 // is made into a *user only when a handler asks for one.
 type userStore struct {
 	recs     []userRec
-	chunks   [][]byte // the users' strings; a record's lie in one chunk
-	byID     map[int64]int32
-	byEmail  keyIndex // lower-cased email
-	byName   keyIndex // lower-cased username
+	chunks   [][]byte        // the users' strings; a record's lie in one chunk
+	dense    []int32         // the record of user firstUserID+k, for the IDs the pod gave in turn
+	byID     map[int64]int32 // the record of any other user
+	byEmail  keyIndex        // lower-cased email
+	byName   keyIndex        // lower-cased username
 	roleSets [][]string
 	roleSet  map[string]int32 // roles joined by "\x00" -> index in roleSets
 	keys     map[int64]*rsa.PublicKey
@@ -73,7 +74,7 @@ func (st *userStore) str(r *userRec, field int) string { return string(st.text(r
 
 // get returns a copy of the user with that ID, or nil.
 func (st *userStore) get(id int64) *user {
-	i, ok := st.byID[id]
+	i, ok := st.index(id)
 	if !ok {
 		return nil
 	}
@@ -82,8 +83,30 @@ func (st *userStore) get(id int64) *user {
 
 // has says whether a user has that ID.
 func (st *userStore) has(id int64) bool {
-	_, ok := st.byID[id]
+	_, ok := st.index(id)
 	return ok
+}
+
+// index is the record of the user with that ID. The IDs the pod gives
+// follow each other from firstUserID: a slice finds those, and a map the
+// others (a test's own IDs). An ID is in one of the two, never both: the
+// slice grows only by the ID just past its end, and only when that ID is
+// new.
+func (st *userStore) index(id int64) (int32, bool) {
+	if k := id - firstUserID; k >= 0 && k < int64(len(st.dense)) {
+		return st.dense[k], true
+	}
+	i, ok := st.byID[id]
+	return i, ok
+}
+
+// setIndex records the record of a new ID.
+func (st *userStore) setIndex(id int64, i int32) {
+	if id-firstUserID == int64(len(st.dense)) {
+		st.dense = append(st.dense, i)
+		return
+	}
+	st.byID[id] = i
 }
 
 // user makes record i into a user (a copy: changing it changes nothing).
@@ -128,7 +151,7 @@ func (st *userStore) lowerField(field int) func(int32) string {
 // put adds u, or replaces the user with its ID: the old email and username
 // no longer find anyone.
 func (st *userStore) put(u *user) {
-	i, exists := st.byID[u.ID]
+	i, exists := st.index(u.ID)
 	if exists {
 		old := &st.recs[i]
 		st.byEmail.remove(strings.ToLower(st.str(old, textEmail)), st.lowerField(textEmail))
@@ -136,7 +159,7 @@ func (st *userStore) put(u *user) {
 	} else {
 		i = int32(len(st.recs))
 		st.recs = append(st.recs, userRec{})
-		st.byID[u.ID] = i
+		st.setIndex(u.ID, i)
 	}
 	r := userRec{id: u.ID, active: u.Active, external: u.External, service: u.service, roles: st.roles(u.Roles)}
 	fields := [textFields]string{u.Username, u.Email, u.DisplayName, u.Company}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"hash/maphash"
+	"strconv"
 	"testing"
 )
 
@@ -129,5 +130,34 @@ func TestKeyIndexCollision(t *testing.T) {
 	}
 	if _, ok := x.find("c", keyOf); ok {
 		t.Error("c found")
+	}
+}
+
+// IDs in turn from firstUserID go to the slice, the others to the map; an
+// ID of the map is never shadowed when the slice reaches it.
+func TestUserStoreIndex(t *testing.T) {
+	st := newUserStore()
+	put := func(id int64) { st.put(&user{User: User{ID: id, Username: strconv.FormatInt(id, 10)}}) }
+	put(firstUserID)
+	put(firstUserID + 2) // ahead of the slice: the map
+	put(firstUserID + 1)
+	put(firstUserID + 2) // replaced where it is
+	put(firstUserID + 3)
+	put(7)
+	if len(st.dense) != 2 || len(st.byID) != 3 {
+		t.Errorf("slice %v, map %v", st.dense, st.byID)
+	}
+	for _, id := range []int64{firstUserID, firstUserID + 1, firstUserID + 2, firstUserID + 3, 7} {
+		if u := st.get(id); u == nil || u.ID != id || u.Username != strconv.FormatInt(id, 10) {
+			t.Errorf("user %d: %+v", id, u)
+		}
+	}
+	if len(st.recs) != 5 {
+		t.Errorf("%d records, want 5", len(st.recs))
+	}
+	for _, id := range []int64{firstUserID - 1, firstUserID + 4, 8} {
+		if st.has(id) {
+			t.Errorf("user %d found", id)
+		}
 	}
 }
