@@ -189,7 +189,7 @@ func (c *Client) send(ctx context.Context, rq request) (*reply, error) {
 	}
 	// The attempt's deadline (connect + read timeout) also bounds the body:
 	// a reply that never ends is cut when it passes.
-	data, err := readCapped(resp.Body, limit)
+	data, err := readCapped(resp.Body, limit, resp.ContentLength)
 	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	var tooLong *tooLongError
 	switch {
@@ -229,12 +229,38 @@ func byteSize(n int64) string {
 
 // readCapped reads a body of at most limit bytes; a longer one is an
 // error (*tooLongError) with its first limit bytes.
-func readCapped(r io.Reader, limit int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+func readCapped(r io.Reader, limit, size int64) ([]byte, error) {
+	var data []byte
+	var err error
+	if size >= 0 && size <= limit {
+		data, err = readSized(io.LimitReader(r, limit+1), size)
+	} else {
+		data, err = io.ReadAll(io.LimitReader(r, limit+1))
+	}
 	if err == nil && int64(len(data)) > limit {
 		return data[:limit], &tooLongError{limit}
 	}
 	return data, err
+}
+
+// readSized reads r to its end as io.ReadAll does, into one buffer of the
+// size the server announced (one byte more, to see the end) rather than a
+// buffer grown by copies; a body longer than announced is read all the same.
+func readSized(r io.Reader, size int64) ([]byte, error) {
+	data := make([]byte, 0, size+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return data, err
+		}
+	}
 }
 
 // decode reads a JSON reply into v, as a permanent error if it does not fit.

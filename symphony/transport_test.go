@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"roster/symphony/podsim"
 )
@@ -124,5 +125,22 @@ func TestRefusesOldTLS(t *testing.T) {
 	_, err = c.send(testCtx(t), request{method: "GET", endpoint: cfg.Pod, path: "/", op: "GET /"})
 	if err == nil || ClassOf(err) != ClassPermanent || !strings.Contains(err.Error(), "TLS 1.2") {
 		t.Fatalf("send to a TLS 1.1 server = %v; want a permanent error saying TLS 1.2 is required", err)
+	}
+}
+
+// readSized reads what io.ReadAll reads, whatever the size announced: the
+// body shorter than it, as long, longer, or cut by an error.
+func TestReadSized(t *testing.T) {
+	body := strings.Repeat("0123456789", 100)
+	for _, size := range []int64{0, 1, 999, 1000, 1001, 5000} {
+		got, err := readSized(iotest.HalfReader(strings.NewReader(body)), size)
+		if err != nil || string(got) != body {
+			t.Errorf("announced %d: %d bytes, %v", size, len(got), err)
+		}
+	}
+	boom := errors.New("cut")
+	got, err := readSized(io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(boom)), 10)
+	if !errors.Is(err, boom) || string(got) != "abc" {
+		t.Errorf("cut body: %q, %v", got, err)
 	}
 }

@@ -141,7 +141,9 @@ func (c *Client) lookupUsers(ctx context.Context, param string, values []string,
 			pending = append(pending, v)
 		}
 	}
-	l := &userLookup{c: c, param: param, keyOf: keyOf, result: &UserLookup{Errors: errs},
+	// Room for every value's user: most values name one.
+	result := &UserLookup{Users: make([]User, 0, len(pending)), Errors: errs}
+	l := &userLookup{c: c, param: param, keyOf: keyOf, result: result,
 		seenUser: map[int64]bool{}, seenErr: map[LookupError]bool{}}
 	for _, stage := range stages {
 		if len(pending) == 0 {
@@ -335,13 +337,22 @@ func sortByInput(users []User, order map[string]int, keyOf func(wireUser) string
 		pos  int
 		user User
 	}
-	rs := make([]ranked, len(users))
+	pos := make([]int, len(users))
+	sorted := true
 	for i, u := range users {
 		p, ok := order[strings.ToLower(keyOf(wireUser{ID: u.ID, Email: u.Email, Username: u.Username}))]
 		if !ok {
 			p = len(order)
 		}
-		rs[i] = ranked{p, u}
+		pos[i] = p
+		sorted = sorted && (i == 0 || pos[i-1] <= p)
+	}
+	if sorted { // as the pod answers, most often
+		return
+	}
+	rs := make([]ranked, len(users))
+	for i, u := range users {
+		rs[i] = ranked{pos[i], u}
 	}
 	slices.SortStableFunc(rs, func(a, b ranked) int { return a.pos - b.pos })
 	for i := range rs {

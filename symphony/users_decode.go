@@ -170,6 +170,7 @@ func (d *userListDecoder) users(into *[]wireUser) bool {
 	}
 	us := []wireUser{}
 	if !d.eat(']') {
+		us = make([]wireUser, 0, MaxUsersPerCall)
 		for {
 			if !d.eat('{') {
 				return false
@@ -218,6 +219,8 @@ func (d *userListDecoder) userField(u *wireUser, key string) bool {
 		to = &u.AccountType
 	case "roles":
 		return d.strings(&u.Roles)
+	case "firstName", "lastName": // the UserV2 fields roster does not read
+		return d.skip(0)
 	default:
 		return d.other(key, "id", "emailAddress", "username", "displayName", "company", "accountType", "roles")
 	}

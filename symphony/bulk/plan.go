@@ -159,6 +159,9 @@ type resolved struct {
 func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry, timer *callTimer) (*resolved, error) {
 	var ids []int64
 	var emails, usernames []string
+	if len(entries) > 0 && entries[0].Kind == csvsource.KindUserID {
+		ids = make([]int64, 0, len(entries)) // a list of IDs, most likely
+	}
 	for _, e := range entries {
 		switch e.Kind {
 		case csvsource.KindUserID:
@@ -171,6 +174,7 @@ func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry, timer *cal
 	}
 	r := &resolved{byID: make(map[int64]state, len(entries)), byEmail: make(map[string]int64, len(emails)),
 		byUsername: make(map[string]int64, len(usernames)), invalid: map[string]string{}, failed: map[string]string{}}
+	r.names.ids, r.names.ends = make([]int64, 0, len(entries)), make([]int, 0, len(entries))
 	if err := lookUp(ctx, ids, timer, pod.UsersByID, func(l *symphony.UserLookup) { r.add(l, csvsource.KindUserID) }); err != nil {
 		return nil, fmt.Errorf("look up %s: %w", plural(len(ids), "user ID", "user IDs"), err)
 	}
@@ -457,7 +461,7 @@ func inputHash(p *Plan) string {
 		userID int64
 		owner  bool
 	}
-	var items []hashed
+	items := make([]hashed, 0, len(p.Actions)+len(p.SetAside))
 	for _, group := range [][]Item{p.Actions, p.SetAside} {
 		for _, it := range group {
 			if it.UserID != 0 && it.Outcome != OutcomeDuplicate && it.Outcome != OutcomeBadRow {
