@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -30,8 +31,28 @@ type rosterProc struct {
 // startRoster starts the binary with no terminal (stdin is /dev/null).
 func startRoster(t *testing.T, bin string, args ...string) *rosterProc {
 	t.Helper()
+	return startRosterIn(t, bin, "", nil, args...)
+}
+
+// runBinary runs the binary to its end as startRosterIn starts it, and
+// gives its exit code and output.
+func runBinary(t *testing.T, bin, dir string, env []string, args ...string) runResult {
+	t.Helper()
+	p := startRosterIn(t, bin, dir, env, args...)
+	code := p.wait(t)
+	return runResult{code, p.stdoutText(), p.stderr.String()}
+}
+
+// startRosterIn starts the binary with no terminal (stdin is /dev/null) in
+// dir (the test's folder when ""), with env added to the environment.
+func startRosterIn(t *testing.T, bin, dir string, env []string, args ...string) *rosterProc {
+	t.Helper()
 	p := &rosterProc{lines: make(chan string, 100000), waited: make(chan struct{})}
 	p.cmd = exec.Command(bin, args...)
+	p.cmd.Dir = dir
+	if env != nil {
+		p.cmd.Env = append(os.Environ(), env...)
+	}
 	p.cmd.Stderr = &p.stderr
 	out, err := p.cmd.StdoutPipe()
 	if err != nil {

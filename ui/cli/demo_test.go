@@ -11,7 +11,6 @@ import (
 	"roster/csvsource"
 	"roster/symphony/bulk"
 	"roster/symphony/podsim"
-	"roster/symphony/podsim/podsimtest"
 )
 
 // The demo's list must show a newcomer every kind of row roster handles.
@@ -54,7 +53,7 @@ func TestDemoCSVShowsEveryKindOfRow(t *testing.T) {
 
 // The sample list holds users of the pod in each state the demo shows.
 func TestSampleCSVRows(t *testing.T) {
-	pod := podsimtest.Start(t, podsim.Options{})
+	pod := startPod(t, podsim.Options{})
 	d, st := pod.Demo, pod.State()
 	list := podsim.SampleCSV(d, st)
 	rows := map[string]int{}

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,24 +16,16 @@ import (
 // keeps the pane after roster exits, to read what it printed.
 func demoInTmux(t *testing.T, w, h int) (s *tmuxSession, work, cache string) {
 	t.Helper()
-	tmuxPath, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux is not installed (CI installs it)")
-	}
+	tmux := tmuxPath(t)
 	bin := rosterBinary(t) // skipped with -short
 	dir := t.TempDir()
 	work = filepath.Join(dir, "work")
 	if err := os.Mkdir(work, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	s = &tmuxSession{t: t, tmux: tmuxPath, socket: fmt.Sprintf("roster-hold-%d-%d", os.Getpid(), time.Now().UnixNano())}
-	t.Cleanup(func() { s.run("kill-server") })
 	cache = filepath.Join(dir, "cache") // the demo's files: a test's own cache folder
 	cmdline := fmt.Sprintf("cd %q && XDG_CACHE_HOME=%q HOME=%q %q demo; echo ROSTER-EXIT=$?; sleep 600", work, cache, cache, bin)
-	if out, err := s.run("new-session", "-d", "-s", "roster", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "sh", "-c", cmdline); err != nil {
-		t.Fatalf("tmux new-session: %v: %s", err, out)
-	}
-	return s, work, cache
+	return newTmux(t, tmux, "hold", w, h, "sh", "-c", cmdline), work, cache
 }
 
 // startDemoRun walks the demo's wizard to a started run.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,30 @@ type tmuxSession struct {
 	t      *testing.T
 	tmux   string
 	socket string
+}
+
+// tmuxPath is the tmux binary; without one the test is skipped.
+func tmuxPath(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux is not installed (CI installs it)")
+	}
+	return path
+}
+
+// newTmux starts a private tmux server (its socket named by tag, the
+// process and the time) that the test's end kills, with the session
+// "roster" of w x h columns running argv.
+func newTmux(t *testing.T, tmux, tag string, w, h int, argv ...string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("roster-%s-%d-%d", tag, os.Getpid(), time.Now().UnixNano())}
+	t.Cleanup(func() { s.run("kill-server") })
+	args := append([]string{"new-session", "-d", "-s", "roster", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)}, argv...)
+	if out, err := s.run(args...); err != nil {
+		t.Fatalf("tmux new-session: %v: %s", err, out)
+	}
+	return s
 }
 
 func (s *tmuxSession) run(args ...string) (string, error) {

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +26,7 @@ import (
 type hangupRun struct {
 	t        *testing.T
 	s        *tmuxSession
+	tmux     string
 	bin      string
 	pod      *podsimtest.Pod
 	room     string
@@ -40,11 +40,11 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 
 // startHangupRun starts a paced pod and the list of n users for its medium
 // room (about 480 members: past 500 the adds are paced at the interval, so
-// the run lasts several seconds), and a private tmux server.
-func startHangupRun(t *testing.T, tmuxPath, bin string, n int) *hangupRun {
+// the run lasts several seconds).
+func startHangupRun(t *testing.T, tmux, bin string, n int) *hangupRun {
 	t.Helper()
 	pod := startPod(t, podsim.Options{PaceGap: 200 * time.Millisecond, Latency: 20 * time.Millisecond})
-	r := &hangupRun{t: t, bin: bin, pod: pod, room: pod.Demo.Medium, users: pod.Demo.Candidates[600 : 600+n]}
+	r := &hangupRun{t: t, tmux: tmux, bin: bin, pod: pod, room: pod.Demo.Medium, users: pod.Demo.Candidates[600 : 600+n]}
 	if members := len(pod.Room(t, r.room).Members); members+n < 500+20 {
 		t.Fatalf("the medium room has %d members: %d users would not pace 20 adds", members, n)
 	}
@@ -52,8 +52,6 @@ func startHangupRun(t *testing.T, tmuxPath, bin string, n int) *hangupRun {
 	r.out = filepath.Join(dir, "out")
 	r.exitFile = filepath.Join(dir, "exit-code")
 	writeFile(t, dir, "users.csv", idCSV(userIDs(r.users)...))
-	r.s = &tmuxSession{t: t, tmux: tmuxPath, socket: fmt.Sprintf("roster-hup-%d-%d", os.Getpid(), time.Now().UnixNano())}
-	t.Cleanup(func() { r.s.run("kill-server") })
 	return r
 }
 
@@ -69,13 +67,10 @@ func (r *hangupRun) rosterLine() string {
 	return "trap : HUP; " + strings.Join(args, " ") + "; echo $? > " + shellQuote(r.exitFile)
 }
 
-// newSession opens the tmux session running argv.
+// newSession opens a private tmux server whose session runs argv.
 func (r *hangupRun) newSession(argv ...string) {
 	r.t.Helper()
-	args := append([]string{"new-session", "-d", "-s", "roster", "-x", "120", "-y", "40"}, argv...)
-	if out, err := r.s.run(args...); err != nil {
-		r.t.Fatalf("tmux new-session: %v: %s", err, out)
-	}
+	r.s = newTmux(r.t, r.tmux, "hup", 120, 40, argv...)
 }
 
 // toPreview waits for the preview the flags lead to.
@@ -275,10 +270,7 @@ func (r *hangupRun) assertAbortedCleanly(code int) {
 // up: during a run it must abort the run as x does, write the report and
 // the journal's stop record, and exit 3; before a run it quits with 3.
 func TestWizardHangupInTmux(t *testing.T) {
-	tmuxPath, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux is not installed (CI installs it)")
-	}
+	tmux := tmuxPath(t)
 	bin := rosterBinary(t) // skipped with -short
 	const n = 60
 
@@ -287,7 +279,7 @@ func TestWizardHangupInTmux(t *testing.T) {
 	// the job up again when that shell exits), the terminal still there:
 	// the summary stays printed on the normal screen.
 	t.Run("SIGHUP twice", func(t *testing.T) {
-		r := startHangupRun(t, tmuxPath, bin, n)
+		r := startHangupRun(t, tmux, bin, n)
 		r.newSession("sh", "-c", r.rosterLine()+"; sleep 600")
 		r.startAndAwaitResults(3)
 		pid := r.rosterPID()
@@ -306,7 +298,7 @@ func TestWizardHangupInTmux(t *testing.T) {
 	// gone (reads fail, writes fail) and the hangups come from the shell
 	// and the kernel.
 	t.Run("session closed", func(t *testing.T) {
-		r := startHangupRun(t, tmuxPath, bin, n)
+		r := startHangupRun(t, tmux, bin, n)
 		if bash, err := exec.LookPath("bash"); err == nil {
 			r.newSession("env", "HISTFILE=/dev/null", "PS1=$ ", bash, "--norc", "--noprofile", "-i")
 			r.s.waitText("$")
@@ -326,7 +318,7 @@ func TestWizardHangupInTmux(t *testing.T) {
 	})
 
 	t.Run("before the run", func(t *testing.T) {
-		r := startHangupRun(t, tmuxPath, bin, n)
+		r := startHangupRun(t, tmux, bin, n)
 		before := r.pod.MemberSet(t, r.room)
 		r.newSession("sh", "-c", r.rosterLine()+"; sleep 600")
 		r.toPreview()

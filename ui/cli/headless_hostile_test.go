@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"roster/symphony/podsim"
-	"roster/symphony/podsim/podsimtest"
 )
 
 // reportOutcomes reads a report CSV into user ID -> outcome, by the header's
@@ -95,7 +94,7 @@ func TestHeadlessThroughAHostilePod(t *testing.T) {
 // and removing the same 200 users in the small (unpaced) room:
 // go test -run '^$' -bench HeadlessRun -benchtime 6x .
 func BenchmarkHeadlessRun(b *testing.B) {
-	pod := podsimtest.Start(b, podsim.Options{PaceGap: testPace})
+	pod := startPod(b, podsim.Options{})
 	demo, dir := pod.Demo, pod.Dir
 	const n = 200
 	path := filepath.Join(dir, "bench.csv")

@@ -74,7 +74,7 @@ func buildRoster(bin string, flags ...string) error {
 // startPod starts a pod seeded with the demo world, its config folder
 // written (podsimtest); it stops when the test ends. A zero PaceGap is
 // testPace, not Symphony's 3 s.
-func startPod(t *testing.T, opts podsim.Options) *podsimtest.Pod {
+func startPod(t testing.TB, opts podsim.Options) *podsimtest.Pod {
 	t.Helper()
 	return podsimtest.Start(t, opts, podsimtest.DefaultPaceGap(testPace))
 }

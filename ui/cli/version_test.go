@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -94,23 +92,4 @@ func TestVersionFromBuildInfo(t *testing.T) {
 		r.stderr != "roster version: unexpected argument \"extra\": roster version takes none\nRun `roster version --help` to see its flags.\n" {
 		t.Errorf("roster version extra: %s", r)
 	}
-}
-
-// runBinary runs bin with args, with no terminal, in dir (the test's
-// folder when ""), with env added to the environment.
-func runBinary(t *testing.T, bin, dir string, env []string, args ...string) runResult {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run %s: %v", bin, err)
-	}
-	return runResult{code, stdout.String(), stderr.String()}
 }
