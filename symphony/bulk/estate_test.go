@@ -60,17 +60,11 @@ func runEstateLogged(t testing.TB, e *Estate, control *EstateControl, watch func
 			lr.startHook = log.note
 		}
 	}
-	done := make(chan []Event)
-	go func() {
-		var evs []Event
-		for ev := range r.Events() {
-			evs = append(evs, ev)
-			if watch != nil {
-				watch(ev)
-			}
+	done := collect(r.Events(), func(ev Event, _ []Event) {
+		if watch != nil {
+			watch(ev)
 		}
-		done <- evs
-	}()
+	})
 	sum, err := r.Run(testCtx(t))
 	return sum, <-done, err
 }

@@ -133,17 +133,7 @@ func drive(t testing.TB, r *Runner) runOutcome { return driveWatching(t, r, nil)
 // driveWatching runs r, handing every event as it comes to watch (if set).
 func driveWatching(t testing.TB, r *Runner, watch func(Event, []Event)) runOutcome {
 	t.Helper()
-	done := make(chan []Event)
-	go func() {
-		var evs []Event
-		for ev := range r.Events() {
-			evs = append(evs, ev)
-			if watch != nil {
-				watch(ev, evs)
-			}
-		}
-		done <- evs
-	}()
+	done := collect(r.Events(), watch)
 	sum, err := r.Run(testCtx(t))
 	select {
 	case evs := <-done:
@@ -152,6 +142,24 @@ func driveWatching(t testing.TB, r *Runner, watch func(Event, []Event)) runOutco
 		t.Fatal("the event channel was not closed after Run returned")
 	}
 	return runOutcome{}
+}
+
+// collect gathers the events of ch until it closes, handing each as it
+// comes to watch (if set) with those seen so far; the channel it returns
+// then gives them all.
+func collect(ch <-chan Event, watch func(Event, []Event)) <-chan []Event {
+	done := make(chan []Event, 1)
+	go func() {
+		var evs []Event
+		for ev := range ch {
+			evs = append(evs, ev)
+			if watch != nil {
+				watch(ev, evs)
+			}
+		}
+		done <- evs
+	}()
+	return done
 }
 
 // results are the EventResult results, by user ID.
@@ -165,15 +173,7 @@ func (o runOutcome) results() map[int64]Result {
 	return m
 }
 
-func (o runOutcome) count(kind EventKind) int {
-	n := 0
-	for _, ev := range o.events {
-		if ev.Kind == kind {
-			n++
-		}
-	}
-	return n
-}
+func (o runOutcome) count(kind EventKind) int { return countKind(o.events, kind) }
 
 func countKind(evs []Event, k EventKind) int {
 	n := 0

@@ -45,17 +45,11 @@ func runLanes(t *testing.T, p *simPod, lanes []*lane, opts func(*lane) RunOption
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			events := make(chan []Event)
-			go func() {
-				var evs []Event
-				for ev := range r.Events() {
-					evs = append(evs, ev)
-					if watch != nil {
-						watch(l, ev)
-					}
+			events := collect(r.Events(), func(ev Event, _ []Event) {
+				if watch != nil {
+					watch(l, ev)
 				}
-				events <- evs
-			}()
+			})
 			sum, err := r.Run(context.Background())
 			l.out = runOutcome{summary: sum, err: err, events: <-events}
 		}()
