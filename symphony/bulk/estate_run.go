@@ -160,6 +160,11 @@ func (r *EstateRunner) Run(ctx context.Context) (*EstateSummary, error) {
 				ev.Lane = i
 				r.events.send(ev)
 			}
+			// The lane is free once its last event (its EventFinished)
+			// is passed on, not when its Run returns: else the next
+			// room's EventStarted could be seen first, and a watcher
+			// would count one room more running than there are lanes.
+			<-slots
 		}()
 		// A room waits for a free lane, in order. An abort does not keep
 		// it waiting: it starts, sees the abort and ends at once, so that
@@ -174,7 +179,6 @@ func (r *EstateRunner) Run(ctx context.Context) (*EstateSummary, error) {
 		runs.Add(1)
 		go func() {
 			defer runs.Done()
-			defer func() { <-slots }()
 			sums[i], errs[i] = lr.Run(ctx)
 		}()
 	}
