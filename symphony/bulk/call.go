@@ -153,13 +153,19 @@ func (r *Runner) call(ctx context.Context, it Item, action Action) callResult {
 	// the previous start, so any delay after the wait would add up.
 	name := r.nameOf(it)
 	if err := r.journal.start(it, name, action, r.now()); err != nil {
-		c.stop = fmt.Sprintf("the journal cannot be written, so the run stops rather than lose track: %v", err)
+		c.stop = journalStopText(err)
 		return c
 	}
 	var first time.Time // the first attempt's start: the retry budget runs from it
 	for attempt := 1; ; attempt++ {
 		if err := r.gate(ctx, promote, attempt); err != nil {
 			c.aborted = true
+			if attempt == 1 {
+				// No call was made: its start record is taken back, so
+				// that a resume does not take the user for one in flight.
+				// A failing journal is told by the run's stop record.
+				_ = r.journal.withdraw(startRecord(it, name, action, r.now()), r.now())
+			}
 			return c
 		}
 		started := r.now()
@@ -172,6 +178,11 @@ func (r *Runner) call(ctx context.Context, it Item, action Action) callResult {
 		}
 		c.attempts = attempt
 		r.emitAt(started, Event{Kind: EventCalling, Call: &Call{Item: it, Name: name, Action: action}, Attempt: attempt, Interval: r.currentInterval()})
+		if attempt == 1 && r.next != nil && r.next.item.UserID != it.UserID {
+			// The next call's start record goes to disk while this call
+			// is in flight (Journal.startAhead).
+			r.journal.startAhead(r.next.item, r.nameOf(r.next.item), r.next.action(r.plan.Mode), started)
+		}
 		var err error
 		switch action {
 		case ActionAdd:

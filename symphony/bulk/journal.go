@@ -19,7 +19,8 @@ import (
 // checks against the member list; a "result" record is only written (the
 // next start's fsync makes it durable with it), because a result lost to a
 // power cut leaves its start without a result, and that user is settled
-// from the member list on resume like any call in flight. A SIGKILL loses
+// from the member list on resume like any call in flight. The sync of a
+// start overlaps the call before it (Journal.startAhead). A SIGKILL loses
 // nothing written: the file system keeps it. The header and the resume,
 // stop and end records are fsync'ed too (once a run). It holds users'
 // IDs, their input values and the pod's messages; never a token, key or
@@ -30,6 +31,9 @@ import (
 //	header  the run: room, mode, input hash, start time, source, actions
 //	start   a call for a user is about to be made (a crash after it leaves
 //	        the user "in flight": checked against the member list on resume)
+//	withdrawn
+//	        a start whose call was not made after all (an abort, a stop or
+//	        the run window came first): its user is not in flight
 //	result  a user's outcome; a later result of the same user replaces it
 //	        (an outcome the pod's reply did not confirm, "unsettled", is
 //	        followed by the one the member list settles, "settled")
@@ -40,9 +44,11 @@ const (
 	recHeader = "header"
 	recStart  = "start"
 	recResult = "result"
-	recResume = "resume"
-	recStop   = "stop"
-	recEnd    = "end"
+	// recWithdrawn takes back a start record whose call was never made.
+	recWithdrawn = "withdrawn"
+	recResume    = "resume"
+	recStop      = "stop"
+	recEnd       = "end"
 )
 
 // journalVersion is the header's format version.
@@ -92,6 +98,19 @@ type Journal struct {
 	path string
 	f    *os.File
 	buf  []byte // the line being written, kept from one record to the next
+
+	// ahead is the start record of the call after the one in flight,
+	// written and made durable in the background during that call (see
+	// startAhead); nil when there is none not yet taken by its call.
+	ahead *aheadStart
+}
+
+// aheadStart is a start record written ahead of its call.
+type aheadStart struct {
+	rec     record
+	written chan struct{} // closed once the record is written (not yet on disk), or failed
+	done    chan struct{} // closed when the record is on disk, or failed
+	err     error
 }
 
 // journalName names a journal after the room and the start time (UTC).
@@ -189,8 +208,13 @@ func (j *Journal) Path() string { return j.path }
 // write appends one record, and when durable is set makes it (and every
 // record written before it) durable before returning.
 func (j *Journal) write(durable bool, r record) error {
+	if a := j.ahead; a != nil {
+		// Records keep the order they were asked in: a start written
+		// ahead is before the result of the call in flight.
+		<-a.written
+	}
 	line := j.buf[:0]
-	if r.Type == recStart || r.Type == recResult {
+	if r.Type == recStart || r.Type == recResult || r.Type == recWithdrawn {
 		line = appendCallRecord(line, &r)
 	} else {
 		enc, err := json.Marshal(r)
@@ -215,12 +239,82 @@ func (j *Journal) write(durable bool, r record) error {
 
 // start records that the call for an action is about to be made, durably:
 // the call must not start before its record is on disk.
+// A start already written ahead for the same user and action (startAhead)
+// is taken instead, once it is on disk.
 func (j *Journal) start(it Item, name string, action Action, at time.Time) error {
 	if !action.valid() {
 		return fmt.Errorf("journal %s: %v is not an action; nothing was written", j.path, action)
 	}
-	return j.write(true, record{Type: recStart, Time: at.UTC(), Line: int(it.Line), Input: it.Input, Kind: kindText(it.Kind),
-		UserID: it.UserID, Name: name, Action: action, Owner: it.Owner})
+	if a := j.ahead; a != nil {
+		<-a.done
+		if a.rec.UserID == it.UserID && a.rec.Action == action {
+			j.ahead = nil
+			return a.err
+		}
+		if a.err != nil {
+			return a.err
+		}
+	}
+	return j.write(true, startRecord(it, name, action, at))
+}
+
+func startRecord(it Item, name string, action Action, at time.Time) record {
+	return record{Type: recStart, Time: at.UTC(), Line: int(it.Line), Input: it.Input, Kind: kindText(it.Kind),
+		UserID: it.UserID, Name: name, Action: action, Owner: it.Owner}
+}
+
+// startAhead writes the start record of the next call while the current
+// one is in flight, and makes it durable in the background: its fsync,
+// most of what roster costs between two calls, then overlaps the pod's
+// reply instead of following it. The next call takes it (start); if that
+// call is not made after all, withdrawAhead takes it back. A crash before
+// either leaves the user in flight, settled from the member list on
+// resume like any start without a result. At most one is written ahead;
+// it returns false (writing nothing) when one is still untaken.
+func (j *Journal) startAhead(it Item, name string, action Action, at time.Time) bool {
+	if j.ahead != nil || !action.valid() {
+		return false
+	}
+	a := &aheadStart{rec: startRecord(it, name, action, at), written: make(chan struct{}), done: make(chan struct{})}
+	j.ahead = a
+	go func() {
+		defer close(a.done)
+		line := appendCallRecord(nil, &a.rec)
+		line = append(line, '\n')
+		_, err := j.f.Write(line)
+		close(a.written)
+		if err != nil {
+			a.err = fmt.Errorf("journal %s: write: %w", j.path, err)
+			return
+		}
+		if err := syncData(j.f); err != nil {
+			a.err = fmt.Errorf("journal %s: flush to disk: %w", j.path, err)
+		}
+	}()
+	return true
+}
+
+// withdrawAhead takes back a start written ahead whose call was not made
+// (the run stopped, or waits for its window), so that a resume does not
+// take its user for one in flight. The record is made durable by the
+// next durable one (the run's stop record, say).
+func (j *Journal) withdrawAhead(at time.Time) error {
+	a := j.ahead
+	if a == nil {
+		return nil
+	}
+	<-a.done
+	j.ahead = nil
+	if a.err != nil {
+		return a.err
+	}
+	return j.withdraw(a.rec, at)
+}
+
+// withdraw takes back the start record rec: its call was not made.
+func (j *Journal) withdraw(rec record, at time.Time) error {
+	rec.Type, rec.Time = recWithdrawn, at.UTC()
+	return j.write(false, rec)
 }
 
 // result records a user's final outcome. It is not fsync'ed: the next
@@ -238,13 +332,22 @@ func (j *Journal) result(r Result, action Action) error {
 		Unsettled: r.Unsettled, Settled: r.Settled})
 }
 
-// mark writes a resume, stop or end record.
+// mark writes a resume, stop or end record. A start still written ahead
+// is withdrawn first: no call follows a mark.
 func (j *Journal) mark(typ string, at time.Time, reason string, t Totals) error {
+	if err := j.withdrawAhead(at); err != nil {
+		return err
+	}
 	return j.write(true, record{Type: typ, Time: at.UTC(), Reason: reason, Totals: &t})
 }
 
-// Close closes the file.
-func (j *Journal) Close() error { return j.f.Close() }
+// Close closes the file, once a start written ahead is done with.
+func (j *Journal) Close() error {
+	if a := j.ahead; a != nil {
+		<-a.done
+	}
+	return j.f.Close()
+}
 
 func kindText(k csvsource.Kind) string {
 	if k == 0 {

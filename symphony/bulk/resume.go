@@ -188,6 +188,10 @@ func (s *journalState) apply(rec record) {
 		if rec.UserID != 0 {
 			s.inFlight[rec.UserID] = rec
 		}
+	case recWithdrawn:
+		if f, ok := s.inFlight[rec.UserID]; ok && f.Action == rec.Action {
+			delete(s.inFlight, rec.UserID)
+		}
 	case recResult:
 		if _, seen := s.results[rec.UserID]; !seen {
 			s.order = append(s.order, rec.UserID)

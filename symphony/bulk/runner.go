@@ -33,6 +33,7 @@ type Runner struct {
 	results  map[int64]Result // final outcomes by user ID, the journal's and this run's
 	work     []task
 	inFlight *Item // the user whose call an abort cut short
+	next     *task // the task after the one being done, whose start record is written during its call
 
 	// names are the display names the journal of a resumed run gives
 	// users whom the plan names otherwise or not at all (nameOf).
@@ -201,12 +202,28 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 }
 
 // loop runs the tasks; it returns why it stopped early, if it did.
-func (r *Runner) loop(ctx context.Context, work []task) (string, error) {
-	for _, t := range work {
+func (r *Runner) loop(ctx context.Context, work []task) (stop string, err error) {
+	defer func() {
+		// A start written ahead for a task the loop did not reach.
+		r.next = nil
+		if werr := r.journal.withdrawAhead(r.now()); werr != nil && err == nil {
+			stop, err = journalStopText(werr), werr
+		}
+	}()
+	for i, t := range work {
 		if ctx.Err() != nil {
 			return "", nil
 		}
+		r.next = nil
+		if i+1 < len(work) && !work[i+1].promoteOnly {
+			// Its call is certain to come, unlike a promotion's (the
+			// user's outcome decides it).
+			r.next = &work[i+1]
+		}
 		if err := r.waitWindow(ctx); err != nil {
+			if f, ok := errors.AsType[*journalFault](err); ok {
+				return f.Error(), f.err
+			}
 			return "", nil
 		}
 		res, stop := r.execute(ctx, t)
@@ -226,7 +243,7 @@ func (r *Runner) loop(ctx context.Context, work []task) (string, error) {
 // nothing is shown that the journal does not hold.
 func (r *Runner) finishTask(t task, res Result) error {
 	if err := r.journal.result(res, t.action(r.plan.Mode)); err != nil {
-		return fmt.Errorf("the journal cannot be written, so the run stops rather than lose track: %w", err)
+		return errors.New(journalStopText(err))
 	}
 	// A user with a result already (the journal's on resume, or one the
 	// member list settles now) has it replaced: counted once.
@@ -246,6 +263,11 @@ func (r *Runner) finishTask(t task, res Result) error {
 	}
 	r.emit(Event{Kind: EventResult, Result: &res, Interval: r.currentInterval()})
 	return nil
+}
+
+// journalStopText says why a run stops when its journal cannot be written.
+func journalStopText(err error) string {
+	return fmt.Sprintf("the journal cannot be written, so the run stops rather than lose track: %v", err)
 }
 
 // tally adds (sign 1) or takes back (sign -1) a result's outcome in the

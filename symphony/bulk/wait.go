@@ -59,7 +59,14 @@ func (r *Runner) waitUntil(ctx context.Context, t time.Time) error {
 	}
 }
 
-// waitWindow waits, outside the run window, until it opens.
+// journalFault is a journal that cannot be written, met during a wait.
+type journalFault struct{ err error }
+
+func (f *journalFault) Error() string { return journalStopText(f.err) }
+func (f *journalFault) Unwrap() error { return f.err }
+
+// waitWindow waits, outside the run window, until it opens. It returns a
+// *journalFault when the journal cannot be written, else only an abort.
 func (r *Runner) waitWindow(ctx context.Context) error {
 	w := r.opts.Window
 	for {
@@ -69,6 +76,10 @@ func (r *Runner) waitWindow(ctx context.Context) error {
 		now := r.now()
 		if w.Open(now) {
 			return nil
+		}
+		// No call follows for hours: a start written ahead is taken back.
+		if err := r.journal.withdrawAhead(now); err != nil {
+			return &journalFault{err}
 		}
 		next := w.NextOpen(now)
 		r.emit(Event{Kind: EventWindowWait, Until: next, Message: "outside the run window " + w.String(),
