@@ -237,7 +237,7 @@ func checkAddedByOther(t *testing.T, out runOutcome, id int64) {
 		t.Errorf("resumed: the user another admin added has a result of this run: %s (%q)", res.Outcome, res.Message)
 	}
 	row := readReport(t, out.summary.ReportPath)[id]
-	if len(row) < 9 || row[5] != string(OutcomeAlreadyMember) || strings.Contains(row[8], "in flight") {
+	if len(row) < 9 || row[5] != OutcomeAlreadyMember.String() || strings.Contains(row[8], "in flight") {
 		t.Errorf("resumed: the report's row for the user another admin added: %q; want already a member", row)
 	}
 }
