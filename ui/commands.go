@@ -59,6 +59,18 @@ func loadRoomCmd(ctx context.Context, s *Session, streamID string) tea.Cmd {
 	}
 }
 
+// resolveRoomCmd reads the room the operator gave (a stream ID, or an exact
+// name when the pod knows no room by that ID) and counts its members.
+func resolveRoomCmd(ctx context.Context, s *Session, given string) tea.Cmd {
+	return func() tea.Msg {
+		id, err := bulk.ResolveRoom(ctx, s.Pod, given)
+		if err != nil {
+			return roomLoadedMsg{err: err}
+		}
+		return loadRoomCmd(ctx, s, id)()
+	}
+}
+
 // planCmd plans the request on the session, list and room, and decides,
 // as the headless run does (the job's Request.Plan).
 func planCmd(ctx context.Context, s *Session, list *csvsource.List, streamID string, req bulk.Request) tea.Cmd {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"strings"
 
 	"roster/symphony"
 	"roster/symphony/bulk"
@@ -25,16 +24,9 @@ type Connector func(ctx context.Context, configPath string, auth symphony.AuthMe
 // Connect is the real Connector: the job's.
 var Connect Connector = bulk.Connect
 
-// looksLikeStreamID tells a pasted stream ID from a room name: IDs are one
-// word of base64, at least 16 characters long.
-func looksLikeStreamID(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	if len(s) < 16 || strings.ContainsAny(s, " \t") {
-		return "", false
-	}
-	id, err := symphony.ParseStreamID(s)
-	if err != nil {
-		return "", false
-	}
-	return id, true
+// streamIDGiven is the job's one decision of whether the room field holds
+// a stream ID (bulk.GivenStreamID) or a room's name.
+func streamIDGiven(s string) (string, bool) {
+	id, err := bulk.GivenStreamID(s)
+	return id, err == nil
 }

@@ -105,8 +105,12 @@ func (s *roomStep) lookup() tea.Cmd {
 	q := s.query()
 	s.err = nil
 	s.stopSearch()
-	if id, ok := looksLikeStreamID(q); ok {
-		return s.readRoom(id)
+	if _, ok := streamIDGiven(q); ok {
+		// read as a stream ID, or as a room's exact name when the pod
+		// knows no room by that ID (bulk.ResolveRoom, as the headless run)
+		return s.work.startWith(s.sh.ctx, "Reading the room…", func(ctx context.Context) tea.Cmd {
+			return resolveRoomCmd(ctx, s.session, q)
+		})
 	}
 	return s.work.startWith(s.sh.ctx, fmt.Sprintf("Searching rooms for %q…", q), func(ctx context.Context) tea.Cmd {
 		return searchRoomsCmd(ctx, s.session, q)
@@ -129,7 +133,7 @@ func (s *roomStep) search() tea.Cmd {
 		s.show(roomsFoundMsg{rooms: s.offered, total: len(s.offered)})
 		return nil
 	}
-	if _, ok := looksLikeStreamID(q); ok {
+	if _, ok := streamIDGiven(q); ok {
 		return nil // an ID is read with enter, not searched
 	}
 	ctx, stop := context.WithCancel(s.sh.ctx)
@@ -302,7 +306,7 @@ func (s *roomStep) view() string {
 	if s.err != nil {
 		b.WriteString(errorBox(st, "Could not find the room", s.err, s.w) + "\n")
 	}
-	if _, ok := looksLikeStreamID(s.query()); ok && !s.work.active() {
+	if _, ok := streamIDGiven(s.query()); ok && !s.work.active() {
 		b.WriteString(st.Muted.Render("enter reads the room with this stream ID") + "\n")
 	} else if s.results != nil && !s.work.active() {
 		b.WriteString(s.resultsView())

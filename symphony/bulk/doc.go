@@ -11,8 +11,10 @@
 //   - Request is a run as the operator asks for it: config, auth, list and
 //     column, stream ID, mode, interval, window, out folder, ResumeChoice
 //     (none, Auto for a bare --resume, or a File) and dry run.
-//   - Prepare is ParseRoom + ReadList + Open + Login + Request.Plan, for the
-//     headless run. The wizard takes the same steps a screen at a time: Connect
+//   - Prepare is ReadList + Open + Login + ResolveRoom + Request.Plan, for
+//     the headless run. GivenStreamID is the one decision of whether a room
+//     as given is a stream ID or a name; ResolveRoom tries a stream ID the
+//     pod does not know as a name too. The wizard takes the same steps a screen at a time: Connect
 //     (Open + Login) on its config step, then Request.Plan on its preview.
 //     An error about one input is an *InputError naming it (InputConfig,
 //     InputList, InputRoom, InputOut), for each face to name its flag or step.

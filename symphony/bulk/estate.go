@@ -187,19 +187,30 @@ func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.L
 	if len(e.Lanes) > MaxRooms {
 		return nil, &InputError{Input: InputRoom, Err: fmt.Errorf("%d rooms in one run; roster runs at most %d: split the list", len(e.Lanes), MaxRooms)}
 	}
-	// Every room is resolved before any is planned, so that a refusal of
-	// the whole run leaves no planning behind it still using the session.
+	// Every room is resolved (a few at a time: a stream ID is read from
+	// the pod) before any is planned, so that a refusal of the whole run
+	// leaves no planning behind it still using the session.
+	sem := make(chan struct{}, estatePlanners)
+	var wg sync.WaitGroup
+	for _, l := range e.Lanes {
+		wg.Add(1)
+		go func() { // each writes its own lane only; Wait orders it before the reads below
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			l.StreamID, l.Err = ResolveRoom(ctx, s.Pod, l.Given)
+		}()
+	}
+	wg.Wait()
 	ids := map[string]*Lane{}
 	for _, l := range e.Lanes {
-		id, err := ResolveRoom(ctx, s.Pod, l.Given)
-		if err != nil {
-			if ctx.Err() != nil || wholeRun(err) {
-				return nil, errors.Join(err, ctx.Err())
+		if l.Err != nil {
+			if ctx.Err() != nil || wholeRun(l.Err) {
+				return nil, errors.Join(l.Err, ctx.Err())
 			}
-			l.Err = err
 			continue
 		}
-		l.StreamID = id
+		id := l.StreamID
 		if first, dup := ids[id]; dup {
 			// Two spellings of one room would make two lanes change one
 			// room, each thinking it is alone: refused, not merged.
@@ -207,8 +218,6 @@ func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.L
 		}
 		ids[id] = l
 	}
-	sem := make(chan struct{}, estatePlanners)
-	var wg sync.WaitGroup
 	for _, l := range e.Lanes {
 		if l.Err != nil {
 			continue
@@ -299,55 +308,6 @@ func (req EstateRequest) lanes(list *csvsource.List) []*Lane {
 		out = append(out, &Lane{Index: i, Given: strings.TrimSpace(r), list: list})
 	}
 	return out
-}
-
-// roomSearchPages bounds the pages read to resolve one room name.
-const roomSearchPages = 20
-
-// minStreamIDChars is the shortest value taken as a stream ID: 16 bytes in
-// base64. A pod's IDs are longer (about 34 characters); a short word such
-// as "FX" or "Rates" is base64 too, but is a room's name.
-const minStreamIDChars = 22
-
-// ResolveRoom turns a room as given into its stream ID: a stream ID in
-// either base64 form (at least minStreamIDChars long) is taken as it is;
-// anything else is a room's exact name, searched among the rooms the bot
-// can see, and refused when no room or more than one has it.
-func ResolveRoom(ctx context.Context, pod Client, given string) (string, error) {
-	given = strings.TrimSpace(given)
-	if id, err := symphony.ParseStreamID(given); err == nil && len(id) >= minStreamIDChars {
-		return id, nil
-	}
-	if given == "" {
-		return "", errors.New("no room given")
-	}
-	var found []symphony.Room
-	const limit = 100
-	for page, skip := 0, 0; page < roomSearchPages; page, skip = page+1, skip+limit {
-		res, err := pod.SearchRooms(ctx, given, skip, limit)
-		if err != nil {
-			return "", fmt.Errorf("search for the room %q: %w", given, err)
-		}
-		for _, r := range res.Rooms {
-			if r.Name == given {
-				found = append(found, r)
-			}
-		}
-		if len(res.Rooms) < limit || skip+len(res.Rooms) >= res.Count {
-			break
-		}
-	}
-	switch len(found) {
-	case 0:
-		return "", fmt.Errorf("no room the bot can see is named %q; give the room's exact name or its stream ID", given)
-	case 1:
-		return found[0].ID, nil
-	}
-	ids := make([]string, len(found))
-	for i, r := range found {
-		ids[i] = r.ID
-	}
-	return "", fmt.Errorf("%d rooms are named %q (%s); give the stream ID of the one you mean", len(found), given, strings.Join(ids, ", "))
 }
 
 // Decide decides each room for the resume choice, then the whole run.

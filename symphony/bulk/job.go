@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"roster/csvsource"
@@ -36,7 +37,7 @@ type Input int
 const (
 	InputConfig Input = iota // the config file, its keys, the credentials it names
 	InputList                // the user list
-	InputRoom                // the stream ID
+	InputRoom                // the room: a stream ID or a room's name
 	InputOut                 // the folder for the journal and report
 )
 
@@ -63,7 +64,7 @@ type Request struct {
 	Auth       symphony.AuthMethod // "" = the config says
 	CSVPath    string
 	Column     string // the user column, when the header is ambiguous
-	Stream     string // as given: either base64 form
+	Stream     string // as given: a stream ID in either base64 form, or a room's exact name (ResolveRoom)
 	Mode       Mode
 	Interval   time.Duration // the pace above PaceThreshold members; 0 = DefaultInterval
 	Window     *Window       // nil = always open
@@ -207,16 +208,6 @@ func readListWith(path string, opts csvsource.Options) (*csvsource.List, error) 
 	return l, nil
 }
 
-// ParseRoom reads a stream ID in either base64 form; its error is an
-// InputError about the room.
-func ParseRoom(s string) (string, error) {
-	id, err := symphony.ParseStreamID(s)
-	if err != nil {
-		return "", &InputError{Input: InputRoom, Err: err}
-	}
-	return id, nil
-}
-
 // Job is a planned run and the decision on it.
 type Job struct {
 	Request
@@ -232,29 +223,35 @@ type Job struct {
 	throttle *Throttle
 }
 
-// Prepare does every step of a run before its first change: it reads the
-// room's ID and the list, opens the config, logs in, plans and decides.
+// Prepare does every step of a run of one room before its first change: it
+// reads the list, opens the config, logs in, resolves the room as given
+// (ResolveRoom: a stream ID or a room's exact name), plans and decides.
 // opened, when set, is told of the session and the list before the first
 // call to the pod (the headless face prints which pod it talks to, as whom,
 // and the config's warnings).
 func Prepare(ctx context.Context, req Request, opened func(*Session, *csvsource.List)) (*Job, error) {
-	streamID, err := ParseRoom(req.Stream)
-	if err != nil {
-		return nil, err
-	}
 	list, err := ReadList(req.CSVPath, req.Column)
 	if err != nil {
 		return nil, err
 	}
-	return prepareOne(ctx, req, list, streamID, opened)
+	return prepareOne(ctx, req, list, opened)
 }
 
-// prepareOne is Prepare once the room's ID and the list are read.
-func prepareOne(ctx context.Context, req Request, list *csvsource.List, streamID string, opened func(*Session, *csvsource.List)) (*Job, error) {
+// prepareOne is Prepare once the list is read.
+func prepareOne(ctx context.Context, req Request, list *csvsource.List, opened func(*Session, *csvsource.List)) (*Job, error) {
+	if strings.TrimSpace(req.Stream) == "" {
+		return nil, &InputError{Input: InputRoom, Err: errors.New("no room: give --stream")}
+	}
 	s, err := connectFor(ctx, req, list, opened)
 	if err != nil {
 		return nil, err
 	}
+	streamID, err := ResolveRoom(ctx, s.Pod, req.Stream)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	req.Stream = streamID
 	job, err := req.Plan(ctx, s, list, streamID)
 	if err != nil {
 		s.Close()
@@ -282,29 +279,21 @@ func connectFor(ctx context.Context, req Request, list *csvsource.List, opened f
 // PrepareAny prepares whichever run the request is: a run of one room (a
 // Job) or, when the list has a room column or several rooms are given, an
 // estate run (an Estate). Exactly one of the two is set when the error is
-// nil. A single room given is read as a stream ID before the list is read,
-// as Prepare does.
+// nil. Either way each room as given is resolved by ResolveRoom.
 func PrepareAny(ctx context.Context, req EstateRequest, opened func(*Session, *csvsource.List)) (*Job, *Estate, error) {
 	if req.Stream != "" && len(req.Rooms) == 0 {
 		req.Rooms = []string{req.Stream}
-	}
-	streamID := ""
-	if len(req.Rooms) == 1 {
-		var err error
-		if streamID, err = ParseRoom(req.Rooms[0]); err != nil {
-			return nil, nil, err
-		}
 	}
 	list, err := readListWith(req.CSVPath, csvsource.Options{Column: req.Column, RoomColumn: req.RoomColumn})
 	if err != nil {
 		return nil, nil, err
 	}
 	if !ManyRooms(req.Rooms, list) {
-		if streamID == "" {
-			return nil, nil, &InputError{Input: InputRoom, Err: errors.New("no room: give --stream")}
+		req.Stream = ""
+		if len(req.Rooms) == 1 {
+			req.Stream = req.Rooms[0]
 		}
-		req.Stream = streamID
-		job, err := prepareOne(ctx, req.Request, list, streamID, opened)
+		job, err := prepareOne(ctx, req.Request, list, opened)
 		return job, nil, err
 	}
 	if err := req.check(list); err != nil {

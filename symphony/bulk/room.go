@@ -2,7 +2,9 @@ package bulk
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"roster/symphony"
 )
@@ -78,4 +80,96 @@ func (rs *RoomStatus) count(ctx context.Context, s *Session) {
 			rs.CallerOwner = m.Owner
 		}
 	}
+}
+
+// minStreamIDChars is the shortest value taken as a stream ID: 16 bytes in
+// base64. A pod's IDs are longer (about 34 characters); a short word such
+// as "FX" or "Rates" is base64 too, but is a room's name.
+const minStreamIDChars = 22
+
+// GivenStreamID is the one decision, for every face and path, of whether a
+// room as the operator gave it (--stream, a room column, the wizard's room
+// field) is a stream ID or a room's name: a stream ID in either base64
+// form at least minStreamIDChars long, returned in its URL-safe form.
+// Anything else is a name, and the error says why it is not a stream ID.
+// A value of this shape may still be a room's name ("TradingDeskEurope
+// Rates1" without the space): ResolveRoom tries it as one when the pod
+// knows no room by that ID.
+func GivenStreamID(given string) (string, error) {
+	id, err := symphony.ParseStreamID(given)
+	if err != nil {
+		return "", err
+	}
+	if len(id) < minStreamIDChars {
+		return "", fmt.Errorf("%q is %d characters long; a stream ID has at least %d", strings.TrimSpace(given), len(id), minStreamIDChars)
+	}
+	return id, nil
+}
+
+// roomSearchPages bounds the pages read to resolve one room name.
+const roomSearchPages = 20
+
+// ResolveRoom turns a room as given into its stream ID. A value that
+// GivenStreamID takes for a stream ID is read from the pod and taken when
+// the pod knows it; when the pod knows no room by it, and for any other
+// value, it is a room's exact name, searched among the rooms the bot can
+// see. No room of that name, or more than one, is refused (an InputError
+// about the room) saying what was tried. An error that is not about the
+// value (the pod, the session) is returned as it is.
+func ResolveRoom(ctx context.Context, pod Client, given string) (string, error) {
+	given = strings.TrimSpace(given)
+	if given == "" {
+		return "", &InputError{Input: InputRoom, Err: errors.New("no room given")}
+	}
+	id, notID := GivenStreamID(given)
+	if notID == nil {
+		_, err := pod.RoomInfo(ctx, id)
+		switch {
+		case err == nil:
+			return id, nil
+		case !symphony.IsUnknownRoom(err):
+			return "", fmt.Errorf("room %s: %w", id, err)
+		}
+	}
+	found, err := roomsNamed(ctx, pod, given)
+	if err != nil {
+		return "", err
+	}
+	switch len(found) {
+	case 0:
+		if notID == nil {
+			return "", &InputError{Input: InputRoom, Err: fmt.Errorf("no room has %q as its stream ID or its name: "+
+				"the pod knows no room by that stream ID, and no room the bot can see has that exact name; "+
+				"copy the stream ID from the room's details in Symphony, or give the room's exact name", given)}
+		}
+		return "", &InputError{Input: InputRoom, Err: fmt.Errorf("no room the bot can see is named %q; give the room's exact name or its stream ID", given)}
+	case 1:
+		return found[0].ID, nil
+	}
+	ids := make([]string, len(found))
+	for i, r := range found {
+		ids[i] = r.ID
+	}
+	return "", &InputError{Input: InputRoom, Err: fmt.Errorf("%d rooms are named %q (%s); give the stream ID of the one you mean", len(found), given, strings.Join(ids, ", "))}
+}
+
+// roomsNamed are the rooms the bot can see whose name is exactly name.
+func roomsNamed(ctx context.Context, pod Client, name string) ([]symphony.Room, error) {
+	var found []symphony.Room
+	const limit = 100
+	for page, skip := 0, 0; page < roomSearchPages; page, skip = page+1, skip+limit {
+		res, err := pod.SearchRooms(ctx, name, skip, limit)
+		if err != nil {
+			return nil, fmt.Errorf("search for the room %q: %w", name, err)
+		}
+		for _, r := range res.Rooms {
+			if r.Name == name {
+				found = append(found, r)
+			}
+		}
+		if len(res.Rooms) < limit || skip+len(res.Rooms) >= res.Count {
+			break
+		}
+	}
+	return found, nil
 }

@@ -119,8 +119,8 @@ Run flags:
   --auth rsa|cert    authentication (default: inferred from the config)
   --csv FILE         the user list (IDs, emails or usernames)
   --column NAME      the user column, when the header is ambiguous
-  --stream ID        the room's stream ID, either base64 form (alias --room)
-                     several times for several rooms: each an ID or exact name
+  --stream ROOM      the room: its stream ID (either base64 form) or exact name;
+                     several times for several rooms (alias --room)
   --room-column NAME the list's column naming each row's room (ID or name)
   --lanes N          rooms run at once, 1 to 200
                      (default 10: ten paced rooms make about 3 changes a second)

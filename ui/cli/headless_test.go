@@ -247,7 +247,7 @@ func TestHeadlessRefusesBadInput(t *testing.T) {
 		{"stream not base64", []string{"--config", cfg, "--csv", list.path, "--stream", "room #42!"}, []string{"--stream", "room #42!"}},
 		{"auth cert without a certificate", []string{"--auth", "cert", "--config", cfg, "--csv", list.path, "--stream", room}, []string{"--config with --auth cert", "botCertPath"}},
 		{"unknown bot", []string{"--config", stranger, "--csv", list.path, "--stream", room}, []string{"--config: authenticate as", "The pod refused the bot's login"}},
-		{"unknown room", []string{"--config", cfg, "--csv", list.path, "--stream", "AAAAAAAAAAAAAAAAAAAAAA"}, []string{"cannot plan the run", "check the stream ID"}},
+		{"unknown room", []string{"--config", cfg, "--csv", list.path, "--stream", "AAAAAAAAAAAAAAAAAAAAAA"}, []string{"--stream: no room has \"AAAAAAAAAAAAAAAAAAAAAA\" as its stream ID or its name", "copy the stream ID"}},
 		{"deactivated room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.Demo.Deactivated, "--yes", "--out", dir}, []string{"The run cannot start"}},
 		{"forbidden room", []string{"--config", cfg, "--csv", list.path, "--stream", pod.Demo.Forbidden, "--yes", "--out", dir}, []string{"The run cannot start"}},
 		{"deactivated room, dry run", []string{"--config", cfg, "--csv", list.path, "--stream", pod.Demo.Deactivated, "--dry-run", "--out", dir}, []string{"The run cannot start", "deactivated"}},

@@ -1,0 +1,93 @@
+package bulk
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"roster/symphony/podsim"
+)
+
+// TestGivenStreamID: the one decision of stream ID or name, by shape.
+func TestGivenStreamID(t *testing.T) {
+	tests := []struct {
+		in   string
+		id   string
+		isID bool
+	}{
+		{"iWyZBIOdQQzQj0tKOLRivX___qu6YeyZdA==", "iWyZBIOdQQzQj0tKOLRivX___qu6YeyZdA", true},
+		{"iWyZBIOdQQzQj0tKOLRivX///qu6YeyZdA==", "iWyZBIOdQQzQj0tKOLRivX___qu6YeyZdA", true},
+		{"  iWyZBIOdQQzQj0tKOLRivX___qu6YeyZdA  ", "iWyZBIOdQQzQj0tKOLRivX___qu6YeyZdA", true},
+		{"TradingDeskEuropeRates1", "TradingDeskEuropeRates1", true}, // the shape of an ID: ResolveRoom tries it as a name too
+		{"TradingDeskEurope", "", false},                             // 17 characters: a name
+		{"FX", "", false},
+		{"Trading Desk EMEA rooms", "", false},
+		{"iWyZBIOdQQzQj0tKOLRivX___qu6YeyZdA!", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		id, err := GivenStreamID(tt.in)
+		if (err == nil) != tt.isID || id != tt.id {
+			t.Errorf("GivenStreamID(%q) = %q, %v; want %q, a stream ID: %v", tt.in, id, err, tt.id, tt.isID)
+		}
+	}
+}
+
+// TestRoomNamedLikeAStreamID: a room whose name has the shape of a stream
+// ID (22 or more base64 characters) is found by its name on every path
+// (ResolveRoom, a run of one room, a run of many), since the pod knows no
+// room by that ID; a real ID is still read as one; a value that is neither
+// is refused saying it was tried both ways.
+func TestRoomNamedLikeAStreamID(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	const name = "TradingDeskEuropeRates1"
+	desk := p.room(name, nil)
+	other := p.room("Other desk", nil)
+	ctx := testCtx(t)
+
+	if id, err := ResolveRoom(ctx, p.client, name); err != nil || id != desk {
+		t.Errorf("ResolveRoom(%q) = %q, %v; want %q", name, id, err, desk)
+	}
+	if id, err := ResolveRoom(ctx, p.client, other); err != nil || id != other {
+		t.Errorf("ResolveRoom(its stream ID) = %q, %v; want %q", id, err, other)
+	}
+	const neither = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	_, err := ResolveRoom(ctx, p.client, neither)
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Input != InputRoom {
+		t.Fatalf("neither an ID nor a name: %v, want an InputError about the room", err)
+	}
+	for _, want := range []string{neither, "stream ID", "exact name"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("neither an ID nor a name: %q lacks %q", err, want)
+		}
+	}
+
+	users := p.addUsers("ln", 2)
+	dir := t.TempDir()
+	list := filepath.Join(dir, "users.csv")
+	if err := os.WriteFile(list, fmt.Appendf(nil, "user id\n%d\n%d\n", users[0], users[1]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	req := func(rooms ...string) EstateRequest {
+		return EstateRequest{Request: Request{ConfigPath: p.ConfigPath(), CSVPath: list, Mode: ModeAdd, OutDir: t.TempDir(),
+			Now: func() time.Time { return saturdayNight }}, Rooms: rooms}
+	}
+	job, _, err := PrepareAny(ctx, req(name), nil)
+	if err != nil || job == nil || job.Plan.StreamID != desk || len(job.Plan.Actions) != 2 {
+		t.Fatalf("one room by its ID-shaped name: job %v, %v", job, err)
+	}
+	job.Session.Close()
+	_, e, err := PrepareAny(ctx, req(name, other), nil)
+	if err != nil || e == nil || e.Lanes[0].Err != nil || e.Lanes[0].StreamID != desk || e.Lanes[1].StreamID != other {
+		t.Fatalf("two rooms, one by its ID-shaped name: %v, %v", e, err)
+	}
+	e.Close()
+	if _, _, err := PrepareAny(ctx, req(neither), nil); !errors.As(err, &ie) || !strings.Contains(err.Error(), "exact name") {
+		t.Errorf("one room, neither an ID nor a name: %v", err)
+	}
+}
