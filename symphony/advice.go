@@ -46,7 +46,8 @@ func IsForbidden(err error) bool {
 }
 
 // IsUnknownRoom reports whether the pod does not know the stream ID of a
-// call about one room. A pod answers an unknown stream ID with 400 "Stream
+// call about one room, or cannot: a value that is not a stream ID at all
+// (ErrNotStreamID) names no room, and the call was never sent. A pod answers an unknown stream ID with 400 "Stream
 // not found." or, on some paths, 404; the reads of a room take nothing
 // but the ID, so any 400 or 404 of theirs means the ID, while a 400 of a
 // membership change may be about the user instead and counts only when it
@@ -55,6 +56,9 @@ func IsUnknownRoom(err error) bool {
 	ae := apiError(err)
 	if ae == nil || !streamOp(ae.Op) {
 		return false
+	}
+	if errors.Is(err, ErrNotStreamID) {
+		return true
 	}
 	switch ae.Status {
 	case http.StatusNotFound:
@@ -156,6 +160,9 @@ func Advice(err error) string {
 	switch {
 	case IsUnreachable(err):
 		return unreachableAdvice(err)
+	case IsUnknownRoom(err) && errors.Is(err, ErrNotStreamID):
+		return "The value was not sent to the pod, as it is not a stream ID: copy the stream ID from the room's details in Symphony " +
+			"(either base64 form works), or give the room's exact name."
 	case IsUnknownRoom(err):
 		return "The pod knows no room by that ID: check the stream ID (copy it from the room's details in Symphony; " +
 			"either base64 form works), that the room is on the pod the config names (podHost; host in config.yaml), and that the bot can see it."

@@ -158,6 +158,23 @@ func TestClassifiersOnRealErrors(t *testing.T) {
 		_, err := c.AddMember(ctx, unknown, user)
 		checkClass(t, err, []string{"IsUnknownRoom"}, "stream ID")
 	})
+	t.Run("a value that is not a stream ID", func(t *testing.T) {
+		// never sent: no pod knows a room by it, and the words say what
+		// is wrong with the value, not that the pod knows no such room
+		malformed := "iWyZBIOdQQzQj0tKOLRivX___qu6YeyZdA!"
+		_, err := c.RoomInfo(ctx, malformed)
+		checkClass(t, err, []string{"IsUnknownRoom"}, "not a stream ID", "copy the stream ID", "exact name")
+		_, err = c.AddMember(ctx, malformed, user)
+		checkClass(t, err, []string{"IsUnknownRoom"}, "not a stream ID", "copy the stream ID")
+		for _, want := range []string{"not a stream ID", malformed, "'!' at position 35", "never has"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q lacks %q", err, want)
+			}
+		}
+		if a := Advice(err); strings.Contains(a, "knows no room") {
+			t.Errorf("advice %q says the pod was asked", a)
+		}
+	})
 	t.Run("an unknown user is not an unknown room", func(t *testing.T) {
 		_, err := c.AddMember(ctx, room, 987654321)
 		checkClass(t, err, nil)

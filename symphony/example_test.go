@@ -17,7 +17,7 @@ func ExampleParseStreamID() {
 	// Output:
 	// tzwvAZIdDMG3ZPRxv-xsgH___qr-JJkWdA <nil>
 	// tzwvAZIdDMG3ZPRxv-xsgH___qr-JJkWdA <nil>
-	//  stream ID "room 42" has ' ' at position 5; expected base64 such as "tzwvAZIdDMG3ZPRxv+xsgH///qr+JJkWdA==" or "tzwvAZIdDMG3ZPRxv-xsgH___qr-JJkWdA"
+	//  not a stream ID: "room 42" contains ' ' at position 5, a character a stream ID never has; a stream ID is base64 (letters, digits, and + / or - _) such as "tzwvAZIdDMG3ZPRxv+xsgH///qr+JJkWdA==" or "tzwvAZIdDMG3ZPRxv-xsgH___qr-JJkWdA"
 }
 
 // Backoff honours the pod's Retry-After, and otherwise grows with jitter

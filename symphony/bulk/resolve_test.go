@@ -91,3 +91,25 @@ func TestRoomNamedLikeAStreamID(t *testing.T) {
 		t.Errorf("one room, neither an ID nor a name: %v", err)
 	}
 }
+
+// TestMalformedStreamIDIsRefusedSayingWhy: a value as long as a stream ID
+// but not one (a stray character) that no room has as its name is refused
+// saying what is wrong with it as a stream ID.
+func TestMalformedStreamIDIsRefusedSayingWhy(t *testing.T) {
+	p := startSim(t, podsim.Options{})
+	id := p.room("Desk", nil)
+	bad := id + "!"
+	_, err := ResolveRoom(testCtx(t), p.client, bad)
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Input != InputRoom {
+		t.Fatalf("%q: %v, want an InputError about the room", bad, err)
+	}
+	for _, want := range []string{"no room the bot can see is named", "not a stream ID", "'!' at position", "never has"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q lacks %q", err, want)
+		}
+	}
+	if _, err := ResolveRoom(testCtx(t), p.client, "Rates Desk EMEA rooms all"); err == nil || strings.Contains(err.Error(), "not a stream ID") {
+		t.Errorf("a name of several words is not said to be a bad stream ID: %v", err)
+	}
+}

@@ -142,6 +142,9 @@ func ResolveRoom(ctx context.Context, pod Client, given string) (string, error) 
 				"the pod knows no room by that stream ID, and no room the bot can see has that exact name; "+
 				"copy the stream ID from the room's details in Symphony, or give the room's exact name", given)}
 		}
+		if meantAsID(given, notID) {
+			return "", &InputError{Input: InputRoom, Err: fmt.Errorf("no room the bot can see is named %q, and it is %w", given, notID)}
+		}
 		return "", &InputError{Input: InputRoom, Err: fmt.Errorf("no room the bot can see is named %q; give the room's exact name or its stream ID", given)}
 	case 1:
 		return found[0].ID, nil
@@ -151,6 +154,14 @@ func ResolveRoom(ctx context.Context, pod Client, given string) (string, error) 
 		ids[i] = r.ID
 	}
 	return "", &InputError{Input: InputRoom, Err: fmt.Errorf("%d rooms are named %q (%s); give the stream ID of the one you mean", len(found), given, strings.Join(ids, ", "))}
+}
+
+// meantAsID reports whether a value that is not a stream ID (notID says
+// why) was likely meant as one: one word as long as a stream ID, so a
+// refusal says what is wrong with it as an ID, not only that no room has
+// it as its name.
+func meantAsID(given string, notID error) bool {
+	return errors.Is(notID, symphony.ErrNotStreamID) && len(given) >= minStreamIDChars && !strings.ContainsAny(given, " \t")
 }
 
 // roomsNamed are the rooms the bot can see whose name is exactly name.
