@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -215,23 +216,26 @@ type tokenReply struct {
 // login opens a new session with the configured method and returns its token.
 func (c *Client) login(ctx context.Context) (string, error) {
 	var rq request
+	atPod := false // the login goes to the pod, not to the session-auth host
 	switch c.method {
 	case AuthRSA:
 		jwtToken, err := signJWT(c.rsaKey, c.cfg.BotUsername, c.now())
 		if err != nil {
 			return "", &APIError{Op: opSignJWT, Message: "cannot sign the login token: " + err.Error(), Err: errors.Join(ErrAuthFailed, err)}
 		}
-		rq = request{method: "POST", endpoint: c.rsaLoginEndpoint(), path: "/login/pubkey/authenticate",
+		var ep Endpoint
+		ep, atPod = c.rsaLoginEndpoint()
+		rq = request{method: "POST", endpoint: ep, path: "/login/pubkey/authenticate",
 			op: opRSALogin, body: map[string]string{"token": jwtToken}, secret: jwtToken}
 	default:
 		// No body and no Content-Type: the certificate is the credential.
 		rq = request{method: "POST", endpoint: c.cfg.SessionAuth, path: "/sessionauth/v1/authenticate",
 			op: opCertLogin}
 		if rq.endpoint.Host == "" {
-			rq.endpoint = c.cfg.Pod
+			rq.endpoint, atPod = c.cfg.Pod, true
 		}
 	}
-	tok, err := c.loginAt(ctx, rq)
+	tok, err := c.loginAt(ctx, rq, atPod)
 	if err == nil || c.method != AuthRSA || rq.endpoint == c.cfg.Pod || !worthTryingPod(ctx, err) {
 		return tok, err
 	}
@@ -241,7 +245,7 @@ func (c *Client) login(ctx context.Context) (string, error) {
 	// whichever answered.
 	firstMsg := err.Error()
 	rq.endpoint = c.cfg.Pod
-	tok, err = c.loginAt(ctx, rq)
+	tok, err = c.loginAt(ctx, rq, true)
 	var e *APIError
 	if errors.As(err, &e) {
 		e.Message = fmt.Sprintf("%s (before that, the session-auth host %s:%d gave: %s)",
@@ -273,15 +277,24 @@ func worthTryingPod(ctx context.Context, err error) bool {
 	return false
 }
 
-// loginAt makes one login request and reads the token.
-func (c *Client) loginAt(ctx context.Context, rq request) (string, error) {
+// loginAt makes one login request and reads the token; atPod says whether
+// it goes to the pod's address or the session-auth host's.
+func (c *Client) loginAt(ctx context.Context, rq request, atPod bool) (string, error) {
 	rep, err := c.send(ctx, rq)
 	if err != nil {
 		var ae *APIError
 		if errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && ae.Status != 429 && ae.Status != 408 {
-			// The pod refused this bot: waiting or re-trying cannot help.
+			// Waiting or re-trying cannot help: the config must change.
 			ae.Class = ClassPermanent
 			ae.Err = ErrAuthFailed
+			if ae.Status == http.StatusNotFound || ae.Status == http.StatusMethodNotAllowed {
+				// No login at that URL: nothing was refused, and the
+				// bot's credentials were not looked at.
+				ae.Message = fmt.Sprintf("login failed: %s answers, but not as a Symphony pod's login (HTTP %d %s): "+
+					"the address may not be a pod; check %s%s",
+					rq.endpoint.BaseURL()+rq.path, ae.Status, http.StatusText(ae.Status), loginKeys(c.cfg.Format, atPod), inFile(c.cfg.Path))
+				return "", err
+			}
 			ae.Message = fmt.Sprintf("%s: %s refused the login of %q (%s authentication): %s; %s",
 				ErrAuthFailed, rq.endpoint.Host, c.cfg.BotUsername, c.method, ae.Message, authHint(c.method))
 		}
@@ -298,17 +311,39 @@ func (c *Client) loginAt(ctx context.Context, rq request) (string, error) {
 	return tok.Token, nil
 }
 
-// rsaLoginEndpoint is where the RSA login goes: the session-auth host of a
-// legacy config (as issue 2 decides; the pod is tried when that host does
-// not serve logins), the pod of a BDK config.
-func (c *Client) rsaLoginEndpoint() Endpoint {
+// loginKeys names the config keys that set a login's address, in the
+// config's format: the pod's, or the session-auth host's.
+func loginKeys(format string, pod bool) string {
+	switch {
+	case pod && format == "bdk":
+		return "host, port and context (pod.host, pod.port and pod.context when set)"
+	case pod:
+		return "podHost, podPort and podContextPath"
+	case format == "bdk":
+		return "sessionAuth.host, sessionAuth.port and sessionAuth.context (host, port and context when those are not set)"
+	}
+	return "sessionAuthHost, sessionAuthPort and sessionAuthContextPath"
+}
+
+// inFile is " in PATH" for a config read from a file, "" otherwise.
+func inFile(path string) string {
+	if path == "" {
+		return ""
+	}
+	return " in " + path
+}
+
+// rsaLoginEndpoint is where the RSA login goes, and whether that is the
+// pod: the session-auth host of a legacy config (as issue 2 decides; the pod
+// is tried when that host does not serve logins), the pod of a BDK config.
+func (c *Client) rsaLoginEndpoint() (Endpoint, bool) {
 	c.mu.Lock()
 	atPod := c.rsaAtPod
 	c.mu.Unlock()
 	if c.cfg.Format != "bdk" && c.cfg.SessionAuth.Host != "" && !atPod {
-		return c.cfg.SessionAuth
+		return c.cfg.SessionAuth, false
 	}
-	return c.cfg.Pod
+	return c.cfg.Pod, true
 }
 
 // authHint names what to check when a login is refused.
