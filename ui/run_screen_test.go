@@ -71,8 +71,14 @@ func TestRunScreenRetryCountdownTicksOnlyWhileShown(t *testing.T) {
 	mustNotContain(t, m.View(), "Retrying")
 
 	// a window wait also counts down
+	// in the words of the headless face (words.WindowWait), with the window
+	win, err := bulk.ParseWindow("22:00-06:00", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.sh.opts.Window = win
 	send(m, bulk.Event{Kind: bulk.EventResumed}, bulk.Event{Kind: bulk.EventWindowWait, Until: fixedNow.Add(2 * time.Hour)})
-	mustContain(t, m.View(), "Outside the run window: waiting 2h00m (until 23:00)")
+	mustContain(t, m.View(), "outside the run window 22:00-06:00: waiting 2h00m, until "+fixedNow.Add(2*time.Hour).Local().Format("15:04:05"))
 	if !r.ticking {
 		t.Fatal("a window wait ticks")
 	}

@@ -232,7 +232,7 @@ func (s *runScreen) statusLine() string {
 	case s.wait != nil:
 		left := max(s.wait.Until.Sub(s.sh.now()).Round(time.Second), 0)
 		if s.wait.Kind == bulk.EventWindowWait {
-			return st.Warn.Render(fmt.Sprintf("Outside the run window: waiting %s (until %s)", countdown(left), s.wait.Until.Format("15:04")))
+			return st.Warn.Render(words.WindowWait(s.sh.opts.Window, left, words.Until(s.sh.now(), s.wait.Until)))
 		}
 		return st.Warn.Render(words.Waiting(s.wait.Kind, left, words.Until(s.sh.now(), s.wait.Until), s.wait.Attempt, s.wait.Message))
 	case s.starting && !s.started:

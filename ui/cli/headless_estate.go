@@ -362,12 +362,7 @@ func (p *estatePrinter) event(ev bulk.Event) {
 	case bulk.EventRetryWait, bulk.EventSettleWait:
 		fmt.Fprintf(p.w, "%s  %s: %s\n", at, room, words.Waiting(ev.Kind, ev.Until.Sub(ev.Time), words.Until(ev.Time, ev.Until), ev.Attempt, ev.Message))
 	case bulk.EventWindowWait:
-		window := ""
-		if p.e.Window != nil {
-			window = fmt.Sprintf(" %s-%s", clock(p.e.Window.Start), clock(p.e.Window.End))
-		}
-		fmt.Fprintf(p.w, "%s  %s: outside the run window%s: waiting until %s (%s)\n",
-			at, room, window, words.Until(ev.Time, ev.Until), waitText(ev.Time, ev.Until))
+		fmt.Fprintf(p.w, "%s  %s: %s\n", at, room, words.WindowWait(p.e.Window, ev.Until.Sub(ev.Time), words.Until(ev.Time, ev.Until)))
 	case bulk.EventResult:
 		ls.totals = ev.Totals
 		if ev.Result != nil {

@@ -125,7 +125,7 @@ func TestHeadlessWaitsForTheWindowAndAbortsWhileWaiting(t *testing.T) {
 
 	p := startRoster(t, bin, "--config", pod.ConfigPath(), "--csv", list.path, "--stream", pod.Demo.Small,
 		"--yes", "--no-tui", "--window", window, "--out", dir)
-	want := "outside the run window " + window + ": waiting until " + opens.Format("15:04")
+	want := "outside the run window " + window + ": waiting "
 	deadline := time.After(30 * time.Second)
 	for waiting := false; !waiting; {
 		select {
@@ -133,7 +133,7 @@ func TestHeadlessWaitsForTheWindowAndAbortsWhileWaiting(t *testing.T) {
 			if !ok {
 				t.Fatalf("the run ended without waiting for the window %s:\n%s", window, p.output())
 			}
-			waiting = strings.Contains(line, want)
+			waiting = strings.Contains(line, want) && strings.Contains(line, ", until ") && strings.Contains(line, opens.Format("15:04"))
 		case <-deadline:
 			t.Fatalf("no %q within 30s:\n%s", want, p.output())
 		}

@@ -76,12 +76,7 @@ func (p *eventPrinter) event(ev bulk.Event) {
 	case bulk.EventRetryWait, bulk.EventSettleWait:
 		fmt.Fprintf(p.w, "%s  %s\n", at, words.Waiting(ev.Kind, ev.Until.Sub(ev.Time), words.Until(ev.Time, ev.Until), ev.Attempt, ev.Message))
 	case bulk.EventWindowWait:
-		window := ""
-		if p.window != nil {
-			window = fmt.Sprintf(" %s-%s", clock(p.window.Start), clock(p.window.End))
-		}
-		fmt.Fprintf(p.w, "%s  outside the run window%s: waiting until %s (%s)\n",
-			at, window, words.Until(ev.Time, ev.Until), waitText(ev.Time, ev.Until))
+		fmt.Fprintf(p.w, "%s  %s\n", at, words.WindowWait(p.window, ev.Until.Sub(ev.Time), words.Until(ev.Time, ev.Until)))
 	case bulk.EventResult:
 		if ev.Result != nil {
 			p.result(*ev.Result)
@@ -234,14 +229,6 @@ func planningWaits(ctx context.Context, w io.Writer) context.Context {
 	return symphony.WithWaitNotice(ctx, func(n symphony.WaitNotice) {
 		fmt.Fprint(w, retryLine(time.Now(), n.Until, n.Attempt, words.WaitReason(n.Op, n.Err)))
 	})
-}
-
-// waitText is how long a wait lasts.
-func waitText(now, until time.Time) string {
-	if now.IsZero() {
-		now = time.Now()
-	}
-	return bulk.FormatDuration(until.Sub(now))
 }
 
 func clock(d time.Duration) string {

@@ -25,6 +25,10 @@ func testPlan(n int) *bulk.Plan {
 
 func TestEventPrinterLines(t *testing.T) {
 	plan := testPlan(3)
+	window, err := bulk.ParseWindow("18:00-20:00", false)
+	if err != nil {
+		t.Fatal(err)
+	}
 	res := func(i int, o bulk.Outcome, status, attempts int, msg string) bulk.Event {
 		return bulk.Event{Kind: bulk.EventResult, Time: at(7, 40, 10+i), Result: &bulk.Result{
 			Time: at(7, 40, 10+i), Index: i, Item: plan.Actions[i], Outcome: o, Status: status, Attempts: attempts, Message: msg,
@@ -40,7 +44,7 @@ func TestEventPrinterLines(t *testing.T) {
 		{"settle wait", bulk.Event{Kind: bulk.EventSettleWait, Time: at(7, 40, 1), Until: at(7, 40, 5), Attempt: 3, Message: "1 user of other pods is not in the room yet"},
 			"07:40:01  waiting 4s, until 07:40:05, to read the member list again (read 3): 1 user of other pods is not in the room yet\n"},
 		{"window wait, next day", bulk.Event{Kind: bulk.EventWindowWait, Time: at(8, 0, 0), Until: at(8, 0, 0).Add(10*time.Hour).AddDate(0, 0, 1)},
-			"08:00:00  outside the run window: waiting until Tue 24 Nov 18:00:00 (34h00m)\n"},
+			"08:00:00  outside the run window 18:00-20:00: waiting 34h00m, until Tue 24 Nov 18:00:00\n"},
 		{"added", res(0, bulk.OutcomeAdded, 200, 1, ""),
 			fmt.Sprintf("07:40:10  line 2      %-20s %-20s %-9s 1 attempt\n", "1000", "added", "HTTP 200")},
 		{"failed with message", res(1, bulk.OutcomeFailed, 403, 1, "not allowed"),
@@ -51,7 +55,7 @@ func TestEventPrinterLines(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			newEventPrinter(&buf, &bulk.Job{Plan: plan}).event(tt.event)
+			newEventPrinter(&buf, &bulk.Job{Plan: plan, Request: bulk.Request{Window: window}}).event(tt.event)
 			if buf.String() != tt.want {
 				t.Errorf("got  %q\nwant %q", buf.String(), tt.want)
 			}

@@ -242,6 +242,17 @@ func Waiting(kind bulk.EventKind, left time.Duration, until string, attempt int,
 	return RetryWait(left, until, attempt, why)
 }
 
+// WindowWait is the wait for the run window to open: the window (nil when
+// not known), the time left and when it opens (Until's words). Both faces
+// say it, as they say the other waits.
+func WindowWait(win *bulk.Window, left time.Duration, until string) string {
+	what := "outside the run window"
+	if win != nil {
+		what += " " + win.String()
+	}
+	return fmt.Sprintf("%s: waiting %s, until %s", what, Duration(max(left, 0)), until)
+}
+
 // Until is a wait's end: the time of day, with the day when it is not
 // the day of now (a zero now is the present).
 func Until(now, until time.Time) string {
