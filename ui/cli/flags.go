@@ -21,7 +21,7 @@ type runFlags struct {
 	Window                            *bulk.Window  // --window with --weekends; nil when none is set
 	Weekends                          bool
 	Out                               string
-	Resume                            string // "" none, "auto" find it, else a journal path
+	Resume                            resumeFlag
 	DryRun, Yes, NoTUI                bool
 	MaxWait, MaxOutage                time.Duration // 0 = the config's (or the default)
 
@@ -36,8 +36,39 @@ type runFlags struct {
 	given *roomFlags // the --stream and --room values while parsing; nil after
 }
 
-// resumeAuto is runFlags.Resume for a bare --resume: find the matching journal.
-const resumeAuto = "auto"
+// resumeFlag is --resume, parsed once: not given, given alone (find this
+// run's journal in the out folder) or given a journal file.
+type resumeFlag struct {
+	kind resumeKind
+	file string // the journal; set for resumeFile only
+}
+
+type resumeKind uint8
+
+const (
+	resumeNone resumeKind = iota // no --resume: an unfinished journal of this run refuses it
+	resumeFind                   // --resume alone: the journal of this run in the out folder
+	resumeFile                   // --resume FILE: that journal ("auto" is a file too)
+)
+
+// parseResume reads the value given to --resume (a journal file).
+func parseResume(v string) (resumeFlag, error) {
+	if strings.TrimSpace(v) == "" {
+		return resumeFlag{}, flagError("--resume= needs a journal path, or leave out the '=' to find the journal by itself")
+	}
+	return resumeFlag{kind: resumeFile, file: v}, nil
+}
+
+// choice is the flag as the job takes it.
+func (r resumeFlag) choice() bulk.ResumeChoice {
+	switch r.kind {
+	case resumeFind:
+		return bulk.ResumeChoice{Auto: true}
+	case resumeFile:
+		return bulk.ResumeChoice{File: r.file}
+	}
+	return bulk.ResumeChoice{}
+}
 
 // runHint ends every flag error, so that the reader knows where the list is.
 const runHint = "Run `roster help` to see every flag."
@@ -158,16 +189,9 @@ func runFlagSet(f *runFlags, room, window *string) *flagSet {
 	fs.str("window", " such as 18:00-08:00", window)
 	fs.boolean("weekends", &f.Weekends)
 	fs.str("out", " (a folder)", &f.Out)
-	fs.optional("resume", func() { f.Resume = resumeAuto }, func(v string) error {
-		switch v {
-		case "":
-			return flagError("--resume= needs a journal path, or leave out the '=' to find the journal by itself")
-		case resumeAuto:
-			f.Resume = "./" + resumeAuto // a file really named "auto"
-		default:
-			f.Resume = v
-		}
-		return nil
+	fs.optional("resume", func() { f.Resume = resumeFlag{kind: resumeFind} }, func(v string) (err error) {
+		f.Resume, err = parseResume(v)
+		return err
 	})
 	fs.boolean("dry-run", &f.DryRun)
 	fs.boolean("yes", &f.Yes)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"roster/symphony/bulk"
 )
 
 func TestParseRunFlags(t *testing.T) {
@@ -32,27 +34,27 @@ func TestParseRunFlags(t *testing.T) {
 		{
 			name: "a bare --resume finds the journal",
 			args: []string{"--resume", "--yes", "--no-tui"},
-			want: runFlags{Resume: resumeAuto, Yes: true, NoTUI: true},
+			want: runFlags{Resume: resumeFlag{kind: resumeFind}, Yes: true, NoTUI: true},
 		},
 		{
 			name: "a bare --resume last",
 			args: []string{"--yes", "--resume"},
-			want: runFlags{Resume: resumeAuto, Yes: true},
+			want: runFlags{Resume: resumeFlag{kind: resumeFind}, Yes: true},
 		},
 		{
 			name: "--resume FILE",
 			args: []string{"--resume", "out/run.jsonl", "--yes"},
-			want: runFlags{Resume: "out/run.jsonl", Yes: true},
+			want: runFlags{Resume: resumeFlag{kind: resumeFile, file: "out/run.jsonl"}, Yes: true},
 		},
 		{
 			name: "--resume=FILE",
 			args: []string{"--resume=run.jsonl"},
-			want: runFlags{Resume: "run.jsonl"},
+			want: runFlags{Resume: resumeFlag{kind: resumeFile, file: "run.jsonl"}},
 		},
 		{
 			name: "a journal really named auto is a file",
 			args: []string{"--resume", "auto"},
-			want: runFlags{Resume: "./auto"},
+			want: runFlags{Resume: resumeFlag{kind: resumeFile, file: "auto"}},
 		},
 		{
 			name: "a URL-safe stream ID may start with a dash",
@@ -97,6 +99,7 @@ func TestParseRunFlagsRefuses(t *testing.T) {
 		{[]string{"--window", "18:00"}, `--window: run window "18:00"`},
 		{[]string{"--csv", "u.csv", "extra.csv"}, `unexpected argument "extra.csv"`},
 		{[]string{"--resume="}, "--resume= needs a journal path"},
+		{[]string{"--resume=  "}, "--resume= needs a journal path"},
 		{[]string{"--yes=maybe"}, `--yes "maybe": expected true or false, or --yes alone`},
 		{[]string{"--csv", "--yes"}, "--csv needs a value (the user list, such as users.csv)"},
 		{[]string{"--csv="}, "--csv needs a value"},
@@ -189,6 +192,30 @@ func TestRunFlagsLimits(t *testing.T) {
 	for _, args := range [][]string{{"--max-wait", "0"}, {"--max-wait", "soon"}, {"--max-outage", "30d"}, {"--max-outage", "200h"}} {
 		if _, err := parseRunFlags(args); err == nil || !strings.Contains(err.Error(), args[0]) {
 			t.Errorf("%q: err %v; want a refusal naming the flag", args, err)
+		}
+	}
+}
+
+// TestResumeFlagIsTheJobsChoice: each case of --resume is one choice of the
+// job's; a file named "auto" is a file like any other.
+func TestResumeFlagIsTheJobsChoice(t *testing.T) {
+	tests := []struct {
+		args []string
+		want bulk.ResumeChoice
+	}{
+		{nil, bulk.ResumeChoice{}},
+		{[]string{"--resume"}, bulk.ResumeChoice{Auto: true}},
+		{[]string{"--resume", "--yes"}, bulk.ResumeChoice{Auto: true}},
+		{[]string{"--resume=out/run.jsonl"}, bulk.ResumeChoice{File: "out/run.jsonl"}},
+		{[]string{"--resume", "auto"}, bulk.ResumeChoice{File: "auto"}},
+	}
+	for _, tt := range tests {
+		f, err := parseRunFlags(tt.args)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.args, err)
+		}
+		if got := f.request().Resume; got != tt.want {
+			t.Errorf("%q: the job's choice %+v, want %+v", tt.args, got, tt.want)
 		}
 	}
 }

@@ -53,17 +53,10 @@ func isTerminal(v any) bool {
 // several (bulk.PrepareAny decides which).
 func (f runFlags) request() bulk.EstateRequest {
 	req := bulk.Request{ConfigPath: f.Config, Auth: symphony.AuthMethod(f.Auth), CSVPath: f.CSV, Column: f.Column,
-		Stream: f.Stream, Interval: f.Interval, Window: f.Window, OutDir: f.Out, DryRun: f.DryRun,
+		Stream: f.Stream, Interval: f.Interval, Window: f.Window, OutDir: f.Out, DryRun: f.DryRun, Resume: f.Resume.choice(),
 		Limits: bulk.Limits{MaxWait: f.MaxWait, MaxOutage: f.MaxOutage}, AllowRemovingLastOwner: f.AllowRemovingLastOwner}
 	if f.Remove {
 		req.Mode = bulk.ModeRemove
-	}
-	switch f.Resume {
-	case "":
-	case resumeAuto:
-		req.Resume.Auto = true
-	default:
-		req.Resume.File = f.Resume
 	}
 	er := bulk.EstateRequest{Request: req, RoomColumn: f.RoomColumn, Lanes: f.Lanes, SkipBlocked: f.SkipBlocked}
 	if f.Rooms != nil {
