@@ -3,7 +3,12 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"sort"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/term"
 
 	"roster/csvsource"
 	"roster/symphony/bulk"
@@ -99,18 +104,56 @@ func printProblems(w io.Writer, p *bulk.Plan, list *csvsource.List) {
 		return
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].line < all[j].line })
+	file := p.Source
+	if list != nil {
+		file = list.Path
+	}
+	in := ""
+	if file != "" {
+		in = " in " + file
+	}
+	width := outWidth(w)
 	shown := min(len(all), planProblemsShown)
 	if shown == total {
-		fmt.Fprintf(w, "Problems  %s, by line\n", bulk.Count(total))
+		printFolded(w, "Problems  ", fmt.Sprintf("%s%s, by line", bulk.Count(total), in), width)
 	} else {
-		fmt.Fprintf(w, "Problems  %s (the first %d by line)\n", bulk.Count(total), shown)
+		printFolded(w, "Problems  ", fmt.Sprintf("%s%s (the first %d by line)", bulk.Count(total), in, shown), width)
 	}
 	for _, pr := range all[:shown] {
-		fmt.Fprintf(w, "  line %-6d %s\n", pr.line, pr.text)
+		printFolded(w, fmt.Sprintf("  line %-6d ", pr.line), pr.text, width)
 	}
 	if total > shown {
-		fmt.Fprintf(w, "  ... and %s more; `roster check FILE` lists every row problem, the report every user\n", bulk.Count(total-shown))
+		check := "`roster check FILE`"
+		if file != "" {
+			check = "`roster check " + file + "`"
+		}
+		printFolded(w, "  ", fmt.Sprintf("... and %s more; %s lists every row problem, the report every user", bulk.Count(total-shown), check), width)
 	}
+}
+
+// printFolded prints text after prefix, folded at spaces to width columns;
+// the lines after the first are indented under the text, so the prefix (a
+// problem's line number) stands alone at the left.
+func printFolded(w io.Writer, prefix, text string, width int) {
+	indent := ansi.StringWidth(prefix)
+	lines := strings.Split(ansi.Wrap(text, max(width-indent, 20), " "), "\n")
+	for i, l := range lines {
+		if i > 0 {
+			prefix = strings.Repeat(" ", indent)
+		}
+		fmt.Fprintln(w, strings.TrimRight(prefix+l, " "))
+	}
+}
+
+// outWidth is the width printed lines fold to: the terminal's when w is
+// one, else 80 (a log file, a pipe).
+func outWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok && isTerminal(f) {
+		if cols, _, err := term.GetSize(f.Fd()); err == nil && cols >= 40 {
+			return cols
+		}
+	}
+	return 80
 }
 
 func windowText(win *bulk.Window) string {

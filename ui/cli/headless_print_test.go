@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"roster/csvsource"
 	"roster/symphony/bulk"
@@ -210,7 +211,7 @@ func TestPrintPlan(t *testing.T) {
 		"Members   499 -> 501 (owners 2 -> 3)",
 		"Changes   2 to add (1 of them then made owner); 2 set aside",
 		"Set aside 1 already-member, 1 unknown-user",
-		"Problems  2, by line\n  line 7      recovered: \"12.0\" read as 12\n  line 9      unknown-user: gone@example.com: no user has this email\n",
+		"Problems  2 in users.csv, by line\n  line 7      recovered: \"12.0\" read as 12\n  line 9      unknown-user: gone@example.com: no user has this email\n",
 		"Pace      one change every 3s above 500 members; estimated 6s",
 		"Window    changes only between 18:00 and 08:00 local time, and all day on weekends",
 		"  WARN   the room passes 500 members",
@@ -321,9 +322,52 @@ func TestPrintProblemsCountsTheUnlistedRows(t *testing.T) {
 	var buf bytes.Buffer
 	printProblems(&buf, testPlan(1), list)
 	out := buf.String()
-	for _, want := range []string{"Problems  5,001 (the first 1 by line)", "line 2", "... and 5,000 more"} {
+	for _, want := range []string{"Problems  5,001 in big.csv (the first 1 by line)", "line 2", "... and 5,000 more; `roster check big.csv`"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestPrintProblemsFoldsTo80Columns: printed to a file or a pipe, every
+// line of the problems fits 80 columns; a problem's line number stays on
+// its first line, its text folds under itself, and no word is lost.
+func TestPrintProblemsFoldsTo80Columns(t *testing.T) {
+	long := "not a user ID, email or username: the cell holds a sentence of many words that a spreadsheet put in the user column by mistake, " +
+		"and one very long token " + strings.Repeat("x", 100)
+	list := &csvsource.List{Path: "desks/users-europe-rates.csv", Problems: []csvsource.Problem{{Line: 1234567, Message: long}, {Line: 9, Message: "short"}}}
+	list.Summary = csvsource.Summary{Problems: 30, Unlisted: 28}
+	var buf bytes.Buffer
+	printProblems(&buf, testPlan(1), list)
+	out := buf.String()
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	for _, l := range lines {
+		if n := utf8.RuneCountInString(l); n > 80 {
+			t.Errorf("%d columns: %q", n, l)
+		}
+	}
+	if !strings.HasPrefix(lines[0], "Problems  30 in desks/users-europe-rates.csv") {
+		t.Errorf("the heading does not name the file: %q", lines[0])
+	}
+	if lines[1] != "  line 9      bad row: short" {
+		t.Errorf("line 9: %q", lines[1])
+	}
+	if !strings.HasPrefix(lines[2], "  line 1234567 bad row: not a user ID") {
+		t.Errorf("the line number is not on the problem's first line: %q", lines[2])
+	}
+	var text []string
+	i := 3
+	for ; i < len(lines) && strings.HasPrefix(lines[i], strings.Repeat(" ", 15)); i++ {
+		text = append(text, strings.TrimSpace(lines[i]))
+	}
+	if i == 3 {
+		t.Fatalf("the long problem was not folded:\n%s", out)
+	}
+	whole := strings.TrimPrefix(lines[2], "  line 1234567 ") + " " + strings.Join(text, " ")
+	if strings.ReplaceAll(whole, " ", "") != strings.ReplaceAll("bad row: "+long, " ", "") {
+		t.Errorf("words lost in folding:\n%s", out)
+	}
+	if !strings.HasPrefix(lines[i], "  ... and 28 more") {
+		t.Errorf("after the problems: %q", lines[i])
 	}
 }
