@@ -305,3 +305,22 @@ func TestFlowFlagsSkipToThePreviewAndRemoveAgainstPodsim(t *testing.T) {
 		}
 	}
 }
+
+// TestFlowRoomNamedLikeAStreamIDAgainstPodsim: --stream with a room's name
+// that has the shape of a stream ID reaches that room's preview: the pod
+// knows no room by that ID, so the wizard tries it as a name, as the
+// headless run does (bulk.ResolveRoom).
+func TestFlowRoomNamedLikeAStreamIDAgainstPodsim(t *testing.T) {
+	w := startPod(t, podsim.Options{}, 2)
+	const name = "TradingDeskEuropeRates1"
+	id := w.AddRoom(podsim.Room{Name: name, Active: true, Members: []podsim.Member{{UserID: w.BotID, Owner: true}}})
+	opts := w.options()
+	opts.ConfigPath, opts.CSVPath, opts.Stream = w.ConfigPath(), w.csv, name
+	tm := teatest.NewTestModel(t, New(opts), teatest.WithInitialTermSize(80, 24))
+	waitScreen(t, tm, name, "Add 2 users", "s: start")
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(20*time.Second)).(*Model)
+	if fm.made.room == nil || fm.made.room.Room.ID != id {
+		t.Fatalf("the wizard chose %+v; want the room %s", fm.made.room, id)
+	}
+}
