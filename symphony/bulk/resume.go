@@ -493,11 +493,11 @@ func (r *Runner) settle(u resumeUser, roster roomMembers) (settled, bool) {
 	var res Result
 	switch {
 	case add && member && u.flying:
-		res.Outcome, res.Message = OutcomeAdded, "added: the call was in flight when the earlier run stopped, and the member list shows the user in the room"
+		res.Outcome, res.Message = OutcomeAdded, "added: the earlier run stopped with this user's call in flight or about to start (its start is journaled, with no outcome), and the member list shows the user in the room"
 	case add && member:
 		res.Outcome, res.Message = OutcomeAlreadyMember, "already a member when the run was resumed"
 	case !add && !member && u.flying:
-		res.Outcome, res.Message = OutcomeRemoved, "removed: the call was in flight when the earlier run stopped, and the member list no longer shows the user"
+		res.Outcome, res.Message = OutcomeRemoved, "removed: the earlier run stopped with this user's call in flight or about to start (its start is journaled, with no outcome), and the member list no longer shows the user"
 	case !add && !member:
 		res.Outcome, res.Message = OutcomeNotMember, "not a member when the run was resumed"
 	default:
