@@ -146,7 +146,8 @@ func lastLine(l *csvsource.List) int {
 
 // resolved is what the pod knows of the CSV's users, by the CSV's values.
 type resolved struct {
-	byID       map[int64]state   // the users the pod knows
+	byID       idTable           // the users the pod knows: their place in users
+	users      []state           // (a user answered twice has two; the map holds the last)
 	names      nameList          // their display names, as the look-ups answer
 	byEmail    map[string]int64  // lower-cased -> user ID
 	byUsername map[string]int64  // lower-cased -> user ID
@@ -172,7 +173,7 @@ func resolve(ctx context.Context, pod Pod, entries []csvsource.Entry, timer *cal
 			usernames = append(usernames, e.Value)
 		}
 	}
-	r := &resolved{byID: make(map[int64]state, len(entries)), byEmail: make(map[string]int64, len(emails)),
+	r := &resolved{byID: newIDTable(len(entries)), users: make([]state, 0, len(entries)), byEmail: make(map[string]int64, len(emails)),
 		byUsername: make(map[string]int64, len(usernames)), invalid: map[string]string{}, failed: map[string]string{}}
 	r.names.ids, r.names.ends = make([]int64, 0, len(entries)), make([]int, 0, len(entries))
 	if err := lookUp(ctx, ids, timer, pod.UsersByID, func(l *symphony.UserLookup) { r.add(l, csvsource.KindUserID) }); err != nil {
@@ -247,7 +248,8 @@ func (r *resolved) add(l *symphony.UserLookup, by csvsource.Kind) {
 		return
 	}
 	for _, u := range l.Users {
-		r.byID[u.ID] = state{Active: u.Active, External: u.External}
+		r.byID.put(u.ID, int32(len(r.users)))
+		r.users = append(r.users, state{Active: u.Active, External: u.External})
 		r.names.add(u.ID, displayName(u))
 		if u.Email != "" && by == csvsource.KindEmail {
 			r.byEmail[strings.ToLower(u.Email)] = u.ID
@@ -284,14 +286,16 @@ func (r *resolved) find(e csvsource.Entry) (known, bool) {
 	if !ok {
 		return known{}, false
 	}
-	u, ok := r.byID[id]
-	return known{ID: id, state: u}, ok
+	i, ok := r.byID.get(id)
+	if !ok {
+		return known{}, false
+	}
+	return known{ID: id, at: i, state: r.users[i]}, true
 }
 
 // firstSeen records the line of the first entry that names a user.
 func (r *resolved) firstSeen(u known, line int32) {
-	u.seen, u.first = true, line
-	r.byID[u.ID] = u.state
+	r.users[u.at].seen, r.users[u.at].first = true, line
 }
 
 // known is what placing a user the pod knows takes, not the whole answer
@@ -300,6 +304,7 @@ func (r *resolved) firstSeen(u known, line int32) {
 // go to resolved.names, which the plan packs into its table.
 type known struct {
 	ID int64
+	at int32 // in resolved.users
 	state
 }
 

@@ -110,6 +110,11 @@ func TestPlanClassifiesEveryEntry(t *testing.T) {
 			t.Errorf("line %d is set aside without a reason", line)
 		}
 	}
+	// An email and an ID that name one user: the second is set aside
+	// with the line of the first.
+	if why := plan.Why(got[15]); why != "the same user as line 14" {
+		t.Errorf("line 15: %q; want the same user as line 14", why)
+	}
 	if len(got) != len(wants) || len(plan.Actions) != 6 {
 		t.Errorf("%d lines in the plan, %d actions; want %d and 6", len(got), len(plan.Actions), len(wants))
 	}
