@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
@@ -205,7 +204,7 @@ func BenchmarkPlanMemory(b *testing.B) {
 	room := p.room("memory", p.addUsers("member", 298))
 	list := idList(p.addUsers("new", n))
 	ctx := context.Background()
-	var held, peak, alloc, cpu, gc float64
+	var held, peak, alloc, cpu float64
 	cpuOK := true
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -215,14 +214,12 @@ func BenchmarkPlanMemory(b *testing.B) {
 		runtime.ReadMemStats(&before)
 		stop := heapwatch.Peak()
 		cpu0, ok0 := processCPU()
-		gc0 := gcCPU()
 		b.StartTimer()
 		plan, err := BuildPlan(ctx, p.client, PlanRequest{StreamID: room, List: list})
 		b.StopTimer()
 		cpu1, ok1 := processCPU()
 		cpuOK = cpuOK && ok0 && ok1
 		cpu += float64(cpu1-cpu0) / 1e3 / float64(n)
-		gc += float64(gcCPU()-gc0) / 1e3 / float64(n)
 		top := stop()
 		if err != nil || len(plan.Actions) != n {
 			b.Fatalf("plan: %v", err)
@@ -240,7 +237,6 @@ func BenchmarkPlanMemory(b *testing.B) {
 	if cpuOK {
 		b.ReportMetric(cpu/float64(b.N), "cpu-us/user")
 	}
-	b.ReportMetric(gc/float64(b.N), "gc-cpu-us/user")
 }
 
 // processCPU is the processor time (user and system) this process has
@@ -263,17 +259,6 @@ func processCPU() (d time.Duration, ok bool) {
 		return 0, false
 	}
 	return time.Duration(utime+stime) * 10 * time.Millisecond, true
-}
-
-// gcCPU is the runtime's estimate of the processor time its garbage
-// collector has used so far.
-func gcCPU() time.Duration {
-	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindFloat64 {
-		return 0
-	}
-	return time.Duration(s[0].Value.Float64() * float64(time.Second))
 }
 
 // BenchmarkPlanLookAhead plans 50,000 user IDs (500 look-up calls) with

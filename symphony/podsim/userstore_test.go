@@ -57,9 +57,11 @@ func TestUsersReplyAsEncodingJSON(t *testing.T) {
 func FuzzUsersReply(f *testing.F) {
 	f.Add("jane.doe", "Jane.Doe@corp.example", "Jane Doe", "Corp", "12x", "a@", uint8(0))
 	f.Add("q\"<>&\\", "\xff\xfe", "Zoë\u2028 x", "\x00\x1f\x7f", "", "", uint8(7))
+	// One store for every input (a new one allocates a chunk of 1 MB):
+	// each input replaces the second user.
+	st := newUserStore()
+	st.put(&user{User: User{ID: 9, Username: "other", DisplayName: "Other One", Active: true}})
 	f.Fuzz(func(t *testing.T, username, email, display, company, badID, badEmail string, flags uint8) {
-		st := newUserStore()
-		st.put(&user{User: User{ID: 9, Username: "other", DisplayName: "Other One", Active: true}})
 		st.put(&user{User: User{ID: 12987981100001, Username: username, Email: email, DisplayName: display, Company: company,
 			Active: flags&1 != 0, External: flags&2 != 0}, service: flags&4 != 0})
 		var errs []userError
