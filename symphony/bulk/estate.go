@@ -189,7 +189,10 @@ func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.L
 	}
 	// Every room is resolved (a few at a time: a stream ID is read from
 	// the pod) before any is planned, so that a refusal of the whole run
-	// leaves no planning behind it still using the session.
+	// leaves no planning behind it still using the session. An error of
+	// the whole run stops the others, as it would stop the run.
+	rctx, stop := context.WithCancel(ctx)
+	defer stop()
 	sem := make(chan struct{}, estatePlanners)
 	var wg sync.WaitGroup
 	for _, l := range e.Lanes {
@@ -198,16 +201,24 @@ func (req EstateRequest) Plan(ctx context.Context, s *Session, list *csvsource.L
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			l.StreamID, l.Err = ResolveRoom(ctx, s.Pod, l.Given)
+			if l.Err = rctx.Err(); l.Err != nil {
+				return
+			}
+			l.StreamID, l.Err = ResolveRoom(rctx, s.Pod, l.Given)
+			if l.Err != nil && wholeRun(l.Err) {
+				stop()
+			}
 		}()
 	}
 	wg.Wait()
+	for _, l := range e.Lanes {
+		if l.Err != nil && (ctx.Err() != nil || wholeRun(l.Err)) {
+			return nil, errors.Join(l.Err, ctx.Err())
+		}
+	}
 	ids := map[string]*Lane{}
 	for _, l := range e.Lanes {
 		if l.Err != nil {
-			if ctx.Err() != nil || wholeRun(l.Err) {
-				return nil, errors.Join(l.Err, ctx.Err())
-			}
 			continue
 		}
 		id := l.StreamID
