@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"roster/symphony"
 	"roster/symphony/podsim"
 )
 
@@ -111,5 +112,44 @@ func TestMalformedStreamIDIsRefusedSayingWhy(t *testing.T) {
 	}
 	if _, err := ResolveRoom(testCtx(t), p.client, "Rates Desk EMEA rooms all"); err == nil || strings.Contains(err.Error(), "not a stream ID") {
 		t.Errorf("a name of several words is not said to be a bad stream ID: %v", err)
+	}
+}
+
+// TestEstateResolutionStopsWhenThePodIsGone: rooms are resolved a few at a
+// time; once one finds the pod gone (every connection cut without a reply
+// for longer than the outage limit), the whole run is refused with that,
+// and no room not yet read is asked for.
+func TestEstateResolutionStopsWhenThePodIsGone(t *testing.T) {
+	log := &lockedLog{}
+	p := startSim(t, podsim.Options{RequestLog: log})
+	var given []string
+	for i := range 3 * estatePlanners {
+		given = append(given, p.room(fmt.Sprintf("room %d", i), nil))
+	}
+	cfg := *p.cfg
+	cfg.Retry = symphony.RetryPolicy{MaxAttempts: 1000, Initial: 5 * time.Millisecond, Max: 20 * time.Millisecond, MaxOutage: 200 * time.Millisecond}
+	c, err := symphony.NewClient(&cfg, symphony.Options{Auth: symphony.AuthRSA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := testCtx(t)
+	if err := c.Authenticate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p.SetFaults(podsim.Faults{DropRate: 1, Seed: 1})
+	list := roomList(given, make([][]int64, len(given)))
+	_, err = EstateRequest{Request: Request{Mode: ModeAdd, OutDir: t.TempDir()}}.Plan(ctx, &Session{Config: &cfg, Pod: c}, list)
+	if !errors.Is(err, symphony.ErrPodGone) {
+		t.Fatalf("plan with the pod gone: %v; want ErrPodGone", err)
+	}
+	asked := map[string]bool{}
+	for _, id := range given {
+		if log.count("/pod/v3/room/"+id+"/info") > 0 {
+			asked[id] = true
+		}
+	}
+	if len(asked) > estatePlanners {
+		t.Errorf("%d of %d rooms were read after the pod was found gone; at most the %d in flight may be", len(asked), len(given), estatePlanners)
 	}
 }
