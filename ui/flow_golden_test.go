@@ -200,7 +200,7 @@ func TestGoldenRoomFieldWithTheCursorMovedLeft(t *testing.T) {
 			}
 			waitScreen(t, tm, "X___▏qu6")
 			v := finalGolden(t, tm).render()
-			mustContain(t, v, "Room: iWyZBIOdQQzQj0tKOLRivX___▏qu6YeyZdA==", "enter reads the room with this stream ID")
+			mustContain(t, v, "Room: iWyZBIOdQQzQj0tKOLRivX___▏qu6YeyZdA==", "enter reads the room with this stream ID, or else of this exact name")
 		})
 	}
 }

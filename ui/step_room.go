@@ -307,7 +307,7 @@ func (s *roomStep) view() string {
 		b.WriteString(errorBox(st, "Could not find the room", s.err, s.w) + "\n")
 	}
 	if _, ok := streamIDGiven(s.query()); ok && !s.work.active() {
-		b.WriteString(st.Muted.Render("enter reads the room with this stream ID") + "\n")
+		b.WriteString(st.Muted.Render("enter reads the room with this stream ID, or else of this exact name") + "\n")
 	} else if s.results != nil && !s.work.active() {
 		b.WriteString(s.resultsView())
 	}
