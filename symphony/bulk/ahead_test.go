@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"roster/csvsource"
 	"roster/symphony/podsim"
 )
 
@@ -108,43 +109,15 @@ func TestAbortWithdrawsTheStartWrittenAhead(t *testing.T) {
 	list := idList(ids)
 	plan := p.plan(t, room, ModeAdd, list, time.Millisecond)
 	dir := t.TempDir()
-	ctl := NewControl()
-	r, err := NewRunner(p.client, plan, RunOptions{OutDir: dir, Control: ctl, Retry: fastRetry})
-	if err != nil {
-		t.Fatal(err)
-	}
-	calls := 0
-	r.startHook = func(time.Time) {
-		if calls++; calls == 3 {
-			time.AfterFunc(10*time.Millisecond, ctl.Abort)
-		}
-	}
-	out := drive(t, r)
+	out := abortDuringCall(t, p, plan, dir, 3)
 	if !out.summary.Aborted || out.summary.Totals.Done != 2 {
 		t.Fatalf("aborted %v, totals %+v", out.summary.Aborted, out.summary.Totals)
 	}
-	recs := journalRecords(t, out.summary.JournalPath)
-	if got := strings.Join(recordsOf(recs, ids[3]), " "); got != "start:add withdrawn:add" {
-		t.Errorf("the user after the one in flight: records %q, want a start written ahead, then withdrawn", got)
-	}
-	st, err := readJournal(out.summary.JournalPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := st.inFlight[ids[2]]; !ok || len(st.inFlight) != 1 {
-		t.Errorf("in flight after the abort: %v; want only user %d", st.inFlight, ids[2])
-	}
+	checkWithdrawn(t, out, ids[3], ids[2])
 	if row := readReport(t, out.summary.ReportPath)[ids[3]]; strings.Contains(row[8], "in flight") {
 		t.Errorf("the report says a call never made was in flight: %v", row)
 	}
-
-	// Another admin adds the user meanwhile.
-	if _, err := p.client.AddMember(testCtx(t), room, ids[3]); err != nil {
-		t.Fatal(err)
-	}
-	again := p.plan(t, room, ModeAdd, list, time.Millisecond)
-	out = run(t, p.client, again, RunOptions{OutDir: dir, ResumeFrom: out.summary.JournalPath, Retry: fastRetry})
-	checkAddedByOther(t, out, ids[3])
+	out = resumeAfterAnotherAdmin(t, p, room, list, dir, out, ids[3])
 	if tot := out.summary.Totals; tot.Added != 5 || out.summary.ExitCode() != 0 {
 		t.Errorf("resumed totals %+v; want 5 added (2 before the abort, 1 settled in flight, 2 left), not the one another admin added", tot)
 	}
@@ -192,23 +165,8 @@ func TestAbortDuringThePaceWaitWithdrawsItsStart(t *testing.T) {
 	if !out.summary.Aborted || out.summary.Totals.Done != 1 {
 		t.Fatalf("aborted %v, totals %+v", out.summary.Aborted, out.summary.Totals)
 	}
-	recs := journalRecords(t, out.summary.JournalPath)
-	if got := strings.Join(recordsOf(recs, ids[1]), " "); got != "start:add withdrawn:add" {
-		t.Errorf("the user whose slot was awaited: records %q, want start then withdrawn", got)
-	}
-	st, err := readJournal(out.summary.JournalPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(st.inFlight) != 0 {
-		t.Errorf("in flight after an abort before any call: %v", st.inFlight)
-	}
-	if _, err := p.client.AddMember(testCtx(t), room, ids[1]); err != nil {
-		t.Fatal(err)
-	}
-	again := p.plan(t, room, ModeAdd, list, time.Millisecond)
-	out = run(t, p.client, again, RunOptions{OutDir: dir, ResumeFrom: out.summary.JournalPath, Retry: fastRetry})
-	checkAddedByOther(t, out, ids[1])
+	checkWithdrawn(t, out, ids[1])
+	out = resumeAfterAnotherAdmin(t, p, room, list, dir, out, ids[1])
 	if tot := out.summary.Totals; tot.Added != 2 || out.summary.ExitCode() != 0 {
 		t.Errorf("resumed totals %+v; want the first and the last user added, not the one another admin added", tot)
 	}
@@ -227,6 +185,65 @@ func TestWithdrawnTakesBackOnlyItsOwnStart(t *testing.T) {
 	if _, ok := s.inFlight[7]; ok {
 		t.Error("a withdrawn promotion left its start in flight")
 	}
+}
+
+// abortDuringCall runs plan and aborts it 10 ms into its call-th call
+// (counted from 1), while that call is on the wire.
+func abortDuringCall(t *testing.T, p *simPod, plan *Plan, dir string, call int) runOutcome {
+	t.Helper()
+	ctl := NewControl()
+	r, err := NewRunner(p.client, plan, RunOptions{OutDir: dir, Control: ctl, Retry: fastRetry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	r.startHook = func(time.Time) {
+		if calls++; calls == call {
+			time.AfterFunc(10*time.Millisecond, ctl.Abort)
+		}
+	}
+	return drive(t, r)
+}
+
+// checkWithdrawn: the journal of an aborted run shows the user's start
+// taken back (a start, then withdrawn), and only the users inFlight left
+// in flight.
+func checkWithdrawn(t *testing.T, out runOutcome, id int64, inFlight ...int64) {
+	t.Helper()
+	recs := journalRecords(t, out.summary.JournalPath)
+	if got := strings.Join(recordsOf(recs, id), " "); got != "start:add withdrawn:add" {
+		t.Errorf("user %d, whose call was not made: records %q, want a start, then withdrawn", id, got)
+	}
+	st, err := readJournal(out.summary.JournalPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]bool{}
+	for _, id := range inFlight {
+		want[id] = true
+		if _, ok := st.inFlight[id]; !ok {
+			t.Errorf("user %d, whose call was on the wire, is not in flight in the journal", id)
+		}
+	}
+	for id := range st.inFlight {
+		if !want[id] {
+			t.Errorf("user %d is in flight in the journal; want only %v", id, inFlight)
+		}
+	}
+}
+
+// resumeAfterAnotherAdmin adds id to the room as another admin would after
+// the aborted run out, then resumes it: the resumed run reports the user
+// as already a member, not as added by it.
+func resumeAfterAnotherAdmin(t *testing.T, p *simPod, room string, list *csvsource.List, dir string, out runOutcome, id int64) runOutcome {
+	t.Helper()
+	if _, err := p.client.AddMember(testCtx(t), room, id); err != nil {
+		t.Fatal(err)
+	}
+	again := p.plan(t, room, ModeAdd, list, time.Millisecond)
+	out = run(t, p.client, again, RunOptions{OutDir: dir, ResumeFrom: out.summary.JournalPath, Retry: fastRetry})
+	checkAddedByOther(t, out, id)
+	return out
 }
 
 // checkAddedByOther: the user whom another admin added after an abort is
@@ -266,8 +283,5 @@ func TestWindowClosingWithdrawsTheStartWrittenAhead(t *testing.T) {
 	if !out.summary.Aborted || out.summary.Totals.Done != 1 {
 		t.Fatalf("aborted %v, totals %+v; want the first user done before the window closed", out.summary.Aborted, out.summary.Totals)
 	}
-	recs := journalRecords(t, out.summary.JournalPath)
-	if got := strings.Join(recordsOf(recs, ids[1]), " "); got != "start:add withdrawn:add" {
-		t.Errorf("the user after the window closed: records %q, want start (written ahead) then withdrawn", got)
-	}
+	checkWithdrawn(t, out, ids[1])
 }

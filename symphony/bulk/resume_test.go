@@ -188,18 +188,7 @@ func TestAbortInFlight(t *testing.T) {
 	list := idList(ids)
 	plan := p.plan(t, room, ModeAdd, list, time.Millisecond)
 	dir := t.TempDir()
-	ctl := NewControl()
-	r, err := NewRunner(p.client, plan, RunOptions{OutDir: dir, Control: ctl, Retry: fastRetry})
-	if err != nil {
-		t.Fatal(err)
-	}
-	calls := 0
-	r.startHook = func(time.Time) {
-		if calls++; calls == 3 {
-			time.AfterFunc(10*time.Millisecond, ctl.Abort)
-		}
-	}
-	out := drive(t, r)
+	out := abortDuringCall(t, p, plan, dir, 3)
 	s := out.summary
 	if !s.Aborted || s.Totals.Done != 2 || s.Totals.Failed != 0 {
 		t.Fatalf("aborted %v, totals %+v", s.Aborted, s.Totals)
