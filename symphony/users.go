@@ -39,6 +39,8 @@ type LookupError struct {
 }
 
 // UserLookup is the merged result of one or more GET /pod/v3/users calls.
+// Its users' strings may be parts of a whole reply of the pod: a caller
+// that keeps one for long copies it (strings.Clone), or keeps the reply.
 type UserLookup struct {
 	Users  []User
 	Errors []LookupError

@@ -251,11 +251,13 @@ func (r *resolved) add(l *symphony.UserLookup, by csvsource.Kind) {
 		r.byID.put(u.ID, int32(len(r.users)))
 		r.users = append(r.users, state{Active: u.Active, External: u.External})
 		r.names.add(u.ID, displayName(u))
+		// Copies: a look-up's strings are parts of its whole reply, which
+		// a key kept in a map would keep too.
 		if u.Email != "" && by == csvsource.KindEmail {
-			r.byEmail[strings.ToLower(u.Email)] = u.ID
+			r.byEmail[strings.Clone(strings.ToLower(u.Email))] = u.ID
 		}
 		if u.Username != "" && by == csvsource.KindUsername {
-			r.byUsername[strings.ToLower(u.Username)] = u.ID
+			r.byUsername[strings.Clone(strings.ToLower(u.Username))] = u.ID
 		}
 	}
 	for _, e := range l.Errors {
