@@ -56,14 +56,16 @@ func (w *Window) String() string {
 	if w == nil {
 		return "any time"
 	}
-	s := clockText(w.Start) + "-" + clockText(w.End)
+	s := ClockText(w.Start) + "-" + ClockText(w.End)
 	if w.Weekends {
 		s += " and all weekend"
 	}
 	return s
 }
 
-func clockText(d time.Duration) string {
+// ClockText is a time of day given as the time since midnight, HH:MM; a
+// window's end at midnight is 24:00.
+func ClockText(d time.Duration) string {
 	return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
 

@@ -157,7 +157,7 @@ func outWidth(w io.Writer) int {
 }
 
 func windowText(win *bulk.Window) string {
-	text := fmt.Sprintf("between %s and %s local time", clock(win.Start), clock(win.End))
+	text := fmt.Sprintf("between %s and %s local time", bulk.ClockText(win.Start), bulk.ClockText(win.End))
 	if win.Weekends {
 		text += ", and all day on weekends"
 	}

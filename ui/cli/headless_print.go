@@ -231,10 +231,6 @@ func planningWaits(ctx context.Context, w io.Writer) context.Context {
 	})
 }
 
-func clock(d time.Duration) string {
-	return fmt.Sprintf("%02d:%02d", int(d.Hours())%24, int(d.Minutes())%60)
-}
-
 // printFailed lists the failed users kept for the summary, and how many
 // more the report holds.
 func printFailed(w io.Writer, lines []string, more int) {

@@ -371,3 +371,19 @@ func TestPrintProblemsFoldsTo80Columns(t *testing.T) {
 		t.Errorf("after the problems: %q", lines[i])
 	}
 }
+
+// TestWindowTextSaysTheWindowAsWritten: the headless plan's window line
+// and the window's own text (the wizard's and the run-window wait's) give
+// the same times, minutes included.
+func TestWindowTextSaysTheWindowAsWritten(t *testing.T) {
+	win, err := bulk.ParseWindow("21:30-06:15", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := windowText(win); got != "between 21:30 and 06:15 local time" {
+		t.Errorf("windowText = %q", got)
+	}
+	if got := win.String(); got != "21:30-06:15" {
+		t.Errorf("String = %q", got)
+	}
+}
