@@ -3,6 +3,7 @@ package csvsource
 import (
 	"bufio"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -84,6 +85,15 @@ func streamAll(b *testing.B, path string) {
 // BenchmarkRead1M streams 1,000,000 IDs through Reader.Next, as a run does,
 // and reports the peak heap during the read.
 func BenchmarkRead1M(b *testing.B) { streamAll(b, write1M(b)) }
+
+// BenchmarkRead1MShuffled streams the same 1,000,000 IDs in a random
+// order: no help from IDs that follow one another (idSet's homes).
+func BenchmarkRead1MShuffled(b *testing.B) {
+	order := rand.New(rand.NewPCG(7, 11)).Perm(1_000_000)
+	streamAll(b, writeLines(b, "1m-shuffled.csv", "", 1_000_000, func(w *bufio.Writer, i int) {
+		w.WriteString(strconv.FormatInt(71811853189212+int64(order[i])*7, 10))
+	}))
+}
 
 // BenchmarkReadFile1M keeps every entry in a List, as the plan does.
 func BenchmarkReadFile1M(b *testing.B) {

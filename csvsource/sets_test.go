@@ -127,3 +127,48 @@ func TestEntriesOutliveTheRows(t *testing.T) {
 		}
 	}
 }
+
+// TestIDSetScattersWhenIDsPileUp: IDs that are all multiples of the table's
+// size have one home modulo the size; a file of them must not make every
+// insert probe past all the others (1M such rows would never finish). The
+// set scatters once the probes run long, and keeps every mark.
+func TestIDSetScattersWhenIDsPileUp(t *testing.T) {
+	var s idSet
+	s.reserve(30_000)
+	size := int64(len(s.slots))
+	const n = 20_000
+	for i := int64(1); i <= n; i++ {
+		if _, seen := s.getOrPut(i*size, uint64(i)); seen {
+			t.Fatalf("ID %d seen before it was put", i*size)
+		}
+	}
+	if !s.scattered {
+		t.Error("the set did not scatter IDs that all have one home")
+	}
+	if s.probes > 64*n {
+		t.Errorf("%d probes for %d inserts; piled-up homes cost a probe per ID already in", s.probes, n)
+	}
+	for i := int64(1); i <= n; i++ {
+		if got, seen := s.getOrPut(i*size, 0); !seen || got != uint64(i) {
+			t.Fatalf("ID %d: mark %d, seen %v; want %d", i*size, got, seen, i)
+		}
+	}
+}
+
+// TestIDSetKeepsAPodsIDsInOrder: a pod's user IDs, one after another with a
+// stride, have homes of their own modulo the size: the set does not scatter
+// them, and an insert looks at few slots.
+func TestIDSetKeepsAPodsIDsInOrder(t *testing.T) {
+	var s idSet
+	const n = 100_000
+	s.reserve(n)
+	for i := int64(0); i < n; i++ {
+		s.getOrPut(71811853189212+7*i, uint64(i))
+	}
+	if s.scattered {
+		t.Error("the set scattered a pod's IDs in order")
+	}
+	if mean := float64(s.probes) / n; mean > 2 {
+		t.Errorf("%.1f probes an insert for IDs in order", mean)
+	}
+}
