@@ -74,12 +74,14 @@ func runEstate(f runFlags, e *bulk.Estate, sig *signalAbort, stdout, stderr io.W
 // run with why.
 func printEstatePlan(w io.Writer, e *bulk.Estate) {
 	if e.Session != nil && e.Session.Caller != nil {
-		fmt.Fprintf(w, "Caller    %s\n", callerName(*e.Session.Caller))
+		printField(w, "Caller", callerName(*e.Session.Caller))
 	}
-	fmt.Fprintf(w, "Mode      %s\n", e.Mode)
-	printList(w, e.List)
+	printField(w, "Mode", e.Mode.String())
+	if e.List != nil {
+		printField(w, "List", listText(e.List))
+	}
 	printProblems(w, &bulk.Plan{}, e.List) // the list's own; each room's are in its report
-	fmt.Fprintf(w, "Rooms     %s\n", words.RoomsAtOnce(e))
+	printField(w, "Rooms", words.RoomsAtOnce(e))
 	printRoomTable(w, e)
 	heading := "Set aside"
 	for _, l := range e.Lanes {

@@ -24,39 +24,45 @@ const planProblemsShown = 10
 // it finished counts as done, not as set aside.
 func printPlan(w io.Writer, job *bulk.Job) {
 	p, list, resume := job.Plan, job.List, job.Decision.Resume
-	fmt.Fprintf(w, "Room      %q (%s): %s\n", p.Room.Name, p.StreamID, words.RoomTraits(p.Room))
-	fmt.Fprintf(w, "Caller    %s: %s\n", callerName(p.Caller), words.Permission(p.Permission))
-	fmt.Fprintf(w, "Mode      %s\n", p.Mode)
-	printList(w, list)
-	fmt.Fprintf(w, "Members   %s -> %s (owners %s -> %s)\n",
-		words.Count(p.MembersBefore), words.Count(p.MembersAfter), words.Count(p.OwnersBefore), words.Count(p.OwnersAfter))
+	line := func(head, text string) { printField(w, head, text) }
+	line("Room", fmt.Sprintf("%q (%s): %s", p.Room.Name, p.StreamID, words.RoomTraits(p.Room)))
+	line("Caller", fmt.Sprintf("%s: %s", callerName(p.Caller), words.Permission(p.Permission)))
+	line("Mode", p.Mode.String())
+	if list != nil {
+		line("List", listText(list))
+	}
+	line("Members", fmt.Sprintf("%s -> %s (owners %s -> %s)",
+		words.Count(p.MembersBefore), words.Count(p.MembersAfter), words.Count(p.OwnersBefore), words.Count(p.OwnersAfter)))
 	aside := job.SetAside()
-	fmt.Fprintf(w, "Changes   %s; %s set aside\n", words.Changes(p, resume), words.Count(len(aside)))
+	line("Changes", fmt.Sprintf("%s; %s set aside", words.Changes(p, resume), words.Count(len(aside))))
 	if counts := words.SetAside(aside); counts != "" {
-		fmt.Fprintf(w, "Set aside %s\n", counts)
+		line("Set aside", counts)
 	}
 	printProblems(w, p, list)
-	fmt.Fprintf(w, "Pace      %s\n", words.PaceAndEstimate(p))
+	line("Pace", words.PaceAndEstimate(p))
 	if win := job.Window; win != nil {
-		fmt.Fprintf(w, "Window    changes only %s\n", windowText(win))
+		line("Window", "changes only "+windowText(win))
 	}
 	if len(p.Warnings) > 0 {
 		fmt.Fprintln(w, "Warnings")
 		for _, wn := range p.Warnings {
-			fmt.Fprintf(w, "  %-5s  %s\n", levelText(wn.Level), wn.Message)
+			printFolded(w, fmt.Sprintf("  %-5s  ", levelText(wn.Level)), wn.Message, outWidth(w))
 		}
 	}
 }
 
-// printList prints what was read of the list; nothing when there is none.
-func printList(w io.Writer, list *csvsource.List) {
-	if list == nil {
-		return
-	}
+// printField prints one field of a plan: its name in a column of ten, its
+// text folded to the output's width under itself.
+func printField(w io.Writer, head, text string) {
+	printFolded(w, fmt.Sprintf("%-10s", head), text, outWidth(w))
+}
+
+// listText says what was read of the list.
+func listText(list *csvsource.List) string {
 	s := list.Summary
-	fmt.Fprintf(w, "List      %s: %s users (%s IDs, %s emails, %s usernames; %s flagged owner)",
-		list.Path, words.Count(s.Entries), words.Count(s.IDs), words.Count(s.Emails), words.Count(s.Usernames), words.Count(s.Owners))
-	fmt.Fprintf(w, "; duplicates %s, bad rows %s, rows recovered %s\n", words.Count(s.Duplicates), words.Count(s.Problems), words.Count(s.Warnings))
+	return fmt.Sprintf("%s: %s users (%s IDs, %s emails, %s usernames; %s flagged owner); duplicates %s, bad rows %s, rows recovered %s",
+		list.Path, words.Count(s.Entries), words.Count(s.IDs), words.Count(s.Emails), words.Count(s.Usernames), words.Count(s.Owners),
+		words.Count(s.Duplicates), words.Count(s.Problems), words.Count(s.Warnings))
 }
 
 // printProblems lists the first rows that will not be changed for a reason

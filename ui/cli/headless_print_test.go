@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"roster/csvsource"
 	"roster/symphony/bulk"
 )
@@ -213,11 +215,17 @@ func TestPrintPlan(t *testing.T) {
 		"Set aside 1 already-member, 1 unknown-user",
 		"Problems  2 in users.csv, by line\n  line 7      recovered: \"12.0\" read as 12\n  line 9      unknown-user: gone@example.com: no user has this email\n",
 		"Pace      one change every 3s above 500 members; estimated 6s",
-		"Window    changes only between 18:00 and 08:00 local time, and all day on weekends",
+		"Window    changes only between 18:00 and 08:00 local time, and all day on\n          weekends\n",
+		"List      users.csv: 0 users (0 IDs, 0 emails, 0 usernames; 0 flagged owner);\n          duplicates 0, bad rows 0, rows recovered 0\n",
 		"  WARN   the room passes 500 members",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the plan lacks %q:\n%s", want, out)
+		}
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if n := ansi.StringWidth(l); n > 80 {
+			t.Errorf("a line of %d columns, printed to a file (80):\n%s", n, l)
 		}
 	}
 }
