@@ -285,3 +285,36 @@ func TestWindowClosingWithdrawsTheStartWrittenAhead(t *testing.T) {
 	}
 	checkWithdrawn(t, out, ids[1])
 }
+
+// TestStartAheadThatCannotBeWrittenStopsTheCall: a start written ahead
+// that fails (the disk full, the file gone) is an error to the call that
+// takes it, and to the withdrawal, never a call made without its record.
+func TestStartAheadThatCannotBeWrittenStopsTheCall(t *testing.T) {
+	p := journalPlan()
+	for _, take := range []string{"start", "withdraw"} {
+		j, err := createJournal(t.TempDir(), p, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		j.f.Close() // every write from now on fails
+		it := p.Actions[0]
+		if !j.startAhead(it, "name", ActionAdd, time.Now()) {
+			t.Fatal("startAhead wrote nothing")
+		}
+		if j.startAhead(p.Actions[1], "name", ActionAdd, time.Now()) {
+			t.Error("a second start was written ahead while the first is untaken")
+		}
+		switch take {
+		case "start":
+			err = j.start(it, "name", ActionAdd, time.Now())
+		default:
+			err = j.withdrawAhead(time.Now())
+		}
+		if err == nil || !strings.Contains(err.Error(), "write") {
+			t.Errorf("%s after a start ahead that failed: %v; want the write's error", take, err)
+		}
+		if j.ahead != nil {
+			t.Errorf("%s left the failed start ahead in place", take)
+		}
+	}
+}
