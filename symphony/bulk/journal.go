@@ -225,12 +225,22 @@ func (j *Journal) write(durable bool, r record) error {
 	}
 	line = append(line, '\n')
 	j.buf = line
+	if err := j.append(line); err != nil || !durable {
+		return err
+	}
+	return j.flush()
+}
+
+// append writes one line at the end of the file.
+func (j *Journal) append(line []byte) error {
 	if _, err := j.f.Write(line); err != nil {
 		return fmt.Errorf("journal %s: write: %w", j.path, err)
 	}
-	if !durable {
-		return nil
-	}
+	return nil
+}
+
+// flush makes every line written so far durable.
+func (j *Journal) flush() error {
 	if err := syncData(j.f); err != nil {
 		return fmt.Errorf("journal %s: flush to disk: %w", j.path, err)
 	}
@@ -279,16 +289,10 @@ func (j *Journal) startAhead(it Item, name string, action Action, at time.Time) 
 	j.ahead = a
 	go func() {
 		defer close(a.done)
-		line := appendCallRecord(nil, &a.rec)
-		line = append(line, '\n')
-		_, err := j.f.Write(line)
+		a.err = j.append(append(appendCallRecord(nil, &a.rec), '\n'))
 		close(a.written)
-		if err != nil {
-			a.err = fmt.Errorf("journal %s: write: %w", j.path, err)
-			return
-		}
-		if err := syncData(j.f); err != nil {
-			a.err = fmt.Errorf("journal %s: flush to disk: %w", j.path, err)
+		if a.err == nil {
+			a.err = j.flush()
 		}
 	}()
 	return true

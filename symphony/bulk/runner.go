@@ -207,7 +207,8 @@ func (r *Runner) loop(ctx context.Context, work []task) (stop string, err error)
 		// A start written ahead for a task the loop did not reach.
 		r.next = nil
 		if werr := r.journal.withdrawAhead(r.now()); werr != nil && err == nil {
-			stop, err = journalStopText(werr), werr
+			f := &journalFault{werr}
+			stop, err = f.Error(), f
 		}
 	}()
 	for i, t := range work {
@@ -222,7 +223,7 @@ func (r *Runner) loop(ctx context.Context, work []task) (stop string, err error)
 		}
 		if err := r.waitWindow(ctx); err != nil {
 			if f, ok := errors.AsType[*journalFault](err); ok {
-				return f.Error(), f.err
+				return f.Error(), f
 			}
 			return "", nil
 		}
@@ -243,7 +244,7 @@ func (r *Runner) loop(ctx context.Context, work []task) (stop string, err error)
 // nothing is shown that the journal does not hold.
 func (r *Runner) finishTask(t task, res Result) error {
 	if err := r.journal.result(res, t.action(r.plan.Mode)); err != nil {
-		return errors.New(journalStopText(err))
+		return &journalFault{err}
 	}
 	// A user with a result already (the journal's on resume, or one the
 	// member list settles now) has it replaced: counted once.
@@ -264,6 +265,12 @@ func (r *Runner) finishTask(t task, res Result) error {
 	r.emit(Event{Kind: EventResult, Result: &res, Interval: r.currentInterval()})
 	return nil
 }
+
+// journalFault is a journal that cannot be written: the run stops.
+type journalFault struct{ err error }
+
+func (f *journalFault) Error() string { return journalStopText(f.err) }
+func (f *journalFault) Unwrap() error { return f.err }
 
 // journalStopText says why a run stops when its journal cannot be written.
 func journalStopText(err error) string {

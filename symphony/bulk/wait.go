@@ -59,12 +59,6 @@ func (r *Runner) waitUntil(ctx context.Context, t time.Time) error {
 	}
 }
 
-// journalFault is a journal that cannot be written, met during a wait.
-type journalFault struct{ err error }
-
-func (f *journalFault) Error() string { return journalStopText(f.err) }
-func (f *journalFault) Unwrap() error { return f.err }
-
 // waitWindow waits, outside the run window, until it opens. It returns a
 // *journalFault when the journal cannot be written, else only an abort.
 func (r *Runner) waitWindow(ctx context.Context) error {

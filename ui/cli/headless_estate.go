@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -59,11 +58,8 @@ func runEstate(f runFlags, e *bulk.Estate, sig *signalAbort, stdout, stderr io.W
 	control := bulk.NewEstateControl(len(e.Lanes))
 	sig.abortAlso(control)
 	runner, err := e.Start(control)
-	if _, busy := errors.AsType[*bulk.BusyError](err); busy {
-		return failf(stderr, bulk.RunExitCode(nil, err), "%s", words.Busy(err))
-	}
 	if err != nil {
-		return failf(stderr, bulk.RunExitCode(nil, err), "cannot start the run: %s", inputError(f, err))
+		return sayStartError(f, err, stderr)
 	}
 	sig.running()
 	return runEstateAndPrint(e, runner, stdout, stderr)

@@ -24,24 +24,23 @@ const planProblemsShown = 10
 // it finished counts as done, not as set aside.
 func printPlan(w io.Writer, job *bulk.Job) {
 	p, list, resume := job.Plan, job.List, job.Decision.Resume
-	line := func(head, text string) { printField(w, head, text) }
-	line("Room", fmt.Sprintf("%q (%s): %s", p.Room.Name, p.StreamID, words.RoomTraits(p.Room)))
-	line("Caller", fmt.Sprintf("%s: %s", callerName(p.Caller), words.Permission(p.Permission)))
-	line("Mode", p.Mode.String())
+	printField(w, "Room", fmt.Sprintf("%q (%s): %s", p.Room.Name, p.StreamID, words.RoomTraits(p.Room)))
+	printField(w, "Caller", fmt.Sprintf("%s: %s", callerName(p.Caller), words.Permission(p.Permission)))
+	printField(w, "Mode", p.Mode.String())
 	if list != nil {
-		line("List", listText(list))
+		printField(w, "List", listText(list))
 	}
-	line("Members", fmt.Sprintf("%s -> %s (owners %s -> %s)",
+	printField(w, "Members", fmt.Sprintf("%s -> %s (owners %s -> %s)",
 		words.Count(p.MembersBefore), words.Count(p.MembersAfter), words.Count(p.OwnersBefore), words.Count(p.OwnersAfter)))
 	aside := job.SetAside()
-	line("Changes", fmt.Sprintf("%s; %s set aside", words.Changes(p, resume), words.Count(len(aside))))
+	printField(w, "Changes", fmt.Sprintf("%s; %s set aside", words.Changes(p, resume), words.Count(len(aside))))
 	if counts := words.SetAside(aside); counts != "" {
-		line("Set aside", counts)
+		printField(w, "Set aside", counts)
 	}
 	printProblems(w, p, list)
-	line("Pace", words.PaceAndEstimate(p))
+	printField(w, "Pace", words.PaceAndEstimate(p))
 	if win := job.Window; win != nil {
-		line("Window", "changes only "+windowText(win))
+		printField(w, "Window", "changes only "+windowText(win))
 	}
 	if len(p.Warnings) > 0 {
 		fmt.Fprintln(w, "Warnings")

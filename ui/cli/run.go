@@ -146,14 +146,21 @@ func runHeadless(f runFlags, stdout, stderr io.Writer) int {
 		return failf(stderr, bulk.ExitAborted, "aborted before the run started; nothing was changed")
 	}
 	runner, err := job.Start(sig.control)
-	if _, busy := errors.AsType[*bulk.BusyError](err); busy {
-		return failf(stderr, bulk.RunExitCode(nil, err), "%s", words.Busy(err))
-	}
 	if err != nil {
-		return failf(stderr, bulk.RunExitCode(nil, err), "cannot start the run: %s", inputError(f, err))
+		return sayStartError(f, err, stderr)
 	}
 	sig.running()
 	return runAndPrint(job, runner, stdout, stderr)
+}
+
+// sayStartError says why a run (of one room or many) could not start: a
+// room another process is changing, or what else refused; it returns the
+// exit code.
+func sayStartError(f runFlags, err error, stderr io.Writer) int {
+	if _, busy := errors.AsType[*bulk.BusyError](err); busy {
+		return failf(stderr, bulk.RunExitCode(nil, err), "%s", words.Busy(err))
+	}
+	return failf(stderr, bulk.RunExitCode(nil, err), "cannot start the run: %s", inputError(f, err))
 }
 
 // runAndPrint runs a started job, printing one line per event, then the
