@@ -110,6 +110,24 @@ func (d *userListDecoder) object(member func(key string) bool) bool {
 	}
 }
 
+// array reads the elements of an array whose '[' is read, each by elem.
+func (d *userListDecoder) array(elem func() bool) bool {
+	if d.eat(']') {
+		return true
+	}
+	for {
+		if !elem() {
+			return false
+		}
+		if d.eat(']') {
+			return true
+		}
+		if !d.eat(',') {
+			return false
+		}
+	}
+}
+
 // other skips the value of a key that is no field, when encoding/json
 // would skip it too: not when the key matches a field's name but for case.
 func (d *userListDecoder) other(key string, fields ...string) bool {
@@ -169,33 +187,30 @@ func (d *userListDecoder) users(into *[]wireUser) bool {
 		return false
 	}
 	us := []wireUser{}
-	if !d.eat(']') {
+	if d.peek() != ']' {
 		us = make([]wireUser, 0, MaxUsersPerCall)
-		for {
-			if !d.eat('{') {
-				return false
-			}
-			var u wireUser
-			roles := false
-			if !d.object(func(key string) bool {
-				if key == "roles" {
-					if roles { // the second list would be read into the first's
-						return false
-					}
-					roles = true
-				}
-				return d.userField(&u, key)
-			}) {
-				return false
-			}
-			us = append(us, u)
-			if d.eat(']') {
-				break
-			}
-			if !d.eat(',') {
-				return false
-			}
+	}
+	if !d.array(func() bool {
+		if !d.eat('{') {
+			return false
 		}
+		var u wireUser
+		roles := false
+		if !d.object(func(key string) bool {
+			if key == "roles" {
+				if roles { // the second list would be read into the first's
+					return false
+				}
+				roles = true
+			}
+			return d.userField(&u, key)
+		}) {
+			return false
+		}
+		us = append(us, u)
+		return true
+	}) {
+		return false
 	}
 	*into = us
 	return true
@@ -268,20 +283,14 @@ func (d *userListDecoder) strings(to *[]string) bool {
 		return false
 	}
 	vs := []string{}
-	if !d.eat(']') {
-		for {
-			v, ok := d.str()
-			if !ok {
-				return false
-			}
+	if !d.array(func() bool {
+		v, ok := d.str()
+		if ok {
 			vs = append(vs, v)
-			if d.eat(']') {
-				break
-			}
-			if !d.eat(',') {
-				return false
-			}
 		}
+		return ok
+	}) {
+		return false
 	}
 	*to = vs
 	return true
@@ -300,20 +309,7 @@ func (d *userListDecoder) skip(depth int) bool {
 		return d.object(func(key string) bool { return d.skip(depth + 1) })
 	case c == '[':
 		d.i++
-		if d.eat(']') {
-			return true
-		}
-		for {
-			if !d.skip(depth + 1) {
-				return false
-			}
-			if d.eat(']') {
-				return true
-			}
-			if !d.eat(',') {
-				return false
-			}
-		}
+		return d.array(func() bool { return d.skip(depth + 1) })
 	case c == '-' || (c >= '0' && c <= '9'):
 		return d.number()
 	}
